@@ -1,0 +1,309 @@
+//! Text analysis: how words become index terms, for Danish, English and the folded fallback.
+//!
+//! Every analyser splits text into words (maximal runs of letters and digits, so `DK0058` stays
+//! one word and `OGP-netværket` becomes `ogp` + `netværket`), lowercases them and then applies
+//! its own normalisation: Danish Snowball stemming (`Da`), English Snowball stemming after
+//! British/American spelling normalisation (`En`), or a lossy ASCII fold (`æ`→`ae`, `ø`→`o`,
+//! `å`/`aa`→`a`) followed by Danish stemming (`Fold`), which only ever feeds a lower-weighted
+//! fallback field. The same functions serve the indexer (through the tantivy tokenizers registered
+//! in [`register`]), the query builder and the snippet highlighter, so all three always agree on
+//! what a term is. Analysers are built only here.
+
+use std::sync::LazyLock;
+
+use frostem::{Algorithm, Stemmer};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::Index;
+
+/// Words longer than this (in bytes) are not indexed: they are base64, URLs or noise.
+const MAX_WORD_BYTES: usize = 60;
+
+static DANISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::new(Algorithm::Danish));
+static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::new(Algorithm::English));
+
+/// The three ways a word is turned into a term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Analyzer {
+    /// Lowercase + Danish Snowball stem. Exact Danish spelling (æ/ø/å kept).
+    Da,
+    /// Lowercase + -ise/-ize, -our/-or, -tre/-ter normalisation + English Snowball stem.
+    En,
+    /// Lowercase + lossy ASCII fold + Danish stem: the fallback for people without a Danish keyboard.
+    Fold,
+}
+
+impl Analyzer {
+    /// Name under which the tokenizer is registered on the index.
+    pub fn tokenizer_name(self) -> &'static str {
+        match self {
+            Analyzer::Da => "vb_da",
+            Analyzer::En => "vb_en",
+            Analyzer::Fold => "vb_fold",
+        }
+    }
+
+    /// Turns one already-lowercased word into its term.
+    pub fn term(self, lower: &str) -> String {
+        match self {
+            Analyzer::Da => stem_da(lower),
+            Analyzer::En => stem_en(lower),
+            Analyzer::Fold => stem_da(&fold(lower)),
+        }
+    }
+
+    /// Analyses a whole text into terms, in order.
+    pub fn terms(self, text: &str) -> Vec<String> {
+        words(text)
+            .map(|(s, e)| self.term(&text[s..e].to_lowercase()))
+            .collect()
+    }
+}
+
+/// Byte ranges of the words of `text`: maximal runs of alphanumeric characters.
+pub fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || loop {
+        // Skip separators.
+        let (start, _) = loop {
+            let (i, c) = chars.next()?;
+            if c.is_alphanumeric() {
+                break (i, c);
+            }
+        };
+        let mut end = text.len();
+        while let Some(&(i, c)) = chars.peek() {
+            if !c.is_alphanumeric() {
+                end = i;
+                break;
+            }
+            chars.next();
+        }
+        if end - start <= MAX_WORD_BYTES {
+            return Some((start, end));
+        }
+    })
+}
+
+/// Danish Snowball stem of a lowercased word.
+pub fn stem_da(lower: &str) -> String {
+    DANISH.stem(lower).into_owned()
+}
+
+/// English stem of a lowercased word, after spelling normalisation.
+pub fn stem_en(lower: &str) -> String {
+    ENGLISH
+        .stem(&normalise_english_spelling(lower))
+        .into_owned()
+}
+
+/// Maps British spellings onto American ones so both stem alike:
+/// `organisation`→`organization`, `analyse`→`analyze`, `behaviour`→`behavior`, `centre`→`center`.
+fn normalise_english_spelling(w: &str) -> String {
+    const IS: [&str; 9] = [
+        "isations", "isation", "isers", "iser", "ising", "ised", "ises", "ise", "isable",
+    ];
+    if !w.is_ascii() || w.len() < 6 {
+        return w.to_string();
+    }
+    for suffix in IS {
+        if let Some(stem) = w.strip_suffix(suffix) {
+            if stem.len() >= 3 {
+                return format!("{stem}iz{}", &suffix[2..]);
+            }
+        }
+    }
+    for (british, american) in [
+        ("yses", "yzes"),
+        ("ysed", "yzed"),
+        ("ysing", "yzing"),
+        ("yse", "yze"),
+    ] {
+        if let Some(stem) = w.strip_suffix(british) {
+            if stem.len() >= 3 {
+                return format!("{stem}{american}");
+            }
+        }
+    }
+    for (british, american) in [
+        ("ours", "ors"),
+        ("our", "or"),
+        ("tres", "ters"),
+        ("tre", "ter"),
+    ] {
+        if let Some(stem) = w.strip_suffix(british) {
+            if stem.len() >= 3 {
+                return format!("{stem}{american}");
+            }
+        }
+    }
+    if let Some(stem) = w.strip_suffix("programme") {
+        return format!("{stem}program");
+    }
+    w.to_string()
+}
+
+/// Lossy fold of a lowercased word to ASCII the way people type Danish without a Danish keyboard:
+/// `æ`→`ae`, `ø`/`ö`→`o`, `å`/`ä`→`a`, accents dropped, then `aa`→`a` (old spelling of `å`).
+/// It merges words (`før`/`for`), so it may only feed a lower-ranked field.
+pub fn fold(lower: &str) -> String {
+    let mut out = String::with_capacity(lower.len() + 2);
+    for c in lower.chars() {
+        match c {
+            'æ' | 'ä' => out.push_str(if c == 'æ' { "ae" } else { "a" }),
+            'ø' | 'ö' | 'ó' | 'ò' | 'ô' | 'õ' => out.push('o'),
+            'å' | 'á' | 'à' | 'â' | 'ã' => out.push('a'),
+            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
+            'í' | 'ì' | 'î' | 'ï' => out.push('i'),
+            'ú' | 'ù' | 'û' | 'ü' => out.push('u'),
+            'ç' => out.push('c'),
+            'ñ' => out.push('n'),
+            'ß' => out.push_str("ss"),
+            _ => out.push(c),
+        }
+    }
+    if out.contains("aa") {
+        out = out.replace("aa", "a");
+    }
+    out
+}
+
+/// Registers the analysers on an index. Call on every open: indexer and server alike.
+pub fn register(index: &Index) {
+    let manager = index.tokenizers();
+    for analyzer in [Analyzer::Da, Analyzer::En, Analyzer::Fold] {
+        manager.register(analyzer.tokenizer_name(), VbTokenizer { analyzer });
+    }
+}
+
+/// tantivy adapter around [`Analyzer`].
+#[derive(Clone)]
+struct VbTokenizer {
+    analyzer: Analyzer,
+}
+
+impl Tokenizer for VbTokenizer {
+    type TokenStream<'a> = VbTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VbTokenStream<'a> {
+        VbTokenStream {
+            analyzer: self.analyzer,
+            text,
+            words: Box::new(words(text)),
+            token: Token::default(),
+            position: 0,
+            lower: String::new(),
+        }
+    }
+}
+
+struct VbTokenStream<'a> {
+    analyzer: Analyzer,
+    text: &'a str,
+    words: Box<dyn Iterator<Item = (usize, usize)> + 'a>,
+    token: Token,
+    position: usize,
+    lower: String,
+}
+
+impl TokenStream for VbTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some((start, end)) = self.words.next() else {
+            return false;
+        };
+        self.lower.clear();
+        let word = &self.text[start..end];
+        if word.is_ascii() {
+            self.lower.push_str(word);
+            self.lower.make_ascii_lowercase();
+        } else {
+            self.lower.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        self.token.offset_from = start;
+        self.token.offset_to = end;
+        self.token.position = self.position;
+        self.token.position_length = 1;
+        self.token.text = self.analyzer.term(&self.lower);
+        self.position += 1;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(text: &str) -> Vec<&str> {
+        words(text).map(|(s, e)| &text[s..e]).collect()
+    }
+
+    #[test]
+    fn words_keep_identifiers_and_split_on_punctuation() {
+        assert_eq!(w("Civil Society (DK0058)"), ["Civil", "Society", "DK0058"]);
+        assert_eq!(
+            w("OGP-netværket, 2017–2019"),
+            ["OGP", "netværket", "2017", "2019"]
+        );
+        assert_eq!(w("Talformat: Valuta"), ["Talformat", "Valuta"]);
+        assert_eq!(w("  "), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn danish_inflections_share_a_stem() {
+        let da = Analyzer::Da;
+        assert_eq!(da.term("handlingsplaner"), da.term("handlingsplan"));
+        assert_eq!(da.term("kommunerne"), da.term("kommune"));
+        assert_eq!(da.term("foreningerne"), da.term("forening"));
+        assert_eq!(da.term("frivillige"), da.term("frivillig"));
+        // Exact Danish letters are kept: før and for stay apart in the exact field.
+        assert_ne!(da.term("før"), da.term("for"));
+    }
+
+    #[test]
+    fn english_inflections_and_spellings_share_a_stem() {
+        let en = Analyzer::En;
+        assert_eq!(en.term("partnerships"), en.term("partnership"));
+        assert_eq!(en.term("organisation"), en.term("organization"));
+        assert_eq!(en.term("organisations"), en.term("organizations"));
+        assert_eq!(en.term("radicalisation"), en.term("radicalization"));
+        assert_eq!(en.term("digitisation"), en.term("digitization"));
+        assert_eq!(en.term("analyse"), en.term("analyze"));
+        assert_eq!(en.term("behaviour"), en.term("behavior"));
+        assert_eq!(en.term("centre"), en.term("center"));
+        assert_ne!(en.term("rise"), en.term("rize"));
+    }
+
+    #[test]
+    fn fold_merges_keyboard_variants() {
+        let f = Analyzer::Fold;
+        assert_eq!(f.term("aarhus"), f.term("århus"));
+        assert_eq!(f.term("ramboll"), f.term("rambøll"));
+        assert_eq!(f.term("kobenhavn"), f.term("københavn"));
+        assert_eq!(f.term("aeldre"), f.term("ældre"));
+        // The fold is lossy by design; that is why it is only a fallback.
+        assert_eq!(f.term("før"), f.term("for"));
+    }
+
+    #[test]
+    fn tokenizer_reports_offsets_and_positions() {
+        let mut tok = VbTokenizer {
+            analyzer: Analyzer::Da,
+        };
+        let mut stream = tok.token_stream("Kommunerne og foreningerne");
+        let mut seen = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            seen.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+        }
+        assert_eq!(seen.len(), 3);
+        assert_eq!(seen[0], (stem_da("kommunerne"), 0, 10, 0));
+        assert_eq!(seen[2].3, 2);
+    }
+}

@@ -1,0 +1,227 @@
+//! The command line: `index`, `serve`, `search` and `export`, with shared `--corpus`, `--index`
+//! and `--addr` flags; parsed once into [`Cli`] and run by [`run`].
+//!
+//! This is the binary's edge, so errors are `anyhow` with context. `serve` builds the index first
+//! when there is none, then serves until Ctrl-C; the index can be updated meanwhile by running
+//! `vidensbase index` in another terminal.
+
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use rayon::prelude::*;
+
+use crate::lang::Lang;
+use crate::search::{Engine, SearchRequest};
+use crate::{corpus, extract, indexer, lang, schema, web};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vidensbase",
+    version,
+    about = "Bilingual (Danish/English) knowledge base with full-text search"
+)]
+pub struct Cli {
+    /// Folder of documents (.txt, .md, .html)
+    #[arg(long, global = true, default_value = "corpus", value_name = "DIR")]
+    pub corpus: PathBuf,
+    /// Folder of the search index
+    #[arg(long, global = true, default_value = "index", value_name = "DIR")]
+    pub index: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Bring the index up to date with the corpus (adds, changes, deletions)
+    Index,
+    /// Serve the search site and JSON API (builds the index first if there is none)
+    Serve {
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+        addr: SocketAddr,
+    },
+    /// Search from the terminal
+    Search {
+        /// What to search for
+        query: String,
+        /// Only documents in this language (da or en)
+        #[arg(long)]
+        lang: Option<Lang>,
+        /// Only documents in this category (folder)
+        #[arg(long)]
+        category: Option<String>,
+        /// Number of results
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print the results as JSON
+        #[arg(long)]
+        json: bool,
+        /// Do not expand the query with glossary translations
+        #[arg(long)]
+        no_expand: bool,
+    },
+    /// Print every corpus document as extracted (JSON lines: id, title, lang, category, text)
+    Export,
+}
+
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("VIDENSBASE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tantivy=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Index => {
+            let report = indexer::sync(&cli.corpus, &cli.index).with_context(|| {
+                format!(
+                    "indexing {} into {}",
+                    cli.corpus.display(),
+                    cli.index.display()
+                )
+            })?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Serve { addr } => serve(&cli.corpus, &cli.index, addr),
+        Command::Search {
+            query,
+            lang,
+            category,
+            limit,
+            json,
+            no_expand,
+        } => {
+            let engine = Engine::open(&cli.index)?;
+            let mut request = SearchRequest::new(query);
+            request.lang = lang;
+            request.category = category;
+            request.limit = limit;
+            request.expand = !no_expand;
+            let results = engine.search(&request)?;
+            print_results(&results, json)
+        }
+        Command::Export => export(&cli.corpus),
+    }
+}
+
+fn serve(corpus: &Path, index: &Path, addr: SocketAddr) -> anyhow::Result<()> {
+    if schema::open_existing(index)?
+        .is_none_or(|(i, _)| i.searchable_segment_ids().is_ok_and(|s| s.is_empty()))
+    {
+        tracing::info!(
+            "no index in {}; building it from {}",
+            index.display(),
+            corpus.display()
+        );
+        let report = indexer::sync(corpus, index).context("building the index")?;
+        tracing::info!("{report}");
+    }
+    let engine = Engine::open(index)?;
+    tracing::info!(documents = engine.num_docs(), "index opened");
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("listening on {addr}"))?;
+        tracing::info!("serving on http://{addr}");
+        axum::serve(listener, web::router(engine))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .context("serving")
+    })
+}
+
+fn print_results(results: &crate::search::SearchResults, json: bool) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        let hits: Vec<serde_json::Value> = results
+            .hits
+            .iter()
+            .map(|h| {
+                serde_json::json!({
+                    "id": h.id, "title": h.title, "lang": h.lang, "category": h.category,
+                    "score": h.score, "snippet": h.snippet.to_html(),
+                })
+            })
+            .collect();
+        let value = serde_json::json!({
+            "query": results.query, "total": results.total, "took_ms": results.took_ms,
+            "hits": hits, "expansions": results.expansions, "relaxed": results.relaxed,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        return Ok(());
+    }
+    let bold = std::io::stdout().is_terminal();
+    writeln!(out, "{} results ({:.1} ms)", results.total, results.took_ms)?;
+    if !results.expansions.is_empty() {
+        let also: Vec<String> = results
+            .expansions
+            .iter()
+            .map(|e| format!("{} ({})", e.phrase, e.lang))
+            .collect();
+        writeln!(out, "Also searched: {}", also.join(", "))?;
+    }
+    for (i, h) in results.hits.iter().enumerate() {
+        writeln!(
+            out,
+            "\n{}. {}  [{} · {}] {}",
+            i + 1,
+            h.title,
+            h.lang,
+            h.category,
+            h.id
+        )?;
+        let mut line = String::new();
+        for f in &h.snippet.fragments {
+            let text = f.text.replace('\n', " ");
+            match (f.marked, bold) {
+                (true, true) => line.push_str(&format!("\x1b[1m{text}\x1b[0m")),
+                (true, false) => line.push_str(&format!("*{text}*")),
+                _ => line.push_str(&text),
+            }
+        }
+        writeln!(out, "   {line}")?;
+    }
+    Ok(())
+}
+
+/// Extracts every corpus document exactly as the indexer does and prints it as JSON lines.
+fn export(corpus_dir: &Path) -> anyhow::Result<()> {
+    let files = corpus::walk(corpus_dir, |w| tracing::warn!("{w}"));
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for chunk in files.chunks(1024) {
+        let lines: Vec<Option<String>> = chunk
+            .par_iter()
+            .map(|file| {
+                let bytes = std::fs::read(&file.path)
+                    .map_err(|e| tracing::warn!("skipping {}: {e}", file.path.display()))
+                    .ok()?;
+                let doc = extract::extract(file.format, &bytes, &corpus::title_from_id(&file.id))
+                    .map_err(|e| tracing::warn!("skipping {}: {e}", file.path.display()))
+                    .ok()?;
+                let lang = lang::detect(&doc.text);
+                serde_json::to_string(&serde_json::json!({
+                    "id": file.id, "title": doc.title, "lang": lang.code(),
+                    "category": file.category, "text": doc.text,
+                }))
+                .ok()
+            })
+            .collect();
+        for line in lines.into_iter().flatten() {
+            writeln!(out, "{line}")?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,137 @@
+//! The corpus folder: which files are documents, their ids, categories and change stamps.
+//!
+//! A document's id is its path relative to the corpus root with `/` separators; its category is
+//! the first folder of that path (files directly in the root are `general`). Hidden files and
+//! folders and files of unknown kinds are not documents. Walking reads only metadata: contents
+//! are read later, and only for files whose size or modification time changed.
+
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use walkdir::WalkDir;
+
+use crate::extract::Format;
+
+/// Category of documents placed directly in the corpus root.
+pub const ROOT_CATEGORY: &str = "general";
+
+/// One candidate document found in the corpus.
+#[derive(Debug, Clone)]
+pub struct CorpusFile {
+    pub id: String,
+    pub path: PathBuf,
+    pub category: String,
+    pub format: Format,
+    /// Modification time in nanoseconds since the epoch (0 when unknown).
+    pub mtime: u64,
+    pub size: u64,
+}
+
+/// Lists the documents under `root`, sorted by id. Entries that cannot be read are reported
+/// through `warn` and skipped.
+pub fn walk(root: &Path, mut warn: impl FnMut(String)) -> Vec<CorpusFile> {
+    let mut files = Vec::new();
+    let walker = WalkDir::new(root)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                warn(format!("skipping unreadable corpus entry: {err}"));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(format) = Format::from_path(entry.path()) else {
+            continue;
+        };
+        let Some(id) = doc_id(root, entry.path()) else {
+            warn(format!(
+                "skipping {}: path is not valid UTF-8",
+                entry.path().display()
+            ));
+            continue;
+        };
+        let (mtime, size) = match entry.metadata() {
+            Ok(meta) => (
+                meta.modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos() as u64),
+                meta.len(),
+            ),
+            Err(err) => {
+                warn(format!("skipping {}: {err}", entry.path().display()));
+                continue;
+            }
+        };
+        files.push(CorpusFile {
+            category: category_of(&id),
+            id,
+            path: entry.into_path(),
+            format,
+            mtime,
+            size,
+        });
+    }
+    files.sort_by(|a, b| a.id.cmp(&b.id));
+    files
+}
+
+/// The id of the file at `path`: its path relative to `root`, `/`-separated.
+pub fn doc_id(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+/// The category of a document id: its first folder.
+pub fn category_of(id: &str) -> String {
+    match id.split_once('/') {
+        Some((folder, _)) => folder.to_string(),
+        None => ROOT_CATEGORY.to_string(),
+    }
+}
+
+/// A readable fallback title from a file name: `civil-society_strategy.txt` → `civil society strategy`.
+pub fn title_from_id(id: &str) -> String {
+    let name = id.rsplit('/').next().unwrap_or(id);
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    stem.replace(['-', '_'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_categories() {
+        let root = Path::new("/data/corpus");
+        assert_eq!(
+            doc_id(root, Path::new("/data/corpus/irm/dk0058.txt")).as_deref(),
+            Some("irm/dk0058.txt")
+        );
+        assert_eq!(category_of("irm/dk0058.txt"), "irm");
+        assert_eq!(category_of("a/b/c.md"), "a");
+        assert_eq!(category_of("top.txt"), ROOT_CATEGORY);
+        assert_eq!(title_from_id("news/nyt-om_ogp.txt"), "nyt om ogp");
+    }
+
+    #[test]
+    fn walk_finds_documents_and_skips_hidden_and_unknown() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("irm")).expect("mkdir");
+        std::fs::create_dir_all(root.join(".git")).expect("mkdir");
+        std::fs::write(root.join("irm/a.txt"), "a").expect("write");
+        std::fs::write(root.join("b.html"), "b").expect("write");
+        std::fs::write(root.join("c.pdf"), "c").expect("write");
+        std::fs::write(root.join(".git/d.txt"), "d").expect("write");
+        let ids: Vec<String> = walk(root, |_| {}).into_iter().map(|f| f.id).collect();
+        assert_eq!(ids, ["b.html", "irm/a.txt"]);
+    }
+}

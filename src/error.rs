@@ -1,0 +1,50 @@
+//! The library's error type: user errors (bad input, unknown document) apart from internal ones.
+//!
+//! Messages are lowercase, carry the path they concern, and never contain document text. The web
+//! layer maps [`Error::is_user_error`] to 4xx and everything else to a logged 500.
+
+use std::path::{Path, PathBuf};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("index {path}: {message}")]
+    Index { path: PathBuf, message: String },
+    #[error("index {0} was built by an incompatible version of vidensbase; delete the folder and run `vidensbase index` again")]
+    IncompatibleIndex(PathBuf),
+    #[error("no index in {0}; run `vidensbase index` first")]
+    NoIndex(PathBuf),
+    #[error("index {0} is being written by another process (is `vidensbase index` running?)")]
+    Locked(PathBuf),
+    #[error("search engine: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("{0}")]
+    InvalidRequest(String),
+    #[error("no document {0:?}")]
+    NotFound(String),
+    #[error("reading the index: {0}")]
+    Store(#[from] std::io::Error),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub(crate) fn index(path: &Path, err: impl std::fmt::Display) -> Error {
+        Error::Index {
+            path: path.to_path_buf(),
+            message: err.to_string(),
+        }
+    }
+
+    /// True for errors caused by the request, not by the system.
+    pub fn is_user_error(&self) -> bool {
+        matches!(self, Error::InvalidRequest(_) | Error::NotFound(_))
+    }
+}

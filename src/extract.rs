@@ -1,0 +1,491 @@
+//! Extraction: the bytes of one corpus file become a title, plain text and metadata.
+//!
+//! Handles `.txt`, `.md` and `.html`/`.htm`. Bytes are decoded as UTF-8 (or UTF-16 with a BOM);
+//! text that is not valid UTF-8 is decoded as Windows-1252 when it looks like text, since old
+//! Danish files often are. HTML keeps only the visible text of the main content (scripts, styles,
+//! navigation, headers and footers are dropped) with block elements as paragraph breaks. An
+//! optional front-matter header (`---` lines with `title:`, `source:`, `date:`) overrides what
+//! the file states. Binary and empty files are refused with a reason the indexer logs.
+
+use std::path::Path;
+
+use scraper::{ElementRef, Html, Node, Selector};
+
+/// File kinds vidensbase reads; everything else in the corpus is ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Html,
+}
+
+impl Format {
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "text" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            _ => None,
+        }
+    }
+}
+
+/// What extraction makes of a file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Extracted {
+    pub title: String,
+    /// Plain text; paragraphs separated by blank lines.
+    pub text: String,
+    pub source: Option<String>,
+    pub date: Option<String>,
+}
+
+/// Why a file is not a document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("looks like a binary file")]
+    Binary,
+    #[error("contains no text")]
+    Empty,
+}
+
+/// Extracts a document from raw file bytes. `fallback_title` is used when the file has no title
+/// of its own (the caller passes the file name).
+pub fn extract(format: Format, bytes: &[u8], fallback_title: &str) -> Result<Extracted, Refusal> {
+    let raw = decode(bytes)?;
+    let (front, body) = front_matter(&raw);
+    let mut doc = match format {
+        Format::Html => html(body),
+        Format::Markdown => markdown(body),
+        Format::Text => plain(body),
+    };
+    if doc.text.trim().is_empty() {
+        return Err(Refusal::Empty);
+    }
+    if let Some(title) = front.title {
+        doc.title = title;
+    }
+    doc.source = front.source;
+    doc.date = front.date;
+    if doc.title.trim().is_empty() {
+        doc.title = fallback_title.to_string();
+    }
+    doc.title = collapse_whitespace(&doc.title);
+    Ok(doc)
+}
+
+/// Decodes file bytes to text: UTF-8, UTF-16 with BOM, else Windows-1252 if it looks like text.
+pub fn decode(bytes: &[u8]) -> Result<String, Refusal> {
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        return Ok(text.into_owned());
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return Err(Refusal::Binary);
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_string());
+    }
+    // Not UTF-8: accept as Windows-1252 only if control characters are rare.
+    let controls = bytes
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f)
+        .count();
+    if controls * 100 > bytes.len() {
+        return Err(Refusal::Binary);
+    }
+    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+    Ok(text.into_owned())
+}
+
+#[derive(Default)]
+struct FrontMatter {
+    title: Option<String>,
+    source: Option<String>,
+    date: Option<String>,
+}
+
+/// Splits an optional `---` front-matter block off the start of a text.
+fn front_matter(text: &str) -> (FrontMatter, &str) {
+    let mut fm = FrontMatter::default();
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
+        return (fm, text);
+    };
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        offset += line.len();
+        let line = line.trim();
+        if line == "---" {
+            return (fm, &rest[offset..]);
+        }
+        if let Some((key, value)) = line.split_once(':') {
+            let value = value.trim().trim_matches('"').trim();
+            if value.is_empty() {
+                continue;
+            }
+            match key.trim().to_ascii_lowercase().as_str() {
+                "title" => fm.title = Some(value.to_string()),
+                "source" => fm.source = Some(value.to_string()),
+                "date" => fm.date = Some(value.to_string()),
+                _ => {}
+            }
+        }
+    }
+    // No closing line: it was not front matter after all.
+    (FrontMatter::default(), text)
+}
+
+/// Lines that open many scraped pages but are never their title.
+const NAVIGATION_LINES: [&str; 10] = [
+    "skip navigation",
+    "skip to content",
+    "skip to main content",
+    "gå til indhold",
+    "gå til hovedindhold",
+    "spring til indhold",
+    "menu",
+    "søg",
+    "search",
+    "forside",
+];
+
+/// Plain text: the title is the first line that reads as one.
+fn plain(text: &str) -> Extracted {
+    let text = normalise_newlines(text);
+    let title = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .find(|l| reads_as_title(l))
+        .or_else(|| text.lines().map(str::trim).find(|l| !l.is_empty()))
+        .map(|l| truncate_chars(l, 200))
+        .unwrap_or_default();
+    Extracted {
+        title,
+        text: text.trim().to_string(),
+        ..Extracted::default()
+    }
+}
+
+fn reads_as_title(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    if NAVIGATION_LINES.contains(&lower.as_str()) {
+        return false;
+    }
+    let words = line.split_whitespace().count();
+    (2..=25).contains(&words)
+        && line.chars().count() <= 200
+        && line.chars().any(char::is_alphabetic)
+}
+
+/// Markdown: the first `#` heading is the title; markup is stripped to readable text.
+fn markdown(text: &str) -> Extracted {
+    let text = normalise_newlines(text);
+    let mut title = None;
+    let mut out = String::with_capacity(text.len());
+    let mut in_code = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        let mut line = if in_code {
+            trimmed
+        } else {
+            trimmed.trim_start_matches('#').trim()
+        };
+        if !in_code && trimmed.starts_with('#') && title.is_none() && !line.is_empty() {
+            title = Some(strip_inline_markdown(line));
+        }
+        if let Some(rest) = line.strip_prefix("> ") {
+            line = rest;
+        }
+        let line = line
+            .strip_prefix("* ")
+            .or_else(|| line.strip_prefix("- "))
+            .or_else(|| line.strip_prefix("+ "))
+            .unwrap_or(line);
+        if line
+            .chars()
+            .all(|c| matches!(c, '-' | '=' | '*' | '_' | '|' | ':' | ' '))
+            && !line.is_empty()
+        {
+            continue; // rules and table separators
+        }
+        out.push_str(&strip_inline_markdown(line));
+        out.push('\n');
+    }
+    let mut doc = plain(&out);
+    if let Some(title) = title {
+        doc.title = title;
+    }
+    doc
+}
+
+/// `[text](url)` → `text`, `![alt](src)` → `alt`, emphasis and code markers dropped.
+fn strip_inline_markdown(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('[') {
+        let (before, after) = rest.split_at(open);
+        out.push_str(before.strip_suffix('!').unwrap_or(before));
+        match (after.find("]("), after.find(')')) {
+            (Some(close), Some(end)) if close < end => {
+                out.push_str(&after[1..close]);
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push('[');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("**", "").replace("__", "").replace('`', "")
+}
+
+/// Elements whose content is never document text.
+const SKIPPED: [&str; 15] = [
+    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
+    "button", "svg", "iframe", "select", "head", "object",
+];
+/// Elements that start a new paragraph.
+const BLOCKS: [&str; 28] = [
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "tr",
+    "table",
+    "thead",
+    "tbody",
+    "pre",
+    "blockquote",
+    "br",
+    "hr",
+    "figure",
+    "figcaption",
+    "caption",
+];
+/// Where the main content of a page lives, most specific first.
+const MAIN_CONTENT: [&str; 6] = [
+    "#DisplayArea",
+    "main",
+    "article",
+    "[role=main]",
+    "#content",
+    "body",
+];
+
+/// HTML: `<title>` (else the first `<h1>`) and the visible text of the main content.
+fn html(source: &str) -> Extracted {
+    let doc = Html::parse_document(source);
+    let first_text = |selector: &str| -> Option<String> {
+        let sel = Selector::parse(selector).ok()?;
+        doc.select(&sel)
+            .map(|e| collapse_whitespace(&e.text().collect::<String>()))
+            .find(|t| !t.is_empty())
+    };
+    let title = first_text("title")
+        .or_else(|| first_text("h1"))
+        .unwrap_or_default();
+    let root = MAIN_CONTENT.iter().find_map(|s| {
+        let sel = Selector::parse(s).ok()?;
+        doc.select(&sel).next()
+    });
+    let mut builder = ParagraphBuilder::default();
+    match root {
+        Some(root) => visible_text(root, &mut builder),
+        None => visible_text(doc.root_element(), &mut builder),
+    }
+    Extracted {
+        title,
+        text: builder.finish(),
+        ..Extracted::default()
+    }
+}
+
+fn visible_text(element: ElementRef<'_>, out: &mut ParagraphBuilder) {
+    for child in element.children() {
+        match child.value() {
+            Node::Text(text) => out.push(text),
+            Node::Element(e) => {
+                let name = e.name();
+                if SKIPPED.contains(&name)
+                    || e.attr("hidden").is_some()
+                    || e.attr("aria-hidden") == Some("true")
+                {
+                    continue;
+                }
+                let block = BLOCKS.contains(&name);
+                if block {
+                    out.break_paragraph();
+                }
+                if let Some(child) = ElementRef::wrap(child) {
+                    visible_text(child, out);
+                }
+                if block {
+                    out.break_paragraph();
+                } else if matches!(name, "td" | "th") {
+                    out.push(" ");
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[derive(Default)]
+struct ParagraphBuilder {
+    paragraphs: Vec<String>,
+    current: String,
+}
+
+impl ParagraphBuilder {
+    fn push(&mut self, text: &str) {
+        self.current.push_str(text);
+    }
+
+    fn break_paragraph(&mut self) {
+        let p = collapse_whitespace(&self.current);
+        if !p.is_empty() {
+            self.paragraphs.push(p);
+        }
+        self.current.clear();
+    }
+
+    fn finish(mut self) -> String {
+        self.break_paragraph();
+        self.paragraphs.join("\n\n")
+    }
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn normalise_newlines(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+fn truncate_chars(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_title_skips_navigation_lines() {
+        let doc = extract(
+            Format::Text,
+            "Skip Navigation\nDenmark\n\nCivil Society National Strategy (DK0058)\n\nOverview"
+                .as_bytes(),
+            "x",
+        )
+        .expect("text");
+        assert_eq!(doc.title, "Civil Society National Strategy (DK0058)");
+        let doc = extract(
+            Format::Text,
+            "Gå til indhold\n\nNyt om OGP\n\nHer...".as_bytes(),
+            "x",
+        )
+        .expect("text");
+        assert_eq!(doc.title, "Nyt om OGP");
+    }
+
+    #[test]
+    fn front_matter_overrides_title_and_carries_metadata() {
+        let src = "---\ntitle: Nyt om OGP\nsource: https://example.dk/ogp\ndate: 2019-07-01\n---\nGå til indhold\n\nTekst her.";
+        let doc = extract(Format::Text, src.as_bytes(), "x").expect("text");
+        assert_eq!(doc.title, "Nyt om OGP");
+        assert_eq!(doc.source.as_deref(), Some("https://example.dk/ogp"));
+        assert_eq!(doc.date.as_deref(), Some("2019-07-01"));
+        assert!(!doc.text.contains("title:"));
+    }
+
+    #[test]
+    fn html_keeps_main_visible_text_only() {
+        let src = r#"<html><head><title>Talformat: Valuta</title><style>p{}</style></head>
+            <body><nav>Forside Menu</nav><div id="DisplayArea"><h1>Valuta</h1>
+            <p>Vælg <b>valuta</b> for cellen.</p><script>alert(1)</script><p>Anden linje</p></div>
+            <footer>Kontakt</footer></body></html>"#;
+        let doc = extract(Format::Html, src.as_bytes(), "x").expect("html");
+        assert_eq!(doc.title, "Talformat: Valuta");
+        assert_eq!(doc.text, "Valuta\n\nVælg valuta for cellen.\n\nAnden linje");
+    }
+
+    #[test]
+    fn html_without_title_uses_h1() {
+        let doc = extract(
+            Format::Html,
+            b"<body><h1>Overskrift her</h1><p>Tekst</p></body>",
+            "x",
+        )
+        .expect("html");
+        assert_eq!(doc.title, "Overskrift her");
+    }
+
+    #[test]
+    fn latin1_is_decoded() {
+        let bytes = b"K\xf8benhavns \xe6ldre borgere p\xe5 \xc5rhus Kommune";
+        let doc = extract(Format::Text, bytes, "x").expect("latin-1");
+        assert_eq!(doc.text, "Københavns ældre borgere på Århus Kommune");
+    }
+
+    #[test]
+    fn binary_and_empty_are_refused() {
+        assert_eq!(
+            extract(Format::Text, b"\x89PNG\r\n\x1a\n\0\0\0IHDR", "x"),
+            Err(Refusal::Binary)
+        );
+        assert_eq!(extract(Format::Text, b"  \n\n ", "x"), Err(Refusal::Empty));
+        assert_eq!(
+            extract(Format::Html, b"<html><script>x()</script></html>", "x"),
+            Err(Refusal::Empty)
+        );
+    }
+
+    #[test]
+    fn markdown_heading_is_title_and_links_become_text() {
+        let doc = extract(
+            Format::Markdown,
+            "# Frivillighed i kommunerne\n\nSe [strategien](https://x.dk) og **mere**.".as_bytes(),
+            "x",
+        )
+        .expect("md");
+        assert_eq!(doc.title, "Frivillighed i kommunerne");
+        assert!(doc.text.contains("Se strategien og mere."));
+    }
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(Format::from_path(Path::new("a/b.HTM")), Some(Format::Html));
+        assert_eq!(
+            Format::from_path(Path::new("a/b.md")),
+            Some(Format::Markdown)
+        );
+        assert_eq!(Format::from_path(Path::new("a/b.pdf")), None);
+        assert_eq!(Format::from_path(Path::new("a/README")), None);
+    }
+}

@@ -1,0 +1,198 @@
+//! The bundled Danish–English glossary of public-sector vocabulary and query expansion with it.
+//!
+//! `data/glossary.tsv` (written for vidensbase; `danish<TAB>english` per line) is compiled into
+//! the binary. Entries are keyed by the stems of their words, so `kommunerne` finds the entry
+//! `kommune` and `municipalities` the entry `municipality`. [`Glossary::expand`] finds the longest
+//! entries in a query, left to right without overlap, and returns the other language's phrases.
+//! Its Danish words also feed the compound splitter's lexicon.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use crate::analysis::{stem_da, stem_en, words};
+use crate::lang::Lang;
+
+const SOURCE: &str = include_str!("../data/glossary.tsv");
+
+static GLOSSARY: LazyLock<Glossary> = LazyLock::new(|| Glossary::parse(SOURCE));
+
+/// One translation found in a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expansion {
+    /// Query words `start..end` (word indices) are translated.
+    pub start: usize,
+    pub end: usize,
+    /// The language of `phrase`.
+    pub lang: Lang,
+    /// The translation, lowercase words separated by spaces.
+    pub phrase: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Glossary {
+    /// Danish stems key → English phrases.
+    da_to_en: HashMap<String, Vec<String>>,
+    /// English stems key → Danish phrases.
+    en_to_da: HashMap<String, Vec<String>>,
+    danish_words: Vec<String>,
+    max_words: usize,
+    pairs: usize,
+}
+
+fn key(words: &[String], stem: fn(&str) -> String) -> String {
+    words.iter().map(|w| stem(w)).collect::<Vec<_>>().join(" ")
+}
+
+fn lower_words(text: &str) -> Vec<String> {
+    words(text)
+        .map(|(s, e)| text[s..e].to_lowercase())
+        .collect()
+}
+
+impl Glossary {
+    /// The glossary compiled into the binary.
+    pub fn global() -> &'static Glossary {
+        &GLOSSARY
+    }
+
+    pub fn parse(source: &str) -> Glossary {
+        let mut g = Glossary::default();
+        for line in source.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some((da, en)) = line.split_once('\t') else {
+                continue;
+            };
+            let (da_words, en_words) = (lower_words(da), lower_words(en));
+            if da_words.is_empty() || en_words.is_empty() || da_words == en_words {
+                continue;
+            }
+            g.pairs += 1;
+            g.max_words = g.max_words.max(da_words.len()).max(en_words.len());
+            push_unique(
+                g.da_to_en.entry(key(&da_words, stem_da)).or_default(),
+                en_words.join(" "),
+            );
+            push_unique(
+                g.en_to_da.entry(key(&en_words, stem_en)).or_default(),
+                da_words.join(" "),
+            );
+            g.danish_words.extend(da_words);
+        }
+        g.danish_words.sort();
+        g.danish_words.dedup();
+        g
+    }
+
+    /// Number of translation pairs.
+    pub fn len(&self) -> usize {
+        self.pairs
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs == 0
+    }
+
+    /// Every Danish word the glossary knows (lowercase).
+    pub fn danish_words(&self) -> &[String] {
+        &self.danish_words
+    }
+
+    /// Translations of the query's lowercased words into the other language.
+    pub fn expand(&self, query_words: &[String]) -> Vec<Expansion> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < query_words.len() {
+            let longest = self.max_words.min(query_words.len() - i);
+            let mut matched = 0;
+            for len in (1..=longest).rev() {
+                let span = &query_words[i..i + len];
+                let hits = [
+                    (Lang::En, self.da_to_en.get(&key(span, stem_da))),
+                    (Lang::Da, self.en_to_da.get(&key(span, stem_en))),
+                ];
+                for (lang, phrases) in hits {
+                    for phrase in phrases.into_iter().flatten() {
+                        // Skip translations that are just the query words again.
+                        if phrase.split(' ').eq(span.iter().map(String::as_str)) {
+                            continue;
+                        }
+                        out.push(Expansion {
+                            start: i,
+                            end: i + len,
+                            lang,
+                            phrase: phrase.clone(),
+                        });
+                        matched = len;
+                    }
+                }
+                if matched > 0 {
+                    break;
+                }
+            }
+            i += matched.max(1);
+        }
+        out
+    }
+}
+
+fn push_unique(list: &mut Vec<String>, value: String) {
+    if !list.contains(&value) {
+        list.push(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(text: &str) -> Vec<String> {
+        lower_words(text)
+    }
+
+    #[test]
+    fn bundled_glossary_is_large_enough() {
+        assert!(
+            Glossary::global().len() >= 300,
+            "{}",
+            Glossary::global().len()
+        );
+    }
+
+    #[test]
+    fn translates_both_ways_through_inflections() {
+        let g = Glossary::parse(
+            "kommune\tmunicipality\ncivilsamfund\tcivil society\nensomhed\tloneliness\n",
+        );
+        let e = g.expand(&q("kommunerne"));
+        assert_eq!(e.len(), 1);
+        assert_eq!(
+            (e[0].lang, e[0].phrase.as_str()),
+            (Lang::En, "municipality")
+        );
+        let e = g.expand(&q("Civil Society strategy"));
+        assert_eq!(e.len(), 1);
+        assert_eq!((e[0].start, e[0].end, e[0].lang), (0, 2, Lang::Da));
+        assert_eq!(e[0].phrase, "civilsamfund");
+        let e = g.expand(&q("municipalities and loneliness"));
+        let phrases: Vec<&str> = e.iter().map(|x| x.phrase.as_str()).collect();
+        assert_eq!(phrases, ["kommune", "ensomhed"]);
+    }
+
+    #[test]
+    fn longest_entry_wins() {
+        let g = Glossary::parse("strategi\tstrategy\nnational strategi\tnational strategy\n");
+        let e = g.expand(&q("national strategy"));
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].phrase, "national strategi");
+    }
+
+    #[test]
+    fn identical_words_are_not_expansions() {
+        let g = Glossary::parse("innovation\tinnovation\ndata\tdata\n");
+        assert!(g.is_empty());
+        assert!(g.expand(&q("innovation")).is_empty());
+    }
+}

@@ -1,0 +1,175 @@
+//! Languages: the closed set {Danish, English} and detection with whatlang restricted to it.
+//!
+//! A document gets one language (the one most of its text is in), and [`split_paragraphs`]
+//! assigns each paragraph its own language when it clearly differs, so that Danish quotations in
+//! an English report are analysed as Danish. Short paragraphs and uncertain guesses inherit the
+//! document's language: navigation words such as "Gå til indhold" never flip a document.
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+use whatlang::Detector;
+
+/// How much text is enough to judge a whole document (whatlang is trigram based; more is slower
+/// and no more accurate).
+const DETECT_SAMPLE_BYTES: usize = 20_000;
+/// Paragraphs with fewer words than this always inherit the document's language.
+const MIN_PARAGRAPH_WORDS: usize = 8;
+
+static DETECTOR: LazyLock<Detector> =
+    LazyLock::new(|| Detector::with_allowlist(vec![whatlang::Lang::Dan, whatlang::Lang::Eng]));
+
+/// A language vidensbase analyses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Da,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Da, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Da => "da",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's name in its own tongue, for the web pages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Da => "Dansk",
+            Lang::En => "English",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Da => Lang::En,
+            Lang::En => Lang::Da,
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "da" | "dan" | "danish" | "dansk" => Ok(Lang::Da),
+            "en" | "eng" | "english" | "engelsk" => Ok(Lang::En),
+            other => Err(format!("unknown language {other:?} (use da or en)")),
+        }
+    }
+}
+
+/// Detects the language of a whole document.
+pub fn detect(text: &str) -> Lang {
+    let sample = truncate(text, DETECT_SAMPLE_BYTES);
+    match DETECTOR.detect(sample) {
+        Some(info) if info.lang() == whatlang::Lang::Dan => Lang::Da,
+        Some(_) => Lang::En,
+        // Too little text to tell: Danish letters are the best remaining clue.
+        None if sample.contains(['æ', 'ø', 'å', 'Æ', 'Ø', 'Å']) => Lang::Da,
+        None => Lang::En,
+    }
+}
+
+/// Splits `text` into paragraphs (blank-line separated) and gives each its language:
+/// the document's, unless the paragraph is long enough and confidently in the other language.
+pub fn split_paragraphs(text: &str, doc_lang: Lang) -> Vec<(Lang, &str)> {
+    paragraphs(text)
+        .map(|p| {
+            let words = p.split_whitespace().count();
+            if words < MIN_PARAGRAPH_WORDS {
+                return (doc_lang, p);
+            }
+            let lang = match DETECTOR.detect(truncate(p, DETECT_SAMPLE_BYTES)) {
+                Some(info) if info.confidence() >= 0.5 || info.is_reliable() => {
+                    if info.lang() == whatlang::Lang::Dan {
+                        Lang::Da
+                    } else {
+                        Lang::En
+                    }
+                }
+                _ => doc_lang,
+            };
+            (lang, p)
+        })
+        .collect()
+}
+
+/// Paragraphs: runs of non-blank lines.
+pub fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
+    text.split("\n\n")
+        .flat_map(|chunk| chunk.split("\r\n\r\n"))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+}
+
+fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_danish_and_english() {
+        assert_eq!(
+            detect("Kommunerne samarbejder med de frivillige foreninger om at bekæmpe ensomhed blandt ældre borgere."),
+            Lang::Da
+        );
+        assert_eq!(
+            detect("The municipalities cooperate with voluntary associations to fight loneliness among older citizens."),
+            Lang::En
+        );
+    }
+
+    #[test]
+    fn danish_navigation_words_do_not_flip_an_english_page() {
+        let page = "Gå til indhold\n\nCooperation between authorities and civil society\n\n\
+                    Information on the advantages and possible disadvantages of the cooperation \
+                    between authorities and civil society is provided here. Good advice and practical \
+                    examples of how to deal with such cooperation are also provided.";
+        assert_eq!(detect(page), Lang::En);
+        let paragraphs = split_paragraphs(page, Lang::En);
+        assert!(paragraphs.iter().all(|(l, _)| *l == Lang::En));
+    }
+
+    #[test]
+    fn a_danish_quotation_in_an_english_report_is_danish() {
+        let text = "The report describes how municipalities support volunteers and associations \
+                    across the country in many different ways.\n\n\
+                    Kommunerne skal styrke samarbejdet med de frivillige foreninger, så flere borgere \
+                    bliver en del af fællesskabet i lokalsamfundet.";
+        let p = split_paragraphs(text, Lang::En);
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[0].0, Lang::En);
+        assert_eq!(p[1].0, Lang::Da);
+    }
+
+    #[test]
+    fn parses_codes() {
+        assert_eq!("DA".parse::<Lang>(), Ok(Lang::Da));
+        assert_eq!("english".parse::<Lang>(), Ok(Lang::En));
+        assert!("de".parse::<Lang>().is_err());
+    }
+}

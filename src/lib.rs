@@ -1,0 +1,24 @@
+//! vidensbase: a bilingual (Danish/English) knowledge base with full-text search.
+//!
+//! Indexing flows one way — corpus file → [`extract`] (title, text, metadata) → [`lang`]
+//! (detection) → [`analysis`] and [`compound`] → tantivy document ([`schema`]) → index — driven by
+//! [`indexer`]. Searching flows the other way — query → [`query`] (parse, expand with
+//! [`glossary`]) → [`search`] → [`snippet`] → HTML or JSON in [`web`]. [`cli`] wires the commands.
+//! See ARCHITECTURE.md for the map.
+
+pub mod analysis;
+pub mod cli;
+pub mod compound;
+pub mod corpus;
+pub mod error;
+pub mod extract;
+pub mod glossary;
+pub mod indexer;
+pub mod lang;
+pub mod query;
+pub mod schema;
+pub mod search;
+pub mod snippet;
+pub mod web;
+
+pub use error::{Error, Result};

@@ -1,0 +1,17 @@
+//! The `vidensbase` binary: parse the command line, run it, print the error chain on failure.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = vidensbase::cli::Cli::parse();
+    vidensbase::cli::init_logging();
+    match vidensbase::cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

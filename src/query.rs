@@ -1,0 +1,655 @@
+//! From what a user typed to a tantivy query: lenient parsing, then expansion and ranking rules.
+//!
+//! Parsing knows only two pieces of syntax: `"quoted phrases"` (an unbalanced quote runs to the
+//! end) and a leading `-` to exclude a word or phrase. Everything else is text: `field:`, `AND`,
+//! brackets and other punctuation separate words and are never errors, so `Talformat: Valuta`
+//! searches for its two words. A word is searched in both languages' fields at once (the query's
+//! language is unknown), with lower-weighted alternatives: the folded field, Danish compound parts,
+//! close spellings when the word itself is nowhere in the index, and glossary translations into the
+//! other language. Words are required (all of one or two, all but one of three or four, 70 % of
+//! longer queries); a sloppy phrase of all the words adds proximity to the score.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder, DFA, SINK_STATE};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
+
+use crate::analysis::{self, Analyzer};
+use crate::compound::MIN_PART_CHARS;
+use crate::glossary::Glossary;
+use crate::lang::Lang;
+use crate::schema::Fields;
+
+/// Queries are cut to this many words: enough for any real question, bounded work for the rest.
+pub const MAX_WORDS: usize = 32;
+
+const TITLE_BOOST: f32 = 3.0;
+const FOLD_BOOST: f32 = 0.3;
+const PARTS_BOOST: f32 = 0.45;
+const FUZZY_BOOST: f32 = 0.25;
+const TRANSLATION_BOOST: f32 = 0.5;
+const PROXIMITY_BOOST: f32 = 1.5;
+const PROXIMITY_SLOP: u32 = 3;
+/// Close spellings taken per word and field, most frequent first.
+const FUZZY_CANDIDATES: usize = 4;
+
+/// One piece of a parsed query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clause {
+    /// Lowercased words; more than one means they must appear together (a phrase).
+    Terms {
+        words: Vec<String>,
+        quoted: bool,
+        excluded: bool,
+    },
+}
+
+/// Splits a raw query into clauses. Never fails.
+pub fn parse(raw: &str) -> Vec<Clause> {
+    let mut clauses = Vec::new();
+    let mut rest = raw;
+    let mut total_words = 0;
+    while !rest.is_empty() && total_words < MAX_WORDS {
+        rest = rest.trim_start();
+        let Some(first) = rest.chars().next() else {
+            break;
+        };
+        let (excluded, after_sign) = match first {
+            '-' => (true, &rest[1..]),
+            '+' => (false, &rest[1..]),
+            _ => (false, rest),
+        };
+        let (text, quoted, next) = if let Some(inner) = after_sign.strip_prefix('"') {
+            match inner.find('"') {
+                Some(end) => (&inner[..end], true, &inner[end + 1..]),
+                None => (inner, true, ""),
+            }
+        } else {
+            let end = after_sign
+                .find(|c: char| c.is_whitespace() || c == '"')
+                .unwrap_or(after_sign.len());
+            // A quote glued to a word (`foo"bar`) starts a phrase at the next round.
+            let end = if end == 0 {
+                after_sign.chars().next().map_or(0, char::len_utf8)
+            } else {
+                end
+            };
+            (&after_sign[..end], false, &after_sign[end..])
+        };
+        rest = next;
+        let mut words: Vec<String> = analysis::words(text)
+            .map(|(s, e)| text[s..e].to_lowercase())
+            .collect();
+        words.truncate(MAX_WORDS - total_words);
+        if words.is_empty() {
+            continue;
+        }
+        total_words += words.len();
+        clauses.push(Clause::Terms {
+            words,
+            quoted,
+            excluded,
+        });
+    }
+    // A query made only of exclusions excludes nothing: search the words instead.
+    if clauses
+        .iter()
+        .all(|Clause::Terms { excluded, .. }| *excluded)
+    {
+        for Clause::Terms { excluded, .. } in &mut clauses {
+            *excluded = false;
+        }
+    }
+    clauses
+}
+
+/// Terms to mark in snippets and documents, per analyser.
+#[derive(Debug, Clone, Default)]
+pub struct Highlight {
+    pub da: HashSet<String>,
+    pub en: HashSet<String>,
+    pub fold: HashSet<String>,
+    /// Danish stems that may appear inside compounds.
+    pub parts: Vec<String>,
+}
+
+impl Highlight {
+    fn add_word(&mut self, lower: &str) {
+        self.da.insert(analysis::stem_da(lower));
+        self.en.insert(analysis::stem_en(lower));
+        self.fold.insert(Analyzer::Fold.term(lower));
+        if lower.chars().count() >= MIN_PART_CHARS {
+            self.parts.push(analysis::stem_da(lower));
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.da.is_empty() && self.en.is_empty()
+    }
+}
+
+/// A translation the query was expanded with, for "Also searched: …".
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UsedExpansion {
+    pub phrase: String,
+    pub lang: Lang,
+    /// The query words it translates.
+    pub from: String,
+}
+
+/// Everything the search needs from a query.
+pub struct Plan {
+    /// `None` for a query with no words.
+    pub query: Option<Box<dyn Query>>,
+    /// The same query with any single word sufficing; tried when `query` finds nothing.
+    pub relaxed: Option<Box<dyn Query>>,
+    pub highlight: Highlight,
+    pub expansions: Vec<UsedExpansion>,
+}
+
+/// Builds the plan for `raw`. `expand` turns glossary translations on.
+pub fn plan(raw: &str, fields: &Fields, searcher: &Searcher, expand: bool) -> Plan {
+    Builder {
+        fields,
+        searcher,
+        highlight: Highlight::default(),
+        expansions: Vec::new(),
+    }
+    .build(&parse(raw), expand)
+}
+
+struct Builder<'a> {
+    fields: &'a Fields,
+    searcher: &'a Searcher,
+    highlight: Highlight,
+    expansions: Vec<UsedExpansion>,
+}
+
+impl Builder<'_> {
+    fn build(mut self, clauses: &[Clause], expand: bool) -> Plan {
+        let mut units: Vec<Box<dyn Query>> = Vec::new();
+        let mut excluded: Vec<Box<dyn Query>> = Vec::new();
+        // Consecutive free words, for glossary spans and the proximity boost.
+        let mut free_run: Vec<String> = Vec::new();
+        let mut all_free: Vec<String> = Vec::new();
+        for Clause::Terms {
+            words,
+            quoted,
+            excluded: is_excluded,
+        } in clauses
+        {
+            if *is_excluded {
+                excluded.push(self.phrase_or_word(words, false));
+                continue;
+            }
+            if words.len() == 1 && !quoted {
+                free_run.push(words[0].clone());
+                all_free.push(words[0].clone());
+                continue;
+            }
+            self.flush_free(&mut free_run, &mut units, expand);
+            units.push(self.phrase_or_word(words, true));
+        }
+        self.flush_free(&mut free_run, &mut units, expand);
+
+        if units.is_empty() {
+            return Plan {
+                query: None,
+                relaxed: None,
+                highlight: self.highlight,
+                expansions: self.expansions,
+            };
+        }
+        let proximity = (2..=8)
+            .contains(&all_free.len())
+            .then(|| self.proximity(&all_free));
+        let n = units.len();
+        let required = match n {
+            0..=2 => n,
+            3 | 4 => n - 1,
+            _ => (n * 7).div_ceil(10),
+        };
+        let relaxed = (required > 1).then(|| {
+            let core = BooleanQuery::union_with_minimum_required_clauses(
+                units.iter().map(|u| u.box_clone()).collect(),
+                1,
+            );
+            wrap(Box::new(core), proximity.as_ref(), &excluded)
+        });
+        let core: Box<dyn Query> = if required == n {
+            Box::new(BooleanQuery::intersection(units))
+        } else {
+            Box::new(BooleanQuery::union_with_minimum_required_clauses(
+                units, required,
+            ))
+        };
+        Plan {
+            query: Some(wrap(core, proximity.as_ref(), &excluded)),
+            relaxed,
+            highlight: self.highlight,
+            expansions: self.expansions,
+        }
+    }
+
+    /// Turns a run of free words into units, joining glossary spans with their translations.
+    fn flush_free(&mut self, run: &mut Vec<String>, units: &mut Vec<Box<dyn Query>>, expand: bool) {
+        if run.is_empty() {
+            return;
+        }
+        let expansions = if expand {
+            Glossary::global().expand(run)
+        } else {
+            Vec::new()
+        };
+        let mut i = 0;
+        while i < run.len() {
+            let here: Vec<_> = expansions.iter().filter(|e| e.start == i).collect();
+            let Some(end) = here.first().map(|e| e.end) else {
+                units.push(self.word(&run[i]));
+                i += 1;
+                continue;
+            };
+            let words = &run[i..end];
+            let mut alternatives: Vec<Box<dyn Query>> = vec![if words.len() == 1 {
+                self.word(&words[0])
+            } else {
+                Box::new(BooleanQuery::intersection(
+                    words.iter().map(|w| self.word(w)).collect(),
+                ))
+            }];
+            for e in here {
+                let phrase: Vec<String> = e.phrase.split(' ').map(str::to_string).collect();
+                alternatives.push(Box::new(BoostQuery::new(
+                    self.in_language(&phrase, e.lang),
+                    TRANSLATION_BOOST,
+                )));
+                for w in &phrase {
+                    self.highlight_in(w, e.lang);
+                }
+                self.expansions.push(UsedExpansion {
+                    phrase: e.phrase.clone(),
+                    lang: e.lang,
+                    from: words.join(" "),
+                });
+            }
+            units.push(Box::new(BooleanQuery::union(alternatives)));
+            i = end;
+        }
+        run.clear();
+    }
+
+    /// A single word in every field, with its fallbacks.
+    fn word(&mut self, lower: &str) -> Box<dyn Query> {
+        let f = *self.fields;
+        self.highlight.add_word(lower);
+        let da = analysis::stem_da(lower);
+        let en = analysis::stem_en(lower);
+        let fold = Analyzer::Fold.term(lower);
+        let mut should: Vec<Box<dyn Query>> = vec![
+            term(f.title_da, &da, TITLE_BOOST),
+            term(f.body_da, &da, 1.0),
+            term(f.title_en, &en, TITLE_BOOST),
+            term(f.body_en, &en, 1.0),
+            term(f.fold, &fold, FOLD_BOOST),
+        ];
+        let chars = lower.chars().count();
+        if chars >= MIN_PART_CHARS {
+            should.push(term(f.parts, &da, PARTS_BOOST));
+        }
+        if chars >= 5 && !lower.chars().any(|c| c.is_ascii_digit()) {
+            let exact = [
+                (f.body_da, &da),
+                (f.title_da, &da),
+                (f.body_en, &en),
+                (f.title_en, &en),
+                (f.fold, &fold),
+            ]
+            .iter()
+            .map(|(field, t)| self.doc_freq(*field, t))
+            .sum::<u64>();
+            if exact == 0 {
+                let distance = if chars >= 9 { 2 } else { 1 };
+                for (field, stem, lang) in [(f.body_da, &da, Lang::Da), (f.body_en, &en, Lang::En)]
+                {
+                    for candidate in close_terms(self.searcher, field, stem, distance) {
+                        should.push(term(field, &candidate, FUZZY_BOOST));
+                        should.push(term(
+                            f.title_field(lang),
+                            &candidate,
+                            FUZZY_BOOST * TITLE_BOOST,
+                        ));
+                        match lang {
+                            Lang::Da => self.highlight.da.insert(candidate),
+                            Lang::En => self.highlight.en.insert(candidate),
+                        };
+                    }
+                }
+            }
+        }
+        Box::new(BooleanQuery::union(should))
+    }
+
+    /// Words that must appear together: a phrase in each language's fields.
+    fn phrase_or_word(&mut self, words: &[String], highlight: bool) -> Box<dyn Query> {
+        if words.len() == 1 {
+            let mut saved = None;
+            if !highlight {
+                saved = Some(self.highlight.clone());
+            }
+            let q = self.word(&words[0]);
+            if let Some(saved) = saved {
+                self.highlight = saved;
+            }
+            return q;
+        }
+        if highlight {
+            for w in words {
+                self.highlight.add_word(w);
+            }
+        }
+        let f = *self.fields;
+        Box::new(BooleanQuery::union(vec![
+            phrase(f.title_da, Analyzer::Da, words, 0, TITLE_BOOST),
+            phrase(f.body_da, Analyzer::Da, words, 0, 1.0),
+            phrase(f.title_en, Analyzer::En, words, 0, TITLE_BOOST),
+            phrase(f.body_en, Analyzer::En, words, 0, 1.0),
+        ]))
+    }
+
+    /// A (translated) phrase or word in one language's fields only.
+    fn in_language(&self, words: &[String], lang: Lang) -> Box<dyn Query> {
+        let f = self.fields;
+        let analyzer = match lang {
+            Lang::Da => Analyzer::Da,
+            Lang::En => Analyzer::En,
+        };
+        let mut alternatives = vec![
+            phrase(f.title_field(lang), analyzer, words, 0, TITLE_BOOST),
+            phrase(f.body_field(lang), analyzer, words, 0, 1.0),
+        ];
+        if lang == Lang::Da && words.len() == 1 {
+            alternatives.push(term(f.parts, &analysis::stem_da(&words[0]), PARTS_BOOST));
+        }
+        Box::new(BooleanQuery::union(alternatives))
+    }
+
+    fn highlight_in(&mut self, lower: &str, lang: Lang) {
+        match lang {
+            Lang::Da => {
+                self.highlight.da.insert(analysis::stem_da(lower));
+                if lower.chars().count() >= MIN_PART_CHARS {
+                    self.highlight.parts.push(analysis::stem_da(lower));
+                }
+            }
+            Lang::En => {
+                self.highlight.en.insert(analysis::stem_en(lower));
+            }
+        }
+    }
+
+    /// All the free words near each other, in order, in either language's body.
+    fn proximity(&self, words: &[String]) -> Box<dyn Query> {
+        let f = self.fields;
+        Box::new(BoostQuery::new(
+            Box::new(BooleanQuery::union(vec![
+                phrase(f.body_da, Analyzer::Da, words, PROXIMITY_SLOP, 1.0),
+                phrase(f.body_en, Analyzer::En, words, PROXIMITY_SLOP, 1.0),
+                phrase(f.title_da, Analyzer::Da, words, PROXIMITY_SLOP, 1.0),
+                phrase(f.title_en, Analyzer::En, words, PROXIMITY_SLOP, 1.0),
+            ])),
+            PROXIMITY_BOOST,
+        ))
+    }
+
+    fn doc_freq(&self, field: Field, text: &str) -> u64 {
+        self.searcher
+            .doc_freq(&Term::from_field_text(field, text))
+            .unwrap_or(0)
+    }
+}
+
+/// Adds the proximity boost and exclusions around a core query.
+fn wrap(
+    core: Box<dyn Query>,
+    proximity: Option<&Box<dyn Query>>,
+    excluded: &[Box<dyn Query>],
+) -> Box<dyn Query> {
+    if proximity.is_none() && excluded.is_empty() {
+        return core;
+    }
+    let mut clauses = vec![(Occur::Must, core)];
+    if let Some(p) = proximity {
+        clauses.push((Occur::Should, p.box_clone()));
+    }
+    for e in excluded {
+        clauses.push((Occur::MustNot, e.box_clone()));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Restricts `query` (or everything, when `None`) to documents whose `field` is `value`,
+/// without changing scores.
+pub fn filtered(query: Option<Box<dyn Query>>, filters: &[(Field, &str)]) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        vec![(Occur::Must, query.unwrap_or_else(|| Box::new(AllQuery)))];
+    for (field, value) in filters {
+        let t = TermQuery::new(
+            Term::from_field_text(*field, value),
+            IndexRecordOption::Basic,
+        );
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(t), 0.0)),
+        ));
+    }
+    if clauses.len() == 1 {
+        return clauses
+            .pop()
+            .map(|(_, q)| q)
+            .unwrap_or_else(|| Box::new(AllQuery));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+fn term(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
+    let q = TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    );
+    if boost == 1.0 {
+        Box::new(q)
+    } else {
+        Box::new(BoostQuery::new(Box::new(q), boost))
+    }
+}
+
+fn phrase(
+    field: Field,
+    analyzer: Analyzer,
+    words: &[String],
+    slop: u32,
+    boost: f32,
+) -> Box<dyn Query> {
+    let terms: Vec<(usize, Term)> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (i, Term::from_field_text(field, &analyzer.term(w))))
+        .collect();
+    let q: Box<dyn Query> = if terms.len() == 1 {
+        let (_, t) = terms.into_iter().next().expect("one term, checked above");
+        Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs))
+    } else {
+        Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+    };
+    if boost == 1.0 {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, boost))
+    }
+}
+
+static LEVENSHTEIN: LazyLock<[LevenshteinAutomatonBuilder; 2]> = LazyLock::new(|| {
+    [
+        LevenshteinAutomatonBuilder::new(1, true),
+        LevenshteinAutomatonBuilder::new(2, true),
+    ]
+});
+
+/// Adapter so tantivy's term dictionaries can be searched with a Levenshtein DFA.
+struct Dfa(DFA);
+
+impl tantivy_fst::Automaton for Dfa {
+    type State = u32;
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(self.0.distance(*state), Distance::Exact(_))
+    }
+    fn can_match(&self, state: &u32) -> bool {
+        *state != SINK_STATE
+    }
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
+}
+
+/// Indexed terms of `field` within `distance` edits of `stem`, most frequent first.
+fn close_terms(searcher: &Searcher, field: Field, stem: &str, distance: u8) -> Vec<String> {
+    let builder = &LEVENSHTEIN[usize::from(distance.clamp(1, 2) - 1)];
+    let mut found: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = inverted
+            .terms()
+            .search(Dfa(builder.build_dfa(stem)))
+            .into_stream()
+        else {
+            continue;
+        };
+        while stream.advance() {
+            if let Ok(t) = std::str::from_utf8(stream.key()) {
+                *found.entry(t.to_string()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    let mut found: Vec<(String, u64)> = found.into_iter().collect();
+    found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    found
+        .into_iter()
+        .take(FUZZY_CANDIDATES)
+        .map(|(t, _)| t)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words_of(clauses: &[Clause]) -> Vec<(Vec<&str>, bool, bool)> {
+        clauses
+            .iter()
+            .map(
+                |Clause::Terms {
+                     words,
+                     quoted,
+                     excluded,
+                 }| {
+                    (
+                        words.iter().map(String::as_str).collect(),
+                        *quoted,
+                        *excluded,
+                    )
+                },
+            )
+            .collect()
+    }
+
+    #[test]
+    fn punctuation_is_text_not_syntax() {
+        let c = parse("Talformat: Valuta");
+        assert_eq!(
+            words_of(&c),
+            [
+                (vec!["talformat"], false, false),
+                (vec!["valuta"], false, false)
+            ]
+        );
+        let c = parse("Diagramguide - Diagramelementer");
+        assert_eq!(
+            words_of(&c),
+            [
+                (vec!["diagramguide"], false, false),
+                (vec!["diagramelementer"], false, false)
+            ]
+        );
+        let c = parse("title:(foo AND bar]");
+        assert_eq!(
+            words_of(&c)
+                .into_iter()
+                .map(|(w, _, _)| w)
+                .collect::<Vec<_>>(),
+            [vec!["title", "foo"], vec!["and"], vec!["bar"]]
+        );
+    }
+
+    #[test]
+    fn phrases_exclusions_and_unbalanced_quotes() {
+        let c = parse(r#""civil society" -radikalisering"#);
+        assert_eq!(
+            words_of(&c),
+            [
+                (vec!["civil", "society"], true, false),
+                (vec!["radikalisering"], false, true)
+            ]
+        );
+        let c = parse(r#"open "national strategy"#);
+        assert_eq!(
+            words_of(&c),
+            [
+                (vec!["open"], false, false),
+                (vec!["national", "strategy"], true, false)
+            ]
+        );
+        assert!(parse(r#"""#).is_empty());
+        assert!(parse("").is_empty());
+        assert!(parse("  -- ++ !!! ").is_empty());
+        assert_eq!(
+            parse("-\u{a0}kommune").len(),
+            1,
+            "non-ASCII space after a sign"
+        );
+    }
+
+    #[test]
+    fn only_exclusions_become_plain_words() {
+        assert_eq!(
+            words_of(&parse("-kommune")),
+            [(vec!["kommune"], false, false)]
+        );
+    }
+
+    #[test]
+    fn long_queries_are_bounded() {
+        let long = "kommune ".repeat(2000);
+        let c = parse(&long);
+        assert_eq!(c.len(), MAX_WORDS);
+        let c = parse(&"x".repeat(5000));
+        assert!(c.len() <= 1);
+    }
+
+    #[test]
+    fn hyphenated_word_is_a_phrase() {
+        assert_eq!(
+            words_of(&parse("OGP-netværket")),
+            [(vec!["ogp", "netværket"], false, false)]
+        );
+    }
+}

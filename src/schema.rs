@@ -1,0 +1,123 @@
+//! The index schema, typed field handles, and opening an index directory.
+//!
+//! Field names appear only in this file. Each document's text is indexed in the field of its
+//! language (`*_da` or `*_en`, per paragraph), again in a lossy-folded fallback field (`fold`),
+//! and the parts of its Danish compound words in `parts`. The whole text, title and metadata are
+//! stored once for display and snippets. Change stamps (`mtime`, `size`, `hash`) and the facet
+//! values are fast fields, so the indexer and the filter counts never touch stored bodies.
+
+use std::path::Path;
+
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+};
+use tantivy::Index;
+
+use crate::analysis::{self, Analyzer};
+use crate::error::{Error, Result};
+use crate::lang::Lang;
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub body: Field,
+    pub lang: Field,
+    pub category: Field,
+    pub source: Field,
+    pub date: Field,
+    pub mtime: Field,
+    pub size: Field,
+    pub hash: Field,
+    pub title_da: Field,
+    pub body_da: Field,
+    pub title_en: Field,
+    pub body_en: Field,
+    pub fold: Field,
+    pub parts: Field,
+}
+
+/// Fast-field names used by collectors that read columns by name.
+pub const LANG: &str = "lang";
+pub const CATEGORY: &str = "category";
+pub const ID: &str = "id";
+pub const MTIME: &str = "mtime";
+pub const SIZE: &str = "size";
+pub const HASH: &str = "hash";
+
+impl Fields {
+    pub fn title_field(&self, lang: Lang) -> Field {
+        match lang {
+            Lang::Da => self.title_da,
+            Lang::En => self.title_en,
+        }
+    }
+
+    pub fn body_field(&self, lang: Lang) -> Field {
+        match lang {
+            Lang::Da => self.body_da,
+            Lang::En => self.body_en,
+        }
+    }
+}
+
+fn text(analyzer: Analyzer, record: IndexRecordOption) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer.tokenizer_name())
+            .set_index_option(record),
+    )
+}
+
+/// Builds the schema and its handles.
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let positions = IndexRecordOption::WithFreqsAndPositions;
+    let fields = Fields {
+        id: b.add_text_field(ID, STRING | STORED | FAST),
+        title: b.add_text_field("title", STORED),
+        body: b.add_text_field("body", STORED),
+        lang: b.add_text_field(LANG, STRING | STORED | FAST),
+        category: b.add_text_field(CATEGORY, STRING | STORED | FAST),
+        source: b.add_text_field("source", STORED),
+        date: b.add_text_field("date", STORED),
+        mtime: b.add_u64_field(MTIME, FAST),
+        size: b.add_u64_field(SIZE, FAST),
+        hash: b.add_u64_field(HASH, FAST),
+        title_da: b.add_text_field("title_da", text(Analyzer::Da, positions)),
+        body_da: b.add_text_field("body_da", text(Analyzer::Da, positions)),
+        title_en: b.add_text_field("title_en", text(Analyzer::En, positions)),
+        body_en: b.add_text_field("body_en", text(Analyzer::En, positions)),
+        fold: b.add_text_field("fold", text(Analyzer::Fold, IndexRecordOption::WithFreqs)),
+        // Pre-tokenized by the indexer; the Danish analyser is what queries use on it.
+        parts: b.add_text_field("parts", text(Analyzer::Da, IndexRecordOption::WithFreqs)),
+    };
+    (b.build(), fields)
+}
+
+/// Opens the index in `dir`, creating the directory and an empty index if needed, and registers
+/// the analysers on it.
+pub fn open_or_create(dir: &Path) -> Result<(Index, Fields)> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let directory = MmapDirectory::open(dir).map_err(|e| Error::index(dir, e))?;
+    let (schema, fields) = schema();
+    let index = Index::open_or_create(directory, schema).map_err(|e| match e {
+        tantivy::TantivyError::SchemaError(_) => Error::IncompatibleIndex(dir.to_path_buf()),
+        other => Error::index(dir, other),
+    })?;
+    analysis::register(&index);
+    Ok((index, fields))
+}
+
+/// Opens an existing index read-only (for `search` and `serve`); `None` when there is none yet.
+pub fn open_existing(dir: &Path) -> Result<Option<(Index, Fields)>> {
+    if !dir.join("meta.json").exists() {
+        return Ok(None);
+    }
+    open_or_create(dir).map(Some)
+}

@@ -1,0 +1,488 @@
+//! Searching: a [`SearchRequest`] in, [`SearchResults`] out — hits, snippets, counts, timing.
+//!
+//! The [`Engine`] owns the index reader, which reloads by itself shortly after another process
+//! (`vidensbase index`) commits, so a running server sees changes without a restart. Results are
+//! plain data; the web layer renders the same value as HTML or JSON. Filters (`lang`, `category`)
+//! never change scores. A query that matches nothing with its words required is retried with any
+//! word sufficing, and the results say so. Also here: fetching one document for its page, with
+//! the query's words marked, and finding related documents.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader,
+    TantivyDocument, Term,
+};
+
+use crate::analysis::{self, Analyzer};
+use crate::error::{Error, Result};
+use crate::glossary::Glossary;
+use crate::indexer::stored_text;
+use crate::lang::Lang;
+use crate::query::{self, UsedExpansion};
+use crate::schema::{self, Fields};
+use crate::snippet::{self, Snippet};
+
+pub const DEFAULT_LIMIT: usize = 10;
+pub const MAX_LIMIT: usize = 100;
+/// Deep pages cost work for nobody; past this offset results are cut.
+pub const MAX_OFFSET: usize = 10_000;
+const RELATED: usize = 5;
+
+/// What to search for.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    pub lang: Option<Lang>,
+    pub category: Option<String>,
+    pub limit: usize,
+    pub offset: usize,
+    /// Expand the query with glossary translations.
+    pub expand: bool,
+    /// Count hits per language and category (for filter links).
+    pub facets: bool,
+}
+
+impl SearchRequest {
+    pub fn new(query: impl Into<String>) -> SearchRequest {
+        SearchRequest {
+            query: query.into(),
+            lang: None,
+            category: None,
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+            expand: true,
+            facets: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    pub lang: String,
+    pub category: String,
+    pub score: f32,
+    #[serde(skip)]
+    pub snippet: Snippet,
+}
+
+/// Hit counts per filter value, most frequent first.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    pub lang: Vec<(String, u64)>,
+    pub category: Vec<(String, u64)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub total: usize,
+    pub took_ms: f64,
+    pub hits: Vec<Hit>,
+    /// Glossary translations the query was expanded with.
+    pub expansions: Vec<UsedExpansion>,
+    /// True when no document had all the words and any word was allowed to match.
+    pub relaxed: bool,
+    pub facets: Option<Facets>,
+}
+
+/// One whole document, for its page.
+#[derive(Debug, Clone)]
+pub struct DocumentView {
+    pub id: String,
+    pub title: String,
+    pub lang: String,
+    pub category: String,
+    pub source: Option<String>,
+    pub date: Option<String>,
+    pub body: Snippet,
+    pub related: Vec<Related>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Related {
+    pub id: String,
+    pub title: String,
+    pub lang: String,
+    pub category: String,
+}
+
+/// An open index, ready to search.
+pub struct Engine {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl Engine {
+    /// Opens the index in `dir`; it must exist (run the indexer first).
+    pub fn open(dir: &Path) -> Result<Engine> {
+        let (index, fields) =
+            schema::open_existing(dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
+        Ok(Engine {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// Re-reads the index now instead of waiting for the file watcher.
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let started = Instant::now();
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        let plan = query::plan(&req.query, f, &searcher, req.expand);
+        let limit = req.limit.clamp(1, MAX_LIMIT);
+        let offset = req.offset.min(MAX_OFFSET);
+        let lang = req.lang.map(Lang::code);
+        let category = req.category.as_deref().filter(|c| !c.is_empty());
+        let mut filters = Vec::new();
+        if let Some(lang) = lang {
+            filters.push((f.lang, lang));
+        }
+        if let Some(category) = category {
+            filters.push((f.category, category));
+        }
+
+        let mut results = SearchResults {
+            query: req.query.clone(),
+            total: 0,
+            took_ms: 0.0,
+            hits: Vec::new(),
+            expansions: plan.expansions,
+            relaxed: false,
+            facets: None,
+        };
+        // A query without words lists documents only when a filter is set (browsing).
+        if plan.query.is_none() && filters.is_empty() {
+            results.took_ms = elapsed_ms(started);
+            return Ok(results);
+        }
+        let top = || {
+            TopDocs::with_limit(limit)
+                .and_offset(offset)
+                .order_by_score()
+        };
+        let mut core = plan.query;
+        let mut q = query::filtered(core.as_ref().map(|q| q.box_clone()), &filters);
+        let (mut top_docs, mut total) = searcher.search(&*q, &(top(), Count))?;
+        if total == 0 {
+            if let Some(relaxed) = plan.relaxed {
+                q = query::filtered(Some(relaxed.box_clone()), &filters);
+                (top_docs, total) = searcher.search(&*q, &(top(), Count))?;
+                results.relaxed = true;
+                core = Some(relaxed);
+            }
+        }
+        results.total = total;
+        if req.facets {
+            results.facets = Some(self.facets(&searcher, core.as_deref(), lang, category)?);
+        }
+        for (score, address) in top_docs {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let body = stored_text(&doc, f.body);
+            results.hits.push(Hit {
+                id: stored_text(&doc, f.id),
+                title: stored_text(&doc, f.title),
+                lang: stored_text(&doc, f.lang),
+                category: stored_text(&doc, f.category),
+                score,
+                snippet: snippet::snippet(&body, &plan.highlight),
+            });
+        }
+        results.took_ms = elapsed_ms(started);
+        Ok(results)
+    }
+
+    /// Counts per language (ignoring the language filter) and per category (ignoring the
+    /// category filter), so each filter link shows what choosing it would give.
+    fn facets(
+        &self,
+        searcher: &Searcher,
+        core: Option<&dyn Query>,
+        lang: Option<&str>,
+        category: Option<&str>,
+    ) -> Result<Facets> {
+        let f = &self.fields;
+        let run = |filters: &[(tantivy::schema::Field, &str)]| -> Result<FacetFruit> {
+            let q = query::filtered(core.map(|q| q.box_clone()), filters);
+            Ok(searcher.search(&*q, &FacetCounts)?)
+        };
+        let (langs, categories) = match (lang, category) {
+            (None, None) => {
+                let both = run(&[])?;
+                (both.lang, both.category)
+            }
+            _ => {
+                let by_lang = run(&category.map(|c| vec![(f.category, c)]).unwrap_or_default())?;
+                let by_category = run(&lang.map(|l| vec![(f.lang, l)]).unwrap_or_default())?;
+                (by_lang.lang, by_category.category)
+            }
+        };
+        Ok(Facets {
+            lang: sorted(langs),
+            category: sorted(categories),
+        })
+    }
+
+    /// The document `id`, with the words of `query` (if any) marked, and its related documents.
+    pub fn document(&self, id: &str, query: Option<&str>) -> Result<DocumentView> {
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        let (address, doc) = self
+            .find(&searcher, id)?
+            .ok_or_else(|| Error::NotFound(id.to_string()))?;
+        let body = stored_text(&doc, f.body);
+        let highlight = match query.filter(|q| !q.trim().is_empty()) {
+            Some(q) => query::plan(q, f, &searcher, true).highlight,
+            None => Default::default(),
+        };
+        let optional = |field| Some(stored_text(&doc, field)).filter(|s| !s.is_empty());
+        Ok(DocumentView {
+            id: stored_text(&doc, f.id),
+            title: stored_text(&doc, f.title),
+            lang: stored_text(&doc, f.lang),
+            category: stored_text(&doc, f.category),
+            source: optional(f.source),
+            date: optional(f.date),
+            body: snippet::highlight_all(&body, &highlight),
+            related: self.related(&searcher, address, &doc)?,
+        })
+    }
+
+    fn find(&self, searcher: &Searcher, id: &str) -> Result<Option<(DocAddress, TantivyDocument)>> {
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        match top.first() {
+            Some(&(_, address)) => Ok(Some((address, searcher.doc(address)?))),
+            None => Ok(None),
+        }
+    }
+
+    /// Up to five documents sharing the most distinctive words of `doc`, in either language:
+    /// its top terms by tf-idf, plus their glossary translations.
+    fn related(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        doc: &TantivyDocument,
+    ) -> Result<Vec<Related>> {
+        let f = &self.fields;
+        let lang: Lang = stored_text(doc, f.lang).parse().unwrap_or(Lang::En);
+        let text = format!(
+            "{}\n\n{}",
+            stored_text(doc, f.title),
+            stored_text(doc, f.body)
+        );
+        let analyzer = match lang {
+            Lang::Da => Analyzer::Da,
+            Lang::En => Analyzer::En,
+        };
+        // Term frequencies of the document's own words (first occurrence keeps the surface form).
+        let mut tf: HashMap<String, (u32, String)> = HashMap::new();
+        for (s, e) in analysis::words(&text) {
+            let lower = text[s..e].to_lowercase();
+            if lower.chars().count() < 4 || lower.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            let t = analyzer.term(&lower);
+            tf.entry(t).or_insert((0, lower)).0 += 1;
+        }
+        let n = searcher.num_docs().max(1) as f32;
+        let field = f.body_field(lang);
+        let mut scored: Vec<(f32, String, String)> = tf
+            .into_iter()
+            .filter_map(|(t, (count, surface))| {
+                let df = searcher.doc_freq(&Term::from_field_text(field, &t)).ok()? as f32;
+                if df < 2.0 || df > n * 0.3 {
+                    return None; // unique to this document, or too common to mean anything
+                }
+                Some(((1.0 + (count as f32).ln()) * (n / df).ln(), t, surface))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        scored.truncate(20);
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (weight, term, surface) in &scored {
+            let q = TermQuery::new(
+                Term::from_field_text(field, term),
+                IndexRecordOption::WithFreqs,
+            );
+            should.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), *weight)),
+            ));
+            for e in Glossary::global().expand(std::slice::from_ref(surface)) {
+                let other = f.body_field(e.lang);
+                let other_analyzer = if e.lang == Lang::Da {
+                    Analyzer::Da
+                } else {
+                    Analyzer::En
+                };
+                let words: Vec<&str> = e.phrase.split(' ').collect();
+                if let [single] = words.as_slice() {
+                    let q = TermQuery::new(
+                        Term::from_field_text(other, &other_analyzer.term(single)),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    should.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(q), *weight)),
+                    ));
+                }
+            }
+        }
+        if should.is_empty() {
+            return Ok(Vec::new());
+        }
+        let q = BooleanQuery::new(should);
+        let top = searcher.search(&q, &TopDocs::with_limit(RELATED + 1).order_by_score())?;
+        let mut related = Vec::new();
+        for (_, other) in top.into_iter().filter(|(_, a)| *a != address).take(RELATED) {
+            let d: TantivyDocument = searcher.doc(other)?;
+            related.push(Related {
+                id: stored_text(&d, f.id),
+                title: stored_text(&d, f.title),
+                lang: stored_text(&d, f.lang),
+                category: stored_text(&d, f.category),
+            });
+        }
+        Ok(related)
+    }
+
+    /// All document ids with their titles, languages and categories (for `export` and tests).
+    pub fn all_documents(&self) -> Result<Vec<(String, String, String, String, String)>> {
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        let mut out = Vec::new();
+        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc_id in segment.doc_ids_alive() {
+                let d: TantivyDocument =
+                    searcher.doc(DocAddress::new(segment_ord as u32, doc_id))?;
+                out.push((
+                    stored_text(&d, f.id),
+                    stored_text(&d, f.title),
+                    stored_text(&d, f.lang),
+                    stored_text(&d, f.category),
+                    stored_text(&d, f.body),
+                ));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+}
+
+fn elapsed_ms(started: Instant) -> f64 {
+    (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0
+}
+
+fn sorted(counts: HashMap<String, u64>) -> Vec<(String, u64)> {
+    let mut v: Vec<_> = counts.into_iter().filter(|(k, _)| !k.is_empty()).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
+/// Counts matching documents per language and category from fast fields.
+struct FacetCounts;
+
+#[derive(Default)]
+struct FacetFruit {
+    lang: HashMap<String, u64>,
+    category: HashMap<String, u64>,
+}
+
+struct SegmentFacetCounts {
+    columns: [Option<tantivy::columnar::StrColumn>; 2],
+    counts: [Vec<u64>; 2],
+}
+
+impl Collector for FacetCounts {
+    type Fruit = FacetFruit;
+    type Child = SegmentFacetCounts;
+
+    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<SegmentFacetCounts> {
+        let ff = segment.fast_fields();
+        let columns = [ff.str(schema::LANG)?, ff.str(schema::CATEGORY)?];
+        let counts = [0, 1].map(|i| vec![0; columns[i].as_ref().map_or(0, |c| c.num_terms())]);
+        Ok(SegmentFacetCounts { columns, counts })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<FacetFruit>) -> tantivy::Result<FacetFruit> {
+        let mut all = FacetFruit::default();
+        for fruit in fruits {
+            for (k, v) in fruit.lang {
+                *all.lang.entry(k).or_default() += v;
+            }
+            for (k, v) in fruit.category {
+                *all.category.entry(k).or_default() += v;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for SegmentFacetCounts {
+    type Fruit = FacetFruit;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        for i in 0..2 {
+            if let Some(column) = &self.columns[i] {
+                for ord in column.term_ords(doc) {
+                    if let Some(c) = self.counts[i].get_mut(ord as usize) {
+                        *c += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> FacetFruit {
+        let mut maps: [HashMap<String, u64>; 2] = Default::default();
+        let mut name = String::new();
+        for i in 0..2 {
+            let Some(column) = &self.columns[i] else {
+                continue;
+            };
+            for (ord, &count) in self.counts[i].iter().enumerate() {
+                if count > 0 && column.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
+                    maps[i].insert(name.clone(), count);
+                }
+            }
+        }
+        let [lang, category] = maps;
+        FacetFruit { lang, category }
+    }
+}

@@ -1,0 +1,387 @@
+//! Snippets and highlighting: which words of a stored text match the query, and the best window.
+//!
+//! A word matches when its Danish, English or folded term is one the query searched for (so
+//! `kommunerne` is marked for the query `kommune`, and a translated or corrected term is marked
+//! too), or when it is a long word containing a searched Danish stem (a compound). A cheap
+//! three-letter prefix test keeps stemming off most words. The result is plain data — text pieces
+//! flagged as marked or not — and [`Snippet::to_html`] is the only place that turns it into HTML,
+//! escaping every piece.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::analysis::{self, words, Analyzer};
+use crate::query::Highlight;
+
+/// Characters of text a snippet shows around its matches.
+const SNIPPET_CHARS: usize = 240;
+/// Context kept before the first match in the window.
+const LEAD_CHARS: usize = 60;
+
+/// Text pieces, some marked as matching the query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snippet {
+    pub fragments: Vec<Fragment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fragment {
+    pub text: String,
+    pub marked: bool,
+}
+
+impl Snippet {
+    /// Escaped HTML with matches in `<mark>`.
+    pub fn to_html(&self) -> String {
+        let mut out = String::new();
+        for f in &self.fragments {
+            if f.marked {
+                out.push_str("<mark>");
+                escape_into(&f.text, &mut out);
+                out.push_str("</mark>");
+            } else {
+                escape_into(&f.text, &mut out);
+            }
+        }
+        out
+    }
+
+    pub fn has_marks(&self) -> bool {
+        self.fragments.iter().any(|f| f.marked)
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Decides, word by word, whether a word matches the highlight terms.
+struct Matcher<'a> {
+    hl: &'a Highlight,
+    prefixes: HashSet<String>,
+    cache: HashMap<String, bool>,
+}
+
+fn prefix3(s: &str) -> String {
+    s.chars().take(3).collect()
+}
+
+impl<'a> Matcher<'a> {
+    fn new(hl: &'a Highlight) -> Matcher<'a> {
+        let prefixes = hl
+            .da
+            .iter()
+            .chain(&hl.en)
+            .chain(&hl.fold)
+            .map(|t| prefix3(t))
+            .collect();
+        Matcher {
+            hl,
+            prefixes,
+            cache: HashMap::new(),
+        }
+    }
+
+    fn matches(&mut self, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        if let Some(&m) = self.cache.get(&lower) {
+            return m;
+        }
+        let m = self.decide(&lower);
+        self.cache.insert(lower, m);
+        m
+    }
+
+    fn decide(&self, lower: &str) -> bool {
+        let hl = self.hl;
+        let p = prefix3(lower);
+        let folded = analysis::fold(lower);
+        if self.prefixes.contains(&p) || self.prefixes.contains(&prefix3(&folded)) {
+            if hl.da.contains(&analysis::stem_da(lower))
+                || hl.en.contains(&analysis::stem_en(lower))
+                || hl.fold.contains(&Analyzer::Fold.term(lower))
+            {
+                return true;
+            }
+        }
+        // A compound containing a searched part, e.g. `midtvejsevaluering` for `evaluering`.
+        lower.len() >= 8
+            && hl.parts.iter().any(|part| {
+                lower.len() >= part.len() + 3
+                    && (lower.starts_with(part.as_str()) || ends_with_part(lower, part))
+            })
+    }
+}
+
+/// True if `part` (a stem) starts the last component of `lower`: `ungdomsklubber` ends with `klub…`.
+fn ends_with_part(lower: &str, part: &str) -> bool {
+    lower
+        .rmatch_indices(part)
+        .next()
+        .is_some_and(|(i, _)| lower.len() - i <= part.len() + 4)
+}
+
+/// The best window of `text` for the query, with matches marked; the opening of the text
+/// when nothing matches.
+pub fn snippet(text: &str, hl: &Highlight) -> Snippet {
+    let mut matcher = Matcher::new(hl);
+    let matches: Vec<(usize, usize, String)> = if hl.is_empty() {
+        Vec::new()
+    } else {
+        words(text)
+            .filter(|&(s, e)| matcher.matches(&text[s..e]))
+            .map(|(s, e)| (s, e, text[s..e].to_lowercase()))
+            .collect()
+    };
+
+    // The window with the most distinct matched words (then the most matches, then the earliest).
+    let mut best = (0usize, 0usize, 0usize); // (distinct, count, index of first match)
+    for i in 0..matches.len() {
+        let limit = matches[i].0 + SNIPPET_CHARS;
+        let mut distinct = HashSet::new();
+        let mut count = 0;
+        for m in matches[i..].iter().take_while(|m| m.1 <= limit) {
+            distinct.insert(m.2.as_str());
+            count += 1;
+        }
+        if (distinct.len(), count) > (best.0, best.1) {
+            best = (distinct.len(), count, i);
+        }
+    }
+    let (start, end) = match matches.get(best.2) {
+        Some(first) if best.1 > 0 => {
+            let start = floor_boundary(text, first.0.saturating_sub(LEAD_CHARS));
+            let start = word_start(text, start, first.0);
+            (start, ceil_end(text, start + SNIPPET_CHARS))
+        }
+        _ => (0, ceil_end(text, SNIPPET_CHARS)),
+    };
+    let in_window: Vec<(usize, usize)> = matches
+        .iter()
+        .filter(|m| m.0 >= start && m.1 <= end)
+        .map(|m| (m.0, m.1))
+        .collect();
+    let mut s = build(text, start, end, &in_window);
+    if start > 0 {
+        prepend(&mut s, "… ");
+    }
+    if end < text.len() {
+        s.fragments.push(Fragment {
+            text: " …".into(),
+            marked: false,
+        });
+    }
+    s
+}
+
+/// The whole text with every match marked (for the document page).
+pub fn highlight_all(text: &str, hl: &Highlight) -> Snippet {
+    if hl.is_empty() {
+        return build(text, 0, text.len(), &[]);
+    }
+    let mut matcher = Matcher::new(hl);
+    let matches: Vec<(usize, usize)> = words(text)
+        .filter(|&(s, e)| matcher.matches(&text[s..e]))
+        .collect();
+    build(text, 0, text.len(), &matches)
+}
+
+fn build(text: &str, start: usize, end: usize, matches: &[(usize, usize)]) -> Snippet {
+    let mut fragments = Vec::new();
+    let mut pos = start;
+    for &(s, e) in matches {
+        if s > pos {
+            fragments.push(Fragment {
+                text: text[pos..s].to_string(),
+                marked: false,
+            });
+        }
+        fragments.push(Fragment {
+            text: text[s..e].to_string(),
+            marked: true,
+        });
+        pos = e;
+    }
+    if pos < end {
+        fragments.push(Fragment {
+            text: text[pos..end].to_string(),
+            marked: false,
+        });
+    }
+    // Snippets are one line; the document page keeps its own layout.
+    if start > 0 || end < text.len() {
+        for f in &mut fragments {
+            if f.text.contains(['\n', '\r', '\t']) {
+                f.text = collapse_whitespace(&f.text);
+            }
+        }
+    }
+    Snippet { fragments }
+}
+
+/// Every run of whitespace becomes one space (edges included, so words never glue together).
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+    out
+}
+
+fn prepend(s: &mut Snippet, text: &str) {
+    s.fragments.insert(
+        0,
+        Fragment {
+            text: text.into(),
+            marked: false,
+        },
+    );
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Moves `start` forward to the beginning of a word, but never past `limit`.
+fn word_start(text: &str, start: usize, limit: usize) -> usize {
+    if start == 0 {
+        return 0;
+    }
+    text[start..limit]
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(start, |(i, c)| start + i + c.len_utf8())
+}
+
+/// The end of the window: at `end` or just after, at a word boundary.
+fn ceil_end(text: &str, end: usize) -> usize {
+    if end >= text.len() {
+        return text.len();
+    }
+    let mut i = end;
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    text[i..]
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(text.len(), |(j, _)| i + j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hl(words: &[&str]) -> Highlight {
+        let mut h = Highlight::default();
+        for w in words {
+            h.da.insert(analysis::stem_da(w));
+            h.en.insert(analysis::stem_en(w));
+            h.fold.insert(Analyzer::Fold.term(w));
+            h.parts.push(analysis::stem_da(w));
+        }
+        h
+    }
+
+    #[test]
+    fn marks_inflected_forms() {
+        let s = snippet(
+            "Alle kommunerne samarbejder med foreningerne.",
+            &hl(&["kommune", "forening"]),
+        );
+        assert_eq!(
+            s.to_html(),
+            "Alle <mark>kommunerne</mark> samarbejder med <mark>foreningerne</mark>."
+        );
+    }
+
+    #[test]
+    fn escapes_document_markup() {
+        let s = snippet(
+            "<script>alert('x')</script> & civil society",
+            &hl(&["society"]),
+        );
+        assert_eq!(
+            s.to_html(),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; civil <mark>society</mark>"
+        );
+    }
+
+    #[test]
+    fn marks_compounds_and_folded_spellings() {
+        let s = snippet("Et frivilligudvalg i Århus.", &hl(&["frivillig", "aarhus"]));
+        assert!(
+            s.to_html().contains("<mark>frivilligudvalg</mark>"),
+            "{}",
+            s.to_html()
+        );
+        assert!(
+            s.to_html().contains("<mark>Århus</mark>"),
+            "{}",
+            s.to_html()
+        );
+    }
+
+    #[test]
+    fn picks_the_window_with_the_matches() {
+        let text = format!(
+            "{} Here the loneliness of older people is the topic. {}",
+            "filler ".repeat(200),
+            "tail ".repeat(200)
+        );
+        let s = snippet(&text, &hl(&["loneliness"]));
+        let html = s.to_html();
+        assert!(html.starts_with("… "), "{html}");
+        assert!(html.ends_with(" …"), "{html}");
+        assert!(html.contains("<mark>loneliness</mark>"));
+        assert!(html.chars().count() < SNIPPET_CHARS + LEAD_CHARS + 40);
+    }
+
+    #[test]
+    fn line_breaks_around_marks_become_spaces() {
+        let text = format!(
+            "{}\nfrivillige\norganisationer {}",
+            "x ".repeat(100),
+            "y ".repeat(200)
+        );
+        let html = snippet(&text, &hl(&["frivillig"])).to_html();
+        assert!(
+            html.contains(" <mark>frivillige</mark> organisationer"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn no_match_gives_the_opening() {
+        let s = snippet("Første linje.\n\nAnden linje.", &hl(&["zzz"]));
+        assert!(!s.has_marks());
+        assert_eq!(s.to_html(), "Første linje.\n\nAnden linje.");
+    }
+
+    #[test]
+    fn highlight_all_keeps_layout() {
+        let s = highlight_all("Ensomhed\n\nblandt ældre", &hl(&["ældre"]));
+        assert_eq!(s.to_html(), "Ensomhed\n\nblandt <mark>ældre</mark>");
+    }
+}

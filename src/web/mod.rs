@@ -1,0 +1,274 @@
+//! The web application: routes, request parameters, thin handlers and the error page.
+//!
+//! Handlers parse the request into typed parameters (which never reject: a malformed number falls
+//! back to its default, an unknown language is a clear 400), run the search on the blocking pool
+//! so the async runtime never waits on index work, and render the result with [`views`] as HTML
+//! or as JSON from the same value. Every error becomes a page or a JSON object with a plain
+//! message; internal details are logged, not shown.
+
+mod views;
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::lang::Lang;
+use crate::search::{Engine, SearchRequest, SearchResults, DEFAULT_LIMIT, MAX_LIMIT};
+
+/// Results per page on the HTML results page.
+pub const PAGE_SIZE: usize = 10;
+
+/// What every handler shares.
+pub struct AppState {
+    pub engine: Engine,
+}
+
+/// The application's routes. Tests drive this with `tower::ServiceExt::oneshot`.
+pub fn router(engine: Engine) -> Router {
+    let state = Arc::new(AppState { engine });
+    Router::new()
+        .route("/", get(home))
+        .route("/search", get(search_page))
+        .route("/api/search", get(search_api))
+        .route("/doc/{*id}", get(document_page))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+/// Query-string parameters of the search endpoints. Extraction never fails: values that do not
+/// parse are kept as `None` or reported by [`SearchParams::request`].
+#[derive(Debug, Default, Clone)]
+pub struct SearchParams {
+    pub q: String,
+    pub lang: Option<String>,
+    pub category: Option<String>,
+    pub page: Option<usize>,
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
+    pub expand: bool,
+}
+
+impl SearchParams {
+    fn from_query(raw: &str) -> SearchParams {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
+        let first = |key: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.trim().to_string())
+        };
+        let non_empty = |key: &str| first(key).filter(|v| !v.is_empty());
+        SearchParams {
+            q: first("q").unwrap_or_default(),
+            lang: non_empty("lang"),
+            category: non_empty("category"),
+            page: non_empty("page").and_then(|v| v.parse().ok()),
+            limit: non_empty("limit").and_then(|v| v.parse().ok()),
+            offset: non_empty("offset").and_then(|v| v.parse().ok()),
+            expand: !matches!(
+                first("expand").as_deref(),
+                Some("false" | "0" | "no" | "off")
+            ),
+        }
+    }
+
+    fn lang(&self) -> Result<Option<Lang>, WebError> {
+        self.lang
+            .as_deref()
+            .map(str::parse::<Lang>)
+            .transpose()
+            .map_err(|message| WebError::bad_request(message))
+    }
+
+    /// The page number, from 1.
+    pub fn page(&self) -> usize {
+        self.page.unwrap_or(1).clamp(1, 1000)
+    }
+
+    fn request(
+        &self,
+        limit: usize,
+        offset: usize,
+        facets: bool,
+    ) -> Result<SearchRequest, WebError> {
+        Ok(SearchRequest {
+            query: self.q.clone(),
+            lang: self.lang()?,
+            category: self.category.clone(),
+            limit,
+            offset,
+            expand: self.expand,
+            facets,
+        })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for SearchParams {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(SearchParams::from_query(parts.uri.query().unwrap_or("")))
+    }
+}
+
+/// Runs a search on the blocking pool.
+async fn run_search(state: Arc<AppState>, request: SearchRequest) -> Result<SearchResults, Error> {
+    tokio::task::spawn_blocking(move || state.engine.search(&request))
+        .await
+        .map_err(|e| Error::Internal(format!("search task failed: {e}")))
+        .and_then(|r| r)
+}
+
+async fn home(State(state): State<Arc<AppState>>) -> Html<String> {
+    Html(views::home(state.engine.num_docs()).into_string())
+}
+
+async fn search_page(
+    State(state): State<Arc<AppState>>,
+    params: SearchParams,
+) -> Result<Html<String>, WebError> {
+    let offset = (params.page() - 1) * PAGE_SIZE;
+    let request = params.request(PAGE_SIZE, offset, true)?;
+    let results = run_search(state, request).await.map_err(WebError::from)?;
+    Ok(Html(views::results(&params, &results).into_string()))
+}
+
+/// The JSON shape of `/api/search`.
+#[derive(Serialize)]
+struct ApiResults<'a> {
+    query: &'a str,
+    total: usize,
+    took_ms: f64,
+    hits: Vec<ApiHit<'a>>,
+    expansions: &'a [crate::query::UsedExpansion],
+    relaxed: bool,
+}
+
+#[derive(Serialize)]
+struct ApiHit<'a> {
+    id: &'a str,
+    title: &'a str,
+    lang: &'a str,
+    category: &'a str,
+    score: f32,
+    /// Escaped HTML with the matched words in `<mark>`.
+    snippet: String,
+    url: String,
+}
+
+async fn search_api(State(state): State<Arc<AppState>>, params: SearchParams) -> Response {
+    let limit = params.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let request = match params.request(limit, params.offset.unwrap_or(0), false) {
+        Ok(r) => r,
+        Err(e) => return e.json(),
+    };
+    match run_search(state, request).await {
+        Ok(r) => Json(ApiResults {
+            query: &r.query,
+            total: r.total,
+            took_ms: r.took_ms,
+            hits: r
+                .hits
+                .iter()
+                .map(|h| ApiHit {
+                    id: &h.id,
+                    title: &h.title,
+                    lang: &h.lang,
+                    category: &h.category,
+                    score: h.score,
+                    snippet: h.snippet.to_html(),
+                    url: views::doc_url(&h.id, Some(&r.query)),
+                })
+                .collect(),
+            expansions: &r.expansions,
+            relaxed: r.relaxed,
+        })
+        .into_response(),
+        Err(e) => WebError::from(e).json(),
+    }
+}
+
+async fn document_page(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    params: SearchParams,
+) -> Result<Html<String>, WebError> {
+    let q = params.q.clone();
+    let doc = tokio::task::spawn_blocking(move || state.engine.document(&id, Some(&q)))
+        .await
+        .map_err(|e| WebError::internal(e.to_string()))?
+        .map_err(WebError::from)?;
+    Ok(Html(views::document(&doc, &params.q).into_string()))
+}
+
+async fn not_found() -> WebError {
+    WebError {
+        status: StatusCode::NOT_FOUND,
+        message: "There is no page at this address.".into(),
+    }
+}
+
+/// An error as the user sees it.
+#[derive(Debug)]
+pub struct WebError {
+    status: StatusCode,
+    message: String,
+}
+
+impl WebError {
+    fn bad_request(message: impl Into<String>) -> WebError {
+        WebError {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+        }
+    }
+
+    fn internal(detail: String) -> WebError {
+        tracing::error!("internal error: {detail}");
+        WebError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: "Something went wrong on our side; it has been logged.".into(),
+        }
+    }
+
+    fn json(self) -> Response {
+        (
+            self.status,
+            Json(serde_json::json!({ "error": self.message })),
+        )
+            .into_response()
+    }
+}
+
+impl From<Error> for WebError {
+    fn from(e: Error) -> WebError {
+        match e {
+            Error::NotFound(id) => WebError {
+                status: StatusCode::NOT_FOUND,
+                message: format!("There is no document {id:?}."),
+            },
+            Error::InvalidRequest(m) => WebError::bad_request(m),
+            other => WebError::internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let page = views::error(self.status, &self.message).into_string();
+        (
+            self.status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            page,
+        )
+            .into_response()
+    }
+}
