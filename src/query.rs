@@ -170,9 +170,36 @@ struct Builder<'a> {
     expansions: Vec<UsedExpansion>,
 }
 
+/// One required piece of the query: everything that may satisfy it, and the exact-spelling part
+/// alone (which decides the ranking tier).
+struct Unit {
+    full: Box<dyn Query>,
+    direct: Box<dyn Query>,
+}
+
+/// How many of `n` units a document must match.
+fn required_units(n: usize) -> usize {
+    match n {
+        0..=2 => n,
+        3 | 4 => n - 1,
+        _ => (n * 7).div_ceil(10),
+    }
+}
+
+/// All of `queries` (when `required` is all of them) or at least `required` of them.
+fn at_least(queries: Vec<Box<dyn Query>>, required: usize) -> Box<dyn Query> {
+    if required >= queries.len() {
+        Box::new(BooleanQuery::intersection(queries))
+    } else {
+        Box::new(BooleanQuery::union_with_minimum_required_clauses(
+            queries, required,
+        ))
+    }
+}
+
 impl Builder<'_> {
     fn build(mut self, clauses: &[Clause], expand: bool) -> Plan {
-        let mut units: Vec<Box<dyn Query>> = Vec::new();
+        let mut units: Vec<Unit> = Vec::new();
         let mut excluded: Vec<Box<dyn Query>> = Vec::new();
         // Consecutive free words, for glossary spans and the proximity boost.
         let mut free_run: Vec<String> = Vec::new();
@@ -184,7 +211,9 @@ impl Builder<'_> {
         } in clauses
         {
             if *is_excluded {
-                excluded.push(self.phrase_or_word(words, false));
+                let saved = self.highlight.clone();
+                excluded.push(self.phrase_or_word(words).full);
+                self.highlight = saved;
                 continue;
             }
             if words.len() == 1 && !quoted {
@@ -193,7 +222,7 @@ impl Builder<'_> {
                 continue;
             }
             self.flush_free(&mut free_run, &mut units, expand);
-            units.push(self.phrase_or_word(words, true));
+            units.push(self.phrase_or_word(words));
         }
         self.flush_free(&mut free_run, &mut units, expand);
 
@@ -208,28 +237,18 @@ impl Builder<'_> {
         let proximity = (2..=8)
             .contains(&all_free.len())
             .then(|| self.proximity(&all_free));
-        let n = units.len();
-        let required = match n {
-            0..=2 => n,
-            3 | 4 => n - 1,
-            _ => (n * 7).div_ceil(10),
-        };
+        let required = required_units(units.len());
+        let (full, direct): (Vec<_>, Vec<_>) =
+            units.into_iter().map(|u| (u.full, u.direct)).unzip();
         let relaxed = (required > 1).then(|| {
-            let core = BooleanQuery::union_with_minimum_required_clauses(
-                units.iter().map(|u| u.box_clone()).collect(),
-                1,
-            );
-            wrap(Box::new(core), proximity.as_ref(), &excluded)
+            let core = at_least(full.iter().map(|q| q.box_clone()).collect(), 1);
+            let tier = at_least(direct.iter().map(|q| q.box_clone()).collect(), 1);
+            wrap(core, tier, proximity.as_deref(), &excluded)
         });
-        let core: Box<dyn Query> = if required == n {
-            Box::new(BooleanQuery::intersection(units))
-        } else {
-            Box::new(BooleanQuery::union_with_minimum_required_clauses(
-                units, required,
-            ))
-        };
+        let core = at_least(full, required);
+        let tier = at_least(direct, required);
         Plan {
-            query: Some(wrap(core, proximity.as_ref(), &excluded)),
+            query: Some(wrap(core, tier, proximity.as_deref(), &excluded)),
             relaxed,
             highlight: self.highlight,
             expansions: self.expansions,
@@ -237,7 +256,7 @@ impl Builder<'_> {
     }
 
     /// Turns a run of free words into units, joining glossary spans with their translations.
-    fn flush_free(&mut self, run: &mut Vec<String>, units: &mut Vec<Box<dyn Query>>, expand: bool) {
+    fn flush_free(&mut self, run: &mut Vec<String>, units: &mut Vec<Unit>, expand: bool) {
         if run.is_empty() {
             return;
         }
@@ -254,14 +273,10 @@ impl Builder<'_> {
                 i += 1;
                 continue;
             };
-            let words = &run[i..end];
-            let mut alternatives: Vec<Box<dyn Query>> = vec![if words.len() == 1 {
-                self.word(&words[0])
-            } else {
-                Box::new(BooleanQuery::intersection(
-                    words.iter().map(|w| self.word(w)).collect(),
-                ))
-            }];
+            let span: Vec<Unit> = run[i..end].iter().map(|w| self.word(w)).collect();
+            let (full, direct): (Vec<_>, Vec<_>) =
+                span.into_iter().map(|u| (u.full, u.direct)).unzip();
+            let mut alternatives = vec![at_least(full, usize::MAX)];
             for e in here {
                 let phrase: Vec<String> = e.phrase.split(' ').map(str::to_string).collect();
                 alternatives.push(Box::new(BoostQuery::new(
@@ -274,29 +289,33 @@ impl Builder<'_> {
                 self.expansions.push(UsedExpansion {
                     phrase: e.phrase.clone(),
                     lang: e.lang,
-                    from: words.join(" "),
+                    from: run[i..end].join(" "),
                 });
             }
-            units.push(Box::new(BooleanQuery::union(alternatives)));
+            units.push(Unit {
+                full: Box::new(BooleanQuery::union(alternatives)),
+                direct: at_least(direct, usize::MAX),
+            });
             i = end;
         }
         run.clear();
     }
 
     /// A single word in every field, with its fallbacks.
-    fn word(&mut self, lower: &str) -> Box<dyn Query> {
+    fn word(&mut self, lower: &str) -> Unit {
         let f = *self.fields;
         self.highlight.add_word(lower);
         let da = analysis::stem_da(lower);
         let en = analysis::stem_en(lower);
         let fold = Analyzer::Fold.term(lower);
-        let mut should: Vec<Box<dyn Query>> = vec![
+        let direct: Vec<Box<dyn Query>> = vec![
             term(f.title_da, &da, TITLE_BOOST),
             term(f.body_da, &da, 1.0),
             term(f.title_en, &en, TITLE_BOOST),
             term(f.body_en, &en, 1.0),
-            term(f.fold, &fold, FOLD_BOOST),
         ];
+        let mut should: Vec<Box<dyn Query>> = direct.iter().map(|q| q.box_clone()).collect();
+        should.push(term(f.fold, &fold, FOLD_BOOST));
         let chars = lower.chars().count();
         if chars >= MIN_PART_CHARS {
             should.push(term(f.parts, &da, PARTS_BOOST));
@@ -331,34 +350,31 @@ impl Builder<'_> {
                 }
             }
         }
-        Box::new(BooleanQuery::union(should))
+        Unit {
+            full: Box::new(BooleanQuery::union(should)),
+            direct: Box::new(BooleanQuery::union(direct)),
+        }
     }
 
     /// Words that must appear together: a phrase in each language's fields.
-    fn phrase_or_word(&mut self, words: &[String], highlight: bool) -> Box<dyn Query> {
+    fn phrase_or_word(&mut self, words: &[String]) -> Unit {
         if words.len() == 1 {
-            let mut saved = None;
-            if !highlight {
-                saved = Some(self.highlight.clone());
-            }
-            let q = self.word(&words[0]);
-            if let Some(saved) = saved {
-                self.highlight = saved;
-            }
-            return q;
+            return self.word(&words[0]);
         }
-        if highlight {
-            for w in words {
-                self.highlight.add_word(w);
-            }
+        for w in words {
+            self.highlight.add_word(w);
         }
         let f = *self.fields;
-        Box::new(BooleanQuery::union(vec![
+        let q: Box<dyn Query> = Box::new(BooleanQuery::union(vec![
             phrase(f.title_da, Analyzer::Da, words, 0, TITLE_BOOST),
             phrase(f.body_da, Analyzer::Da, words, 0, 1.0),
             phrase(f.title_en, Analyzer::En, words, 0, TITLE_BOOST),
             phrase(f.body_en, Analyzer::En, words, 0, 1.0),
-        ]))
+        ]));
+        Unit {
+            direct: q.box_clone(),
+            full: q,
+        }
     }
 
     /// A (translated) phrase or word in one language's fields only.
@@ -413,16 +429,24 @@ impl Builder<'_> {
     }
 }
 
-/// Adds the proximity boost and exclusions around a core query.
+/// Bonus for documents that match the query with its own spellings: it puts them in a tier
+/// above every document found only through folding, compound parts, typos or translations.
+const DIRECT_TIER: f32 = 1000.0;
+
+/// Adds the ranking tier, the proximity boost and exclusions around a core query.
 fn wrap(
     core: Box<dyn Query>,
-    proximity: Option<&Box<dyn Query>>,
+    tier: Box<dyn Query>,
+    proximity: Option<&dyn Query>,
     excluded: &[Box<dyn Query>],
 ) -> Box<dyn Query> {
-    if proximity.is_none() && excluded.is_empty() {
-        return core;
-    }
-    let mut clauses = vec![(Occur::Must, core)];
+    let mut clauses = vec![
+        (Occur::Must, core),
+        (
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(tier, DIRECT_TIER)) as Box<dyn Query>,
+        ),
+    ];
     if let Some(p) = proximity {
         clauses.push((Occur::Should, p.box_clone()));
     }

@@ -378,8 +378,8 @@ impl Engine {
         Ok(related)
     }
 
-    /// All document ids with their titles, languages and categories (for `export` and tests).
-    pub fn all_documents(&self) -> Result<Vec<(String, String, String, String, String)>> {
+    /// Every stored document, sorted by id (for tests and diagnostics).
+    pub fn all_documents(&self) -> Result<Vec<StoredDoc>> {
         let searcher = self.reader.searcher();
         let f = &self.fields;
         let mut out = Vec::new();
@@ -387,18 +387,28 @@ impl Engine {
             for doc_id in segment.doc_ids_alive() {
                 let d: TantivyDocument =
                     searcher.doc(DocAddress::new(segment_ord as u32, doc_id))?;
-                out.push((
-                    stored_text(&d, f.id),
-                    stored_text(&d, f.title),
-                    stored_text(&d, f.lang),
-                    stored_text(&d, f.category),
-                    stored_text(&d, f.body),
-                ));
+                out.push(StoredDoc {
+                    id: stored_text(&d, f.id),
+                    title: stored_text(&d, f.title),
+                    lang: stored_text(&d, f.lang),
+                    category: stored_text(&d, f.category),
+                    body: stored_text(&d, f.body),
+                });
             }
         }
-        out.sort();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)
     }
+}
+
+/// A document as stored in the index.
+#[derive(Debug, Clone)]
+pub struct StoredDoc {
+    pub id: String,
+    pub title: String,
+    pub lang: String,
+    pub category: String,
+    pub body: String,
 }
 
 fn elapsed_ms(started: Instant) -> f64 {
@@ -458,10 +468,10 @@ impl SegmentCollector for SegmentFacetCounts {
     type Fruit = FacetFruit;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for i in 0..2 {
-            if let Some(column) = &self.columns[i] {
+        for (column, counts) in self.columns.iter().zip(&mut self.counts) {
+            if let Some(column) = column {
                 for ord in column.term_ords(doc) {
-                    if let Some(c) = self.counts[i].get_mut(ord as usize) {
+                    if let Some(c) = counts.get_mut(ord as usize) {
                         *c += 1;
                     }
                 }
@@ -472,13 +482,11 @@ impl SegmentCollector for SegmentFacetCounts {
     fn harvest(self) -> FacetFruit {
         let mut maps: [HashMap<String, u64>; 2] = Default::default();
         let mut name = String::new();
-        for i in 0..2 {
-            let Some(column) = &self.columns[i] else {
-                continue;
-            };
-            for (ord, &count) in self.counts[i].iter().enumerate() {
+        for ((map, column), counts) in maps.iter_mut().zip(&self.columns).zip(&self.counts) {
+            let Some(column) = column else { continue };
+            for (ord, &count) in counts.iter().enumerate() {
                 if count > 0 && column.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
-                    maps[i].insert(name.clone(), count);
+                    map.insert(name.clone(), count);
                 }
             }
         }

@@ -105,13 +105,13 @@ impl<'a> Matcher<'a> {
         let hl = self.hl;
         let p = prefix3(lower);
         let folded = analysis::fold(lower);
-        if self.prefixes.contains(&p) || self.prefixes.contains(&prefix3(&folded)) {
-            if hl.da.contains(&analysis::stem_da(lower))
+        let plausible = self.prefixes.contains(&p) || self.prefixes.contains(&prefix3(&folded));
+        if plausible
+            && (hl.da.contains(&analysis::stem_da(lower))
                 || hl.en.contains(&analysis::stem_en(lower))
-                || hl.fold.contains(&Analyzer::Fold.term(lower))
-            {
-                return true;
-            }
+                || hl.fold.contains(&Analyzer::Fold.term(lower)))
+        {
+            return true;
         }
         // A compound containing a searched part, e.g. `midtvejsevaluering` for `evaluering`.
         lower.len() >= 8

@@ -85,7 +85,7 @@ impl SearchParams {
             .as_deref()
             .map(str::parse::<Lang>)
             .transpose()
-            .map_err(|message| WebError::bad_request(message))
+            .map_err(WebError::bad_request)
     }
 
     /// The page number, from 1.

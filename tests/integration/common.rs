@@ -1,0 +1,155 @@
+//! The fixture corpus: small Danish and English texts, plus files that are broken on purpose.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use tempfile::TempDir;
+use vidensbase::search::{Engine, SearchRequest, SearchResults};
+
+pub const DA_VOLUNTEERS: &str = "kommuner/frivillige-foreninger.txt";
+pub const EN_LONELINESS: &str = "reports/loneliness-among-older-people.md";
+pub const EN_IRM: &str = "irm/dk0058-civil-society-strategy.txt";
+pub const DA_LATIN1: &str = "kommuner/aeldre-aarhus-latin1.txt";
+pub const EN_GUIDE_HTML: &str = "guidance/cooperation-guide.html";
+pub const EN_MARKUP: &str = "guidance/markup-in-text.txt";
+pub const DA_HELP_HTML: &str = "help/talformat-valuta.html";
+pub const DA_HELP_DIAGRAM: &str = "help/diagramguide.html";
+pub const BINARY: &str = "kommuner/broken.txt";
+pub const EMPTY: &str = "kommuner/empty.txt";
+
+/// Writes the fixture corpus into `root`.
+pub fn write_corpus(root: &Path) {
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        (
+            DA_VOLUNTEERS,
+            "Kommunernes samarbejde med frivillige foreninger\n\n\
+             Mange kommuner har en strategi for samarbejdet med de frivillige foreninger. \
+             Kommunen støtter foreningerne med lokaler og tilskud, og de frivillige bidrager til \
+             fællesskabet i lokalsamfundet. Et frivilligudvalg rådgiver byrådet.\n\n\
+             Handlingsplanen for 2024 beskriver, hvordan kommunen vil styrke civilsamfundet og \
+             inddrage borgerne i arbejdet mod ensomhed."
+                .into(),
+        ),
+        (
+            EN_LONELINESS,
+            "# Loneliness among older people\n\n\
+             Loneliness is a growing problem among older people in Danish municipalities. \
+             Volunteers visit elderly citizens who live alone, and local associations organise \
+             activities.\n\n\
+             The report recommends partnerships between municipalities and voluntary organisations."
+                .into(),
+        ),
+        (
+            EN_IRM,
+            "Skip Navigation\nDenmark\n\nCivil Society National Strategy (DK0058)\n\n\
+             The commitment aims to strengthen civil society through a national strategy. \
+             The Ministry of Children and Social Affairs leads the commitment, and the IRM review \
+             found that the strategy supports partnerships between civil society and the public sector."
+                .into(),
+        ),
+        (
+            DA_LATIN1,
+            // Windows-1252: Ældre borgere i Århus og København får besøg af frivillige.
+            b"\xc6ldre borgere i \xc5rhus\n\n\xc6ldre borgere i \xc5rhus og K\xf8benhavn f\xe5r bes\xf8g af \
+              frivillige fra lokale foreninger, som bek\xe6mper ensomhed i hverdagen."
+                .to_vec(),
+        ),
+        (
+            EN_GUIDE_HTML,
+            r#"<!doctype html><html><head><title>Cooperation guide for authorities</title>
+            <script>window.evil = 1;</script><style>body { color: red }</style></head>
+            <body><nav>Gå til indhold · Forside · Menu</nav>
+            <main><h1>Cooperation guide for authorities</h1>
+            <p>How authorities and civil society stakeholders cooperate on prevention.</p>
+            <p>Example of unsafe text: &lt;script&gt;alert("guide")&lt;/script&gt; stays text.</p>
+            </main><footer>Kontakt os</footer></body></html>"#
+                .into(),
+        ),
+        (
+            EN_MARKUP,
+            "Markup inside a plain text document\n\n\
+             This cooperation note quotes <script>alert('xss')</script> and \
+             <img src=x onerror=alert(1)> literally; both must be shown as text."
+                .into(),
+        ),
+        (
+            DA_HELP_HTML,
+            r#"<html><head><title>Talformat: Valuta</title></head><body>
+            <div id="DisplayArea"><h1>Talformat: Valuta</h1>
+            <p>Vælg en valuta for de markerede celler i regnearket.</p></div></body></html>"#
+                .into(),
+        ),
+        (
+            DA_HELP_DIAGRAM,
+            r#"<html><head><title>Diagramguide - Diagramelementer</title></head><body>
+            <div id="DisplayArea"><h1>Diagramguide - Diagramelementer</h1>
+            <p>Her angiver du titler, forklaringer og gitterindstillinger for diagrammet.</p></div></body></html>"#
+                .into(),
+        ),
+        (BINARY, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01".to_vec()),
+        (EMPTY, b"   \n\n  ".to_vec()),
+        ("kommuner/ignored.pdf", b"%PDF-1.4 not a document we read".to_vec()),
+    ];
+    for (id, bytes) in files {
+        let path = root.join(id);
+        std::fs::create_dir_all(path.parent().expect("fixture paths have a folder"))
+            .expect("mkdir");
+        std::fs::write(path, bytes).expect("write fixture");
+    }
+}
+
+/// A corpus and index in a fresh temporary directory.
+pub struct Fixture {
+    pub dir: TempDir,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_corpus(&dir.path().join("corpus"));
+        Fixture { dir }
+    }
+
+    pub fn corpus(&self) -> PathBuf {
+        self.dir.path().join("corpus")
+    }
+
+    pub fn index(&self) -> PathBuf {
+        self.dir.path().join("index")
+    }
+
+    pub fn sync(&self) -> vidensbase::indexer::Report {
+        vidensbase::indexer::sync(&self.corpus(), &self.index()).expect("sync")
+    }
+
+    pub fn engine(&self) -> Engine {
+        Engine::open(&self.index()).expect("open engine")
+    }
+}
+
+/// One indexed fixture shared by the read-only tests.
+pub fn shared() -> &'static (Fixture, Engine) {
+    static SHARED: OnceLock<(Fixture, Engine)> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let fixture = Fixture::new();
+        fixture.sync();
+        let engine = fixture.engine();
+        (fixture, engine)
+    })
+}
+
+pub fn search(engine: &Engine, q: &str) -> SearchResults {
+    engine.search(&SearchRequest::new(q)).expect("search")
+}
+
+pub fn ids(results: &SearchResults) -> Vec<&str> {
+    results.hits.iter().map(|h| h.id.as_str()).collect()
+}
+
+pub fn top(engine: &Engine, q: &str) -> String {
+    search(engine, q)
+        .hits
+        .first()
+        .map(|h| h.id.clone())
+        .unwrap_or_default()
+}

@@ -1,0 +1,209 @@
+//! HTTP behaviour through the router, without opening a port.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use vidensbase::web::router;
+
+use crate::common::*;
+
+async fn get(uri: &str) -> (StatusCode, String) {
+    let (fixture, _) = shared();
+    let engine = fixture.engine();
+    let response = router(engine)
+        .oneshot(
+            Request::builder()
+                .uri(uri)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    let status = response.status();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn health_and_home() {
+    assert_eq!(get("/healthz").await, (StatusCode::OK, "ok".to_string()));
+    let (status, body) = get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<form") && body.contains("name=\"q\""));
+}
+
+#[tokio::test]
+async fn results_page_lists_hits_with_marks_filters_and_counts() {
+    let (status, body) = get("/search?q=frivillige").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<mark>"), "{body}");
+    assert!(body.contains("Kommunernes samarbejde med frivillige foreninger"));
+    assert!(body.contains("lang=da"), "filter links: {body}");
+    assert!(body.contains("category=kommuner"), "filter links: {body}");
+    assert!(
+        body.contains("href=\"/doc/kommuner/frivillige-foreninger.txt?q=frivillige\""),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn api_returns_the_documented_json() {
+    let (status, body) = get("/api/search?q=loneliness&limit=5").await;
+    assert_eq!(status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(v["query"], "loneliness");
+    assert!(v["total"].as_u64().expect("total") >= 1);
+    assert!(v["took_ms"].as_f64().is_some());
+    let hit = &v["hits"][0];
+    assert_eq!(hit["id"], EN_LONELINESS);
+    assert_eq!(hit["lang"], "en");
+    assert_eq!(hit["category"], "reports");
+    assert!(hit["score"].as_f64().is_some());
+    assert!(hit["snippet"]
+        .as_str()
+        .expect("snippet")
+        .contains("<mark>Loneliness</mark>"));
+    assert_eq!(hit["url"], format!("/doc/{EN_LONELINESS}?q=loneliness"));
+}
+
+#[tokio::test]
+async fn api_lists_translations_and_can_switch_them_off() {
+    let (_, body) = get("/api/search?q=loneliness").await;
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert!(
+        v["expansions"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|e| e["phrase"] == "ensomhed" && e["lang"] == "da"),
+        "{body}"
+    );
+    let (_, body) = get("/api/search?q=loneliness&expand=false").await;
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(v["expansions"].as_array().map(Vec::len), Some(0));
+    let (_, page) = get("/search?q=loneliness").await;
+    assert!(
+        page.contains("Also searched: <em>ensomhed</em> (da)"),
+        "{page}"
+    );
+    assert!(page.contains("expand=false"));
+}
+
+#[tokio::test]
+async fn document_markup_is_escaped_everywhere() {
+    for uri in ["/search?q=cooperation+note", "/search?q=unsafe+text"] {
+        let (status, body) = get(uri).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!body.contains("<script>alert"), "{uri}: {body}");
+        assert!(!body.contains("<img src=x"), "{uri}: {body}");
+    }
+    let (_, body) = get("/search?q=cooperation+note").await;
+    assert!(
+        body.contains("&lt;img src=x onerror=alert(1)&gt;") || body.contains("&lt;script&gt;"),
+        "{body}"
+    );
+
+    let (_, body) = get("/api/search?q=quotes").await;
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let snippet = v["hits"][0]["snippet"].as_str().expect("snippet");
+    assert!(
+        snippet.contains("&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;"),
+        "{snippet}"
+    );
+    assert!(!snippet.contains("<img"), "{snippet}");
+
+    let (status, body) = get(&format!("/doc/{EN_MARKUP}?q=literally")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("<script>alert") && !body.contains("<img src=x"),
+        "{body}"
+    );
+    assert!(body.contains("<mark>literally</mark>"), "{body}");
+}
+
+#[tokio::test]
+async fn document_page_shows_text_metadata_and_marks() {
+    let (status, body) = get(&format!("/doc/{DA_VOLUNTEERS}?q=foreningerne")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Kommunernes samarbejde med frivillige foreninger"));
+    assert!(body.contains("<mark>foreningerne</mark>"), "{body}");
+    assert!(body.contains("Dansk") && body.contains("kommuner"));
+    let (status, _) = get("/doc/no/such/doc.txt").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn malformed_queries_never_fail_the_server() {
+    let long = "kommune%20".repeat(600);
+    let long_word = "a".repeat(5000);
+    let queries = [
+        "",
+        "q=",
+        "q=%22",
+        "q=%22civil",
+        "q=civil%22society",
+        "q=AND",
+        "q=OR+NOT",
+        "q=-",
+        "q=--",
+        "q=%2B%2B",
+        "q=*",
+        "q=%3F",
+        "q=~2",
+        "q=title%3A",
+        "q=title%3Afoo",
+        "q=lang%3Ada",
+        "q=(((",
+        "q=)]}",
+        "q=%5C",
+        "q=%00",
+        "q=%FF%FE",
+        "q=%F0%9F%98%80",
+        "q=%3Cscript%3E",
+        "q=a%26b%3Dc",
+        "q=%25",
+        "q=kommune&q=two",
+        "q=x&page=-1",
+        "q=x&page=abc",
+        "q=x&page=99999999999999999999",
+        "q=x&limit=0",
+        "q=x&limit=-5",
+        "q=x&limit=abc",
+        "q=x&offset=99999999",
+        "q=x&category=%00",
+        "q=x&expand=maybe",
+        "q=DK0058)",
+        "q=%22%22%22",
+        "q=-%22civil+society%22",
+    ];
+    for path in ["/search", "/api/search"] {
+        for q in queries {
+            let (status, body) = get(&format!("{path}?{q}")).await;
+            assert!(status.is_success(), "{path}?{q} gave {status}: {body}");
+        }
+        let (status, _) = get(&format!("{path}?q={long}")).await;
+        assert!(status.is_success(), "long query gave {status}");
+        let (status, _) = get(&format!("{path}?q={long_word}")).await;
+        assert!(status.is_success(), "long word gave {status}");
+        // An unknown language is the user's mistake: a clear 400, not a 500.
+        let (status, body) = get(&format!("{path}?q=x&lang=xx")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body.contains("unknown language"), "{body}");
+    }
+    let (status, _) = get("/doc/").await;
+    assert!(status.is_client_error(), "{status}");
+    let (status, _) = get("/doc/%2e%2e/%2e%2e/etc/passwd").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = get("/nowhere").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,198 @@
+//! Extraction, language tags and incremental re-indexing, end to end through the indexer.
+
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+#[test]
+fn indexes_readable_files_and_skips_broken_ones_by_name() {
+    let fixture = Fixture::new();
+    let report = fixture.sync();
+    assert_eq!(report.added, 8, "{report}");
+    assert_eq!(report.skipped, 2, "{report}");
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("broken.txt") && w.contains("binary")),
+        "{:?}",
+        report.warnings
+    );
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("empty.txt") && w.contains("no text")),
+        "{:?}",
+        report.warnings
+    );
+    assert_eq!(report.total, 8);
+}
+
+#[test]
+fn every_document_gets_the_right_language_and_category() {
+    let (_, engine) = shared();
+    let docs = engine.all_documents().expect("docs");
+    let lang_of = |id: &str| {
+        docs.iter()
+            .find(|d| d.id == id)
+            .map(|d| d.lang.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(lang_of(DA_VOLUNTEERS), "da");
+    assert_eq!(lang_of(DA_LATIN1), "da");
+    assert_eq!(lang_of(DA_HELP_HTML), "da");
+    assert_eq!(lang_of(EN_LONELINESS), "en");
+    assert_eq!(lang_of(EN_IRM), "en");
+    // English with Danish navigation words is English.
+    assert_eq!(lang_of(EN_GUIDE_HTML), "en");
+    let category_of = |id: &str| {
+        docs.iter()
+            .find(|d| d.id == id)
+            .map(|d| d.category.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(category_of(DA_VOLUNTEERS), "kommuner");
+    assert_eq!(category_of(EN_IRM), "irm");
+}
+
+#[test]
+fn titles_come_from_front_matter_html_markdown_or_first_title_line() {
+    let (_, engine) = shared();
+    let docs = engine.all_documents().expect("docs");
+    let title_of = |id: &str| {
+        docs.iter()
+            .find(|d| d.id == id)
+            .map(|d| d.title.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(title_of(EN_IRM), "Civil Society National Strategy (DK0058)");
+    assert_eq!(title_of(EN_LONELINESS), "Loneliness among older people");
+    assert_eq!(title_of(EN_GUIDE_HTML), "Cooperation guide for authorities");
+    assert_eq!(title_of(DA_LATIN1), "Ældre borgere i Århus");
+    // HTML keeps visible main text only: no script, style, nav or footer.
+    let body = docs
+        .iter()
+        .find(|d| d.id == EN_GUIDE_HTML)
+        .map(|d| d.body.clone())
+        .unwrap_or_default();
+    assert!(
+        !body.contains("window.evil") && !body.contains("color: red"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("Forside") && !body.contains("Kontakt"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<script>alert(\"guide\")</script> stays text"),
+        "{body}"
+    );
+}
+
+#[test]
+fn latin1_text_is_decoded_and_searchable() {
+    let (_, engine) = shared();
+    let r = search(engine, "København");
+    assert_eq!(ids(&r), [DA_LATIN1]);
+    assert!(r.hits[0]
+        .snippet
+        .to_html()
+        .contains("<mark>København</mark>"));
+}
+
+#[test]
+fn incremental_sync_adds_changes_deletes_and_leaves_the_rest() {
+    let fixture = Fixture::new();
+    fixture.sync();
+    let corpus = fixture.corpus();
+
+    // Nothing changed: nothing is re-processed.
+    let r = fixture.sync();
+    assert_eq!(
+        (r.added, r.updated, r.deleted, r.unchanged),
+        (0, 0, 0, 8),
+        "{r}"
+    );
+
+    // Add one file.
+    std::fs::write(
+        corpus.join("kommuner/ny.txt"),
+        "Nyt dokument om vandforsyning\n\nKommunen sikrer rent drikkevand.",
+    )
+    .expect("write");
+    let r = fixture.sync();
+    assert_eq!(
+        (r.added, r.updated, r.deleted, r.unchanged),
+        (1, 0, 0, 8),
+        "{r}"
+    );
+    let engine = fixture.engine();
+    assert_eq!(top(&engine, "drikkevand"), "kommuner/ny.txt");
+
+    // Change it.
+    std::fs::write(
+        corpus.join("kommuner/ny.txt"),
+        "Nyt dokument om affald\n\nKommunen sorterer affald i ti fraktioner.",
+    )
+    .expect("write");
+    let r = fixture.sync();
+    assert_eq!((r.added, r.updated, r.deleted), (0, 1, 0), "{r}");
+    engine.reload().expect("reload");
+    assert!(search(&engine, "drikkevand").hits.is_empty());
+    assert_eq!(top(&engine, "affald"), "kommuner/ny.txt");
+
+    // Rewrite a file with the same content: the hash says unchanged.
+    let same = std::fs::read(corpus.join(EN_IRM)).expect("read");
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(corpus.join(EN_IRM), same).expect("write");
+    let r = fixture.sync();
+    assert_eq!(
+        (r.added, r.updated, r.deleted, r.unchanged),
+        (0, 0, 0, 9),
+        "{r}"
+    );
+
+    // Delete it.
+    std::fs::remove_file(corpus.join("kommuner/ny.txt")).expect("rm");
+    let r = fixture.sync();
+    assert_eq!(
+        (r.added, r.updated, r.deleted, r.total),
+        (0, 0, 1, 8),
+        "{r}"
+    );
+    engine.reload().expect("reload");
+    assert!(search(&engine, "affald").hits.is_empty());
+}
+
+#[test]
+fn a_file_that_becomes_binary_is_removed() {
+    let fixture = Fixture::new();
+    fixture.sync();
+    std::fs::write(fixture.corpus().join(EN_MARKUP), b"\0\0\0\x01binary now").expect("write");
+    let r = fixture.sync();
+    assert_eq!((r.deleted, r.skipped, r.total), (1, 3, 7), "{r}");
+}
+
+#[test]
+fn an_open_engine_picks_up_a_new_commit_by_itself() {
+    let fixture = Fixture::new();
+    fixture.sync();
+    let engine = fixture.engine();
+    assert!(search(&engine, "vindmøller").hits.is_empty());
+    std::fs::write(
+        fixture.corpus().join("kommuner/vind.txt"),
+        "Vindmøller i kommunen\n\nKommunen planlægger vindmøller.",
+    )
+    .expect("write");
+    fixture.sync();
+    // No explicit reload: the reader watches the index and reloads on commit.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while search(&engine, "vindmøller").hits.is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the engine never saw the new commit"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

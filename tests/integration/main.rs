@@ -1,0 +1,11 @@
+//! Integration tests: one binary, each test with its own temporary corpus and index.
+//!
+//! `common` writes the fixture corpus; `indexing` covers extraction, languages and incremental
+//! sync; `ranking` covers search behaviour through the library; `http` drives the router with
+//! `tower::ServiceExt::oneshot`; `relevance` runs the judged query set and prints its table.
+
+mod common;
+mod http;
+mod indexing;
+mod ranking;
+mod relevance;
