@@ -161,10 +161,39 @@ pub fn fold(lower: &str) -> String {
             _ => out.push(c),
         }
     }
+    // Old and keyboard-less spellings: `aa` for `å`, `oe` for `ø`.
     if out.contains("aa") {
         out = out.replace("aa", "a");
     }
+    if out.contains("oe") {
+        out = out.replace("oe", "o");
+    }
     out
+}
+
+/// Function words of both languages. They are indexed (phrases and titles need them) but a query
+/// does not require them, and they are never compound parts.
+const STOP_WORDS: [&str; 159] = [
+    // Danish
+    "af", "al", "alle", "allerede", "andet", "anden", "andre", "at", "blev", "blive", "bliver",
+    "da", "de", "dem", "den", "denne", "der", "deres", "det", "dette", "dig", "din", "disse", "du",
+    "efter", "eller", "en", "end", "er", "et", "for", "fra", "få", "går", "han", "hans", "har",
+    "have", "hende", "hendes", "her", "hos", "hun", "hvad", "hvis", "hvor", "hvordan", "i", "igen",
+    "ikke", "imod", "ind", "jeg", "jer", "jeres", "kan", "kunne", "man", "mange", "med", "meget",
+    "mellem", "men", "mere", "mest", "mig", "min", "mod", "når", "nogen", "noget", "nogle", "nu",
+    "og", "også", "om", "omkring", "op", "os", "over", "på", "samt", "selv", "sig", "sin", "sine",
+    "sit", "skal", "skulle", "som", "sådan", "til", "ud", "uden", "under", "var", "ved", "vi",
+    "vil", "ville", "vores", "være", "været", "blandt", // English
+    "a", "about", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "did", "do",
+    "does", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "in", "into",
+    "is", "it", "its", "of", "on", "or", "other", "our", "she", "so", "than", "that", "the",
+    "their", "them", "there", "these", "they", "this", "to", "was", "we", "were", "what", "which",
+    "who", "will", "with",
+];
+
+/// True for a lowercased function word of Danish or English.
+pub fn is_stop_word(lower: &str) -> bool {
+    STOP_WORDS.contains(&lower)
 }
 
 /// Registers the analysers on an index. Call on every open: indexer and server alike.

@@ -9,21 +9,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::analysis::stem_da;
+use crate::analysis::{is_stop_word, stem_da};
 
 /// Shorter parts are never split off: `og`, `for`, `i` must not match inside compounds.
 pub const MIN_PART_CHARS: usize = 4;
 /// Words shorter than two minimal parts are never compounds.
 const MIN_COMPOUND_CHARS: usize = 2 * MIN_PART_CHARS;
-
-/// Frequent words that are not meaningful compound parts.
-const STOP_PARTS: [&str; 52] = [
-    "alle", "allerede", "andet", "anden", "andre", "blev", "blive", "bliver", "denne", "deres",
-    "dette", "disse", "efter", "eller", "hans", "hendes", "hvad", "hvis", "hvor", "hvordan",
-    "ikke", "igen", "imod", "kunne", "mange", "meget", "mellem", "mere", "mest", "nogen", "noget",
-    "nogle", "omkring", "også", "over", "samt", "selv", "sådan", "skal", "skulle", "uden", "under",
-    "være", "vores", "with", "from", "that", "this", "have", "their", "other", "about",
-];
 
 /// A lexicon of known Danish stems and a cache of the splits made with it.
 #[derive(Debug, Default)]
@@ -70,44 +61,51 @@ impl Splitter {
     }
 
     fn known(&self, part: &str) -> bool {
-        part.chars().count() >= MIN_PART_CHARS
-            && !STOP_PARTS.contains(&part)
-            && self.lexicon.contains(&stem_da(part))
+        self.lexicon.contains(&stem_da(part))
     }
 
     fn split<'w>(&self, word: &'w str) -> Option<Vec<&'w str>> {
-        if word.chars().count() < MIN_COMPOUND_CHARS || word.chars().any(|c| !c.is_alphabetic()) {
-            return None;
+        split(word, &|part| self.known(part))
+    }
+}
+
+/// Splits `word` into parts that `known` accepts (checked only for parts of at least
+/// [`MIN_PART_CHARS`] characters that are not stop words): longest known head first, linking
+/// `s`/`e` allowed, the tail split again if it is not known as a whole.
+pub fn split<'w>(word: &'w str, known: &dyn Fn(&str) -> bool) -> Option<Vec<&'w str>> {
+    if word.chars().count() < MIN_COMPOUND_CHARS || word.chars().any(|c| !c.is_alphabetic()) {
+        return None;
+    }
+    let ok =
+        |part: &str| part.chars().count() >= MIN_PART_CHARS && !is_stop_word(part) && known(part);
+    // Candidate head ends, longest head first, leaving room for a minimal tail.
+    let ends: Vec<usize> = word
+        .char_indices()
+        .map(|(i, _)| i)
+        .skip(MIN_PART_CHARS)
+        .collect();
+    for &end in ends.iter().rev() {
+        let head = &word[..end];
+        if !ok(head) {
+            continue;
         }
-        // Candidate head ends, longest head first, leaving room for a minimal tail.
-        let ends: Vec<usize> = word
-            .char_indices()
-            .map(|(i, _)| i)
-            .skip(MIN_PART_CHARS)
-            .collect();
-        for &end in ends.iter().rev() {
-            let head = &word[..end];
-            if !self.known(head) {
+        for link in ["", "s", "e"] {
+            let Some(tail) = word[end..].strip_prefix(link) else {
+                continue;
+            };
+            if tail.chars().count() < MIN_PART_CHARS {
                 continue;
             }
-            for link in ["", "s", "e"] {
-                let Some(tail) = word[end..].strip_prefix(link) else {
-                    continue;
-                };
-                if tail.chars().count() < MIN_PART_CHARS {
-                    continue;
-                }
-                if self.known(tail) {
-                    return Some(vec![head, tail]);
-                }
-                if let Some(mut rest) = self.split(tail) {
-                    rest.insert(0, head);
-                    return Some(rest);
-                }
+            if ok(tail) {
+                return Some(vec![head, tail]);
+            }
+            if let Some(mut rest) = split(tail, known) {
+                rest.insert(0, head);
+                return Some(rest);
             }
         }
-        None
     }
+    None
 }
 
 #[cfg(test)]

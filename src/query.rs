@@ -175,6 +175,18 @@ struct Builder<'a> {
 struct Unit {
     full: Box<dyn Query>,
     direct: Box<dyn Query>,
+    /// A function word: it adds to the score where it occurs but is not required.
+    optional: bool,
+}
+
+impl Unit {
+    fn clone_unit(&self) -> Unit {
+        Unit {
+            full: self.full.box_clone(),
+            direct: self.direct.box_clone(),
+            optional: self.optional,
+        }
+    }
 }
 
 /// How many of `n` units a document must match.
@@ -199,7 +211,10 @@ fn at_least(queries: Vec<Box<dyn Query>>, required: usize) -> Box<dyn Query> {
 
 impl Builder<'_> {
     fn build(mut self, clauses: &[Clause], expand: bool) -> Plan {
+        // `units` are what the query requires; `loose` are the single words (and quoted phrases)
+        // that the relaxed query accepts any one of.
         let mut units: Vec<Unit> = Vec::new();
+        let mut loose: Vec<Unit> = Vec::new();
         let mut excluded: Vec<Box<dyn Query>> = Vec::new();
         // Consecutive free words, for glossary spans and the proximity boost.
         let mut free_run: Vec<String> = Vec::new();
@@ -216,15 +231,19 @@ impl Builder<'_> {
                 self.highlight = saved;
                 continue;
             }
-            if words.len() == 1 && !quoted {
-                free_run.push(words[0].clone());
-                all_free.push(words[0].clone());
+            // Unquoted words, including hyphenated ones (`anti-corruption`), are free words:
+            // each is required on its own, glossary entries can span them, proximity rewards order.
+            if !quoted {
+                free_run.extend(words.iter().cloned());
+                all_free.extend(words.iter().cloned());
                 continue;
             }
-            self.flush_free(&mut free_run, &mut units, expand);
-            units.push(self.phrase_or_word(words));
+            self.flush_free(&mut free_run, &mut units, &mut loose, expand);
+            let unit = self.phrase_or_word(words);
+            loose.push(unit.clone_unit());
+            units.push(unit);
         }
-        self.flush_free(&mut free_run, &mut units, expand);
+        self.flush_free(&mut free_run, &mut units, &mut loose, expand);
 
         if units.is_empty() {
             return Plan {
@@ -237,68 +256,137 @@ impl Builder<'_> {
         let proximity = (2..=8)
             .contains(&all_free.len())
             .then(|| self.proximity(&all_free));
+        // Function words are optional, unless the query has nothing else.
+        if units.iter().all(|u| u.optional) {
+            for u in units.iter_mut().chain(loose.iter_mut()) {
+                u.optional = false;
+            }
+        }
+        let (optional, units): (Vec<Unit>, Vec<Unit>) = units.into_iter().partition(|u| u.optional);
+        let optional: Vec<Box<dyn Query>> = optional.into_iter().map(|u| u.full).collect();
         let required = required_units(units.len());
         let (full, direct): (Vec<_>, Vec<_>) =
             units.into_iter().map(|u| (u.full, u.direct)).unzip();
-        let relaxed = (required > 1).then(|| {
-            let core = at_least(full.iter().map(|q| q.box_clone()).collect(), 1);
-            let tier = at_least(direct.iter().map(|q| q.box_clone()).collect(), 1);
-            wrap(core, tier, proximity.as_deref(), &excluded)
-        });
         let core = at_least(full, required);
         let tier = at_least(direct, required);
+        let loose: Vec<Unit> = loose.into_iter().filter(|u| !u.optional).collect();
+        let relaxed = (loose.len() > 1).then(|| {
+            let (any, any_direct): (Vec<_>, Vec<_>) =
+                loose.into_iter().map(|u| (u.full, u.direct)).unzip();
+            let relaxed = wrap(
+                at_least(any, 1),
+                at_least(any_direct, 1),
+                proximity.as_deref(),
+                &optional,
+                &excluded,
+            );
+            // Documents with all the required words stay above those with only some.
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, relaxed),
+                (
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(core.box_clone(), COMPLETE_TIER)),
+                ),
+            ])) as Box<dyn Query>
+        });
         Plan {
-            query: Some(wrap(core, tier, proximity.as_deref(), &excluded)),
+            query: Some(wrap(core, tier, proximity.as_deref(), &optional, &excluded)),
             relaxed,
             highlight: self.highlight,
             expansions: self.expansions,
         }
     }
 
-    /// Turns a run of free words into units, joining glossary spans with their translations.
-    fn flush_free(&mut self, run: &mut Vec<String>, units: &mut Vec<Unit>, expand: bool) {
+    /// Turns a run of free words into units: each word with its own translations, and words
+    /// that form a multi-word glossary entry joined into one unit with the entry's translation.
+    fn flush_free(
+        &mut self,
+        run: &mut Vec<String>,
+        units: &mut Vec<Unit>,
+        loose: &mut Vec<Unit>,
+        expand: bool,
+    ) {
         if run.is_empty() {
             return;
         }
-        let expansions = if expand {
+        let spans = if expand {
             Glossary::global().expand(run)
         } else {
             Vec::new()
         };
+        let words: Vec<Unit> = run
+            .iter()
+            .map(|w| self.translated_word(w, expand))
+            .collect();
+        loose.extend(words.iter().map(Unit::clone_unit));
         let mut i = 0;
         while i < run.len() {
-            let here: Vec<_> = expansions.iter().filter(|e| e.start == i).collect();
+            let here: Vec<_> = spans
+                .iter()
+                .filter(|e| e.start == i && e.end > i + 1)
+                .collect();
             let Some(end) = here.first().map(|e| e.end) else {
-                units.push(self.word(&run[i]));
+                units.push(words[i].clone_unit());
                 i += 1;
                 continue;
             };
-            let span: Vec<Unit> = run[i..end].iter().map(|w| self.word(w)).collect();
-            let (full, direct): (Vec<_>, Vec<_>) =
-                span.into_iter().map(|u| (u.full, u.direct)).unzip();
+            let full = words[i..end].iter().map(|u| u.full.box_clone()).collect();
+            let direct = words[i..end].iter().map(|u| u.direct.box_clone()).collect();
             let mut alternatives = vec![at_least(full, usize::MAX)];
             for e in here {
-                let phrase: Vec<String> = e.phrase.split(' ').map(str::to_string).collect();
-                alternatives.push(Box::new(BoostQuery::new(
-                    self.in_language(&phrase, e.lang),
-                    TRANSLATION_BOOST,
-                )));
-                for w in &phrase {
-                    self.highlight_in(w, e.lang);
-                }
-                self.expansions.push(UsedExpansion {
-                    phrase: e.phrase.clone(),
-                    lang: e.lang,
-                    from: run[i..end].join(" "),
-                });
+                alternatives.push(self.translation(&e.phrase, e.lang, &run[i..end].join(" ")));
             }
             units.push(Unit {
                 full: Box::new(BooleanQuery::union(alternatives)),
                 direct: at_least(direct, usize::MAX),
+                optional: false,
             });
             i = end;
         }
         run.clear();
+    }
+
+    /// A word with its single-word glossary translations as alternatives.
+    fn translated_word(&mut self, lower: &str, expand: bool) -> Unit {
+        let unit = self.word(lower);
+        if !expand || unit.optional {
+            return unit;
+        }
+        let translations: Vec<Box<dyn Query>> = Glossary::global()
+            .expand(&[lower.to_string()])
+            .into_iter()
+            .map(|e| self.translation(&e.phrase, e.lang, lower))
+            .collect();
+        if translations.is_empty() {
+            return unit;
+        }
+        let mut alternatives = vec![unit.full];
+        alternatives.extend(translations);
+        Unit {
+            full: Box::new(BooleanQuery::union(alternatives)),
+            direct: unit.direct,
+            optional: false,
+        }
+    }
+
+    /// The query for a glossary translation, recorded for "Also searched" and highlighting.
+    fn translation(&mut self, phrase: &str, lang: Lang, from: &str) -> Box<dyn Query> {
+        let words: Vec<String> = phrase.split(' ').map(str::to_string).collect();
+        for w in &words {
+            self.highlight_in(w, lang);
+        }
+        let used = UsedExpansion {
+            phrase: phrase.to_string(),
+            lang,
+            from: from.to_string(),
+        };
+        if !self.expansions.contains(&used) {
+            self.expansions.push(used);
+        }
+        Box::new(BoostQuery::new(
+            self.in_language(&words, lang),
+            TRANSLATION_BOOST,
+        ))
     }
 
     /// A single word in every field, with its fallbacks.
@@ -333,26 +421,40 @@ impl Builder<'_> {
             .sum::<u64>();
             if exact == 0 {
                 let distance = if chars >= 9 { 2 } else { 1 };
-                for (field, stem, lang) in [(f.body_da, &da, Lang::Da), (f.body_en, &en, Lang::En)]
-                {
+                for (field, stem, lang) in [
+                    (f.body_da, &da, Some(Lang::Da)),
+                    (f.body_en, &en, Some(Lang::En)),
+                    (f.fold, &fold, None),
+                ] {
                     for candidate in close_terms(self.searcher, field, stem, distance) {
                         should.push(term(field, &candidate, FUZZY_BOOST));
-                        should.push(term(
-                            f.title_field(lang),
-                            &candidate,
-                            FUZZY_BOOST * TITLE_BOOST,
-                        ));
                         match lang {
-                            Lang::Da => self.highlight.da.insert(candidate),
-                            Lang::En => self.highlight.en.insert(candidate),
-                        };
+                            Some(lang) => {
+                                should.push(term(
+                                    f.title_field(lang),
+                                    &candidate,
+                                    FUZZY_BOOST * TITLE_BOOST,
+                                ));
+                                match lang {
+                                    Lang::Da => self.highlight.da.insert(candidate),
+                                    Lang::En => self.highlight.en.insert(candidate),
+                                };
+                            }
+                            None => {
+                                self.highlight.fold.insert(candidate);
+                            }
+                        }
                     }
+                }
+                if let Some(parts) = self.decompound(lower) {
+                    should.push(Box::new(BoostQuery::new(parts, PARTS_BOOST)));
                 }
             }
         }
         Unit {
             full: Box::new(BooleanQuery::union(should)),
             direct: Box::new(BooleanQuery::union(direct)),
+            optional: analysis::is_stop_word(lower),
         }
     }
 
@@ -374,6 +476,7 @@ impl Builder<'_> {
         Unit {
             direct: q.box_clone(),
             full: q,
+            optional: false,
         }
     }
 
@@ -422,6 +525,33 @@ impl Builder<'_> {
         ))
     }
 
+    /// A Danish compound the index does not contain, as its parts (each found as a word or as a
+    /// compound part): `korruptionsforebyggelse` → `korruption` and `forebyggelse`. The index's
+    /// own vocabulary is the lexicon.
+    fn decompound(&mut self, lower: &str) -> Option<Box<dyn Query>> {
+        let f = *self.fields;
+        let known = |part: &str| {
+            let stem = analysis::stem_da(part);
+            self.doc_freq(f.body_da, &stem)
+                + self.doc_freq(f.parts, &stem)
+                + self.doc_freq(f.title_da, &stem)
+                > 0
+        };
+        let parts = crate::compound::split(lower, &known)?;
+        let mut each: Vec<Box<dyn Query>> = Vec::new();
+        for part in parts {
+            let stem = analysis::stem_da(part);
+            self.highlight.da.insert(stem.clone());
+            self.highlight.parts.push(stem.clone());
+            each.push(Box::new(BooleanQuery::union(vec![
+                term(f.title_da, &stem, TITLE_BOOST),
+                term(f.body_da, &stem, 1.0),
+                term(f.parts, &stem, PARTS_BOOST),
+            ])));
+        }
+        Some(Box::new(BooleanQuery::intersection(each)))
+    }
+
     fn doc_freq(&self, field: Field, text: &str) -> u64 {
         self.searcher
             .doc_freq(&Term::from_field_text(field, text))
@@ -432,12 +562,15 @@ impl Builder<'_> {
 /// Bonus for documents that match the query with its own spellings: it puts them in a tier
 /// above every document found only through folding, compound parts, typos or translations.
 const DIRECT_TIER: f32 = 1000.0;
+/// Bonus, in a relaxed query, for documents that have all the required words.
+const COMPLETE_TIER: f32 = 10_000.0;
 
 /// Adds the ranking tier, the proximity boost and exclusions around a core query.
 fn wrap(
     core: Box<dyn Query>,
     tier: Box<dyn Query>,
     proximity: Option<&dyn Query>,
+    optional: &[Box<dyn Query>],
     excluded: &[Box<dyn Query>],
 ) -> Box<dyn Query> {
     let mut clauses = vec![
@@ -449,6 +582,9 @@ fn wrap(
     ];
     if let Some(p) = proximity {
         clauses.push((Occur::Should, p.box_clone()));
+    }
+    for o in optional {
+        clauses.push((Occur::Should, o.box_clone()));
     }
     for e in excluded {
         clauses.push((Occur::MustNot, e.box_clone()));
@@ -543,7 +679,8 @@ impl tantivy_fst::Automaton for Dfa {
     }
 }
 
-/// Indexed terms of `field` within `distance` edits of `stem`, most frequent first.
+/// Indexed terms of `field` within `distance` edits of `stem`: the closest ones only, most
+/// frequent first.
 fn close_terms(searcher: &Searcher, field: Field, stem: &str, distance: u8) -> Vec<String> {
     let builder = &LEVENSHTEIN[usize::from(distance.clamp(1, 2) - 1)];
     let mut found: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
@@ -564,12 +701,22 @@ fn close_terms(searcher: &Searcher, field: Field, stem: &str, distance: u8) -> V
             }
         }
     }
-    let mut found: Vec<(String, u64)> = found.into_iter().collect();
-    found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let dfa = builder.build_dfa(stem);
+    let edits = |t: &str| match dfa.eval(t) {
+        Distance::Exact(d) => d,
+        Distance::AtLeast(d) => d,
+    };
+    let mut found: Vec<(u8, u64, String)> = found
+        .into_iter()
+        .map(|(t, df)| (edits(&t), df, t))
+        .collect();
+    let closest = found.iter().map(|f| f.0).min().unwrap_or(0);
+    found.retain(|f| f.0 == closest);
+    found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
     found
         .into_iter()
         .take(FUZZY_CANDIDATES)
-        .map(|(t, _)| t)
+        .map(|(_, _, t)| t)
         .collect()
 }
 

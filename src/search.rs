@@ -189,14 +189,19 @@ impl Engine {
                 .order_by_score()
         };
         let mut core = plan.query;
-        let mut q = query::filtered(core.as_ref().map(|q| q.box_clone()), &filters);
+        let q = query::filtered(core.as_ref().map(|q| q.box_clone()), &filters);
         let (mut top_docs, mut total) = searcher.search(&*q, &(top(), Count))?;
-        if total == 0 {
+        // Too few documents have all the words to fill the page: add those with some of them,
+        // below the complete matches.
+        if total < offset + limit {
             if let Some(relaxed) = plan.relaxed {
-                q = query::filtered(Some(relaxed.box_clone()), &filters);
-                (top_docs, total) = searcher.search(&*q, &(top(), Count))?;
-                results.relaxed = true;
-                core = Some(relaxed);
+                let rq = query::filtered(Some(relaxed.box_clone()), &filters);
+                let (relaxed_docs, relaxed_total) = searcher.search(&*rq, &(top(), Count))?;
+                if relaxed_total > total {
+                    (top_docs, total) = (relaxed_docs, relaxed_total);
+                    results.relaxed = true;
+                    core = Some(relaxed);
+                }
             }
         }
         results.total = total;

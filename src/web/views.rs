@@ -156,7 +156,7 @@ pub fn results(p: &SearchParams, r: &SearchResults) -> Markup {
                     " (" (format!("{:.1}", r.took_ms)) " ms)"
                 }
                 @if r.relaxed {
-                    p.notice { "Intet dokument indeholder alle ordene; viser dokumenter med nogle af dem. No document has all the words; showing documents with some of them." }
+                    p.notice { "Nogle resultater indeholder kun nogle af ordene. Some results contain only some of the words." }
                 }
                 @if !r.expansions.is_empty() {
                     p.notice {
