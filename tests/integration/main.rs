@@ -1,10 +1,12 @@
 //! Integration tests: one binary, each test with its own temporary corpus and index.
 //!
-//! `common` writes the fixture corpus; `indexing` covers extraction, languages and incremental
+//! `common` writes the fixture corpus; `danish` checks the Danish-specific behaviours on the judged
+//! relevance corpus; `indexing` covers extraction, languages and incremental
 //! sync; `ranking` covers search behaviour through the library; `http` drives the router with
 //! `tower::ServiceExt::oneshot`; `relevance` runs the judged query set and prints its table.
 
 mod common;
+mod danish;
 mod http;
 mod indexing;
 mod ranking;
