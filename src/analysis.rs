@@ -18,6 +18,14 @@ use tantivy::Index;
 /// Words longer than this (in bytes) are not indexed: they are base64, URLs or noise.
 const MAX_WORD_BYTES: usize = 60;
 
+/// Distinct words per analyser the per-thread term cache holds before it starts over.
+const TERM_CACHE_WORDS: usize = 200_000;
+
+thread_local! {
+    static TERM_CACHE: std::cell::RefCell<[rustc_hash::FxHashMap<Box<str>, Box<str>>; 3]> =
+        std::cell::RefCell::new(Default::default());
+}
+
 static DANISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::new(Algorithm::Danish));
 static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::new(Algorithm::English));
 
@@ -44,11 +52,33 @@ impl Analyzer {
 
     /// Turns one already-lowercased word into its term.
     pub fn term(self, lower: &str) -> String {
-        match self {
-            Analyzer::Da => stem_da(lower),
-            Analyzer::En => stem_en(lower),
-            Analyzer::Fold => stem_da(&fold(lower)),
-        }
+        let mut out = String::new();
+        self.term_into(lower, &mut out);
+        out
+    }
+
+    /// Writes the term of a lowercased word into `out` (replacing its contents), through a
+    /// per-thread cache: a corpus repeats its vocabulary, and stemming costs far more than a
+    /// hash lookup.
+    pub fn term_into(self, lower: &str, out: &mut String) {
+        TERM_CACHE.with_borrow_mut(|cache| {
+            let map = &mut cache[self as usize];
+            out.clear();
+            if let Some(term) = map.get(lower) {
+                out.push_str(term);
+                return;
+            }
+            let term = match self {
+                Analyzer::Da => stem_da(lower),
+                Analyzer::En => stem_en(lower),
+                Analyzer::Fold => stem_da(&fold(lower)),
+            };
+            out.push_str(&term);
+            if map.len() >= TERM_CACHE_WORDS {
+                map.clear();
+            }
+            map.insert(lower.into(), term.into());
+        });
     }
 
     /// Analyses a whole text into terms, in order.
@@ -61,25 +91,39 @@ impl Analyzer {
 
 /// Byte ranges of the words of `text`: maximal runs of alphanumeric characters.
 pub fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut chars = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    // Whether the character at byte `at` is alphanumeric, and its length; ASCII without decoding.
+    let class = move |at: usize| -> (bool, usize) {
+        let b = bytes[at];
+        if b < 0x80 {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = text[at..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), c.len_utf8())
+        }
+    };
     std::iter::from_fn(move || loop {
-        // Skip separators.
-        let (start, _) = loop {
-            let (i, c) = chars.next()?;
-            if c.is_alphanumeric() {
-                break (i, c);
-            }
-        };
-        let mut end = text.len();
-        while let Some(&(i, c)) = chars.peek() {
-            if !c.is_alphanumeric() {
-                end = i;
+        while i < bytes.len() {
+            let (alnum, len) = class(i);
+            if alnum {
                 break;
             }
-            chars.next();
+            i += len;
         }
-        if end - start <= MAX_WORD_BYTES {
-            return Some((start, end));
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() {
+            let (alnum, len) = class(i);
+            if !alnum {
+                break;
+            }
+            i += len;
+        }
+        if i - start <= MAX_WORD_BYTES {
+            return Some((start, i));
         }
     })
 }
@@ -251,7 +295,7 @@ impl TokenStream for VbTokenStream<'_> {
         self.token.offset_to = end;
         self.token.position = self.position;
         self.token.position_length = 1;
-        self.token.text = self.analyzer.term(&self.lower);
+        self.analyzer.term_into(&self.lower, &mut self.token.text);
         self.position += 1;
         true
     }

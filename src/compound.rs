@@ -7,7 +7,7 @@
 //! own Danish vocabulary plus the Danish side of the glossary. The longest known head wins.
 //! Splits are cached per word, since a corpus repeats its vocabulary.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::analysis::{is_stop_word, stem_da};
 
@@ -20,6 +20,8 @@ const MIN_COMPOUND_CHARS: usize = 2 * MIN_PART_CHARS;
 #[derive(Debug, Default)]
 pub struct Splitter {
     lexicon: HashSet<String>,
+    /// Words already learned, so each distinct word is stemmed once.
+    seen: HashSet<String>,
     cache: HashMap<String, Option<Vec<String>>>,
 }
 
@@ -30,6 +32,10 @@ impl Splitter {
 
     /// Adds a lowercased word to the lexicon (its stem, if it can be a part at all).
     pub fn learn(&mut self, lower: &str) {
+        if self.seen.contains(lower) {
+            return;
+        }
+        self.seen.insert(lower.to_string());
         if lower.chars().count() >= MIN_PART_CHARS && !lower.chars().any(|c| c.is_ascii_digit()) {
             let stem = stem_da(lower);
             if !self.lexicon.contains(&stem) {

@@ -79,6 +79,10 @@ struct Prepared {
     doc: Extracted,
     lang: Lang,
     hash: u64,
+    /// The text's paragraphs joined per language (index: `Lang as usize`).
+    per_lang: [String; 2],
+    /// Distinct lowercased words of the Danish paragraphs (and title), for the lexicon.
+    danish_words: Vec<String>,
 }
 
 /// Brings the index in `index_dir` in line with the corpus in `corpus_dir`.
@@ -139,10 +143,17 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
         learn_index_vocabulary(&index, &fields, &mut splitter)?;
         let progress = progress_bar(candidates.len());
         for chunk in candidates.chunks(CHUNK) {
+            let t = Instant::now();
             let results: Vec<Outcome> = chunk
                 .par_iter()
                 .map(|file| prepare(file, stamps.get(&file.id)))
                 .collect();
+            tracing::debug!(
+                files = chunk.len(),
+                ms = t.elapsed().as_millis() as u64,
+                "extracted"
+            );
+            let t = Instant::now();
             let mut prepared = Vec::with_capacity(results.len());
             for outcome in results {
                 match outcome {
@@ -159,7 +170,9 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
                 }
             }
             for p in &prepared {
-                learn_text(&mut splitter, p);
+                for word in &p.danish_words {
+                    splitter.learn(word);
+                }
             }
             for p in prepared {
                 let existed = stamps.contains_key(&p.file.id);
@@ -172,6 +185,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
                     report.added += 1;
                 }
             }
+            tracing::debug!(ms = t.elapsed().as_millis() as u64, "analysed and added");
             progress.inc(chunk.len() as u64);
         }
         progress.finish_and_clear();
@@ -179,8 +193,11 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
     }
 
     if report.added + report.updated + report.deleted > 0 {
+        let t = Instant::now();
         writer.commit()?;
+        tracing::debug!(ms = t.elapsed().as_millis() as u64, "committed");
         writer.wait_merging_threads()?;
+        tracing::debug!(ms = t.elapsed().as_millis() as u64, "merged");
     }
     index.load_metas()?;
     let reader = index.reader()?;
@@ -190,7 +207,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
 }
 
 enum Outcome {
-    Ready(Prepared),
+    Ready(Box<Prepared>),
     SameContent,
     Unreadable(String),
     Refused { id: String, message: String },
@@ -208,12 +225,36 @@ fn prepare(file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome {
     match extract::extract(file.format, &bytes, &corpus::title_from_id(&file.id)) {
         Ok(doc) => {
             let lang = lang::detect(&doc.text);
-            Outcome::Ready(Prepared {
+            let mut per_lang: [String; 2] = Default::default();
+            for (lang, paragraph) in lang::split_paragraphs(&doc.text, lang) {
+                let buf = &mut per_lang[lang as usize];
+                if !buf.is_empty() {
+                    buf.push_str("\n\n");
+                }
+                buf.push_str(paragraph);
+            }
+            let mut danish_words = std::collections::HashSet::new();
+            let title = if lang == Lang::Da {
+                doc.title.as_str()
+            } else {
+                ""
+            };
+            for text in [title, per_lang[Lang::Da as usize].as_str()] {
+                for (s, e) in words(text) {
+                    let word = &text[s..e];
+                    if word.chars().count() >= crate::compound::MIN_PART_CHARS {
+                        danish_words.insert(word.to_lowercase());
+                    }
+                }
+            }
+            Outcome::Ready(Box::new(Prepared {
                 file: file.clone(),
                 doc,
                 lang,
                 hash,
-            })
+                per_lang,
+                danish_words: danish_words.into_iter().collect(),
+            }))
         }
         Err(refusal) => Outcome::Refused {
             id: file.id.clone(),
@@ -272,17 +313,6 @@ fn learn_index_vocabulary(index: &Index, fields: &Fields, splitter: &mut Splitte
     Ok(())
 }
 
-/// Adds a prepared document's Danish words to the lexicon.
-fn learn_text(splitter: &mut Splitter, p: &Prepared) {
-    for (lang, paragraph) in lang::split_paragraphs(&p.doc.text, p.lang) {
-        if lang == Lang::Da {
-            for (s, e) in words(paragraph) {
-                splitter.learn(&paragraph[s..e].to_lowercase());
-            }
-        }
-    }
-}
-
 /// The tantivy document for a prepared file.
 fn document(f: &Fields, p: &Prepared, splitter: &mut Splitter) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
@@ -305,14 +335,7 @@ fn document(f: &Fields, p: &Prepared, splitter: &mut Splitter) -> TantivyDocumen
     doc.add_text(f.fold, &p.doc.title);
     doc.add_text(f.fold, &p.doc.text);
 
-    let mut per_lang: [String; 2] = Default::default();
-    for (lang, paragraph) in lang::split_paragraphs(&p.doc.text, p.lang) {
-        let buf = &mut per_lang[lang as usize];
-        if !buf.is_empty() {
-            buf.push_str("\n\n");
-        }
-        buf.push_str(paragraph);
-    }
+    let per_lang = &p.per_lang;
     for lang in Lang::ALL {
         let text = &per_lang[lang as usize];
         if !text.is_empty() {

@@ -420,13 +420,22 @@ impl Builder<'_> {
             .map(|(field, t)| self.doc_freq(*field, t))
             .sum::<u64>();
             if exact == 0 {
-                let distance = if chars >= 9 { 2 } else { 1 };
+                let distance: usize = if chars >= 9 { 2 } else { 1 };
+                // One automaton per distinct stem: building one for two edits is the costly part.
+                let mut automata: Vec<(&str, DFA)> = Vec::new();
                 for (field, stem, lang) in [
                     (f.body_da, &da, Some(Lang::Da)),
                     (f.body_en, &en, Some(Lang::En)),
                     (f.fold, &fold, None),
                 ] {
-                    for candidate in close_terms(self.searcher, field, stem, distance) {
+                    if !automata.iter().any(|(s, _)| s == stem) {
+                        automata.push((stem, LEVENSHTEIN[distance - 1].build_dfa(stem)));
+                    }
+                    let Some((_, dfa)) = automata.iter().find(|(s, _)| s == stem) else {
+                        continue;
+                    };
+                    for candidate in close_terms(self.searcher, field, dfa, prefix(stem, distance))
+                    {
                         should.push(term(field, &candidate, FUZZY_BOOST));
                         match lang {
                             Some(lang) => {
@@ -661,9 +670,9 @@ static LEVENSHTEIN: LazyLock<[LevenshteinAutomatonBuilder; 2]> = LazyLock::new(|
 });
 
 /// Adapter so tantivy's term dictionaries can be searched with a Levenshtein DFA.
-struct Dfa(DFA);
+struct Dfa<'a>(&'a DFA);
 
-impl tantivy_fst::Automaton for Dfa {
+impl tantivy_fst::Automaton for Dfa<'_> {
     type State = u32;
     fn start(&self) -> u32 {
         self.0.initial_state()
@@ -679,20 +688,37 @@ impl tantivy_fst::Automaton for Dfa {
     }
 }
 
-/// Indexed terms of `field` within `distance` edits of `stem`: the closest ones only, most
-/// frequent first.
-fn close_terms(searcher: &Searcher, field: Field, stem: &str, distance: u8) -> Vec<String> {
-    let builder = &LEVENSHTEIN[usize::from(distance.clamp(1, 2) - 1)];
+/// The first `n` characters of a word, which a typo is assumed to leave intact (as Lucene's
+/// `prefix_length`): it confines the automaton to a small slice of the term dictionary.
+fn prefix(word: &str, n: usize) -> &str {
+    word.char_indices().nth(n).map_or(word, |(i, _)| &word[..i])
+}
+
+/// The smallest byte string greater than every string starting with `prefix`, if any.
+fn prefix_end(prefix: &str) -> Option<Vec<u8>> {
+    let mut end = prefix.as_bytes().to_vec();
+    while let Some(last) = end.pop() {
+        if last < u8::MAX {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+/// Indexed terms of `field` that start with `prefix` and that `dfa` accepts: the closest ones
+/// only, most frequent first.
+fn close_terms(searcher: &Searcher, field: Field, dfa: &DFA, prefix: &str) -> Vec<String> {
     let mut found: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     for segment in searcher.segment_readers() {
         let Ok(inverted) = segment.inverted_index(field) else {
             continue;
         };
-        let Ok(mut stream) = inverted
-            .terms()
-            .search(Dfa(builder.build_dfa(stem)))
-            .into_stream()
-        else {
+        let mut range = inverted.terms().search(Dfa(dfa)).ge(prefix);
+        if let Some(end) = prefix_end(prefix) {
+            range = range.lt(end);
+        }
+        let Ok(mut stream) = range.into_stream() else {
             continue;
         };
         while stream.advance() {
@@ -701,10 +727,8 @@ fn close_terms(searcher: &Searcher, field: Field, stem: &str, distance: u8) -> V
             }
         }
     }
-    let dfa = builder.build_dfa(stem);
     let edits = |t: &str| match dfa.eval(t) {
-        Distance::Exact(d) => d,
-        Distance::AtLeast(d) => d,
+        Distance::Exact(d) | Distance::AtLeast(d) => d,
     };
     let mut found: Vec<(u8, u64, String)> = found
         .into_iter()
@@ -814,6 +838,15 @@ mod tests {
         assert_eq!(c.len(), MAX_WORDS);
         let c = parse(&"x".repeat(5000));
         assert!(c.len() <= 1);
+    }
+
+    #[test]
+    fn typo_prefixes() {
+        assert_eq!(prefix("volunter", 1), "v");
+        assert_eq!(prefix("ældre", 2), "æl");
+        assert_eq!(prefix("a", 2), "a");
+        assert_eq!(prefix_end("ab").as_deref(), Some(&b"ac"[..]));
+        assert_eq!(prefix_end("").as_deref(), None);
     }
 
     #[test]

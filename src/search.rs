@@ -157,6 +157,7 @@ impl Engine {
         let searcher = self.reader.searcher();
         let f = &self.fields;
         let plan = query::plan(&req.query, f, &searcher, req.expand);
+        let planned = started.elapsed();
         let limit = req.limit.clamp(1, MAX_LIMIT);
         let offset = req.offset.min(MAX_OFFSET);
         let lang = req.lang.map(Lang::code);
@@ -205,6 +206,7 @@ impl Engine {
             }
         }
         results.total = total;
+        let searched = started.elapsed();
         if req.facets {
             results.facets = Some(self.facets(&searcher, core.as_deref(), lang, category)?);
         }
@@ -221,6 +223,14 @@ impl Engine {
             });
         }
         results.took_ms = elapsed_ms(started);
+        tracing::debug!(
+            query = %req.query,
+            plan_us = planned.as_micros() as u64,
+            search_us = (searched - planned).as_micros() as u64,
+            rest_us = (started.elapsed() - searched).as_micros() as u64,
+            relaxed = results.relaxed,
+            "searched"
+        );
         Ok(results)
     }
 

@@ -7,15 +7,20 @@
 //! flagged as marked or not — and [`Snippet::to_html`] is the only place that turns it into HTML,
 //! escaping every piece.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use crate::analysis::{self, words, Analyzer};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::analysis::{words, Analyzer};
 use crate::query::Highlight;
 
 /// Characters of text a snippet shows around its matches.
 const SNIPPET_CHARS: usize = 240;
 /// Context kept before the first match in the window.
 const LEAD_CHARS: usize = 60;
+/// Bytes of a long text searched for the snippet window; beyond this the opening is enough and
+/// the cost per hit stays bounded.
+const SCAN_BYTES: usize = 32 * 1024;
 
 /// Text pieces, some marked as matching the query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -65,14 +70,58 @@ pub fn escape_into(text: &str, out: &mut String) {
 }
 
 /// Decides, word by word, whether a word matches the highlight terms.
+///
+/// Stems and folds keep the start of a word, so a word can only match if its folded first two
+/// letters are those of some highlight term; that test needs no allocation and rejects most
+/// words. Only long words (possible compounds) and plausible ones are lowercased and analysed,
+/// once each.
 struct Matcher<'a> {
     hl: &'a Highlight,
-    prefixes: HashSet<String>,
-    cache: HashMap<String, bool>,
+    prefixes: FxHashSet<[char; 2]>,
+    cache: FxHashMap<String, bool>,
+    lower: String,
 }
 
-fn prefix3(s: &str) -> String {
-    s.chars().take(3).collect()
+/// The first two letters of a word, lowercased and folded as [`analysis::fold`] does
+/// (`Århus` → `ar`, `Ældre` → `ae`, `Aarhus` → `ar`, `Hoering` → `ho`), without allocating.
+fn prefix_key(word: &str) -> [char; 2] {
+    let b = word.as_bytes();
+    if b.len() >= 3 && b[..3].is_ascii() {
+        let [x, y, z] = [b[0], b[1], b[2]].map(|c| c.to_ascii_lowercase() as char);
+        // `aa` → `a`, `oe` → `o`, as in the full fold.
+        let merged = (x == 'a' && y == 'a') || (x == 'o' && y == 'e');
+        return [x, if merged { z } else { y }];
+    }
+    let mut out = [' '; 4];
+    let mut n = 0;
+    'outer: for c in word.chars().flat_map(char::to_lowercase) {
+        let (first, second) = match c {
+            'æ' => ('a', Some('e')),
+            'ä' | 'å' | 'á' | 'à' | 'â' | 'ã' => ('a', None),
+            'ø' | 'ö' | 'ó' | 'ò' | 'ô' | 'õ' => ('o', None),
+            'é' | 'è' | 'ê' | 'ë' => ('e', None),
+            'í' | 'ì' | 'î' | 'ï' => ('i', None),
+            'ú' | 'ù' | 'û' | 'ü' => ('u', None),
+            'ç' => ('c', None),
+            'ñ' => ('n', None),
+            'ß' => ('s', Some('s')),
+            c => (c, None),
+        };
+        for folded in std::iter::once(first).chain(second) {
+            // `aa` → `a` and `oe` → `o`, as in the full fold.
+            if n > 0
+                && ((out[n - 1] == 'a' && folded == 'a') || (out[n - 1] == 'o' && folded == 'e'))
+            {
+                continue;
+            }
+            out[n] = folded;
+            n += 1;
+            if n == 3 {
+                break 'outer;
+            }
+        }
+    }
+    [out[0], out[1]]
 }
 
 impl<'a> Matcher<'a> {
@@ -82,40 +131,58 @@ impl<'a> Matcher<'a> {
             .iter()
             .chain(&hl.en)
             .chain(&hl.fold)
-            .map(|t| prefix3(t))
+            .map(|t| prefix_key(t))
             .collect();
         Matcher {
             hl,
             prefixes,
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
+            lower: String::new(),
         }
     }
 
     fn matches(&mut self, word: &str) -> bool {
-        let lower = word.to_lowercase();
-        if let Some(&m) = self.cache.get(&lower) {
+        let plausible = self.prefixes.contains(&prefix_key(word));
+        let compound = word.len() >= 8 && self.tail_may_hold_part(word);
+        if !plausible && !compound {
+            return false;
+        }
+        self.lower.clear();
+        self.lower.extend(word.chars().flat_map(char::to_lowercase));
+        if let Some(&m) = self.cache.get(&self.lower) {
             return m;
         }
-        let m = self.decide(&lower);
-        self.cache.insert(lower, m);
+        let m = (plausible && self.analysed_match()) || self.compound_match();
+        self.cache.insert(self.lower.clone(), m);
         m
     }
 
-    fn decide(&self, lower: &str) -> bool {
-        let hl = self.hl;
-        let p = prefix3(lower);
-        let folded = analysis::fold(lower);
-        let plausible = self.prefixes.contains(&p) || self.prefixes.contains(&prefix3(&folded));
-        if plausible
-            && (hl.da.contains(&analysis::stem_da(lower))
-                || hl.en.contains(&analysis::stem_en(lower))
-                || hl.fold.contains(&Analyzer::Fold.term(lower)))
-        {
-            return true;
-        }
-        // A compound containing a searched part, e.g. `midtvejsevaluering` for `evaluering`.
+    /// Cheap filter for [`Self::compound_match`]: some part occurs (ASCII case ignored) near the
+    /// end of the word, where the last component of a compound starts.
+    fn tail_may_hold_part(&self, word: &str) -> bool {
+        let w = word.as_bytes();
+        self.hl.parts.iter().any(|part| {
+            let p = part.as_bytes();
+            let from = w.len().saturating_sub(p.len() + 4);
+            w.len() >= p.len() + 3
+                && w[from..]
+                    .windows(p.len())
+                    .any(|win| win.eq_ignore_ascii_case(p))
+        })
+    }
+
+    fn analysed_match(&self) -> bool {
+        let (hl, lower) = (self.hl, self.lower.as_str());
+        hl.da.contains(&Analyzer::Da.term(lower))
+            || hl.en.contains(&Analyzer::En.term(lower))
+            || hl.fold.contains(&Analyzer::Fold.term(lower))
+    }
+
+    /// A compound containing a searched part, e.g. `midtvejsevaluering` for `evaluering`.
+    fn compound_match(&self) -> bool {
+        let lower = self.lower.as_str();
         lower.len() >= 8
-            && hl.parts.iter().any(|part| {
+            && self.hl.parts.iter().any(|part| {
                 lower.len() >= part.len() + 3
                     && (lower.starts_with(part.as_str()) || ends_with_part(lower, part))
             })
@@ -138,6 +205,7 @@ pub fn snippet(text: &str, hl: &Highlight) -> Snippet {
         Vec::new()
     } else {
         words(text)
+            .take_while(|&(s, _)| s < SCAN_BYTES)
             .filter(|&(s, e)| matcher.matches(&text[s..e]))
             .map(|(s, e)| (s, e, text[s..e].to_lowercase()))
             .collect()
@@ -292,6 +360,7 @@ fn ceil_end(text: &str, end: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis;
 
     fn hl(words: &[&str]) -> Highlight {
         let mut h = Highlight::default();
@@ -370,6 +439,31 @@ mod tests {
             html.contains(" <mark>frivillige</mark> organisationer"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn prefix_keys_fold_like_the_fold_analyser() {
+        for w in [
+            "Århus",
+            "Aarhus",
+            "ældre",
+            "Aeldre",
+            "høring",
+            "hoering",
+            "København",
+            "Kobenhavn",
+            "x",
+            "DK0058",
+        ] {
+            let lower = w.to_lowercase();
+            let folded = analysis::fold(&lower);
+            let mut expected = folded.chars().chain([' ', ' ']);
+            let expected = [
+                expected.next().unwrap_or(' '),
+                expected.next().unwrap_or(' '),
+            ];
+            assert_eq!(prefix_key(w), expected, "{w}");
+        }
     }
 
     #[test]
