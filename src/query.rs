@@ -116,11 +116,16 @@ pub struct Highlight {
     pub fold: HashSet<String>,
     /// Danish stems that may appear inside compounds.
     pub parts: Vec<String>,
+    /// Distinct content words of the query: a snippet window with this many distinct matches
+    /// cannot be improved on.
+    pub words: usize,
 }
 
 impl Highlight {
     fn add_word(&mut self, lower: &str) {
-        self.da.insert(analysis::stem_da(lower));
+        if self.da.insert(analysis::stem_da(lower)) && !analysis::is_stop_word(lower) {
+            self.words += 1;
+        }
         self.en.insert(analysis::stem_en(lower));
         self.fold.insert(Analyzer::Fold.term(lower));
         if lower.chars().count() >= MIN_PART_CHARS {

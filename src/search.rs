@@ -14,7 +14,7 @@ use std::time::Instant;
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader,
     TantivyDocument, Term,
@@ -212,14 +212,17 @@ impl Engine {
         }
         for (score, address) in top_docs {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let body = stored_text(&doc, f.body);
+            let body = doc
+                .get_first(f.body)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
             results.hits.push(Hit {
                 id: stored_text(&doc, f.id),
                 title: stored_text(&doc, f.title),
                 lang: stored_text(&doc, f.lang),
                 category: stored_text(&doc, f.category),
                 score,
-                snippet: snippet::snippet(&body, &plan.highlight),
+                snippet: snippet::snippet(body, &plan.highlight),
             });
         }
         results.took_ms = elapsed_ms(started);

@@ -201,15 +201,26 @@ fn ends_with_part(lower: &str, part: &str) -> bool {
 /// when nothing matches.
 pub fn snippet(text: &str, hl: &Highlight) -> Snippet {
     let mut matcher = Matcher::new(hl);
-    let matches: Vec<(usize, usize, String)> = if hl.is_empty() {
-        Vec::new()
-    } else {
-        words(text)
-            .take_while(|&(s, _)| s < SCAN_BYTES)
-            .filter(|&(s, e)| matcher.matches(&text[s..e]))
-            .map(|(s, e)| (s, e, text[s..e].to_lowercase()))
-            .collect()
-    };
+    let mut matches: Vec<(usize, usize, String)> = Vec::new();
+    if !hl.is_empty() {
+        for (s, e) in words(text).take_while(|&(s, _)| s < SCAN_BYTES) {
+            if !matcher.matches(&text[s..e]) {
+                continue;
+            }
+            matches.push((s, e, text[s..e].to_lowercase()));
+            // Stop as soon as one window holds every word of the query: no later one is better.
+            let window_start = e.saturating_sub(SNIPPET_CHARS);
+            let mut distinct: Vec<&str> = Vec::new();
+            for m in matches.iter().rev().take_while(|m| m.0 >= window_start) {
+                if !distinct.contains(&m.2.as_str()) {
+                    distinct.push(&m.2);
+                }
+            }
+            if hl.words > 0 && distinct.len() >= hl.words {
+                break;
+            }
+        }
+    }
 
     // The window with the most distinct matched words (then the most matches, then the earliest).
     let mut best = (0usize, 0usize, 0usize); // (distinct, count, index of first match)
@@ -363,7 +374,10 @@ mod tests {
     use crate::analysis;
 
     fn hl(words: &[&str]) -> Highlight {
-        let mut h = Highlight::default();
+        let mut h = Highlight {
+            words: words.len(),
+            ..Highlight::default()
+        };
         for w in words {
             h.da.insert(analysis::stem_da(w));
             h.en.insert(analysis::stem_en(w));
