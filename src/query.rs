@@ -35,6 +35,9 @@ const FUZZY_BOOST: f32 = 0.25;
 const TRANSLATION_BOOST: f32 = 0.5;
 const PROXIMITY_BOOST: f32 = 1.5;
 const PROXIMITY_SLOP: u32 = 3;
+/// Longer queries get no proximity boost in bodies: it costs position reads for every
+/// candidate, and long queries are mostly titles, where proximity is still checked.
+const MAX_BODY_PROXIMITY_WORDS: usize = 4;
 /// Close spellings taken per word and field, most frequent first.
 const FUZZY_CANDIDATES: usize = 4;
 
@@ -182,6 +185,8 @@ struct Unit {
     direct: Box<dyn Query>,
     /// A function word: it adds to the score where it occurs but is not required.
     optional: bool,
+    /// `full` can match where `direct` does not (folding, parts, typos, translations).
+    alternatives: bool,
 }
 
 impl Unit {
@@ -190,17 +195,14 @@ impl Unit {
             full: self.full.box_clone(),
             direct: self.direct.box_clone(),
             optional: self.optional,
+            alternatives: self.alternatives,
         }
     }
 }
 
 /// How many of `n` units a document must match.
 fn required_units(n: usize) -> usize {
-    match n {
-        0..=2 => n,
-        3 | 4 => n - 1,
-        _ => (n * 7).div_ceil(10),
-    }
+    n
 }
 
 /// All of `queries` (when `required` is all of them) or at least `required` of them.
@@ -258,7 +260,7 @@ impl Builder<'_> {
                 expansions: self.expansions,
             };
         }
-        let proximity = (2..=8)
+        let proximity = (2..=12)
             .contains(&all_free.len())
             .then(|| self.proximity(&all_free));
         // Function words are optional, unless the query has nothing else.
@@ -269,18 +271,20 @@ impl Builder<'_> {
         }
         let (optional, units): (Vec<Unit>, Vec<Unit>) = units.into_iter().partition(|u| u.optional);
         let optional: Vec<Box<dyn Query>> = optional.into_iter().map(|u| u.full).collect();
+        // Without fallbacks every match is direct, and the tier would only repeat the query.
+        let tiered = units.iter().chain(&loose).any(|u| u.alternatives);
         let required = required_units(units.len());
         let (full, direct): (Vec<_>, Vec<_>) =
             units.into_iter().map(|u| (u.full, u.direct)).unzip();
         let core = at_least(full, required);
-        let tier = at_least(direct, required);
+        let tier = tiered.then(|| at_least(direct, required));
         let loose: Vec<Unit> = loose.into_iter().filter(|u| !u.optional).collect();
         let relaxed = (loose.len() > 1).then(|| {
             let (any, any_direct): (Vec<_>, Vec<_>) =
                 loose.into_iter().map(|u| (u.full, u.direct)).unzip();
             let relaxed = wrap(
                 at_least(any, 1),
-                at_least(any_direct, 1),
+                tiered.then(|| at_least(any_direct, 1)),
                 proximity.as_deref(),
                 &optional,
                 &excluded,
@@ -345,6 +349,7 @@ impl Builder<'_> {
                 full: Box::new(BooleanQuery::union(alternatives)),
                 direct: at_least(direct, usize::MAX),
                 optional: false,
+                alternatives: true,
             });
             i = end;
         }
@@ -371,6 +376,7 @@ impl Builder<'_> {
             full: Box::new(BooleanQuery::union(alternatives)),
             direct: unit.direct,
             optional: false,
+            alternatives: true,
         }
     }
 
@@ -408,22 +414,23 @@ impl Builder<'_> {
             term(f.body_en, &en, 1.0),
         ];
         let mut should: Vec<Box<dyn Query>> = direct.iter().map(|q| q.box_clone()).collect();
-        should.push(term(f.fold, &fold, FOLD_BOOST));
+        let df = |field: Field, t: &str| self.doc_freq(field, t);
+        let exact =
+            df(f.body_da, &da) + df(f.body_en, &en) + df(f.title_da, &da) + df(f.title_en, &en);
+        let fold_df = df(f.fold, &fold);
+        // The folded field only adds documents with another spelling; when it reaches no more
+        // documents than the exact fields, it would only add work.
+        let respelled = lower.contains(|c: char| !c.is_ascii())
+            || ["aa", "ae", "oe"].iter().any(|p| lower.contains(p));
+        if respelled || fold_df > exact {
+            should.push(term(f.fold, &fold, FOLD_BOOST));
+        }
         let chars = lower.chars().count();
-        if chars >= MIN_PART_CHARS {
+        if chars >= MIN_PART_CHARS && df(f.parts, &da) > 0 {
             should.push(term(f.parts, &da, PARTS_BOOST));
         }
         if chars >= 5 && !lower.chars().any(|c| c.is_ascii_digit()) {
-            let exact = [
-                (f.body_da, &da),
-                (f.title_da, &da),
-                (f.body_en, &en),
-                (f.title_en, &en),
-                (f.fold, &fold),
-            ]
-            .iter()
-            .map(|(field, t)| self.doc_freq(*field, t))
-            .sum::<u64>();
+            let exact = exact + fold_df;
             if exact == 0 {
                 let distance: usize = if chars >= 9 { 2 } else { 1 };
                 // One automaton per distinct stem: building one for two edits is the costly part.
@@ -466,6 +473,7 @@ impl Builder<'_> {
             }
         }
         Unit {
+            alternatives: should.len() > direct.len(),
             full: Box::new(BooleanQuery::union(should)),
             direct: Box::new(BooleanQuery::union(direct)),
             optional: analysis::is_stop_word(lower),
@@ -491,6 +499,7 @@ impl Builder<'_> {
             direct: q.box_clone(),
             full: q,
             optional: false,
+            alternatives: false,
         }
     }
 
@@ -528,13 +537,18 @@ impl Builder<'_> {
     /// All the free words near each other, in order, in either language's body.
     fn proximity(&self, words: &[String]) -> Box<dyn Query> {
         let f = self.fields;
+        // Titles are short, so their positions are cheap to check for any query length; bodies
+        // only for short queries.
+        let mut near = vec![
+            phrase(f.title_da, Analyzer::Da, words, PROXIMITY_SLOP, TITLE_BOOST),
+            phrase(f.title_en, Analyzer::En, words, PROXIMITY_SLOP, TITLE_BOOST),
+        ];
+        if words.len() <= MAX_BODY_PROXIMITY_WORDS {
+            near.push(phrase(f.body_da, Analyzer::Da, words, PROXIMITY_SLOP, 1.0));
+            near.push(phrase(f.body_en, Analyzer::En, words, PROXIMITY_SLOP, 1.0));
+        }
         Box::new(BoostQuery::new(
-            Box::new(BooleanQuery::union(vec![
-                phrase(f.body_da, Analyzer::Da, words, PROXIMITY_SLOP, 1.0),
-                phrase(f.body_en, Analyzer::En, words, PROXIMITY_SLOP, 1.0),
-                phrase(f.title_da, Analyzer::Da, words, PROXIMITY_SLOP, 1.0),
-                phrase(f.title_en, Analyzer::En, words, PROXIMITY_SLOP, 1.0),
-            ])),
+            Box::new(BooleanQuery::union(near)),
             PROXIMITY_BOOST,
         ))
     }
@@ -582,18 +596,18 @@ const COMPLETE_TIER: f32 = 10_000.0;
 /// Adds the ranking tier, the proximity boost and exclusions around a core query.
 fn wrap(
     core: Box<dyn Query>,
-    tier: Box<dyn Query>,
+    tier: Option<Box<dyn Query>>,
     proximity: Option<&dyn Query>,
     optional: &[Box<dyn Query>],
     excluded: &[Box<dyn Query>],
 ) -> Box<dyn Query> {
-    let mut clauses = vec![
-        (Occur::Must, core),
-        (
+    let mut clauses = vec![(Occur::Must, core)];
+    if let Some(tier) = tier {
+        clauses.push((
             Occur::Should,
-            Box::new(ConstScoreQuery::new(tier, DIRECT_TIER)) as Box<dyn Query>,
-        ),
-    ];
+            Box::new(ConstScoreQuery::new(tier, DIRECT_TIER)),
+        ));
+    }
     if let Some(p) = proximity {
         clauses.push((Occur::Should, p.box_clone()));
     }
