@@ -240,6 +240,13 @@ pub fn is_stop_word(lower: &str) -> bool {
     STOP_WORDS.contains(&lower)
 }
 
+/// True if folding can change a lowercased word: it has a non-ASCII letter or one of the ASCII
+/// spellings the fold rewrites (`aa`, `ae`, `oe`). Only such words need the folded field; every
+/// other word is already findable by its exact spelling.
+pub fn respelled(lower: &str) -> bool {
+    !lower.is_ascii() || lower.contains("aa") || lower.contains("ae") || lower.contains("oe")
+}
+
 /// Registers the analysers on an index. Call on every open: indexer and server alike.
 pub fn register(index: &Index) {
     let manager = index.tokenizers();
@@ -362,6 +369,17 @@ mod tests {
         assert_eq!(f.term("aeldre"), f.term("ældre"));
         // The fold is lossy by design; that is why it is only a fallback.
         assert_eq!(f.term("før"), f.term("for"));
+    }
+
+    #[test]
+    fn respelled_words_are_those_folding_changes() {
+        assert!(
+            respelled("københavn")
+                && respelled("aarhus")
+                && respelled("aeldre")
+                && respelled("hoering")
+        );
+        assert!(!respelled("kobenhavn") && !respelled("strategy") && !respelled("dk0058"));
     }
 
     #[test]

@@ -358,23 +358,33 @@ fn document(f: &Fields, p: &Prepared, splitter: &mut Splitter) -> TantivyDocumen
 
 /// The compound parts of a Danish text as tokens (one position per part).
 fn compound_parts(text: &str, splitter: &mut Splitter) -> PreTokenizedString {
-    let mut tokens = Vec::new();
+    let mut parts = Vec::new();
     for (s, e) in words(text) {
-        let lower = text[s..e].to_lowercase();
-        if let Some(parts) = splitter.parts(&lower) {
-            for part in parts {
-                tokens.push(Token {
-                    offset_from: s,
-                    offset_to: e,
-                    position: tokens.len(),
-                    text: part.clone(),
-                    position_length: 1,
-                });
-            }
+        // Fewer bytes than a compound has characters: not worth lowercasing.
+        if e - s < crate::compound::MIN_PART_CHARS * 2 {
+            continue;
+        }
+        if let Some(p) = splitter.parts(&text[s..e].to_lowercase()) {
+            parts.extend(p.iter().cloned());
         }
     }
+    pre_tokenized(parts.into_iter())
+}
+
+/// Terms the indexer computed itself, as a token stream for a field that stores no text.
+fn pre_tokenized(terms: impl Iterator<Item = String>) -> PreTokenizedString {
+    let tokens = terms
+        .enumerate()
+        .map(|(position, text)| Token {
+            offset_from: 0,
+            offset_to: 0,
+            position,
+            text,
+            position_length: 1,
+        })
+        .collect();
     PreTokenizedString {
-        text: text.to_string(),
+        text: String::new(),
         tokens,
     }
 }

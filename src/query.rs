@@ -415,15 +415,28 @@ impl Builder<'_> {
         ];
         let mut should: Vec<Box<dyn Query>> = direct.iter().map(|q| q.box_clone()).collect();
         let df = |field: Field, t: &str| self.doc_freq(field, t);
-        let exact =
-            df(f.body_da, &da) + df(f.body_en, &en) + df(f.title_da, &da) + df(f.title_en, &en);
+        let in_bodies = df(f.body_da, &da) + df(f.body_en, &en);
+        let exact = in_bodies + df(f.title_da, &da) + df(f.title_en, &en);
         let fold_df = df(f.fold, &fold);
-        // The folded field only adds documents with another spelling; when it reaches no more
-        // documents than the exact fields, it would only add work.
-        let respelled = lower.contains(|c: char| !c.is_ascii())
-            || ["aa", "ae", "oe"].iter().any(|p| lower.contains(p));
-        if respelled || fold_df > exact {
+        // The folded field finds `København` for `kobenhavn`; when it reaches no more documents
+        // than the exact fields and the word has nothing to fold, it would only add work.
+        if analysis::respelled(lower) || fold_df > in_bodies {
             should.push(term(f.fold, &fold, FOLD_BOOST));
+        }
+        // The other way round: a query with Danish letters also finds documents that spell the
+        // word in ASCII (`ældre` → `aeldre`), by its folded spelling in the exact fields.
+        if analysis::respelled(lower) {
+            let ascii = analysis::fold(lower);
+            if ascii != lower {
+                for (field, t) in [
+                    (f.body_da, analysis::stem_da(&ascii)),
+                    (f.body_en, analysis::stem_en(&ascii)),
+                ] {
+                    if df(field, &t) > 0 {
+                        should.push(term(field, &t, FOLD_BOOST));
+                    }
+                }
+            }
         }
         let chars = lower.chars().count();
         if chars >= MIN_PART_CHARS && df(f.parts, &da) > 0 {

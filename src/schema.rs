@@ -90,6 +90,8 @@ pub fn schema() -> (Schema, Fields) {
         body_da: b.add_text_field("body_da", text(Analyzer::Da, positions)),
         title_en: b.add_text_field("title_en", text(Analyzer::En, positions)),
         body_en: b.add_text_field("body_en", text(Analyzer::En, positions)),
+        // Also an unstemmed-by-English view of every word: typo correction searches it, and its
+        // frequencies favour the query's own word form (`openness` over `open`).
         fold: b.add_text_field("fold", text(Analyzer::Fold, IndexRecordOption::WithFreqs)),
         // Pre-tokenized by the indexer; the Danish analyser is what queries use on it.
         parts: b.add_text_field("parts", text(Analyzer::Da, IndexRecordOption::WithFreqs)),

@@ -10,6 +10,7 @@ pub const DA_VOLUNTEERS: &str = "kommuner/frivillige-foreninger.txt";
 pub const EN_LONELINESS: &str = "reports/loneliness-among-older-people.md";
 pub const EN_IRM: &str = "irm/dk0058-civil-society-strategy.txt";
 pub const DA_LATIN1: &str = "kommuner/aeldre-aarhus-latin1.txt";
+pub const DA_ASCII: &str = "kommuner/aeldre-kobenhavn-ascii.txt";
 pub const EN_GUIDE_HTML: &str = "guidance/cooperation-guide.html";
 pub const EN_MARKUP: &str = "guidance/markup-in-text.txt";
 pub const DA_HELP_HTML: &str = "help/talformat-valuta.html";
@@ -53,6 +54,11 @@ pub fn write_corpus(root: &Path) {
             b"\xc6ldre borgere i \xc5rhus\n\n\xc6ldre borgere i \xc5rhus og K\xf8benhavn f\xe5r bes\xf8g af \
               frivillige fra lokale foreninger, som bek\xe6mper ensomhed i hverdagen."
                 .to_vec(),
+        ),
+        (
+            DA_ASCII,
+            // Written without Danish letters, as old systems and foreign keyboards do.
+            "Aeldre i Kobenhavn\n\nAeldre borgere i Kobenhavn faar besoeg af frivillige hver uge.".into(),
         ),
         (
             EN_GUIDE_HTML,
