@@ -107,9 +107,20 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
         report.skipped += 1;
     };
 
+    tracing::debug!(ms = started.elapsed().as_millis() as u64, "writer ready");
     let stamps = read_stamps(&index)?;
+    tracing::debug!(
+        ms = started.elapsed().as_millis() as u64,
+        documents = stamps.len(),
+        "stamps read"
+    );
     let mut walk_warnings = Vec::new();
     let files = corpus::walk(corpus_dir, |w| walk_warnings.push(w));
+    tracing::debug!(
+        ms = started.elapsed().as_millis() as u64,
+        files = files.len(),
+        "corpus walked"
+    );
     for w in walk_warnings {
         warn(&mut report, w);
     }
@@ -137,10 +148,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
 
     if !candidates.is_empty() {
         let mut splitter = Splitter::new();
-        for word in Glossary::global().danish_words() {
-            splitter.learn(word);
-        }
-        learn_index_vocabulary(&index, &fields, &mut splitter)?;
+        let mut lexicon_loaded = false;
         let progress = progress_bar(candidates.len());
         for chunk in candidates.chunks(CHUNK) {
             let t = Instant::now();
@@ -168,6 +176,16 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
                         warn(&mut report, message);
                     }
                 }
+            }
+            // The lexicon is loaded only when there is something to analyse: a run that merely
+            // re-reads files that cannot be indexed should not pay for it.
+            if !prepared.is_empty() && !lexicon_loaded {
+                for word in Glossary::global().danish_words() {
+                    splitter.learn(word);
+                }
+                learn_index_vocabulary(&index, &fields, &mut splitter)?;
+                lexicon_loaded = true;
+                tracing::debug!(ms = started.elapsed().as_millis() as u64, "lexicon loaded");
             }
             for p in &prepared {
                 for word in &p.danish_words {
@@ -277,12 +295,21 @@ fn read_stamps(index: &Index) -> Result<HashMap<String, Stamp>> {
             ff.u64(schema::SIZE)?,
             ff.u64(schema::HASH)?,
         );
-        let mut id = String::new();
+        // Every id once, in ordinal order: one pass over the dictionary instead of a lookup
+        // (which scans a block) per document.
+        let mut by_ord = Vec::with_capacity(ids.num_terms());
+        let mut stream = ids.dictionary().stream()?;
+        while stream.advance() {
+            by_ord.push(String::from_utf8_lossy(stream.key()).into_owned());
+        }
         for doc in segment.doc_ids_alive() {
-            let Some(ord) = ids.term_ords(doc).next() else {
+            let Some(id) = ids
+                .term_ords(doc)
+                .next()
+                .and_then(|ord| by_ord.get(ord as usize))
+            else {
                 continue;
             };
-            ids.ord_to_str(ord, &mut id)?;
             stamps.insert(
                 id.clone(),
                 Stamp {
