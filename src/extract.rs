@@ -7,9 +7,9 @@
 //! optional front-matter header (`---` lines with `title:`, `source:`, `date:`) overrides what
 //! the file states. Binary and empty files are refused with a reason the indexer logs.
 
-use std::path::Path;
+mod html;
 
-use scraper::{ElementRef, Html, Node, Selector};
+use std::path::Path;
 
 /// File kinds vidensbase reads; everything else in the corpus is ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,7 +56,7 @@ pub fn extract(format: Format, bytes: &[u8], fallback_title: &str) -> Result<Ext
     let raw = decode(bytes)?;
     let (front, body) = front_matter(&raw);
     let mut doc = match format {
-        Format::Html => html(body),
+        Format::Html => html::extract(body),
         Format::Markdown => markdown(body),
         Format::Text => plain(body),
     };
@@ -250,110 +250,6 @@ fn strip_inline_markdown(line: &str) -> String {
     out.replace("**", "").replace("__", "").replace('`', "")
 }
 
-/// Elements whose content is never document text.
-const SKIPPED: [&str; 15] = [
-    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-    "button", "svg", "iframe", "select", "head", "object",
-];
-/// Elements that start a new paragraph.
-const BLOCKS: [&str; 28] = [
-    "p",
-    "div",
-    "section",
-    "article",
-    "main",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "ul",
-    "ol",
-    "dl",
-    "dt",
-    "dd",
-    "tr",
-    "table",
-    "thead",
-    "tbody",
-    "pre",
-    "blockquote",
-    "br",
-    "hr",
-    "figure",
-    "figcaption",
-    "caption",
-];
-/// Where the main content of a page lives, most specific first.
-const MAIN_CONTENT: [&str; 6] = [
-    "#DisplayArea",
-    "main",
-    "article",
-    "[role=main]",
-    "#content",
-    "body",
-];
-
-/// HTML: `<title>` (else the first `<h1>`) and the visible text of the main content.
-fn html(source: &str) -> Extracted {
-    let doc = Html::parse_document(source);
-    let first_text = |selector: &str| -> Option<String> {
-        let sel = Selector::parse(selector).ok()?;
-        doc.select(&sel)
-            .map(|e| collapse_whitespace(&e.text().collect::<String>()))
-            .find(|t| !t.is_empty())
-    };
-    let title = first_text("title")
-        .or_else(|| first_text("h1"))
-        .unwrap_or_default();
-    let root = MAIN_CONTENT.iter().find_map(|s| {
-        let sel = Selector::parse(s).ok()?;
-        doc.select(&sel).next()
-    });
-    let mut builder = ParagraphBuilder::default();
-    match root {
-        Some(root) => visible_text(root, &mut builder),
-        None => visible_text(doc.root_element(), &mut builder),
-    }
-    Extracted {
-        title,
-        text: builder.finish(),
-        ..Extracted::default()
-    }
-}
-
-fn visible_text(element: ElementRef<'_>, out: &mut ParagraphBuilder) {
-    for child in element.children() {
-        match child.value() {
-            Node::Text(text) => out.push(text),
-            Node::Element(e) => {
-                let name = e.name();
-                if SKIPPED.contains(&name)
-                    || e.attr("hidden").is_some()
-                    || e.attr("aria-hidden") == Some("true")
-                {
-                    continue;
-                }
-                let block = BLOCKS.contains(&name);
-                if block {
-                    out.break_paragraph();
-                }
-                if let Some(child) = ElementRef::wrap(child) {
-                    visible_text(child, out);
-                }
-                if block {
-                    out.break_paragraph();
-                } else if matches!(name, "td" | "th") {
-                    out.push(" ");
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 #[derive(Default)]
 struct ParagraphBuilder {
     paragraphs: Vec<String>,
@@ -433,6 +329,28 @@ mod tests {
         let doc = extract(Format::Html, src.as_bytes(), "x").expect("html");
         assert_eq!(doc.title, "Talformat: Valuta");
         assert_eq!(doc.text, "Valuta\n\nVælg valuta for cellen.\n\nAnden linje");
+    }
+
+    #[test]
+    fn html_tag_soup_entities_and_hidden_content() {
+        let src = "<p>Første &amp; <i>anden</i><p>Tredje&nbsp;afsnit &#230;&#x00F8;&aring;\
+                   <div hidden>skjult</div><span aria-hidden=\"true\">ikon</span>\
+                   <ul><li>Et<li>To</ul><!-- kommentar --><br/>Sidste";
+        let doc = extract(Format::Html, src.as_bytes(), "x").expect("html");
+        assert_eq!(
+            doc.text,
+            "Første & anden\n\nTredje afsnit æøå\n\nEt\n\nTo\n\nSidste"
+        );
+        assert_eq!(doc.title, "x", "no title or h1: the fallback");
+    }
+
+    #[test]
+    fn html_main_content_wins_over_the_rest_of_the_body() {
+        let src = "<body><div>Menu tekst</div><main><h1>Overskrift</h1><p>Indhold <script>var a = '</p>';</script>her</p></main>\
+                   <div>Efter</div></body>";
+        let doc = extract(Format::Html, src.as_bytes(), "x").expect("html");
+        assert_eq!(doc.text, "Overskrift\n\nIndhold her");
+        assert_eq!(doc.title, "Overskrift");
     }
 
     #[test]
