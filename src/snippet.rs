@@ -78,7 +78,9 @@ pub fn escape_into(text: &str, out: &mut String) {
 struct Matcher<'a> {
     hl: &'a Highlight,
     prefixes: FxHashSet<[char; 2]>,
-    cache: FxHashMap<String, bool>,
+    /// Per lowercased word: the term it matched (so `association` and `associations` count
+    /// as one), or `None`.
+    cache: FxHashMap<String, Option<String>>,
     lower: String,
 }
 
@@ -141,19 +143,22 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    fn matches(&mut self, word: &str) -> bool {
+    fn matches(&mut self, word: &str) -> Option<String> {
         let plausible = self.prefixes.contains(&prefix_key(word));
         let compound = word.len() >= 8 && self.tail_may_hold_part(word);
         if !plausible && !compound {
-            return false;
+            return None;
         }
         self.lower.clear();
         self.lower.extend(word.chars().flat_map(char::to_lowercase));
-        if let Some(&m) = self.cache.get(&self.lower) {
-            return m;
+        if let Some(m) = self.cache.get(&self.lower) {
+            return m.clone();
         }
-        let m = (plausible && self.analysed_match()) || self.compound_match();
-        self.cache.insert(self.lower.clone(), m);
+        let m = plausible
+            .then(|| self.analysed_match())
+            .flatten()
+            .or_else(|| self.compound_match());
+        self.cache.insert(self.lower.clone(), m.clone());
         m
     }
 
@@ -171,21 +176,33 @@ impl<'a> Matcher<'a> {
         })
     }
 
-    fn analysed_match(&self) -> bool {
+    fn analysed_match(&self) -> Option<String> {
         let (hl, lower) = (self.hl, self.lower.as_str());
-        hl.da.contains(&Analyzer::Da.term(lower))
-            || hl.en.contains(&Analyzer::En.term(lower))
-            || hl.fold.contains(&Analyzer::Fold.term(lower))
+        [
+            (&hl.da, Analyzer::Da),
+            (&hl.en, Analyzer::En),
+            (&hl.fold, Analyzer::Fold),
+        ]
+        .into_iter()
+        .map(|(terms, analyzer)| (terms, analyzer.term(lower)))
+        .find(|(terms, term)| terms.contains(term))
+        .map(|(_, term)| term)
     }
 
     /// A compound containing a searched part, e.g. `midtvejsevaluering` for `evaluering`.
-    fn compound_match(&self) -> bool {
+    fn compound_match(&self) -> Option<String> {
         let lower = self.lower.as_str();
-        lower.len() >= 8
-            && self.hl.parts.iter().any(|part| {
+        if lower.len() < 8 {
+            return None;
+        }
+        self.hl
+            .parts
+            .iter()
+            .find(|part| {
                 lower.len() >= part.len() + 3
                     && (lower.starts_with(part.as_str()) || ends_with_part(lower, part))
             })
+            .cloned()
     }
 }
 
@@ -204,10 +221,10 @@ pub fn snippet(text: &str, hl: &Highlight) -> Snippet {
     let mut matches: Vec<(usize, usize, String)> = Vec::new();
     if !hl.is_empty() {
         for (s, e) in words(text).take_while(|&(s, _)| s < SCAN_BYTES) {
-            if !matcher.matches(&text[s..e]) {
+            let Some(term) = matcher.matches(&text[s..e]) else {
                 continue;
-            }
-            matches.push((s, e, text[s..e].to_lowercase()));
+            };
+            matches.push((s, e, term));
             // Stop as soon as one window holds every word of the query: no later one is better.
             let window_start = e.saturating_sub(SNIPPET_CHARS);
             let mut distinct: Vec<&str> = Vec::new();
@@ -269,7 +286,7 @@ pub fn highlight_all(text: &str, hl: &Highlight) -> Snippet {
     }
     let mut matcher = Matcher::new(hl);
     let matches: Vec<(usize, usize)> = words(text)
-        .filter(|&(s, e)| matcher.matches(&text[s..e]))
+        .filter(|&(s, e)| matcher.matches(&text[s..e]).is_some())
         .collect();
     build(text, 0, text.len(), &matches)
 }
@@ -478,6 +495,21 @@ mod tests {
             ];
             assert_eq!(prefix_key(w), expected, "{w}");
         }
+    }
+
+    #[test]
+    fn forms_of_one_word_do_not_stop_the_search_for_the_window_with_both_words() {
+        let text = format!(
+            "Associations and one association here. {} Frivillige foreninger står sidst.",
+            "fyld ".repeat(100)
+        );
+        let mut h = hl(&["frivillige", "foreninger"]);
+        h.en.insert(analysis::stem_en("association"));
+        let html = snippet(&text, &h).to_html();
+        assert!(
+            html.contains("<mark>Frivillige</mark> <mark>foreninger</mark>"),
+            "{html}"
+        );
     }
 
     #[test]
