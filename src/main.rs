@@ -9,6 +9,14 @@ fn main() -> ExitCode {
     vidensbase::cli::init_logging();
     match vidensbase::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // `vidensbase export | head` closes the pipe early: that is the reader's choice, not an error.
+        Err(err)
+            if err
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
