@@ -29,53 +29,42 @@ fn indexes_readable_files_and_skips_broken_ones_by_name() {
     assert_eq!(report.total, 9);
 }
 
-#[test]
-fn every_document_gets_the_right_language_and_category() {
+/// The stored document `id` of the shared fixture.
+fn stored(id: &str) -> vidensbase::search::StoredDoc {
     let (_, engine) = shared();
     let docs = engine.all_documents().expect("docs");
-    let lang_of = |id: &str| {
-        docs.iter()
-            .find(|d| d.id == id)
-            .map(|d| d.lang.clone())
-            .unwrap_or_default()
-    };
-    assert_eq!(lang_of(DA_VOLUNTEERS), "da");
-    assert_eq!(lang_of(DA_LATIN1), "da");
-    assert_eq!(lang_of(DA_HELP_HTML), "da");
-    assert_eq!(lang_of(EN_LONELINESS), "en");
-    assert_eq!(lang_of(EN_IRM), "en");
-    // English with Danish navigation words is English.
-    assert_eq!(lang_of(EN_GUIDE_HTML), "en");
-    let category_of = |id: &str| {
-        docs.iter()
-            .find(|d| d.id == id)
-            .map(|d| d.category.clone())
-            .unwrap_or_default()
-    };
-    assert_eq!(category_of(DA_VOLUNTEERS), "kommuner");
-    assert_eq!(category_of(EN_IRM), "irm");
+    docs.into_iter()
+        .find(|d| d.id == id)
+        .unwrap_or_else(|| panic!("{id} is not in the index"))
+}
+
+#[test]
+fn every_document_gets_the_right_language_and_category() {
+    for id in [DA_VOLUNTEERS, DA_LATIN1, DA_ASCII, DA_HELP_HTML] {
+        assert_eq!(stored(id).lang, "da", "{id}");
+    }
+    // The guide has Danish navigation words, but it is English.
+    for id in [EN_LONELINESS, EN_IRM, EN_GUIDE_HTML, EN_MARKUP] {
+        assert_eq!(stored(id).lang, "en", "{id}");
+    }
+    assert_eq!(stored(DA_VOLUNTEERS).category, "kommuner");
+    assert_eq!(stored(EN_IRM).category, "irm");
 }
 
 #[test]
 fn titles_come_from_front_matter_html_markdown_or_first_title_line() {
-    let (_, engine) = shared();
-    let docs = engine.all_documents().expect("docs");
-    let title_of = |id: &str| {
-        docs.iter()
-            .find(|d| d.id == id)
-            .map(|d| d.title.clone())
-            .unwrap_or_default()
-    };
-    assert_eq!(title_of(EN_IRM), "Civil Society National Strategy (DK0058)");
-    assert_eq!(title_of(EN_LONELINESS), "Loneliness among older people");
-    assert_eq!(title_of(EN_GUIDE_HTML), "Cooperation guide for authorities");
-    assert_eq!(title_of(DA_LATIN1), "Ældre borgere i Århus");
+    assert_eq!(
+        stored(EN_IRM).title,
+        "Civil Society National Strategy (DK0058)"
+    );
+    assert_eq!(stored(EN_LONELINESS).title, "Loneliness among older people");
+    assert_eq!(
+        stored(EN_GUIDE_HTML).title,
+        "Cooperation guide for authorities"
+    );
+    assert_eq!(stored(DA_LATIN1).title, "Ældre borgere i Århus");
     // HTML keeps visible main text only: no script, style, nav or footer.
-    let body = docs
-        .iter()
-        .find(|d| d.id == EN_GUIDE_HTML)
-        .map(|d| d.body.clone())
-        .unwrap_or_default();
+    let body = stored(EN_GUIDE_HTML).body;
     assert!(
         !body.contains("window.evil") && !body.contains("color: red"),
         "{body}"
