@@ -72,6 +72,9 @@ pub struct Hit {
     pub score: f32,
     #[serde(skip)]
     pub snippet: Snippet,
+    /// The title with the query's words marked (for HTML; `title` stays plain text).
+    #[serde(skip)]
+    pub title_marked: Snippet,
 }
 
 /// Hit counts per filter value, most frequent first.
@@ -216,13 +219,21 @@ impl Engine {
                 .get_first(f.body)
                 .and_then(|v| v.as_str())
                 .unwrap_or_default();
+            let title = stored_text(&doc, f.title);
+            let title_marked = snippet::highlight_all(&title, &plan.highlight);
+            let mut snippet = snippet::snippet(body, &plan.highlight);
+            // A hit found by its title alone still shows what matched.
+            if !snippet.has_marks() && title_marked.has_marks() {
+                snippet = snippet::joined(&title_marked, snippet);
+            }
             results.hits.push(Hit {
                 id: stored_text(&doc, f.id),
-                title: stored_text(&doc, f.title),
+                title,
                 lang: stored_text(&doc, f.lang),
                 category: stored_text(&doc, f.category),
                 score,
-                snippet: snippet::snippet(body, &plan.highlight),
+                snippet,
+                title_marked,
             });
         }
         results.took_ms = elapsed_ms(started);

@@ -291,6 +291,17 @@ pub fn highlight_all(text: &str, hl: &Highlight) -> Snippet {
     build(text, 0, text.len(), &matches)
 }
 
+/// `head` (a marked title), a dash, then `rest` (the opening of the text).
+pub fn joined(head: &Snippet, rest: Snippet) -> Snippet {
+    let mut fragments = head.fragments.clone();
+    fragments.push(Fragment {
+        text: " — ".into(),
+        marked: false,
+    });
+    fragments.extend(rest.fragments);
+    Snippet { fragments }
+}
+
 fn build(text: &str, start: usize, end: usize, matches: &[(usize, usize)]) -> Snippet {
     let mut fragments = Vec::new();
     let mut pos = start;

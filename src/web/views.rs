@@ -191,7 +191,7 @@ pub fn results(p: &SearchParams, r: &SearchResults) -> Markup {
                 }
                 @for hit in &r.hits {
                     article.hit {
-                        h2 { a href=(doc_url(&hit.id, Some(&p.q))) { (hit.title) } }
+                        h2 { a href=(doc_url(&hit.id, Some(&p.q))) { (hit.title_marked) } }
                         p.meta {
                             span.badge lang=(hit.lang) { (lang_name(&hit.lang)) }
                             span.badge { (hit.category) }

@@ -62,10 +62,10 @@ pub fn write_corpus(root: &Path) {
         ),
         (
             EN_GUIDE_HTML,
-            r#"<!doctype html><html><head><title>Cooperation guide for authorities</title>
+            r#"<!doctype html><html><head><title>Cooperation handbook for authorities</title>
             <script>window.evil = 1;</script><style>body { color: red }</style></head>
             <body><nav>Gå til indhold · Forside · Menu</nav>
-            <main><h1>Cooperation guide for authorities</h1>
+            <main><h1>Working together on prevention</h1>
             <p>How authorities and civil society stakeholders cooperate on prevention.</p>
             <p>Example of unsafe text: &lt;script&gt;alert("guide")&lt;/script&gt; stays text.</p>
             </main><footer>Kontakt os</footer></body></html>"#

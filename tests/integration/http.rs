@@ -43,7 +43,11 @@ async fn results_page_lists_hits_with_marks_filters_and_counts() {
     let (status, body) = get("/search?q=frivillige").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("<mark>"), "{body}");
-    assert!(body.contains("Kommunernes samarbejde med frivillige foreninger"));
+    // The title of the hit, with the query word marked in it too.
+    assert!(
+        body.contains("Kommunernes samarbejde med <mark>frivillige</mark> foreninger"),
+        "{body}"
+    );
     assert!(body.contains("lang=da"), "filter links: {body}");
     assert!(body.contains("category=kommuner"), "filter links: {body}");
     assert!(

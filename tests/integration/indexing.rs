@@ -60,7 +60,7 @@ fn titles_come_from_front_matter_html_markdown_or_first_title_line() {
     assert_eq!(stored(EN_LONELINESS).title, "Loneliness among older people");
     assert_eq!(
         stored(EN_GUIDE_HTML).title,
-        "Cooperation guide for authorities"
+        "Cooperation handbook for authorities"
     );
     assert_eq!(stored(DA_LATIN1).title, "Ældre borgere i Århus");
     // HTML keeps visible main text only: no script, style, nav or footer.

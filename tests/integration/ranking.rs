@@ -78,6 +78,23 @@ fn snippets_mark_matched_words() {
 }
 
 #[test]
+fn a_hit_found_by_its_title_alone_still_marks_the_word() {
+    let (_, engine) = shared();
+    // "Cooperation handbook for authorities" is the HTML <title>; the body never says "handbook".
+    let r = search(engine, "handbook");
+    assert_eq!(r.hits[0].id, EN_GUIDE_HTML);
+    let html = r.hits[0].snippet.to_html();
+    assert!(
+        html.starts_with("Cooperation <mark>handbook</mark> for authorities — "),
+        "{html}"
+    );
+    assert!(r.hits[0]
+        .title_marked
+        .to_html()
+        .contains("<mark>handbook</mark>"));
+}
+
+#[test]
 fn filters_restrict_and_facets_count() {
     let (_, engine) = shared();
     let mut req = SearchRequest::new("frivillige");
