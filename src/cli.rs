@@ -6,7 +6,6 @@
 //! `vidensbase index` in another terminal.
 
 use std::io::{IsTerminal, Write};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -30,6 +29,14 @@ pub struct Cli {
     /// Folder of the search index
     #[arg(long, global = true, default_value = "index", value_name = "DIR")]
     pub index: PathBuf,
+    /// Address `serve` listens on (accepted by every command, so scripts can pass one set of flags)
+    #[arg(
+        long,
+        global = true,
+        default_value = "127.0.0.1:8080",
+        value_name = "HOST:PORT"
+    )]
+    pub addr: String,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -39,11 +46,7 @@ pub enum Command {
     /// Bring the index up to date with the corpus (adds, changes, deletions)
     Index,
     /// Serve the search site and JSON API (builds the index first if there is none)
-    Serve {
-        /// Address to listen on
-        #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
-        addr: SocketAddr,
-    },
+    Serve,
     /// Search from the terminal
     Search {
         /// What to search for
@@ -91,7 +94,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
-        Command::Serve { addr } => serve(&cli.corpus, &cli.index, addr),
+        Command::Serve => serve(&cli.corpus, &cli.index, &cli.addr),
         Command::Search {
             query,
             lang,
@@ -113,7 +116,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn serve(corpus: &Path, index: &Path, addr: SocketAddr) -> anyhow::Result<()> {
+fn serve(corpus: &Path, index: &Path, addr: &str) -> anyhow::Result<()> {
     if schema::open_existing(index)?
         .is_none_or(|(i, _)| i.searchable_segment_ids().is_ok_and(|s| s.is_empty()))
     {
