@@ -507,6 +507,7 @@ def ratio(num, den, nd=1):
 def cmd_report(a):
     d = a.dir
     vb_build = read_json(os.path.join(d, "vb-build.json"), {})
+    vb_build_text = read_json(os.path.join(d, "vb-build-text.json"), {})
     pg_load = read_json(os.path.join(d, "pg-load.json"), {})
     vb_lat = read_json(os.path.join(d, "vb-latency.json"), {})
     pg_lat = read_json(os.path.join(d, "pg-latency.json"), {})
@@ -519,8 +520,11 @@ def cmd_report(a):
     g = lambda dct, *ks: _get(dct, ks)  # noqa: E731
     mb = lambda b: b / 1e6 if b else None  # noqa: E731
     rows = [
-        ("Build: index from scratch (s)", f(g(vb_build, "index_s"), 1), f(g(pg_load, "load_s"), 1),
+        ("Build: index from scratch (s; vidensbase from the HTML, PG from extracted text)",
+         f(g(vb_build, "index_s"), 1), f(g(pg_load, "load_s"), 1),
          ratio(g(pg_load, "load_s"), g(vb_build, "index_s"))),
+        ("Build from the same extracted text PG loads (s)", f(g(vb_build_text, "index_s"), 1),
+         f(g(pg_load, "load_s"), 1), ratio(g(pg_load, "load_s"), g(vb_build_text, "index_s"))),
         ("Index size on disk (MB)", f(mb(g(vb_build, "bytes")), 1), f(mb(g(pg_load, "total_bytes")), 1),
          ratio(g(pg_load, "total_bytes"), g(vb_build, "bytes"))),
         ("… of which PG GIN index (MB)", "", f(mb(g(pg_load, "gin_bytes")), 1), ""),
@@ -604,6 +608,22 @@ def _get(dct, ks):
     return dct
 
 
+def cmd_text_corpus(a):
+    """Write the exported documents as plain-text files (front-matter title, then the text), so
+    vidensbase can be timed indexing exactly the text PostgreSQL is loaded with."""
+    n = 0
+    with open(a.jsonl, encoding="utf-8") as src:
+        for line in src:
+            d = json.loads(line)
+            path = os.path.join(a.dest, d["id"] + ".txt")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            title = " ".join(d["title"].split())
+            with open(path, "w", encoding="utf-8") as out:
+                out.write(f"---\ntitle: {title}\n---\n{d['text']}\n")
+            n += 1
+    print(f"{n} text files in {a.dest}", file=sys.stderr)
+
+
 def _ms(s):
     return s * 1000 if s is not None else None
 
@@ -634,6 +654,8 @@ def main():
     p.add_argument("--timeout", type=float, default=30); p.set_defaults(fn=cmd_fresh_vb)
     p = sub.add_parser("fresh-pg"); p.add_argument("--dsn", required=True); p.add_argument("--out", required=True)
     p.add_argument("--timeout", type=float, default=30); p.set_defaults(fn=cmd_fresh_pg)
+    p = sub.add_parser("text-corpus"); p.add_argument("--jsonl", required=True); p.add_argument("--dest", required=True)
+    p.set_defaults(fn=cmd_text_corpus)
     p = sub.add_parser("report"); p.add_argument("--dir", required=True); p.add_argument("--results", required=True)
     p.add_argument("--repo", required=True); p.add_argument("--scale", required=True)
     p.add_argument("--duration", required=True); p.add_argument("--vb-version", default="")

@@ -34,6 +34,8 @@ VB=${VIDENSBASE_BIN:-$T/release/vidensbase}
 BASE_CORPUS=$T/bench-corpus
 if [ "$SCALE" = 1 ]; then CORPUS=$BASE_CORPUS; else CORPUS=$T/bench-corpus-x$SCALE; fi
 VBIDX=$T/bench-vb-index
+TEXT_CORPUS=$T/bench-text-corpus
+TEXT_IDX=$T/bench-vb-text-index
 PGDATA=$T/bench-pg
 QUERIES=$T/bench-queries.tsv
 FRESH_PAGE=$CORPUS/en/zz-bench-fresh/fresh.html
@@ -54,7 +56,7 @@ cleanup() {
   [ -n "$LOAD_PID" ] && kill "$LOAD_PID" 2>/dev/null && wait "$LOAD_PID" 2>/dev/null
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
   if [ "$PG_STARTED" = 1 ]; then as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1; fi
-  rm -rf "$PGDATA" "$VBIDX" "$(dirname "$FRESH_PAGE")"
+  rm -rf "$PGDATA" "$VBIDX" "$TEXT_CORPUS" "$TEXT_IDX" "$(dirname "$FRESH_PAGE")"
   [ $rc -ne 0 ] && echo "compare.sh failed (exit $rc); logs in $OUT" >&2
   exit $rc
 }
@@ -137,6 +139,17 @@ if [ "$PG_ONLY" = 0 ]; then
 
   say "vidensbase export"
   "$VB" export --corpus "$CORPUS" >"$OUT/export.jsonl" 2>"$OUT/vb-export.log" || { tail -20 "$OUT/vb-export.log" >&2; exit 1; }
+
+  say "vidensbase index from the exported text (the same input PostgreSQL gets)"
+  rm -rf "$TEXT_CORPUS" "$TEXT_IDX"
+  "$PY" "$HERE/bench.py" text-corpus --jsonl "$OUT/export.jsonl" --dest "$TEXT_CORPUS"
+  sync
+  t0=$(now)
+  "$VB" index --corpus "$TEXT_CORPUS" --index "$TEXT_IDX" >"$OUT/vb-index-text.log" 2>&1 || { tail -20 "$OUT/vb-index-text.log" >&2; exit 1; }
+  t1=$(now)
+  printf '{"index_s": %s, "bytes": %s}\n' "$(elapsed "$t0" "$t1")" "$(du -sb "$TEXT_IDX" | cut -f1)" >"$OUT/vb-build-text.json"
+  cat "$OUT/vb-build-text.json" >&2
+  rm -rf "$TEXT_CORPUS" "$TEXT_IDX"
 else
   say "export (--pg-only: this harness's own extractor)"
   "$PY" "$HERE/make_queries.py" "$CORPUS" --dump-jsonl "$OUT/export.jsonl"

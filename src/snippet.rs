@@ -7,8 +7,6 @@
 //! flagged as marked or not — and [`Snippet::to_html`] is the only place that turns it into HTML,
 //! escaping every piece.
 
-use std::collections::HashSet;
-
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::analysis::{words, Analyzer};
@@ -80,7 +78,9 @@ struct Matcher<'a> {
     prefixes: FxHashSet<[char; 2]>,
     /// Per lowercased word: the term it matched (so `association` and `associations` count
     /// as one), or `None`.
-    cache: FxHashMap<String, Option<String>>,
+    cache: FxHashMap<String, Option<u32>>,
+    /// The matched terms, numbered in order of first match.
+    terms: FxHashMap<String, u32>,
     lower: String,
 }
 
@@ -139,11 +139,13 @@ impl<'a> Matcher<'a> {
             hl,
             prefixes,
             cache: FxHashMap::default(),
+            terms: FxHashMap::default(),
             lower: String::new(),
         }
     }
 
-    fn matches(&mut self, word: &str) -> Option<String> {
+    /// The number of the term `word` matches, if it matches one.
+    fn matches(&mut self, word: &str) -> Option<u32> {
         let plausible = self.prefixes.contains(&prefix_key(word));
         let compound = word.len() >= 8 && self.tail_may_hold_part(word);
         if !plausible && !compound {
@@ -151,14 +153,16 @@ impl<'a> Matcher<'a> {
         }
         self.lower.clear();
         self.lower.extend(word.chars().flat_map(char::to_lowercase));
-        if let Some(m) = self.cache.get(&self.lower) {
-            return m.clone();
+        if let Some(&m) = self.cache.get(&self.lower) {
+            return m;
         }
-        let m = plausible
+        let term = plausible
             .then(|| self.analysed_match())
             .flatten()
             .or_else(|| self.compound_match());
-        self.cache.insert(self.lower.clone(), m.clone());
+        let next = self.terms.len() as u32;
+        let m = term.map(|t| *self.terms.entry(t).or_insert(next));
+        self.cache.insert(self.lower.clone(), m);
         m
     }
 
@@ -218,7 +222,7 @@ fn ends_with_part(lower: &str, part: &str) -> bool {
 /// when nothing matches.
 pub fn snippet(text: &str, hl: &Highlight) -> Snippet {
     let mut matcher = Matcher::new(hl);
-    let mut matches: Vec<(usize, usize, String)> = Vec::new();
+    let mut matches: Vec<(usize, usize, u32)> = Vec::new();
     if !hl.is_empty() {
         for (s, e) in words(text).take_while(|&(s, _)| s < SCAN_BYTES) {
             let Some(term) = matcher.matches(&text[s..e]) else {
@@ -227,10 +231,10 @@ pub fn snippet(text: &str, hl: &Highlight) -> Snippet {
             matches.push((s, e, term));
             // Stop as soon as one window holds every word of the query: no later one is better.
             let window_start = e.saturating_sub(SNIPPET_CHARS);
-            let mut distinct: Vec<&str> = Vec::new();
+            let mut distinct: Vec<u32> = Vec::new();
             for m in matches.iter().rev().take_while(|m| m.0 >= window_start) {
-                if !distinct.contains(&m.2.as_str()) {
-                    distinct.push(&m.2);
+                if !distinct.contains(&m.2) {
+                    distinct.push(m.2);
                 }
             }
             if hl.words > 0 && distinct.len() >= hl.words {
@@ -243,10 +247,10 @@ pub fn snippet(text: &str, hl: &Highlight) -> Snippet {
     let mut best = (0usize, 0usize, 0usize); // (distinct, count, index of first match)
     for i in 0..matches.len() {
         let limit = matches[i].0 + SNIPPET_CHARS;
-        let mut distinct = HashSet::new();
+        let mut distinct = FxHashSet::default();
         let mut count = 0;
         for m in matches[i..].iter().take_while(|m| m.1 <= limit) {
-            distinct.insert(m.2.as_str());
+            distinct.insert(m.2);
             count += 1;
         }
         if (distinct.len(), count) > (best.0, best.1) {
