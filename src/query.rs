@@ -43,13 +43,11 @@ const FUZZY_CANDIDATES: usize = 4;
 
 /// One piece of a parsed query.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Clause {
-    /// Lowercased words; more than one means they must appear together (a phrase).
-    Terms {
-        words: Vec<String>,
-        quoted: bool,
-        excluded: bool,
-    },
+pub struct Clause {
+    /// Lowercased words; more than one must appear together when `quoted`.
+    pub words: Vec<String>,
+    pub quoted: bool,
+    pub excluded: bool,
 }
 
 /// Splits a raw query into clauses. Never fails.
@@ -93,18 +91,15 @@ pub fn parse(raw: &str) -> Vec<Clause> {
             continue;
         }
         total_words += words.len();
-        clauses.push(Clause::Terms {
+        clauses.push(Clause {
             words,
             quoted,
             excluded,
         });
     }
     // A query made only of exclusions excludes nothing: search the words instead.
-    if clauses
-        .iter()
-        .all(|Clause::Terms { excluded, .. }| *excluded)
-    {
-        for Clause::Terms { excluded, .. } in &mut clauses {
+    if clauses.iter().all(|Clause { excluded, .. }| *excluded) {
+        for Clause { excluded, .. } in &mut clauses {
             *excluded = false;
         }
     }
@@ -226,7 +221,7 @@ impl Builder<'_> {
         // Consecutive free words, for glossary spans and the proximity boost.
         let mut free_run: Vec<String> = Vec::new();
         let mut all_free: Vec<String> = Vec::new();
-        for Clause::Terms {
+        for Clause {
             words,
             quoted,
             excluded: is_excluded,
@@ -784,7 +779,7 @@ mod tests {
         clauses
             .iter()
             .map(
-                |Clause::Terms {
+                |Clause {
                      words,
                      quoted,
                      excluded,

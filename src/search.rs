@@ -16,8 +16,8 @@ use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{
-    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader,
-    TantivyDocument, Term,
+    DocAddress, DocId, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader, TantivyDocument,
+    Term,
 };
 
 use crate::analysis::{self, Analyzer};
@@ -120,7 +120,6 @@ pub struct Related {
 
 /// An open index, ready to search.
 pub struct Engine {
-    index: Index,
     reader: IndexReader,
     fields: Fields,
 }
@@ -134,11 +133,7 @@ impl Engine {
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()?;
-        Ok(Engine {
-            index,
-            reader,
-            fields,
-        })
+        Ok(Engine { reader, fields })
     }
 
     /// Re-reads the index now instead of waiting for the file watcher.
@@ -149,10 +144,6 @@ impl Engine {
 
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
-    }
-
-    pub fn index(&self) -> &Index {
-        &self.index
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
