@@ -1,18 +1,17 @@
-//! From what a user typed to a tantivy query: lenient parsing, then expansion and ranking rules.
+//! From what a user typed to a tantivy query: parsing ([`parse`]), then expansion and ranking rules.
 //!
-//! Parsing knows only two pieces of syntax: `"quoted phrases"` (an unbalanced quote runs to the
-//! end) and a leading `-` to exclude a word or phrase. Everything else is text: `field:`, `AND`,
-//! brackets and other punctuation separate words and are never errors, so `Talformat: Valuta`
-//! searches for its two words. A word is searched in both languages' fields at once (the query's
-//! language is unknown), with lower-weighted alternatives: the folded field, Danish compound parts,
-//! close spellings when the word itself is nowhere in the index, and glossary translations into the
-//! other language. Words are required (all of one or two, all but one of three or four, 70 % of
-//! longer queries); a sloppy phrase of all the words adds proximity to the score.
+//! A word is searched in both languages' fields at once (the query's language is unknown), with
+//! lower-weighted alternatives: the folded field, Danish compound parts, close spellings
+//! ([`typo`]) when the word itself is nowhere in the index, and glossary translations into the
+//! other language. Content words are required; documents matching with the query's own spellings
+//! rank in a tier above all others; a sloppy phrase of the words adds proximity; and a relaxed
+//! variant (any word, complete matches first) fills pages strict matching cannot.
+
+mod parse;
+mod typo;
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
 
-use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder, DFA, SINK_STATE};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -25,8 +24,7 @@ use crate::glossary::Glossary;
 use crate::lang::Lang;
 use crate::schema::Fields;
 
-/// Queries are cut to this many words: enough for any real question, bounded work for the rest.
-pub const MAX_WORDS: usize = 32;
+pub use parse::{parse, Clause, MAX_WORDS};
 
 const TITLE_BOOST: f32 = 3.0;
 const FOLD_BOOST: f32 = 0.3;
@@ -38,73 +36,6 @@ const PROXIMITY_SLOP: u32 = 3;
 /// Longer queries get no proximity boost in bodies: it costs position reads for every
 /// candidate, and long queries are mostly titles, where proximity is still checked.
 const MAX_BODY_PROXIMITY_WORDS: usize = 4;
-/// Close spellings taken per word and field, most frequent first.
-const FUZZY_CANDIDATES: usize = 4;
-
-/// One piece of a parsed query.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Clause {
-    /// Lowercased words; more than one must appear together when `quoted`.
-    pub words: Vec<String>,
-    pub quoted: bool,
-    pub excluded: bool,
-}
-
-/// Splits a raw query into clauses. Never fails.
-pub fn parse(raw: &str) -> Vec<Clause> {
-    let mut clauses = Vec::new();
-    let mut rest = raw;
-    let mut total_words = 0;
-    while !rest.is_empty() && total_words < MAX_WORDS {
-        rest = rest.trim_start();
-        let Some(first) = rest.chars().next() else {
-            break;
-        };
-        let (excluded, after_sign) = match first {
-            '-' => (true, &rest[1..]),
-            '+' => (false, &rest[1..]),
-            _ => (false, rest),
-        };
-        let (text, quoted, next) = if let Some(inner) = after_sign.strip_prefix('"') {
-            match inner.find('"') {
-                Some(end) => (&inner[..end], true, &inner[end + 1..]),
-                None => (inner, true, ""),
-            }
-        } else {
-            let end = after_sign
-                .find(|c: char| c.is_whitespace() || c == '"')
-                .unwrap_or(after_sign.len());
-            // A quote glued to a word (`foo"bar`) starts a phrase at the next round.
-            let end = if end == 0 {
-                after_sign.chars().next().map_or(0, char::len_utf8)
-            } else {
-                end
-            };
-            (&after_sign[..end], false, &after_sign[end..])
-        };
-        rest = next;
-        let mut words: Vec<String> = analysis::words(text)
-            .map(|(s, e)| text[s..e].to_lowercase())
-            .collect();
-        words.truncate(MAX_WORDS - total_words);
-        if words.is_empty() {
-            continue;
-        }
-        total_words += words.len();
-        clauses.push(Clause {
-            words,
-            quoted,
-            excluded,
-        });
-    }
-    // A query made only of exclusions excludes nothing: search the words instead.
-    if clauses.iter().all(|Clause { excluded, .. }| *excluded) {
-        for Clause { excluded, .. } in &mut clauses {
-            *excluded = false;
-        }
-    }
-    clauses
-}
 
 /// Terms to mark in snippets and documents, per analyser.
 #[derive(Debug, Clone, Default)]
@@ -440,22 +371,21 @@ impl Builder<'_> {
         if chars >= 5 && !lower.chars().any(|c| c.is_ascii_digit()) {
             let exact = exact + fold_df;
             if exact == 0 {
-                let distance: usize = if chars >= 9 { 2 } else { 1 };
+                let distance: u8 = if chars >= 9 { 2 } else { 1 };
                 // One automaton per distinct stem: building one for two edits is the costly part.
-                let mut automata: Vec<(&str, DFA)> = Vec::new();
+                let mut automata: Vec<(&str, levenshtein_automata::DFA)> = Vec::new();
                 for (field, stem, lang) in [
                     (f.body_da, &da, Some(Lang::Da)),
                     (f.body_en, &en, Some(Lang::En)),
                     (f.fold, &fold, None),
                 ] {
                     if !automata.iter().any(|(s, _)| s == stem) {
-                        automata.push((stem, LEVENSHTEIN[distance - 1].build_dfa(stem)));
+                        automata.push((stem, typo::automaton(stem, distance)));
                     }
                     let Some((_, dfa)) = automata.iter().find(|(s, _)| s == stem) else {
                         continue;
                     };
-                    for candidate in close_terms(self.searcher, field, dfa, prefix(stem, distance))
-                    {
+                    for candidate in typo::close_terms(self.searcher, field, dfa, stem, distance) {
                         should.push(term(field, &candidate, FUZZY_BOOST));
                         match lang {
                             Some(lang) => {
@@ -686,201 +616,5 @@ fn phrase(
         q
     } else {
         Box::new(BoostQuery::new(q, boost))
-    }
-}
-
-static LEVENSHTEIN: LazyLock<[LevenshteinAutomatonBuilder; 2]> = LazyLock::new(|| {
-    [
-        LevenshteinAutomatonBuilder::new(1, true),
-        LevenshteinAutomatonBuilder::new(2, true),
-    ]
-});
-
-/// Adapter so tantivy's term dictionaries can be searched with a Levenshtein DFA.
-struct Dfa<'a>(&'a DFA);
-
-impl tantivy_fst::Automaton for Dfa<'_> {
-    type State = u32;
-    fn start(&self) -> u32 {
-        self.0.initial_state()
-    }
-    fn is_match(&self, state: &u32) -> bool {
-        matches!(self.0.distance(*state), Distance::Exact(_))
-    }
-    fn can_match(&self, state: &u32) -> bool {
-        *state != SINK_STATE
-    }
-    fn accept(&self, state: &u32, byte: u8) -> u32 {
-        self.0.transition(*state, byte)
-    }
-}
-
-/// The first `n` characters of a word, which a typo is assumed to leave intact (as Lucene's
-/// `prefix_length`): it confines the automaton to a small slice of the term dictionary.
-fn prefix(word: &str, n: usize) -> &str {
-    word.char_indices().nth(n).map_or(word, |(i, _)| &word[..i])
-}
-
-/// The smallest byte string greater than every string starting with `prefix`, if any.
-fn prefix_end(prefix: &str) -> Option<Vec<u8>> {
-    let mut end = prefix.as_bytes().to_vec();
-    while let Some(last) = end.pop() {
-        if last < u8::MAX {
-            end.push(last + 1);
-            return Some(end);
-        }
-    }
-    None
-}
-
-/// Indexed terms of `field` that start with `prefix` and that `dfa` accepts: the closest ones
-/// only, most frequent first.
-fn close_terms(searcher: &Searcher, field: Field, dfa: &DFA, prefix: &str) -> Vec<String> {
-    let mut found: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else {
-            continue;
-        };
-        let mut range = inverted.terms().search(Dfa(dfa)).ge(prefix);
-        if let Some(end) = prefix_end(prefix) {
-            range = range.lt(end);
-        }
-        let Ok(mut stream) = range.into_stream() else {
-            continue;
-        };
-        while stream.advance() {
-            if let Ok(t) = std::str::from_utf8(stream.key()) {
-                *found.entry(t.to_string()).or_default() += u64::from(stream.value().doc_freq);
-            }
-        }
-    }
-    let edits = |t: &str| match dfa.eval(t) {
-        Distance::Exact(d) | Distance::AtLeast(d) => d,
-    };
-    let mut found: Vec<(u8, u64, String)> = found
-        .into_iter()
-        .map(|(t, df)| (edits(&t), df, t))
-        .collect();
-    let closest = found.iter().map(|f| f.0).min().unwrap_or(0);
-    found.retain(|f| f.0 == closest);
-    found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
-    found
-        .into_iter()
-        .take(FUZZY_CANDIDATES)
-        .map(|(_, _, t)| t)
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn words_of(clauses: &[Clause]) -> Vec<(Vec<&str>, bool, bool)> {
-        clauses
-            .iter()
-            .map(
-                |Clause {
-                     words,
-                     quoted,
-                     excluded,
-                 }| {
-                    (
-                        words.iter().map(String::as_str).collect(),
-                        *quoted,
-                        *excluded,
-                    )
-                },
-            )
-            .collect()
-    }
-
-    #[test]
-    fn punctuation_is_text_not_syntax() {
-        let c = parse("Talformat: Valuta");
-        assert_eq!(
-            words_of(&c),
-            [
-                (vec!["talformat"], false, false),
-                (vec!["valuta"], false, false)
-            ]
-        );
-        let c = parse("Diagramguide - Diagramelementer");
-        assert_eq!(
-            words_of(&c),
-            [
-                (vec!["diagramguide"], false, false),
-                (vec!["diagramelementer"], false, false)
-            ]
-        );
-        let c = parse("title:(foo AND bar]");
-        assert_eq!(
-            words_of(&c)
-                .into_iter()
-                .map(|(w, _, _)| w)
-                .collect::<Vec<_>>(),
-            [vec!["title", "foo"], vec!["and"], vec!["bar"]]
-        );
-    }
-
-    #[test]
-    fn phrases_exclusions_and_unbalanced_quotes() {
-        let c = parse(r#""civil society" -radikalisering"#);
-        assert_eq!(
-            words_of(&c),
-            [
-                (vec!["civil", "society"], true, false),
-                (vec!["radikalisering"], false, true)
-            ]
-        );
-        let c = parse(r#"open "national strategy"#);
-        assert_eq!(
-            words_of(&c),
-            [
-                (vec!["open"], false, false),
-                (vec!["national", "strategy"], true, false)
-            ]
-        );
-        assert!(parse(r#"""#).is_empty());
-        assert!(parse("").is_empty());
-        assert!(parse("  -- ++ !!! ").is_empty());
-        assert_eq!(
-            parse("-\u{a0}kommune").len(),
-            1,
-            "non-ASCII space after a sign"
-        );
-    }
-
-    #[test]
-    fn only_exclusions_become_plain_words() {
-        assert_eq!(
-            words_of(&parse("-kommune")),
-            [(vec!["kommune"], false, false)]
-        );
-    }
-
-    #[test]
-    fn long_queries_are_bounded() {
-        let long = "kommune ".repeat(2000);
-        let c = parse(&long);
-        assert_eq!(c.len(), MAX_WORDS);
-        let c = parse(&"x".repeat(5000));
-        assert!(c.len() <= 1);
-    }
-
-    #[test]
-    fn typo_prefixes() {
-        assert_eq!(prefix("volunter", 1), "v");
-        assert_eq!(prefix("ældre", 2), "æl");
-        assert_eq!(prefix("a", 2), "a");
-        assert_eq!(prefix_end("ab").as_deref(), Some(&b"ac"[..]));
-        assert_eq!(prefix_end("").as_deref(), None);
-    }
-
-    #[test]
-    fn hyphenated_word_is_a_phrase() {
-        assert_eq!(
-            words_of(&parse("OGP-netværket")),
-            [(vec!["ogp", "netværket"], false, false)]
-        );
     }
 }

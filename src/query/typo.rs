@@ -1,0 +1,125 @@
+//! Close spellings: the indexed terms within one or two edits of a query word's stem.
+//!
+//! A Levenshtein automaton (the `levenshtein_automata` builders tantivy's fuzzy query uses, with
+//! transpositions) is run over a field's term dictionary, confined to the terms that share the
+//! word's first letter (two for two-edit words), as Lucene's `prefix_length` does: typos rarely
+//! hit the first letter, and the confinement makes the search a slice of the dictionary instead
+//! of all of it. Only the closest candidates are kept, most frequent first.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder, DFA, SINK_STATE};
+use tantivy::schema::Field;
+use tantivy::Searcher;
+
+/// Close spellings taken per word and field, most frequent first.
+const CANDIDATES: usize = 4;
+
+static LEVENSHTEIN: LazyLock<[LevenshteinAutomatonBuilder; 2]> = LazyLock::new(|| {
+    [
+        LevenshteinAutomatonBuilder::new(1, true),
+        LevenshteinAutomatonBuilder::new(2, true),
+    ]
+});
+
+/// The automaton accepting words within `distance` (1 or 2) edits of `stem`.
+pub(super) fn automaton(stem: &str, distance: u8) -> DFA {
+    LEVENSHTEIN[usize::from(distance.clamp(1, 2)) - 1].build_dfa(stem)
+}
+
+/// Adapter so tantivy's term dictionaries can be searched with a Levenshtein DFA.
+struct Dfa<'a>(&'a DFA);
+
+impl tantivy_fst::Automaton for Dfa<'_> {
+    type State = u32;
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(self.0.distance(*state), Distance::Exact(_))
+    }
+    fn can_match(&self, state: &u32) -> bool {
+        *state != SINK_STATE
+    }
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
+}
+
+/// The first `n` characters of a word, which a typo is assumed to leave intact (as Lucene's
+/// `prefix_length`): it confines the automaton to a small slice of the term dictionary.
+fn prefix(word: &str, n: usize) -> &str {
+    word.char_indices().nth(n).map_or(word, |(i, _)| &word[..i])
+}
+
+/// The smallest byte string greater than every string starting with `prefix`, if any.
+fn prefix_end(prefix: &str) -> Option<Vec<u8>> {
+    let mut end = prefix.as_bytes().to_vec();
+    while let Some(last) = end.pop() {
+        if last < u8::MAX {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+/// Indexed terms of `field` that `dfa` (built for `stem` and `distance`) accepts and that keep
+/// the stem's first letters: the closest ones only, most frequent first.
+pub(super) fn close_terms(
+    searcher: &Searcher,
+    field: Field,
+    dfa: &DFA,
+    stem: &str,
+    distance: u8,
+) -> Vec<String> {
+    let prefix = prefix(stem, usize::from(distance));
+    let mut found: HashMap<String, u64> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let mut range = inverted.terms().search(Dfa(dfa)).ge(prefix);
+        if let Some(end) = prefix_end(prefix) {
+            range = range.lt(end);
+        }
+        let Ok(mut stream) = range.into_stream() else {
+            continue;
+        };
+        while stream.advance() {
+            if let Ok(t) = std::str::from_utf8(stream.key()) {
+                *found.entry(t.to_string()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    let edits = |t: &str| match dfa.eval(t) {
+        Distance::Exact(d) | Distance::AtLeast(d) => d,
+    };
+    let mut found: Vec<(u8, u64, String)> = found
+        .into_iter()
+        .map(|(t, df)| (edits(&t), df, t))
+        .collect();
+    let closest = found.iter().map(|f| f.0).min().unwrap_or(0);
+    found.retain(|f| f.0 == closest);
+    found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
+    found
+        .into_iter()
+        .take(CANDIDATES)
+        .map(|(_, _, t)| t)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typo_prefixes() {
+        assert_eq!(prefix("volunter", 1), "v");
+        assert_eq!(prefix("ældre", 2), "æl");
+        assert_eq!(prefix("a", 2), "a");
+        assert_eq!(prefix_end("ab").as_deref(), Some(&b"ac"[..]));
+        assert_eq!(prefix_end("").as_deref(), None);
+    }
+}
