@@ -29,6 +29,22 @@ fn inflected_queries_find_the_base_form() {
 }
 
 #[test]
+fn a_compound_part_known_only_from_the_glossary_still_splits() {
+    let (_, engine) = shared();
+    // No fixture says "udvalg" on its own; the glossary does, so `frivilligudvalg` was split.
+    let r = search(engine, "udvalg");
+    assert_eq!(ids(&r), [DA_VOLUNTEERS]);
+    assert!(
+        r.hits[0]
+            .snippet
+            .to_html()
+            .contains("<mark>frivilligudvalg</mark>"),
+        "{}",
+        r.hits[0].snippet.to_html()
+    );
+}
+
+#[test]
 fn identifiers_and_titles_with_punctuation() {
     let (_, engine) = shared();
     assert_eq!(top(engine, "DK0058"), EN_IRM);
