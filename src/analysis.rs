@@ -80,13 +80,6 @@ impl Analyzer {
             map.insert(lower.into(), term.into());
         });
     }
-
-    /// Analyses a whole text into terms, in order.
-    pub fn terms(self, text: &str) -> Vec<String> {
-        words(text)
-            .map(|(s, e)| self.term(&text[s..e].to_lowercase()))
-            .collect()
-    }
 }
 
 /// Byte ranges of the words of `text`: maximal runs of alphanumeric characters.

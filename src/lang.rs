@@ -46,13 +46,6 @@ impl Lang {
             Lang::En => "English",
         }
     }
-
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Da => Lang::En,
-            Lang::En => Lang::Da,
-        }
-    }
 }
 
 impl fmt::Display for Lang {

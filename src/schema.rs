@@ -9,10 +9,11 @@
 use std::path::Path;
 
 use tantivy::directory::MmapDirectory;
+use tantivy::schema::Value;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
-use tantivy::Index;
+use tantivy::{Index, TantivyDocument};
 
 use crate::analysis::{self, Analyzer};
 use crate::error::{Error, Result};
@@ -122,4 +123,12 @@ pub fn open_existing(dir: &Path) -> Result<Option<(Index, Fields)>> {
         return Ok(None);
     }
     open_or_create(dir).map(Some)
+}
+
+/// One stored text value of a document (empty when absent).
+pub(crate) fn stored_text(doc: &TantivyDocument, field: Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
 }

@@ -23,10 +23,9 @@ use tantivy::{
 use crate::analysis::{self, Analyzer};
 use crate::error::{Error, Result};
 use crate::glossary::Glossary;
-use crate::indexer::stored_text;
 use crate::lang::Lang;
 use crate::query::{self, UsedExpansion};
-use crate::schema::{self, Fields};
+use crate::schema::{self, stored_text, Fields};
 use crate::snippet::{self, Snippet};
 
 pub const DEFAULT_LIMIT: usize = 10;
