@@ -5,9 +5,10 @@
 //! its own normalisation: Danish Snowball stemming (`Da`), English Snowball stemming after
 //! British/American spelling normalisation (`En`), or a lossy ASCII fold (`æ`→`ae`, `ø`→`o`,
 //! `å`/`aa`→`a`) followed by Danish stemming (`Fold`), which only ever feeds a lower-weighted
-//! fallback field. The same functions serve the indexer (through the tantivy tokenizers registered
-//! in [`register`]), the query builder and the snippet highlighter, so all three always agree on
-//! what a term is. Analysers are built only here.
+//! fallback field. The same functions serve the indexer ([`analyse_for_index`], one pass per
+//! text that yields the language and the folded terms together), the query builder and the
+//! snippet highlighter, so all three always agree on what a term is. tantivy itself only splits
+//! the indexer's pre-analysed terms ([`TERMS_TOKENIZER`]).
 
 use std::sync::LazyLock;
 
@@ -21,8 +22,11 @@ const MAX_WORD_BYTES: usize = 60;
 /// Distinct words per analyser the per-thread term cache holds before it starts over.
 const TERM_CACHE_WORDS: usize = 200_000;
 
+/// The terms of one lowercased word, filled in lazily per analyser (index: `Analyzer as usize`).
+type CacheEntry = [Option<Box<str>>; 3];
+
 thread_local! {
-    static TERM_CACHE: std::cell::RefCell<[rustc_hash::FxHashMap<Box<str>, Box<str>>; 3]> =
+    static TERM_CACHE: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, CacheEntry>> =
         std::cell::RefCell::new(Default::default());
 }
 
@@ -41,12 +45,11 @@ pub enum Analyzer {
 }
 
 impl Analyzer {
-    /// Name under which the tokenizer is registered on the index.
-    pub fn tokenizer_name(self) -> &'static str {
-        match self {
-            Analyzer::Da => "vb_da",
-            Analyzer::En => "vb_en",
-            Analyzer::Fold => "vb_fold",
+    /// The analyser of a language's own field.
+    pub fn of(lang: crate::lang::Lang) -> Analyzer {
+        match lang {
+            crate::lang::Lang::Da => Analyzer::Da,
+            crate::lang::Lang::En => Analyzer::En,
         }
     }
 
@@ -61,24 +64,75 @@ impl Analyzer {
     /// per-thread cache: a corpus repeats its vocabulary, and stemming costs far more than a
     /// hash lookup.
     pub fn term_into(self, lower: &str, out: &mut String) {
-        TERM_CACHE.with_borrow_mut(|cache| {
-            let map = &mut cache[self as usize];
-            out.clear();
-            if let Some(term) = map.get(lower) {
-                out.push_str(term);
-                return;
-            }
-            let term = match self {
+        out.clear();
+        with_cache_entry(lower, |entry| out.push_str(self.cached(entry, lower)));
+    }
+
+    /// The term from a cache entry, computed on first use.
+    fn cached<'e>(self, entry: &'e mut CacheEntry, lower: &str) -> &'e str {
+        entry[self as usize].get_or_insert_with(|| {
+            match self {
                 Analyzer::Da => stem_da(lower),
                 Analyzer::En => stem_en(lower),
                 Analyzer::Fold => stem_da(&fold(lower)),
-            };
-            out.push_str(&term);
-            if map.len() >= TERM_CACHE_WORDS {
-                map.clear();
             }
-            map.insert(lower.into(), term.into());
+            .into()
+        })
+    }
+}
+
+/// Runs `f` on the cache entry of a lowercased word (one hash lookup for all its terms).
+fn with_cache_entry<R>(lower: &str, f: impl FnOnce(&mut CacheEntry) -> R) -> R {
+    TERM_CACHE.with_borrow_mut(|cache| {
+        if let Some(entry) = cache.get_mut(lower) {
+            return f(entry);
+        }
+        let mut entry = CacheEntry::default();
+        let result = f(&mut entry);
+        if cache.len() >= TERM_CACHE_WORDS {
+            cache.clear();
+        }
+        cache.insert(lower.into(), entry);
+        result
+    })
+}
+
+/// Analyses a text for the index in one pass: each word is lowercased once, its term under
+/// `analyzer` is appended to `terms` and its folded term to `folded` (space-separated, in text
+/// order: the form the [`TERMS_TOKENIZER`] reads), and `each` sees the lowercased word.
+pub fn analyse_for_index(
+    text: &str,
+    analyzer: Analyzer,
+    terms: &mut String,
+    folded: &mut String,
+    mut each: impl FnMut(&str),
+) {
+    let mut lower = String::new();
+    for (start, end) in words(text) {
+        lowercase_into(&text[start..end], &mut lower);
+        with_cache_entry(&lower, |entry| {
+            push_term(terms, analyzer.cached(entry, &lower));
+            push_term(folded, Analyzer::Fold.cached(entry, &lower));
         });
+        each(&lower);
+    }
+}
+
+fn push_term(out: &mut String, term: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(term);
+}
+
+/// Lowercases a word into `out` (replacing its contents), without decoding ASCII.
+pub fn lowercase_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+    } else {
+        out.extend(word.chars().flat_map(char::to_lowercase));
     }
 }
 
@@ -240,62 +294,62 @@ pub fn respelled(lower: &str) -> bool {
     !lower.is_ascii() || lower.contains("aa") || lower.contains("ae") || lower.contains("oe")
 }
 
-/// Registers the analysers on an index. Call on every open: indexer and server alike.
+/// Name of the one tokenizer the index uses: the indexer analyses text itself
+/// ([`analyse_for_index`]) and hands tantivy the terms separated by spaces, so tantivy only
+/// splits them and records positions.
+pub const TERMS_TOKENIZER: &str = "vb_terms";
+
+/// Registers the tokenizer on an index. Call on every open: indexer and server alike.
 pub fn register(index: &Index) {
-    let manager = index.tokenizers();
-    for analyzer in [Analyzer::Da, Analyzer::En, Analyzer::Fold] {
-        manager.register(analyzer.tokenizer_name(), VbTokenizer { analyzer });
-    }
+    index.tokenizers().register(TERMS_TOKENIZER, TermsTokenizer);
 }
 
-/// tantivy adapter around [`Analyzer`].
+/// Splits pre-analysed text on spaces; every term is one position.
 #[derive(Clone)]
-struct VbTokenizer {
-    analyzer: Analyzer,
-}
+struct TermsTokenizer;
 
-impl Tokenizer for VbTokenizer {
-    type TokenStream<'a> = VbTokenStream<'a>;
+impl Tokenizer for TermsTokenizer {
+    type TokenStream<'a> = TermsStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VbTokenStream<'a> {
-        VbTokenStream {
-            analyzer: self.analyzer,
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TermsStream<'a> {
+        TermsStream {
             text,
-            words: Box::new(words(text)),
+            at: 0,
             token: Token::default(),
             position: 0,
-            lower: String::new(),
         }
     }
 }
 
-struct VbTokenStream<'a> {
-    analyzer: Analyzer,
+struct TermsStream<'a> {
     text: &'a str,
-    words: Box<dyn Iterator<Item = (usize, usize)> + 'a>,
+    /// Byte offset where the search for the next term starts.
+    at: usize,
     token: Token,
     position: usize,
-    lower: String,
 }
 
-impl TokenStream for VbTokenStream<'_> {
+impl TokenStream for TermsStream<'_> {
     fn advance(&mut self) -> bool {
-        let Some((start, end)) = self.words.next() else {
-            return false;
-        };
-        self.lower.clear();
-        let word = &self.text[start..end];
-        if word.is_ascii() {
-            self.lower.push_str(word);
-            self.lower.make_ascii_lowercase();
-        } else {
-            self.lower.extend(word.chars().flat_map(char::to_lowercase));
+        let bytes = self.text.as_bytes();
+        while self.at < bytes.len() && bytes[self.at] == b' ' {
+            self.at += 1;
         }
+        if self.at >= bytes.len() {
+            return false;
+        }
+        let start = self.at;
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b' ')
+            .map_or(bytes.len(), |n| start + n);
+        self.at = end;
+        self.token.text.clear();
+        self.token.text.push_str(&self.text[start..end]);
         self.token.offset_from = start;
         self.token.offset_to = end;
         self.token.position = self.position;
         self.token.position_length = 1;
-        self.analyzer.term_into(&self.lower, &mut self.token.text);
         self.position += 1;
         true
     }
@@ -376,18 +430,38 @@ mod tests {
     }
 
     #[test]
-    fn tokenizer_reports_offsets_and_positions() {
-        let mut tok = VbTokenizer {
-            analyzer: Analyzer::Da,
-        };
-        let mut stream = tok.token_stream("Kommunerne og foreningerne");
+    fn one_pass_analysis_gives_language_and_folded_terms_in_order() {
+        let (mut terms, mut folded, mut seen) = (String::new(), String::new(), Vec::new());
+        analyse_for_index(
+            "Kommunerne og Aarhus' foreninger",
+            Analyzer::Da,
+            &mut terms,
+            &mut folded,
+            |w| seen.push(w.to_string()),
+        );
+        assert_eq!(seen, ["kommunerne", "og", "aarhus", "foreninger"]);
+        let expected: Vec<String> = seen.iter().map(|w| Analyzer::Da.term(w)).collect();
+        assert_eq!(terms, expected.join(" "));
+        let expected: Vec<String> = seen.iter().map(|w| Analyzer::Fold.term(w)).collect();
+        assert_eq!(folded, expected.join(" "));
+    }
+
+    #[test]
+    fn terms_tokenizer_gives_one_position_per_term() {
+        let mut tok = TermsTokenizer;
+        let mut stream = tok.token_stream("kommun  og forening");
         let mut seen = Vec::new();
         while stream.advance() {
             let t = stream.token();
-            seen.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+            seen.push((t.text.clone(), t.position));
         }
-        assert_eq!(seen.len(), 3);
-        assert_eq!(seen[0], (stem_da("kommunerne"), 0, 10, 0));
-        assert_eq!(seen[2].3, 2);
+        assert_eq!(
+            seen,
+            [
+                ("kommun".to_string(), 0),
+                ("og".to_string(), 1),
+                ("forening".to_string(), 2)
+            ]
+        );
     }
 }

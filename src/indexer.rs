@@ -16,11 +16,12 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
-use crate::analysis::words;
-use crate::compound::Splitter;
+use rustc_hash::FxHashMap;
+
+use crate::analysis::{analyse_for_index, Analyzer};
+use crate::compound::{Splitter, MIN_PART_CHARS};
 use crate::corpus::{self, CorpusFile};
 use crate::error::{Error, Result};
 use crate::extract::{self, Extracted};
@@ -72,18 +73,24 @@ struct Stamp {
     hash: u64,
 }
 
-/// A changed file, read and extracted, ready to analyse.
+/// A changed file, read, extracted and analysed: everything but its compound parts, which need
+/// the lexicon of the whole chunk.
 struct Prepared {
     file: CorpusFile,
     doc: Extracted,
     lang: Lang,
     hash: u64,
-    /// The text's paragraphs joined per language (index: `Lang as usize`).
-    per_lang: [String; 2],
-    /// Distinct lowercased words of the Danish paragraphs (and title), for the lexicon.
-    danish_words: Vec<String>,
+    /// The title's terms under the document language's analyser.
+    title_terms: String,
+    /// The body's terms per paragraph language (index: `Lang as usize`).
+    body_terms: [String; 2],
+    folded_title: String,
+    folded_body: String,
+    /// Distinct lowercased Danish words (title and Danish paragraphs) of at least
+    /// [`MIN_PART_CHARS`] characters, with their counts: the lexicon learns them, and the long
+    /// ones are compound candidates.
+    danish_words: Vec<(String, u32)>,
 }
-
 /// Brings the index in `index_dir` in line with the corpus in `corpus_dir`.
 pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
     let started = Instant::now();
@@ -187,14 +194,16 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
                 tracing::debug!(ms = started.elapsed().as_millis() as u64, "lexicon loaded");
             }
             for p in &prepared {
-                for word in &p.danish_words {
+                for (word, _) in &p.danish_words {
                     splitter.learn(word);
                 }
             }
             for p in prepared {
                 let existed = stamps.contains_key(&p.file.id);
                 let doc = document(&fields, &p, &mut splitter);
-                writer.delete_term(Term::from_field_text(fields.id, &p.file.id));
+                if existed {
+                    writer.delete_term(Term::from_field_text(fields.id, &p.file.id));
+                }
                 writer.add_document(doc)?;
                 if existed {
                     report.updated += 1;
@@ -240,43 +249,62 @@ fn prepare(file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome {
         return Outcome::SameContent;
     }
     match extract::extract(file.format, &bytes, &corpus::title_from_id(&file.id)) {
-        Ok(doc) => {
-            let lang = lang::detect(&doc.text);
-            let mut per_lang: [String; 2] = Default::default();
-            for (lang, paragraph) in lang::split_paragraphs(&doc.text, lang) {
-                let buf = &mut per_lang[lang as usize];
-                if !buf.is_empty() {
-                    buf.push_str("\n\n");
-                }
-                buf.push_str(paragraph);
-            }
-            let mut danish_words = std::collections::HashSet::new();
-            let title = if lang == Lang::Da {
-                doc.title.as_str()
-            } else {
-                ""
-            };
-            for text in [title, per_lang[Lang::Da as usize].as_str()] {
-                for (s, e) in words(text) {
-                    let word = &text[s..e];
-                    if word.chars().count() >= crate::compound::MIN_PART_CHARS {
-                        danish_words.insert(word.to_lowercase());
-                    }
-                }
-            }
-            Outcome::Ready(Box::new(Prepared {
-                file: file.clone(),
-                doc,
-                lang,
-                hash,
-                per_lang,
-                danish_words: danish_words.into_iter().collect(),
-            }))
-        }
+        Ok(doc) => Outcome::Ready(Box::new(analyse(file, doc, hash))),
         Err(refusal) => Outcome::Refused {
             id: file.id.clone(),
             message: format!("skipping {}: {refusal}", file.path.display()),
         },
+    }
+}
+
+/// Detects the languages of a document and analyses its title and paragraphs, each word once.
+fn analyse(file: &CorpusFile, doc: Extracted, hash: u64) -> Prepared {
+    let lang = lang::detect(&doc.text);
+    let mut danish: FxHashMap<String, u32> = FxHashMap::default();
+    let mut count_danish = |word: &str| {
+        if let Some(n) = danish.get_mut(word) {
+            *n += 1;
+        } else if word.chars().count() >= MIN_PART_CHARS {
+            danish.insert(word.to_string(), 1);
+        }
+    };
+    let (mut title_terms, mut folded_title) = (String::new(), String::new());
+    analyse_for_index(
+        &doc.title,
+        Analyzer::of(lang),
+        &mut title_terms,
+        &mut folded_title,
+        |word| {
+            if lang == Lang::Da {
+                count_danish(word)
+            }
+        },
+    );
+    let mut body_terms: [String; 2] = Default::default();
+    let mut folded_body = String::new();
+    for (lang, paragraph) in lang::split_paragraphs(&doc.text, lang) {
+        analyse_for_index(
+            paragraph,
+            Analyzer::of(lang),
+            &mut body_terms[lang as usize],
+            &mut folded_body,
+            |word| {
+                if lang == Lang::Da {
+                    count_danish(word)
+                }
+            },
+        );
+    }
+    Prepared {
+        file: file.clone(),
+        doc,
+        lang,
+        hash,
+        title_terms,
+        body_terms,
+        folded_title,
+        folded_body,
+        danish_words: danish.into_iter().collect(),
     }
 }
 
@@ -330,7 +358,7 @@ fn learn_index_vocabulary(index: &Index, fields: &Fields, splitter: &mut Splitte
         let mut stream = inverted.terms().stream()?;
         while stream.advance() {
             if let Ok(term) = std::str::from_utf8(stream.key()) {
-                if term.chars().count() >= crate::compound::MIN_PART_CHARS {
+                if term.chars().count() >= MIN_PART_CHARS {
                     splitter.learn_stem(term.to_string());
                 }
             }
@@ -357,62 +385,43 @@ fn document(f: &Fields, p: &Prepared, splitter: &mut Splitter) -> TantivyDocumen
     doc.add_u64(f.size, p.file.size);
     doc.add_u64(f.hash, p.hash);
 
-    doc.add_text(f.title_field(p.lang), &p.doc.title);
-    doc.add_text(f.fold, &p.doc.title);
-    doc.add_text(f.fold, &p.doc.text);
-
-    let per_lang = &p.per_lang;
+    doc.add_text(f.title_field(p.lang), &p.title_terms);
+    doc.add_text(f.fold, &p.folded_title);
+    doc.add_text(f.fold, &p.folded_body);
     for lang in Lang::ALL {
-        let text = &per_lang[lang as usize];
-        if !text.is_empty() {
-            doc.add_text(f.body_field(lang), text);
+        let terms = &p.body_terms[lang as usize];
+        if !terms.is_empty() {
+            doc.add_text(f.body_field(lang), terms);
         }
     }
-
-    let mut danish = String::new();
-    if p.lang == Lang::Da {
-        danish.push_str(&p.doc.title);
-        danish.push('\n');
-    }
-    danish.push_str(&per_lang[Lang::Da as usize]);
-    let parts = compound_parts(&danish, splitter);
-    if !parts.tokens.is_empty() {
-        doc.add_pre_tokenized_text(f.parts, parts);
+    let parts = compound_parts(&p.danish_words, splitter);
+    if !parts.is_empty() {
+        doc.add_text(f.parts, &parts);
     }
     doc
 }
 
-/// The compound parts of a Danish text as tokens (one position per part).
-fn compound_parts(text: &str, splitter: &mut Splitter) -> PreTokenizedString {
-    let mut parts = Vec::new();
-    for (s, e) in words(text) {
-        // Fewer bytes than a compound has characters: not worth lowercasing.
-        if e - s < crate::compound::MIN_PART_CHARS * 2 {
+/// The Danish stems of the parts of a document's compound words, space-separated, each as often
+/// as its compound occurs (the field keeps frequencies, not positions).
+fn compound_parts(danish_words: &[(String, u32)], splitter: &mut Splitter) -> String {
+    let mut out = String::new();
+    for (word, count) in danish_words {
+        // Fewer bytes than a compound has characters: cannot be one.
+        if word.len() < MIN_PART_CHARS * 2 {
             continue;
         }
-        if let Some(p) = splitter.parts(&text[s..e].to_lowercase()) {
-            parts.extend(p.iter().cloned());
+        if let Some(parts) = splitter.parts(word) {
+            for _ in 0..*count {
+                for part in parts {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    out.push_str(part);
+                }
+            }
         }
     }
-    pre_tokenized(parts.into_iter())
-}
-
-/// Terms the indexer computed itself, as a token stream for a field that stores no text.
-fn pre_tokenized(terms: impl Iterator<Item = String>) -> PreTokenizedString {
-    let tokens = terms
-        .enumerate()
-        .map(|(position, text)| Token {
-            offset_from: 0,
-            offset_to: 0,
-            position,
-            text,
-            position_length: 1,
-        })
-        .collect();
-    PreTokenizedString {
-        text: String::new(),
-        tokens,
-    }
+    out
 }
 
 fn progress_bar(len: usize) -> ProgressBar {

@@ -102,22 +102,22 @@ pub fn detect(text: &str) -> Lang {
 }
 
 /// Splits `text` into paragraphs (blank-line separated) and gives each its language:
-/// the document's, unless the paragraph is long enough and confidently in the other language.
+/// the document's, unless the paragraph is long enough, its function words lean towards the other
+/// language, and whatlang confirms that with confidence. A paragraph without such evidence (a
+/// list of UI labels, a code sample) keeps the document's language, and whatlang, the slow part,
+/// only judges the few paragraphs that may really be quotations.
 pub fn split_paragraphs(text: &str, doc_lang: Lang) -> Vec<(Lang, &str)> {
     paragraphs(text)
         .map(|p| {
-            let words = p.split_whitespace().count();
-            if words < MIN_PARAGRAPH_WORDS {
+            if p.split_whitespace().nth(MIN_PARAGRAPH_WORDS - 1).is_none() {
                 return (doc_lang, p);
             }
-            // Function words settle most paragraphs cheaply; whatlang (trigrams, slower) only
-            // judges those that lean towards the other language or are undecided.
             let (da, en) = function_words(p);
-            let leans_own = match doc_lang {
-                Lang::Da => da >= 2 && da >= 2 * en,
-                Lang::En => en >= 2 && en >= 2 * da,
+            let (own, other) = match doc_lang {
+                Lang::Da => (da, en),
+                Lang::En => (en, da),
             };
-            if leans_own {
+            if other < 2 || other <= own {
                 return (doc_lang, p);
             }
             let lang = match DETECTOR.detect(truncate(p, DETECT_SAMPLE_BYTES)) {
@@ -146,11 +146,12 @@ fn function_words(text: &str) -> (usize, usize) {
         "can", "or", "which",
     ];
     let (mut da, mut en) = (0, 0);
+    let mut lower = String::new();
     for word in text
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty() && w.len() <= 5)
     {
-        let lower = word.to_lowercase();
+        crate::analysis::lowercase_into(word, &mut lower);
         da += usize::from(DA.contains(&lower.as_str()));
         en += usize::from(EN.contains(&lower.as_str()));
     }

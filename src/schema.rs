@@ -15,7 +15,7 @@ use tantivy::schema::{
 };
 use tantivy::{Index, TantivyDocument};
 
-use crate::analysis::{self, Analyzer};
+use crate::analysis;
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 
@@ -64,10 +64,12 @@ impl Fields {
     }
 }
 
-fn text(analyzer: Analyzer, record: IndexRecordOption) -> TextOptions {
+/// An indexed text field. Its values are pre-analysed terms: which analyser made them is noted
+/// per field below, and the indexer and the query builder both follow that note.
+fn text(record: IndexRecordOption) -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
-            .set_tokenizer(analyzer.tokenizer_name())
+            .set_tokenizer(analysis::TERMS_TOKENIZER)
             .set_index_option(record),
     )
 }
@@ -87,15 +89,17 @@ pub fn schema() -> (Schema, Fields) {
         mtime: b.add_u64_field(MTIME, FAST),
         size: b.add_u64_field(SIZE, FAST),
         hash: b.add_u64_field(HASH, FAST),
-        title_da: b.add_text_field("title_da", text(Analyzer::Da, positions)),
-        body_da: b.add_text_field("body_da", text(Analyzer::Da, positions)),
-        title_en: b.add_text_field("title_en", text(Analyzer::En, positions)),
-        body_en: b.add_text_field("body_en", text(Analyzer::En, positions)),
-        // Also an unstemmed-by-English view of every word: typo correction searches it, and its
-        // frequencies favour the query's own word form (`openness` over `open`).
-        fold: b.add_text_field("fold", text(Analyzer::Fold, IndexRecordOption::WithFreqs)),
-        // Pre-tokenized by the indexer; the Danish analyser is what queries use on it.
-        parts: b.add_text_field("parts", text(Analyzer::Da, IndexRecordOption::WithFreqs)),
+        // Analyzer::Da / Analyzer::En terms, per paragraph language.
+        title_da: b.add_text_field("title_da", text(positions)),
+        body_da: b.add_text_field("body_da", text(positions)),
+        title_en: b.add_text_field("title_en", text(positions)),
+        body_en: b.add_text_field("body_en", text(positions)),
+        // Analyzer::Fold terms of every word: also an unstemmed-by-English view, which typo
+        // correction searches and whose frequencies favour the query's own word form
+        // (`openness` over `open`).
+        fold: b.add_text_field("fold", text(IndexRecordOption::WithFreqs)),
+        // Analyzer::Da stems of compound parts.
+        parts: b.add_text_field("parts", text(IndexRecordOption::WithFreqs)),
     };
     (b.build(), fields)
 }
