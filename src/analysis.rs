@@ -284,7 +284,10 @@ const STOP_WORDS: [&str; 159] = [
 
 /// True for a lowercased function word of Danish or English.
 pub fn is_stop_word(lower: &str) -> bool {
-    STOP_WORDS.contains(&lower)
+    static SET: LazyLock<rustc_hash::FxHashSet<&str>> =
+        LazyLock::new(|| STOP_WORDS.into_iter().collect());
+    // Compound splitting asks this of every candidate part, most of them longer than any stop word.
+    lower.len() <= 8 && SET.contains(lower)
 }
 
 /// True if folding can change a lowercased word: it has a non-ASCII letter or one of the ASCII

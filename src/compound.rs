@@ -23,6 +23,9 @@ pub struct Splitter {
     /// Words already learned, so each distinct word is stemmed once.
     seen: HashSet<String>,
     cache: HashMap<String, Option<Vec<String>>>,
+    /// Danish stems of the candidate parts tried so far: splitting tries every head of a word,
+    /// and stemming each costs more than the rest of the split.
+    stems: std::cell::RefCell<HashMap<Box<str>, Box<str>>>,
 }
 
 impl Splitter {
@@ -60,14 +63,29 @@ impl Splitter {
         if !self.cache.contains_key(lower) {
             let parts = self
                 .split(lower)
-                .map(|parts| parts.iter().map(|p| stem_da(p)).collect::<Vec<_>>());
+                .map(|parts| parts.iter().map(|p| self.stem(p)).collect::<Vec<_>>());
             self.cache.insert(lower.to_string(), parts);
         }
         self.cache.get(lower).and_then(|p| p.as_deref())
     }
 
     fn known(&self, part: &str) -> bool {
-        self.lexicon.contains(&stem_da(part))
+        self.with_stem(part, |stem| self.lexicon.contains(stem))
+    }
+
+    fn stem(&self, part: &str) -> String {
+        self.with_stem(part, str::to_string)
+    }
+
+    fn with_stem<R>(&self, part: &str, f: impl FnOnce(&str) -> R) -> R {
+        let mut stems = self.stems.borrow_mut();
+        if let Some(stem) = stems.get(part) {
+            return f(stem);
+        }
+        let stem = stem_da(part);
+        let result = f(&stem);
+        stems.insert(part.into(), stem.into());
+        result
     }
 
     fn split<'w>(&self, word: &'w str) -> Option<Vec<&'w str>> {

@@ -31,6 +31,9 @@ use crate::schema::{self, Fields};
 
 /// Documents extracted in parallel before being added, and the unit the lexicon grows by.
 const CHUNK: usize = 4096;
+/// tantivy indexing threads. Analysis runs on the rayon pool beside them, so they only record
+/// postings and serialise segments.
+const INDEXING_THREADS: usize = 2;
 /// Memory the tantivy writer may use before it flushes a segment.
 const WRITER_BUDGET: usize = 256 * 1024 * 1024;
 
@@ -101,8 +104,9 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
         });
     }
     let (index, fields) = schema::open_or_create(index_dir)?;
-    let mut writer: IndexWriter<TantivyDocument> =
-        index.writer(WRITER_BUDGET).map_err(|e| match e {
+    let mut writer: IndexWriter<TantivyDocument> = index
+        .writer_with_num_threads(INDEXING_THREADS, WRITER_BUDGET)
+        .map_err(|e| match e {
             tantivy::TantivyError::LockFailure(..) => Error::Locked(index_dir.to_path_buf()),
             other => Error::index(index_dir, other),
         })?;
@@ -280,8 +284,10 @@ fn analyse(file: &CorpusFile, doc: Extracted, hash: u64) -> Prepared {
             }
         },
     );
+    // Terms are shorter than the text they come from: one allocation each, mostly.
     let mut body_terms: [String; 2] = Default::default();
-    let mut folded_body = String::new();
+    body_terms[lang as usize].reserve(doc.text.len() / 2);
+    let mut folded_body = String::with_capacity(doc.text.len() / 2);
     for (lang, paragraph) in lang::split_paragraphs(&doc.text, lang) {
         analyse_for_index(
             paragraph,

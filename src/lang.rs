@@ -136,34 +136,54 @@ pub fn split_paragraphs(text: &str, doc_lang: Lang) -> Vec<(Lang, &str)> {
 }
 
 /// Counts of frequent Danish-only and English-only function words in a text.
+///
+/// Runs over every paragraph, so it works on bytes: a word is a run of ASCII letters and
+/// non-ASCII bytes, and only words of at most five bytes (the longest function word, `også`) are
+/// lowercased, into a stack buffer.
 fn function_words(text: &str) -> (usize, usize) {
-    const DA: [&str; 16] = [
-        "og", "at", "er", "det", "til", "på", "af", "med", "som", "den", "har", "ikke", "kan",
-        "skal", "eller", "også",
-    ];
-    const EN: [&str; 16] = [
-        "the", "and", "of", "to", "is", "that", "with", "are", "be", "this", "on", "by", "from",
-        "can", "or", "which",
-    ];
     let (mut da, mut en) = (0, 0);
-    let mut lower = String::new();
     for word in text
-        .split(|c: char| !c.is_alphabetic())
+        .as_bytes()
+        .split(|b| !(b.is_ascii_alphabetic() || *b >= 0x80))
         .filter(|w| !w.is_empty() && w.len() <= 5)
     {
-        crate::analysis::lowercase_into(word, &mut lower);
-        da += usize::from(DA.contains(&lower.as_str()));
-        en += usize::from(EN.contains(&lower.as_str()));
+        let mut buf = [0u8; 5];
+        let lower = &mut buf[..word.len()];
+        lower.copy_from_slice(word);
+        lower.make_ascii_lowercase();
+        // `Å` (C3 85) → `å` (C3 A5), for `PÅ` and `OGSÅ`.
+        if let [.., 0xC3, last @ 0x85] = lower {
+            *last = 0xA5;
+        }
+        match &*lower {
+            b"og" | b"at" | b"er" | b"det" | b"til" | b"p\xC3\xA5" | b"af" | b"med" | b"som"
+            | b"den" | b"har" | b"ikke" | b"kan" | b"skal" | b"eller" | b"ogs\xC3\xA5" => da += 1,
+            b"the" | b"and" | b"of" | b"to" | b"is" | b"that" | b"with" | b"are" | b"be"
+            | b"this" | b"on" | b"by" | b"from" | b"can" | b"or" | b"which" => en += 1,
+            _ => {}
+        }
     }
     (da, en)
 }
 
-/// Paragraphs: runs of non-blank lines.
+/// Paragraphs: runs of non-blank lines, trimmed. (A line scan: every document passes here.)
 pub fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
-    text.split("\n\n")
-        .flat_map(|chunk| chunk.split("\r\n\r\n"))
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let mut start = None;
+        while at < text.len() {
+            let line_start = at;
+            let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+            at = (line_end + 1).min(text.len());
+            let blank = text[line_start..line_end].trim().is_empty();
+            match start {
+                None if !blank => start = Some(line_start),
+                Some(s) if blank => return Some(text[s..line_start].trim()),
+                _ => {}
+            }
+        }
+        start.map(|s| text[s..].trim())
+    })
 }
 
 fn truncate(text: &str, max: usize) -> &str {
@@ -228,6 +248,26 @@ mod tests {
             detect("Turning off Bullets and Numbering for Individual Paragraphs"),
             Lang::En
         );
+    }
+
+    #[test]
+    fn function_words_are_counted_in_any_case() {
+        assert_eq!(
+            function_words("Og PÅ også, OGSÅ og-så the THE of which"),
+            (5, 4)
+        );
+        assert_eq!(function_words("påske theory ofte"), (0, 0));
+    }
+
+    #[test]
+    fn paragraphs_are_runs_of_non_blank_lines() {
+        let text = "\n\nOne\nstill one\r\n\r\nTwo\n \t \nThree  ";
+        assert_eq!(
+            paragraphs(text).collect::<Vec<_>>(),
+            ["One\nstill one", "Two", "Three"]
+        );
+        assert_eq!(paragraphs("").count(), 0);
+        assert_eq!(paragraphs("\n  \n").count(), 0);
     }
 
     #[test]
