@@ -108,14 +108,52 @@ pub fn analyse_for_index(
     mut each: impl FnMut(&str),
 ) {
     let mut lower = String::new();
-    for (start, end) in words(text) {
-        lowercase_into(&text[start..end], &mut lower);
-        with_cache_entry(&lower, |entry| {
-            push_term(terms, analyzer.cached(entry, &lower));
-            push_term(folded, Analyzer::Fold.cached(entry, &lower));
+    for_each_lowercased_word(text, &mut lower, |lower| {
+        with_cache_entry(lower, |entry| {
+            push_term(terms, analyzer.cached(entry, lower));
+            push_term(folded, Analyzer::Fold.cached(entry, lower));
         });
-        each(&lower);
+        each(lower);
+    });
+}
+
+/// Calls `f` with every word of `text` ([`words`]) lowercased into `lower`: one pass over the
+/// bytes that splits and lowercases together (ASCII without decoding).
+fn for_each_lowercased_word(text: &str, lower: &mut String, mut f: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let mut start = None;
+    let mut i = 0;
+    lower.clear();
+    // Ends the current word (if any) before byte `end`.
+    let mut flush = |start: &mut Option<usize>, end: usize, lower: &mut String| {
+        if let Some(s) = start.take() {
+            if end - s <= MAX_WORD_BYTES {
+                f(lower);
+            }
+            lower.clear();
+        }
+    };
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            if b.is_ascii_alphanumeric() {
+                start.get_or_insert(i);
+                lower.push(char::from(b.to_ascii_lowercase()));
+            } else {
+                flush(&mut start, i, lower);
+            }
+            i += 1;
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            if c.is_alphanumeric() {
+                start.get_or_insert(i);
+                lower.extend(c.to_lowercase());
+            } else {
+                flush(&mut start, i, lower);
+            }
+            i += c.len_utf8().max(1);
+        }
     }
+    flush(&mut start, bytes.len(), lower);
 }
 
 fn push_term(out: &mut String, term: &str) {
@@ -447,6 +485,19 @@ mod tests {
         assert_eq!(terms, expected.join(" "));
         let expected: Vec<String> = seen.iter().map(|w| Analyzer::Fold.term(w)).collect();
         assert_eq!(folded, expected.join(" "));
+    }
+
+    #[test]
+    fn one_pass_lowercasing_agrees_with_words() {
+        let long = "x".repeat(MAX_WORD_BYTES + 1);
+        let text = format!("ÆBLE-Grød, DK0058 straße İstanbul {long} Øre–ÅR... sidste");
+        let mut got = Vec::new();
+        for_each_lowercased_word(&text, &mut String::new(), |w| got.push(w.to_string()));
+        let expected: Vec<String> = words(&text)
+            .map(|(s, e)| text[s..e].chars().flat_map(char::to_lowercase).collect())
+            .collect();
+        assert_eq!(got, expected);
+        assert_eq!(got.len(), 8);
     }
 
     #[test]

@@ -138,30 +138,55 @@ pub fn split_paragraphs(text: &str, doc_lang: Lang) -> Vec<(Lang, &str)> {
 /// Counts of frequent Danish-only and English-only function words in a text.
 ///
 /// Runs over every paragraph, so it works on bytes: a word is a run of ASCII letters and
-/// non-ASCII bytes, and only words of at most five bytes (the longest function word, `også`) are
-/// lowercased, into a stack buffer.
+/// non-ASCII bytes; only words of at most five bytes (the longest function word is `også`) are
+/// lowercased, packed into an integer and looked up with one `match`.
 fn function_words(text: &str) -> (usize, usize) {
+    const fn key(word: &[u8]) -> u64 {
+        let mut k = 0u64;
+        let mut i = 0;
+        while i < word.len() {
+            k = (k << 8) | word[i] as u64;
+            i += 1;
+        }
+        k
+    }
+    const fn keys(words: [&str; 16]) -> [u64; 16] {
+        let mut keys = [0; 16];
+        let mut i = 0;
+        while i < 16 {
+            keys[i] = key(words[i].as_bytes());
+            i += 1;
+        }
+        keys
+    }
+    const DA: [u64; 16] = keys([
+        "og", "at", "er", "det", "til", "på", "af", "med", "som", "den", "har", "ikke", "kan",
+        "skal", "eller", "også",
+    ]);
+    const EN: [u64; 16] = keys([
+        "the", "and", "of", "to", "is", "that", "with", "are", "be", "this", "on", "by", "from",
+        "can", "or", "which",
+    ]);
     let (mut da, mut en) = (0, 0);
     for word in text
         .as_bytes()
         .split(|b| !(b.is_ascii_alphabetic() || *b >= 0x80))
         .filter(|w| !w.is_empty() && w.len() <= 5)
     {
-        let mut buf = [0u8; 5];
-        let lower = &mut buf[..word.len()];
-        lower.copy_from_slice(word);
-        lower.make_ascii_lowercase();
-        // `Å` (C3 85) → `å` (C3 A5), for `PÅ` and `OGSÅ`.
-        if let [.., 0xC3, last @ 0x85] = lower {
-            *last = 0xA5;
+        let mut k = 0u64;
+        let mut previous = 0u8;
+        for &b in word {
+            // ASCII lowercase, and `Å` (C3 85) → `å` (C3 A5) for `PÅ` and `OGSÅ`.
+            let lower = if previous == 0xC3 && b == 0x85 {
+                0xA5
+            } else {
+                b.to_ascii_lowercase()
+            };
+            k = (k << 8) | u64::from(lower);
+            previous = b;
         }
-        match &*lower {
-            b"og" | b"at" | b"er" | b"det" | b"til" | b"p\xC3\xA5" | b"af" | b"med" | b"som"
-            | b"den" | b"har" | b"ikke" | b"kan" | b"skal" | b"eller" | b"ogs\xC3\xA5" => da += 1,
-            b"the" | b"and" | b"of" | b"to" | b"is" | b"that" | b"with" | b"are" | b"be"
-            | b"this" | b"on" | b"by" | b"from" | b"can" | b"or" | b"which" => en += 1,
-            _ => {}
-        }
+        da += usize::from(DA.contains(&k));
+        en += usize::from(EN.contains(&k));
     }
     (da, en)
 }
