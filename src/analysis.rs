@@ -107,7 +107,7 @@ pub fn analyse_for_index(
     folded: &mut String,
     mut each: impl FnMut(&str),
 ) {
-    let mut lower = String::new();
+    let mut lower = String::with_capacity(MAX_WORD_BYTES);
     for_each_lowercased_word(text, &mut lower, |lower| {
         with_cache_entry(lower, |entry| {
             push_term(terms, analyzer.cached(entry, lower));

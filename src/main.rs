@@ -4,11 +4,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// mimalloc instead of the system allocator: indexing allocates many short strings on several
-/// threads at once, and glibc's malloc was a seventh of a build's time.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = vidensbase::cli::Cli::parse();
     vidensbase::cli::init_logging();
