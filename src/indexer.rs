@@ -160,7 +160,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
         let mut splitter = Splitter::new();
         let mut lexicon_loaded = false;
         let progress = progress_bar(candidates.len());
-        for chunk in candidates.chunks(CHUNK) {
+        let prepare_chunk = |chunk: &[CorpusFile]| -> Vec<Outcome> {
             let t = Instant::now();
             let results: Vec<Outcome> = chunk
                 .par_iter()
@@ -171,52 +171,71 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
                 ms = t.elapsed().as_millis() as u64,
                 "extracted"
             );
-            let t = Instant::now();
-            let mut prepared = Vec::with_capacity(results.len());
-            for outcome in results {
-                match outcome {
-                    Outcome::Ready(p) => prepared.push(p),
-                    Outcome::SameContent => report.unchanged += 1,
-                    Outcome::Unreadable(message) => warn(&mut report, message),
-                    Outcome::Refused { id, message } => {
-                        if stamps.contains_key(&id) {
-                            writer.delete_term(Term::from_field_text(fields.id, &id));
-                            report.deleted += 1;
+            results
+        };
+        let chunks: Vec<&[CorpusFile]> = candidates.chunks(CHUNK).collect();
+        let mut next = chunks.first().map(|chunk| prepare_chunk(chunk));
+        for i in 0..chunks.len() {
+            let results = next.take().unwrap_or_default();
+            // The pool extracts the next chunk while this one is added: the writer's own threads
+            // would otherwise wait for the extraction, and the pool for the adding.
+            let added;
+            (next, added) = rayon::join(
+                || chunks.get(i + 1).map(|chunk| prepare_chunk(chunk)),
+                || -> Result<()> {
+                    let t = Instant::now();
+                    let mut prepared = Vec::with_capacity(results.len());
+                    for outcome in results {
+                        match outcome {
+                            Outcome::Ready(p) => prepared.push(p),
+                            Outcome::SameContent => report.unchanged += 1,
+                            Outcome::Unreadable(message) => warn(&mut report, message),
+                            Outcome::Refused { id, message } => {
+                                if stamps.contains_key(&id) {
+                                    writer.delete_term(Term::from_field_text(fields.id, &id));
+                                    report.deleted += 1;
+                                }
+                                warn(&mut report, message);
+                            }
                         }
-                        warn(&mut report, message);
                     }
-                }
-            }
-            // The lexicon is loaded only when there is something to analyse: a run that merely
-            // re-reads files that cannot be indexed should not pay for it.
-            if !prepared.is_empty() && !lexicon_loaded {
-                for word in Glossary::global().danish_words() {
-                    splitter.learn(word);
-                }
-                learn_index_vocabulary(&index, &fields, &mut splitter)?;
-                lexicon_loaded = true;
-                tracing::debug!(ms = started.elapsed().as_millis() as u64, "lexicon loaded");
-            }
-            for p in &prepared {
-                for (word, _) in &p.danish_words {
-                    splitter.learn(word);
-                }
-            }
-            for p in prepared {
-                let existed = stamps.contains_key(&p.file.id);
-                let doc = document(&fields, &p, &mut splitter);
-                if existed {
-                    writer.delete_term(Term::from_field_text(fields.id, &p.file.id));
-                }
-                writer.add_document(doc)?;
-                if existed {
-                    report.updated += 1;
-                } else {
-                    report.added += 1;
-                }
-            }
-            tracing::debug!(ms = t.elapsed().as_millis() as u64, "analysed and added");
-            progress.inc(chunk.len() as u64);
+                    // The lexicon is loaded only when there is something to analyse: a run that
+                    // merely re-reads files that cannot be indexed should not pay for it.
+                    if !prepared.is_empty() && !lexicon_loaded {
+                        for word in Glossary::global().danish_words() {
+                            splitter.learn(word);
+                        }
+                        learn_index_vocabulary(&index, &fields, &mut splitter)?;
+                        lexicon_loaded = true;
+                        tracing::debug!(
+                            ms = started.elapsed().as_millis() as u64,
+                            "lexicon loaded"
+                        );
+                    }
+                    for p in &prepared {
+                        for (word, _) in &p.danish_words {
+                            splitter.learn(word);
+                        }
+                    }
+                    for p in prepared {
+                        let existed = stamps.contains_key(&p.file.id);
+                        let doc = document(&fields, &p, &mut splitter);
+                        if existed {
+                            writer.delete_term(Term::from_field_text(fields.id, &p.file.id));
+                        }
+                        writer.add_document(doc)?;
+                        if existed {
+                            report.updated += 1;
+                        } else {
+                            report.added += 1;
+                        }
+                    }
+                    tracing::debug!(ms = t.elapsed().as_millis() as u64, "analysed and added");
+                    progress.inc(chunks[i].len() as u64);
+                    Ok(())
+                },
+            );
+            added?;
         }
         progress.finish_and_clear();
         tracing::debug!(lexicon = splitter.lexicon_len(), "compound lexicon");
