@@ -2,7 +2,8 @@
 //!
 //! Field names appear only in this file. Each document's text is indexed in the field of its
 //! language (`*_da` or `*_en`, per paragraph), again in a lossy-folded fallback field (`fold`),
-//! and the parts of its Danish compound words in `parts`. The whole text, title and metadata are
+//! and the parts of its Danish compound words in `parts`; the indexer hands every indexed field
+//! pre-analysed terms, which tantivy only splits on spaces. The whole text, title and metadata are
 //! stored once for display and snippets. Change stamps (`mtime`, `size`, `hash`) and the facet
 //! values are fast fields, so the indexer and the filter counts never touch stored bodies.
 
