@@ -16,6 +16,8 @@ use frostem::{Algorithm, Stemmer};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::Index;
 
+use crate::lang::Lang;
+
 /// Words longer than this (in bytes) are not indexed: they are base64, URLs or noise.
 const MAX_WORD_BYTES: usize = 60;
 
@@ -46,10 +48,10 @@ pub enum Analyzer {
 
 impl Analyzer {
     /// The analyser of a language's own field.
-    pub fn of(lang: crate::lang::Lang) -> Analyzer {
+    pub fn of(lang: Lang) -> Analyzer {
         match lang {
-            crate::lang::Lang::Da => Analyzer::Da,
-            crate::lang::Lang::En => Analyzer::En,
+            Lang::Da => Analyzer::Da,
+            Lang::En => Analyzer::En,
         }
     }
 
@@ -161,17 +163,6 @@ fn push_term(out: &mut String, term: &str) {
         out.push(' ');
     }
     out.push_str(term);
-}
-
-/// Lowercases a word into `out` (replacing its contents), without decoding ASCII.
-pub fn lowercase_into(word: &str, out: &mut String) {
-    out.clear();
-    if word.is_ascii() {
-        out.push_str(word);
-        out.make_ascii_lowercase();
-    } else {
-        out.extend(word.chars().flat_map(char::to_lowercase));
-    }
 }
 
 /// Byte ranges of the words of `text`: maximal runs of alphanumeric characters.
@@ -324,8 +315,10 @@ const STOP_WORDS: [&str; 159] = [
 pub fn is_stop_word(lower: &str) -> bool {
     static SET: LazyLock<rustc_hash::FxHashSet<&str>> =
         LazyLock::new(|| STOP_WORDS.into_iter().collect());
+    static LONGEST: LazyLock<usize> =
+        LazyLock::new(|| STOP_WORDS.iter().map(|w| w.len()).max().unwrap_or(0));
     // Compound splitting asks this of every candidate part, most of them longer than any stop word.
-    lower.len() <= 8 && SET.contains(lower)
+    lower.len() <= *LONGEST && SET.contains(lower)
 }
 
 /// True if folding can change a lowercased word: it has a non-ASCII letter or one of the ASCII

@@ -96,6 +96,7 @@ struct Prepared {
     /// ones are compound candidates.
     danish_words: Vec<(String, u32)>,
 }
+
 /// Brings the index in `index_dir` in line with the corpus in `corpus_dir`.
 pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
     let started = Instant::now();
@@ -175,6 +176,57 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
             );
             results
         };
+        // Sorts one chunk's outcomes, grows the lexicon by its Danish words, splits its compounds
+        // and hands its documents to the writer.
+        let mut add_chunk = |results: Vec<Outcome>, files: usize| -> Result<()> {
+            let t = Instant::now();
+            let mut prepared = Vec::with_capacity(results.len());
+            for outcome in results {
+                match outcome {
+                    Outcome::Ready(p) => prepared.push(p),
+                    Outcome::SameContent => report.unchanged += 1,
+                    Outcome::Unreadable(message) => warn(&mut report, message),
+                    Outcome::Refused { id, message } => {
+                        if stamps.contains_key(&id) {
+                            writer.delete_term(Term::from_field_text(fields.id, &id));
+                            report.deleted += 1;
+                        }
+                        warn(&mut report, message);
+                    }
+                }
+            }
+            // The lexicon is loaded only when there is something to analyse: a run that
+            // merely re-reads files that cannot be indexed should not pay for it.
+            if !prepared.is_empty() && !lexicon_loaded {
+                for word in Glossary::global().danish_words() {
+                    splitter.learn(word);
+                }
+                learn_index_vocabulary(&index, &fields, &mut splitter)?;
+                lexicon_loaded = true;
+                tracing::debug!(ms = started.elapsed().as_millis() as u64, "lexicon loaded");
+            }
+            for p in &prepared {
+                for (word, _) in &p.danish_words {
+                    splitter.learn(word);
+                }
+            }
+            for p in prepared {
+                let existed = stamps.contains_key(&p.file.id);
+                let doc = document(&fields, &p, &mut splitter);
+                if existed {
+                    writer.delete_term(Term::from_field_text(fields.id, &p.file.id));
+                }
+                writer.add_document(doc)?;
+                if existed {
+                    report.updated += 1;
+                } else {
+                    report.added += 1;
+                }
+            }
+            tracing::debug!(ms = t.elapsed().as_millis() as u64, "analysed and added");
+            progress.inc(files as u64);
+            Ok(())
+        };
         let chunks: Vec<&[CorpusFile]> = candidates.chunks(CHUNK).collect();
         let mut next = chunks.first().map(|chunk| prepare_chunk(chunk));
         for i in 0..chunks.len() {
@@ -184,58 +236,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
             let added;
             (next, added) = rayon::join(
                 || chunks.get(i + 1).map(|chunk| prepare_chunk(chunk)),
-                || -> Result<()> {
-                    let t = Instant::now();
-                    let mut prepared = Vec::with_capacity(results.len());
-                    for outcome in results {
-                        match outcome {
-                            Outcome::Ready(p) => prepared.push(p),
-                            Outcome::SameContent => report.unchanged += 1,
-                            Outcome::Unreadable(message) => warn(&mut report, message),
-                            Outcome::Refused { id, message } => {
-                                if stamps.contains_key(&id) {
-                                    writer.delete_term(Term::from_field_text(fields.id, &id));
-                                    report.deleted += 1;
-                                }
-                                warn(&mut report, message);
-                            }
-                        }
-                    }
-                    // The lexicon is loaded only when there is something to analyse: a run that
-                    // merely re-reads files that cannot be indexed should not pay for it.
-                    if !prepared.is_empty() && !lexicon_loaded {
-                        for word in Glossary::global().danish_words() {
-                            splitter.learn(word);
-                        }
-                        learn_index_vocabulary(&index, &fields, &mut splitter)?;
-                        lexicon_loaded = true;
-                        tracing::debug!(
-                            ms = started.elapsed().as_millis() as u64,
-                            "lexicon loaded"
-                        );
-                    }
-                    for p in &prepared {
-                        for (word, _) in &p.danish_words {
-                            splitter.learn(word);
-                        }
-                    }
-                    for p in prepared {
-                        let existed = stamps.contains_key(&p.file.id);
-                        let doc = document(&fields, &p, &mut splitter);
-                        if existed {
-                            writer.delete_term(Term::from_field_text(fields.id, &p.file.id));
-                        }
-                        writer.add_document(doc)?;
-                        if existed {
-                            report.updated += 1;
-                        } else {
-                            report.added += 1;
-                        }
-                    }
-                    tracing::debug!(ms = t.elapsed().as_millis() as u64, "analysed and added");
-                    progress.inc(chunks[i].len() as u64);
-                    Ok(())
-                },
+                || add_chunk(results, chunks[i].len()),
             );
             added?;
         }

@@ -139,7 +139,7 @@ pub fn split_paragraphs(text: &str, doc_lang: Lang) -> Vec<(Lang, &str)> {
 ///
 /// Runs over every paragraph, so it works on bytes: a word is a run of ASCII letters and
 /// non-ASCII bytes; only words of at most five bytes (the longest function word is `også`) are
-/// lowercased, packed into an integer and looked up with one `match`.
+/// lowercased and packed into an integer, which is looked up among the function words' keys.
 fn function_words(text: &str) -> (usize, usize) {
     const fn key(word: &[u8]) -> u64 {
         let mut k = 0u64;

@@ -321,10 +321,7 @@ impl Engine {
             stored_text(doc, f.title),
             stored_text(doc, f.body)
         );
-        let analyzer = match lang {
-            Lang::Da => Analyzer::Da,
-            Lang::En => Analyzer::En,
-        };
+        let analyzer = Analyzer::of(lang);
         // Term frequencies of the document's own words (first occurrence keeps the surface form).
         let mut tf: HashMap<String, (u32, String)> = HashMap::new();
         for (s, e) in analysis::words(&text) {
@@ -361,11 +358,7 @@ impl Engine {
             ));
             for e in Glossary::global().expand(std::slice::from_ref(surface)) {
                 let other = f.body_field(e.lang);
-                let other_analyzer = if e.lang == Lang::Da {
-                    Analyzer::Da
-                } else {
-                    Analyzer::En
-                };
+                let other_analyzer = Analyzer::of(e.lang);
                 let words: Vec<&str> = e.phrase.split(' ').collect();
                 if let [single] = words.as_slice() {
                     let q = TermQuery::new(

@@ -444,10 +444,7 @@ impl Builder<'_> {
     /// A (translated) phrase or word in one language's fields only.
     fn in_language(&self, words: &[String], lang: Lang) -> Box<dyn Query> {
         let f = self.fields;
-        let analyzer = match lang {
-            Lang::Da => Analyzer::Da,
-            Lang::En => Analyzer::En,
-        };
+        let analyzer = Analyzer::of(lang);
         let mut alternatives = vec![
             phrase(f.title_field(lang), analyzer, words, 0, TITLE_BOOST),
             phrase(f.body_field(lang), analyzer, words, 0, 1.0),
