@@ -1,10 +1,10 @@
 //! The index schema, typed field handles, and opening an index directory.
 //!
 //! Field names appear only in this file. Each document's text is indexed in the field of its
-//! language (`*_da` or `*_en`, per paragraph), again in a lossy-folded fallback field (`fold`),
-//! and the parts of its Danish compound words in `parts`; the indexer hands every indexed field
-//! pre-analysed terms, which tantivy only splits on spaces. The whole text, title and metadata are
-//! stored once for display and snippets. Change stamps (`mtime`, `size`, `hash`) and the facet
+//! language (`*_da` or `*_en`, per paragraph), its lossy-folded terms where they differ from
+//! those in a fallback field (`fold`), and the parts of its Danish compound words in `parts`; the
+//! indexer hands every indexed field pre-analysed terms, which tantivy only splits on spaces. The
+//! whole text, title and metadata are stored once for display and snippets. Change stamps (`mtime`, `size`, `hash`) and the facet
 //! values are fast fields, so the indexer and the filter counts never touch stored bodies.
 
 use std::path::Path;
@@ -95,10 +95,12 @@ pub fn schema() -> (Schema, Fields) {
         body_da: b.add_text_field("body_da", text(positions)),
         title_en: b.add_text_field("title_en", text(positions)),
         body_en: b.add_text_field("body_en", text(positions)),
-        // Analyzer::Fold terms of every word: also an unstemmed-by-English view, which typo
-        // correction searches and whose frequencies favour the query's own word form
-        // (`openness` over `open`).
-        fold: b.add_text_field("fold", text(IndexRecordOption::WithFreqs)),
+        // Analyzer::Fold terms of the words whose folded term differs from their language
+        // term (the rest are in the language fields already): also an unstemmed-by-English
+        // view. The query side searches it together with the language fields as one field
+        // (`query::fold`). Not named `fold`, which held every folded term in earlier indexes:
+        // those are refused as incompatible rather than misread.
+        fold: b.add_text_field("fold_extra", text(IndexRecordOption::WithFreqs)),
         // Analyzer::Da stems of compound parts.
         parts: b.add_text_field("parts", text(IndexRecordOption::WithFreqs)),
     };

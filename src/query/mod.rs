@@ -1,12 +1,13 @@
 //! From what a user typed to a tantivy query: parsing ([`parse`]), then expansion and ranking rules.
 //!
 //! A word is searched in both languages' fields at once (the query's language is unknown), with
-//! lower-weighted alternatives: the folded field, Danish compound parts, close spellings
+//! lower-weighted alternatives: the folded view ([`fold`]), Danish compound parts, close spellings
 //! ([`typo`]) when the word itself is nowhere in the index, and glossary translations into the
 //! other language. Content words are required; documents matching with the query's own spellings
 //! rank in a tier above all others; a sloppy phrase of the words adds proximity; and a relaxed
 //! variant (any word, complete matches first) fills pages strict matching cannot.
 
+mod fold;
 mod parse;
 mod typo;
 
@@ -343,11 +344,11 @@ impl Builder<'_> {
         let df = |field: Field, t: &str| self.doc_freq(field, t);
         let in_bodies = df(f.body_da, &da) + df(f.body_en, &en);
         let exact = in_bodies + df(f.title_da, &da) + df(f.title_en, &en);
-        let fold_df = df(f.fold, &fold);
-        // The folded field finds `København` for `kobenhavn`; when it reaches no more documents
+        let fold_df = self.fold_doc_freq(&fold);
+        // The folded term finds `København` for `kobenhavn`; when it reaches no more documents
         // than the exact fields and the word has nothing to fold, it would only add work.
-        if analysis::respelled(lower) || fold_df > in_bodies {
-            should.push(term(f.fold, &fold, FOLD_BOOST));
+        if analysis::respelled(lower) || fold_df > exact {
+            should.push(self.folded(&fold, FOLD_BOOST));
         }
         // The other way round: a query with Danish letters also finds documents that spell the
         // word in ASCII (`ældre` → `aeldre`), by its folded spelling in the exact fields.
@@ -385,24 +386,34 @@ impl Builder<'_> {
                     let Some((_, dfa)) = automata.iter().find(|(s, _)| s == stem) else {
                         continue;
                     };
-                    for candidate in typo::close_terms(self.searcher, field, dfa, stem, distance) {
-                        should.push(term(field, &candidate, FUZZY_BOOST));
-                        match lang {
-                            Some(lang) => {
-                                should.push(term(
-                                    f.title_field(lang),
-                                    &candidate,
-                                    FUZZY_BOOST * TITLE_BOOST,
-                                ));
-                                match lang {
-                                    Lang::Da => self.highlight.da.insert(candidate),
-                                    Lang::En => self.highlight.en.insert(candidate),
-                                };
-                            }
-                            None => {
-                                self.highlight.fold.insert(candidate);
+                    let Some(lang) = lang else {
+                        // Folded spellings are in `fold` and, where they equal the language
+                        // term, in the language fields: close ones are looked for in all.
+                        let mut candidates: Vec<String> = Vec::new();
+                        for field in [f.fold, f.body_da, f.body_en] {
+                            for c in typo::close_terms(self.searcher, field, dfa, stem, distance) {
+                                if !candidates.contains(&c) {
+                                    candidates.push(c);
+                                }
                             }
                         }
+                        for candidate in candidates {
+                            should.push(self.folded(&candidate, FUZZY_BOOST));
+                            self.highlight.fold.insert(candidate);
+                        }
+                        continue;
+                    };
+                    for candidate in typo::close_terms(self.searcher, field, dfa, stem, distance) {
+                        should.push(term(field, &candidate, FUZZY_BOOST));
+                        should.push(term(
+                            f.title_field(lang),
+                            &candidate,
+                            FUZZY_BOOST * TITLE_BOOST,
+                        ));
+                        match lang {
+                            Lang::Da => self.highlight.da.insert(candidate),
+                            Lang::En => self.highlight.en.insert(candidate),
+                        };
                     }
                 }
                 if let Some(parts) = self.decompound(lower) {
@@ -513,6 +524,20 @@ impl Builder<'_> {
             ])));
         }
         Some(Box::new(BooleanQuery::intersection(each)))
+    }
+
+    /// A folded term in every field that holds folded terms ([`fold::FoldQuery`]).
+    fn folded(&self, text: &str, boost: f32) -> Box<dyn Query> {
+        Box::new(BoostQuery::new(
+            Box::new(fold::FoldQuery::new(self.fields, text)),
+            boost,
+        ))
+    }
+
+    fn fold_doc_freq(&self, text: &str) -> u64 {
+        fold::FoldQuery::new(self.fields, text)
+            .doc_freq(self.searcher)
+            .unwrap_or(0)
     }
 
     fn doc_freq(&self, field: Field, text: &str) -> u64 {
