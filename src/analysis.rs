@@ -25,7 +25,28 @@ const MAX_WORD_BYTES: usize = 60;
 const TERM_CACHE_WORDS: usize = 200_000;
 
 /// The terms of one lowercased word, filled in lazily per analyser (index: `Analyzer as usize`).
-type CacheEntry = [Option<Box<str>>; 3];
+/// Stemming mostly cuts a word short, so a term that is a prefix of the word is kept as its
+/// length: it is then read from the word the caller holds, without touching another allocation.
+struct CacheEntry {
+    /// The term's length in bytes, or [`UNSET`] / [`OWNED`].
+    prefix: [u8; 3],
+    /// The terms that are not prefixes.
+    owned: [Option<Box<str>>; 3],
+}
+
+/// Not computed yet.
+const UNSET: u8 = u8::MAX;
+/// Not a prefix of the word: in `owned`.
+const OWNED: u8 = u8::MAX - 1;
+
+impl Default for CacheEntry {
+    fn default() -> CacheEntry {
+        CacheEntry {
+            prefix: [UNSET; 3],
+            owned: Default::default(),
+        }
+    }
+}
 
 thread_local! {
     static TERM_CACHE: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, CacheEntry>> =
@@ -67,19 +88,39 @@ impl Analyzer {
     /// hash lookup.
     pub fn term_into(self, lower: &str, out: &mut String) {
         out.clear();
-        with_cache_entry(lower, |entry| out.push_str(self.cached(entry, lower)));
+        with_cache_entry(lower, |entry| {
+            self.fill(entry, lower);
+            out.push_str(self.cached(entry, lower));
+        });
     }
 
-    /// The term from a cache entry, computed on first use.
-    fn cached<'e>(self, entry: &'e mut CacheEntry, lower: &str) -> &'e str {
-        entry[self as usize].get_or_insert_with(|| {
-            match self {
-                Analyzer::Da => stem_da(lower),
-                Analyzer::En => stem_en(lower),
-                Analyzer::Fold => stem_da(&fold(lower)),
+    /// Computes the term into a cache entry, unless it is there.
+    fn fill(self, entry: &mut CacheEntry, lower: &str) {
+        let i = self as usize;
+        if entry.prefix[i] != UNSET {
+            return;
+        }
+        let term = match self {
+            Analyzer::Da => stem_da(lower),
+            Analyzer::En => stem_en(lower),
+            Analyzer::Fold => stem_da(&fold(lower)),
+        };
+        match u8::try_from(term.len()) {
+            Ok(len) if len < OWNED && lower.starts_with(&term) => entry.prefix[i] = len,
+            _ => {
+                entry.prefix[i] = OWNED;
+                entry.owned[i] = Some(term.into());
             }
-            .into()
-        })
+        }
+    }
+
+    /// The term from a cache entry [`fill`](Analyzer::fill)ed for `lower`.
+    fn cached<'a>(self, entry: &'a CacheEntry, lower: &'a str) -> &'a str {
+        let i = self as usize;
+        match entry.prefix[i] {
+            OWNED | UNSET => entry.owned[i].as_deref().unwrap_or_default(),
+            len => lower.get(..usize::from(len)).unwrap_or_default(),
+        }
     }
 }
 
@@ -113,12 +154,12 @@ pub fn analyse_for_index(
     let mut lower = String::with_capacity(MAX_WORD_BYTES);
     for_each_lowercased_word(text, &mut lower, |lower| {
         with_cache_entry(lower, |entry| {
-            analyzer.cached(entry, lower);
-            Analyzer::Fold.cached(entry, lower);
-            let term = entry[analyzer as usize].as_deref().unwrap_or_default();
-            let fold = entry[Analyzer::Fold as usize]
-                .as_deref()
-                .unwrap_or_default();
+            analyzer.fill(entry, lower);
+            Analyzer::Fold.fill(entry, lower);
+            let (term, fold) = (
+                analyzer.cached(entry, lower),
+                Analyzer::Fold.cached(entry, lower),
+            );
             push_term(terms, term);
             if fold != term {
                 push_term(folded, fold);
@@ -493,6 +534,19 @@ mod tests {
             .collect();
         assert_eq!(expected, ["arhus"]);
         assert_eq!(folded, expected.join(" "));
+    }
+
+    #[test]
+    fn cached_terms_equal_computed_ones_whether_prefixes_or_not() {
+        // `policies` → `polici` (not a prefix in English), `kommunerne` → `kommun` (a prefix),
+        // `ørerne` → folded `orern` (not a prefix), `dk0058` (the word itself).
+        for word in ["policies", "kommunerne", "ørerne", "dk0058"] {
+            let expected = [stem_da(word), stem_en(word), stem_da(&fold(word))];
+            for _ in 0..2 {
+                let got = [Analyzer::Da, Analyzer::En, Analyzer::Fold].map(|a| a.term(word));
+                assert_eq!(got, expected, "{word}");
+            }
+        }
     }
 
     #[test]

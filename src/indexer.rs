@@ -288,6 +288,10 @@ fn analyse(file: &CorpusFile, doc: Extracted, hash: u64) -> Prepared {
     let lang = lang::detect(&doc.text);
     let mut danish: FxHashMap<String, u32> = FxHashMap::default();
     let mut count_danish = |word: &str| {
+        // Fewer bytes than the minimum characters: not a candidate (most function words).
+        if word.len() < MIN_PART_CHARS {
+            return;
+        }
         if let Some(n) = danish.get_mut(word) {
             *n += 1;
         } else if word.chars().count() >= MIN_PART_CHARS {
