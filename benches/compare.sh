@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # vidensbase vs PostgreSQL full-text search on the LibreOffice help corpus (Danish + English).
 #
-#   benches/compare.sh [--scale N] [--queries N] [--duration S] [--pg-only]
+#   benches/compare.sh [--scale N] [--queries N] [--duration S] [--build-runs N] [--pg-only]
 #
 #   --scale N     N variants of every page (default 1 = 5,120 pages; 20 = 102,400 pages)
 #   --queries N   size of the query set, half Danish, half English (default 400, at least 300 advised)
 #   --duration S  seconds of each c=16 load test (default 20)
+#   --build-runs N  builds from the extracted text per system; the median is reported (default 3)
 #   --pg-only     test aid: skip vidensbase, load PG from this harness's own HTML extractor
 #
 # Needs root (or sudo-less rights to apt-get) the first time, to install postgresql and wrk.
@@ -13,18 +14,19 @@
 # PostgreSQL cluster, the vidensbase index and every process it started. See benches/README.md.
 set -euo pipefail
 
-SCALE=1 NQ=400 DURATION=20 PG_ONLY=0 CONC=16
+SCALE=1 NQ=400 DURATION=20 PG_ONLY=0 CONC=16 BUILD_RUNS=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) SCALE=$2; shift 2 ;;
     --queries) NQ=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
+    --build-runs) BUILD_RUNS=$2; shift 2 ;;
     --pg-only) PG_ONLY=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
-[[ $SCALE =~ ^[1-9][0-9]*$ && $NQ =~ ^[0-9]+$ && $DURATION =~ ^[1-9][0-9]*$ ]] || { echo "bad numbers" >&2; exit 2; }
+[[ $SCALE =~ ^[1-9][0-9]*$ && $NQ =~ ^[0-9]+$ && $DURATION =~ ^[1-9][0-9]*$ && $BUILD_RUNS =~ ^[1-9][0-9]*$ ]] || { echo "bad numbers" >&2; exit 2; }
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
@@ -144,10 +146,19 @@ if [ "$PG_ONLY" = 0 ]; then
   rm -rf "$TEXT_CORPUS" "$TEXT_IDX"
   "$PY" "$HERE/bench.py" text-corpus --jsonl "$OUT/export.jsonl" --dest "$TEXT_CORPUS"
   sync
-  t0=$(now)
-  "$VB" index --corpus "$TEXT_CORPUS" --index "$TEXT_IDX" >"$OUT/vb-index-text.log" 2>&1 || { tail -20 "$OUT/vb-index-text.log" >&2; exit 1; }
-  t1=$(now)
-  printf '{"index_s": %s, "bytes": %s}\n' "$(elapsed "$t0" "$t1")" "$(du -sb "$TEXT_IDX" | cut -f1)" >"$OUT/vb-build-text.json"
+  # $BUILD_RUNS builds into an empty folder; the median is reported (PostgreSQL's load likewise).
+  RUNS=()
+  for _ in $(seq "$BUILD_RUNS"); do
+    rm -rf "$TEXT_IDX"
+    t0=$(now)
+    "$VB" index --corpus "$TEXT_CORPUS" --index "$TEXT_IDX" >"$OUT/vb-index-text.log" 2>&1 || { tail -20 "$OUT/vb-index-text.log" >&2; exit 1; }
+    t1=$(now)
+    RUNS+=("$(elapsed "$t0" "$t1")")
+  done
+  RUNS_JSON=$(IFS=,; echo "[${RUNS[*]}]")
+  printf '{"index_s": %s, "runs_s": %s, "bytes": %s}\n' \
+    "$(python3 -c "import json,statistics; print(statistics.median_low(json.loads('$RUNS_JSON')))")" \
+    "$RUNS_JSON" "$(du -sb "$TEXT_IDX" | cut -f1)" >"$OUT/vb-build-text.json"
   cat "$OUT/vb-build-text.json" >&2
   rm -rf "$TEXT_CORPUS" "$TEXT_IDX"
 else
@@ -190,7 +201,7 @@ DSN="host=127.0.0.1 port=$PGPORT user=postgres dbname=bench"
 "$PGBIN/psql" -qX -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -c 'CREATE DATABASE bench' >/dev/null
 
 say "PostgreSQL: load + index build (COPY with tsvector, GIN, primary key, VACUUM ANALYZE)"; check_noise "before PostgreSQL: load + index build"
-"$PY" "$HERE/bench.py" pg-load --dsn "$DSN" --jsonl "$OUT/export.jsonl" --out "$OUT/pg-load.json"
+"$PY" "$HERE/bench.py" pg-load --dsn "$DSN" --jsonl "$OUT/export.jsonl" --runs "$BUILD_RUNS" --out "$OUT/pg-load.json"
 "$PY" "$HERE/bench.py" pg-prep --dsn "$DSN" --queries "$QUERIES" --script "$OUT/pgbench.sql"
 
 # ---------------------------------------------------------------------------- vidensbase server
