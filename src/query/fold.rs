@@ -1,19 +1,20 @@
 //! The folded view of a word: one BM25 score over every place its folded term is indexed.
 //!
-//! The indexer writes a word's folded term (`Analyzer::Fold`) to the `fold` field only where it
-//! differs from the word's term in its language field; where the two are the same, the language
-//! field already holds it, and indexing it twice would double the work of every build. Scored
-//! field by field, though, the folded term would be judged against the length of one language's
-//! paragraphs. [`FoldQuery`] therefore reads the term's postings in `fold` and the four language
-//! fields together and scores them as the one field they stand for: term frequency summed over
-//! them, document length the sum of the language fields' lengths (every word of a document is in
-//! exactly one of them), and the collection statistics to match.
+//! The indexer writes a word's folded term (`Analyzer::Fold`) to the `fold_extra` field only
+//! where it differs from the word's term in its language field; where the two are the same, the
+//! language field already holds it, and indexing it twice would double the work of every build.
+//! Scored field by field, though, a folded term is judged against the length of one language's
+//! paragraphs: a close spelling found in a short Danish paragraph of a long English document
+//! would outrank the Danish document full of the word. [`FoldQuery`] reads the term's postings in
+//! `fold_extra` and the four language fields together and scores them as the one field they
+//! stand for: term frequency summed over them, document length the sum of the language fields'
+//! lengths (every word of a document is in exactly one of them), and collection statistics to
+//! match. The query builder uses it for close spellings; a known word's folded term is searched
+//! with plain term queries, which tantivy can prune (block-max WAND) and a custom scorer cannot.
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{
-    Bm25StatisticsProvider, Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight,
-};
+use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
@@ -67,11 +68,7 @@ impl Query for FoldQuery {
                     .map(|&f| stats.total_num_tokens(f))
                     .sum::<tantivy::Result<u64>>()?;
                 let df = self.doc_freq(stats)?.min(docs);
-                Some(Bm25Weight::for_one_term(
-                    df,
-                    docs,
-                    tokens as Score / docs as Score,
-                ))
+                Some(Bm25::new(df, docs, tokens as Score / docs as Score))
             }
             EnableScoring::Disabled { .. } => None,
         };
@@ -93,7 +90,48 @@ struct FoldWeight {
     terms: Vec<Term>,
     length_fields: [Field; 4],
     /// `None` when scoring is disabled.
-    bm25: Option<Bm25Weight>,
+    bm25: Option<Bm25>,
+}
+
+/// BM25 with tantivy's parameters and idf, over an exact document length: the length is a sum
+/// of four fields' lengths, which tantivy's table of quantised lengths does not cover.
+#[derive(Debug, Clone, Copy)]
+struct Bm25 {
+    idf: Score,
+    average_length: Score,
+    boost: Score,
+}
+
+impl Bm25 {
+    const K1: Score = 1.2;
+    const B: Score = 0.75;
+
+    fn new(doc_freq: u64, docs: u64, average_length: Score) -> Bm25 {
+        let (n, docs) = (doc_freq as Score, docs as Score);
+        Bm25 {
+            idf: (1.0 + (docs - n + 0.5) / (n + 0.5)).ln(),
+            average_length: average_length.max(1.0),
+            boost: 1.0,
+        }
+    }
+
+    fn score(&self, length: u32, freq: u32) -> Score {
+        let tf = freq as Score;
+        let norm = Self::K1 * (1.0 - Self::B + Self::B * length as Score / self.average_length);
+        self.boost * self.idf * (1.0 + Self::K1) * tf / (tf + norm)
+    }
+
+    fn explain(&self, length: u32, freq: u32) -> Explanation {
+        let mut e = Explanation::new("BM25 of the folded view", self.score(length, freq));
+        e.add_const("idf", self.idf);
+        e.add_const("freq, summed over the fields", freq as Score);
+        e.add_const(
+            "document length, summed over the language fields",
+            length as Score,
+        );
+        e.add_const("average document length", self.average_length);
+        e
+    }
 }
 
 impl FoldWeight {
@@ -119,7 +157,7 @@ impl FoldWeight {
         Ok(FoldScorer {
             postings,
             lengths,
-            bm25: self.bm25.as_ref().map(|w| w.boost_by(boost)),
+            bm25: self.bm25.map(|w| Bm25 { boost, ..w }),
             doc,
         })
     }
@@ -139,7 +177,7 @@ impl Weight for FoldWeight {
         }
         let (length, freq) = scorer.length_and_freq();
         Ok(match &self.bm25 {
-            Some(bm25) => bm25.explain(FieldNormReader::fieldnorm_to_id(length), freq),
+            Some(bm25) => bm25.explain(length, freq),
             None => Explanation::new("<no score>", 1.0),
         })
     }
@@ -149,7 +187,7 @@ impl Weight for FoldWeight {
 struct FoldScorer {
     postings: Vec<SegmentPostings>,
     lengths: Vec<FieldNormReader>,
-    bm25: Option<Bm25Weight>,
+    bm25: Option<Bm25>,
     doc: DocId,
 }
 
@@ -215,7 +253,7 @@ impl Scorer for FoldScorer {
             return 1.0;
         };
         let (length, freq) = self.length_and_freq();
-        bm25.score(FieldNormReader::fieldnorm_to_id(length), freq)
+        bm25.score(length, freq)
     }
 }
 

@@ -345,10 +345,25 @@ impl Builder<'_> {
         let in_bodies = df(f.body_da, &da) + df(f.body_en, &en);
         let exact = in_bodies + df(f.title_da, &da) + df(f.title_en, &en);
         let fold_df = self.fold_doc_freq(&fold);
-        // The folded term finds `København` for `kobenhavn`; when it reaches no more documents
-        // than the exact fields and the word has nothing to fold, it would only add work.
-        if analysis::respelled(lower) || fold_df > exact {
-            should.push(self.folded(&fold, FOLD_BOOST));
+        // The folded view reaches documents the exact terms may not only through `fold_extra`
+        // and the language fields whose own term for the word is not the folded one.
+        let mut reach = df(f.fold, &fold);
+        if fold != da {
+            reach += df(f.title_da, &fold) + df(f.body_da, &fold);
+        }
+        if fold != en {
+            reach += df(f.title_en, &fold) + df(f.body_en, &fold);
+        }
+        // The folded term finds `København` for `kobenhavn`. When what only it can reach is
+        // rarer than the exact terms and the word has nothing to fold, it would mostly add
+        // inflections of common words (`sorter` to `sort`) and work.
+        if analysis::respelled(lower) || (reach > 0 && reach >= in_bodies) {
+            // One term query per field rather than a `FoldQuery`: tantivy can skip blocks of a
+            // union of plain term queries (block-max WAND) but not of a custom scorer, and a
+            // known word's folded view mostly lies in fields its exact terms search already.
+            for field in [f.fold, f.title_da, f.body_da, f.title_en, f.body_en] {
+                should.push(term(field, &fold, FOLD_BOOST));
+            }
         }
         // The other way round: a query with Danish letters also finds documents that spell the
         // word in ASCII (`ældre` → `aeldre`), by its folded spelling in the exact fields.
