@@ -250,9 +250,11 @@ fn strip_inline_markdown(line: &str) -> String {
     out.replace("**", "").replace("__", "").replace('`', "")
 }
 
+/// Text in paragraphs: pushed pieces are joined, whitespace runs collapsed to one space, and
+/// non-empty paragraphs separated by a blank line, written straight into one string.
 #[derive(Default)]
 struct ParagraphBuilder {
-    paragraphs: Vec<String>,
+    text: String,
     current: String,
 }
 
@@ -262,21 +264,30 @@ impl ParagraphBuilder {
     }
 
     fn break_paragraph(&mut self) {
-        let p = collapse_whitespace(&self.current);
-        if !p.is_empty() {
-            self.paragraphs.push(p);
+        let mut words = self.current.split_whitespace();
+        if let Some(first) = words.next() {
+            if !self.text.is_empty() {
+                self.text.push_str("\n\n");
+            }
+            self.text.push_str(first);
+            for word in words {
+                self.text.push(' ');
+                self.text.push_str(word);
+            }
         }
         self.current.clear();
     }
 
     fn finish(mut self) -> String {
         self.break_paragraph();
-        self.paragraphs.join("\n\n")
+        self.text
     }
 }
 
 fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut b = ParagraphBuilder::default();
+    b.push(text);
+    b.finish()
 }
 
 fn normalise_newlines(text: &str) -> String {

@@ -18,47 +18,83 @@ use web_atoms::{C1_REPLACEMENTS, NAMED_ENTITIES};
 use super::{collapse_whitespace, Extracted, ParagraphBuilder};
 
 /// Elements whose content is never document text.
-const SKIPPED: [&str; 16] = [
-    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-    "button", "svg", "iframe", "select", "head", "object", "textarea",
-];
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "nav"
+            | "header"
+            | "footer"
+            | "aside"
+            | "form"
+            | "button"
+            | "svg"
+            | "iframe"
+            | "select"
+            | "head"
+            | "object"
+            | "textarea"
+    )
+}
+
 /// Elements that start a new paragraph.
-const BLOCKS: [&str; 29] = [
-    "p",
-    "div",
-    "section",
-    "article",
-    "main",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "ul",
-    "ol",
-    "dl",
-    "dt",
-    "dd",
-    "tr",
-    "table",
-    "thead",
-    "tbody",
-    "pre",
-    "blockquote",
-    "br",
-    "hr",
-    "figure",
-    "figcaption",
-    "caption",
-    "body",
-];
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "tr"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "pre"
+            | "blockquote"
+            | "br"
+            | "hr"
+            | "figure"
+            | "figcaption"
+            | "caption"
+            | "body"
+    )
+}
+
 /// Elements that never have content or an end tag.
-const VOID: [&str; 14] = [
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr",
-];
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
 /// Containers of the main content, most specific first; the last slot is "everything visible".
 const CONTAINERS: usize = 7;
 
@@ -136,13 +172,13 @@ impl State {
             "textarea" => Content::Rcdata,
             _ => Content::Markup,
         };
-        if BLOCKS.contains(&name) {
+        if is_block(name) {
             self.break_paragraphs();
         }
-        if VOID.contains(&name) {
+        if is_void(name) {
             return Content::Markup;
         }
-        let skipped = SKIPPED.contains(&name) || tag.hidden || tag.aria_hidden;
+        let skipped = is_skipped(name) || tag.hidden || tag.aria_hidden;
         let rank = if skipped || self.skipped > 0 {
             None
         } else {
@@ -183,7 +219,7 @@ impl State {
                 self.in_h1 = false;
             }
         }
-        if BLOCKS.contains(&name) {
+        if is_block(name) {
             self.break_paragraphs();
         } else if matches!(name, "td" | "th") {
             self.characters(" ");
