@@ -23,6 +23,8 @@ pub struct Splitter {
     /// Words already learned, so each distinct word is stemmed once.
     seen: HashSet<String>,
     cache: HashMap<String, Option<Vec<String>>>,
+    /// The lexicon grew since the cached non-splits were made: one of them may split now.
+    stale: bool,
     /// Danish stems of the candidate parts tried so far: splitting tries every head of a word,
     /// and stemming each costs more than the rest of the split.
     stems: std::cell::RefCell<HashMap<Box<str>, Box<str>>>,
@@ -41,17 +43,18 @@ impl Splitter {
         self.seen.insert(lower.to_string());
         if lower.chars().count() >= MIN_PART_CHARS && !lower.chars().any(|c| c.is_ascii_digit()) {
             let stem = stem_da(lower);
-            if !self.lexicon.contains(&stem) {
-                self.lexicon.insert(stem);
+            if self.lexicon.insert(stem) {
                 // A new word can turn an earlier non-split into a split.
-                self.cache.retain(|_, parts| parts.is_some());
+                self.stale = true;
             }
         }
     }
 
     /// Adds an already-stemmed term (from an existing index) to the lexicon.
     pub fn learn_stem(&mut self, stem: String) {
-        self.lexicon.insert(stem);
+        if self.lexicon.insert(stem) {
+            self.stale = true;
+        }
     }
 
     pub fn lexicon_len(&self) -> usize {
@@ -60,6 +63,10 @@ impl Splitter {
 
     /// The Danish stems of the parts of a lowercased word, or `None` if it is not a compound.
     pub fn parts(&mut self, lower: &str) -> Option<&[String]> {
+        if self.stale {
+            self.cache.retain(|_, parts| parts.is_some());
+            self.stale = false;
+        }
         if !self.cache.contains_key(lower) {
             let parts = self
                 .split(lower)
