@@ -49,8 +49,37 @@ impl Default for CacheEntry {
 }
 
 thread_local! {
-    static TERM_CACHE: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, CacheEntry>> =
-        std::cell::RefCell::new(Default::default());
+    static TERM_CACHE: std::cell::RefCell<TermCache> = std::cell::RefCell::new(Default::default());
+}
+
+/// Words of at most this many bytes are cache keys in place, zero-padded (a word has no zero
+/// bytes): a lookup compares three integers instead of following a pointer to the key.
+const INLINE_KEY_BYTES: usize = 24;
+
+/// The per-thread term cache: short words keyed in place, the few longer ones by a boxed key.
+#[derive(Default)]
+struct TermCache {
+    short: rustc_hash::FxHashMap<[u8; INLINE_KEY_BYTES], CacheEntry>,
+    long: rustc_hash::FxHashMap<Box<str>, CacheEntry>,
+}
+
+impl TermCache {
+    /// The entry of a lowercased word, inserted empty if new (`None` cannot happen).
+    fn get_or_insert(&mut self, lower: &str) -> Option<&mut CacheEntry> {
+        if self.short.len() + self.long.len() >= TERM_CACHE_WORDS {
+            self.short.clear();
+            self.long.clear();
+        }
+        if lower.len() <= INLINE_KEY_BYTES {
+            let mut key = [0; INLINE_KEY_BYTES];
+            key[..lower.len()].copy_from_slice(lower.as_bytes());
+            return Some(self.short.entry(key).or_default());
+        }
+        if !self.long.contains_key(lower) {
+            self.long.insert(lower.into(), CacheEntry::default());
+        }
+        self.long.get_mut(lower)
+    }
 }
 
 static DANISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::new(Algorithm::Danish));
@@ -126,17 +155,9 @@ impl Analyzer {
 
 /// Runs `f` on the cache entry of a lowercased word (one hash lookup for all its terms).
 fn with_cache_entry<R>(lower: &str, f: impl FnOnce(&mut CacheEntry) -> R) -> R {
-    TERM_CACHE.with_borrow_mut(|cache| {
-        if let Some(entry) = cache.get_mut(lower) {
-            return f(entry);
-        }
-        let mut entry = CacheEntry::default();
-        let result = f(&mut entry);
-        if cache.len() >= TERM_CACHE_WORDS {
-            cache.clear();
-        }
-        cache.insert(lower.into(), entry);
-        result
+    TERM_CACHE.with_borrow_mut(|cache| match cache.get_or_insert(lower) {
+        Some(entry) => f(entry),
+        None => f(&mut CacheEntry::default()),
     })
 }
 
@@ -539,8 +560,11 @@ mod tests {
     #[test]
     fn cached_terms_equal_computed_ones_whether_prefixes_or_not() {
         // `policies` → `polici` (not a prefix in English), `kommunerne` → `kommun` (a prefix),
-        // `ørerne` → folded `orern` (not a prefix), `dk0058` (the word itself).
-        for word in ["policies", "kommunerne", "ørerne", "dk0058"] {
+        // `ørerne` → folded `orern` (not a prefix), `dk0058` (the word itself), and words
+        // longer than an in-place key, one differing from another only after that.
+        let long = "handicaporganisationernes";
+        let longer = "handicaporganisationernesbestyrelser";
+        for word in ["policies", "kommunerne", "ørerne", "dk0058", long, longer] {
             let expected = [stem_da(word), stem_en(word), stem_da(&fold(word))];
             for _ in 0..2 {
                 let got = [Analyzer::Da, Analyzer::En, Analyzer::Fold].map(|a| a.term(word));
