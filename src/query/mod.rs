@@ -402,8 +402,9 @@ impl Builder<'_> {
                         continue;
                     };
                     let Some(lang) = lang else {
-                        // Folded spellings are in `fold` and, where they equal the language
-                        // term, in the language fields: close ones are looked for in all.
+                        // Folded spellings are in `fold_extra` and, where they equal the
+                        // language term, in the language fields: close ones are looked for in
+                        // all, and scored as one field (`FoldQuery`).
                         let mut candidates: Vec<String> = Vec::new();
                         for field in [f.fold, f.body_da, f.body_en] {
                             for c in typo::close_terms(self.searcher, field, dfa, stem, distance) {
