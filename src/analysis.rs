@@ -21,7 +21,7 @@ use crate::lang::Lang;
 /// Words longer than this (in bytes) are not indexed: they are base64, URLs or noise.
 const MAX_WORD_BYTES: usize = 60;
 
-/// Distinct words per analyser the per-thread term cache holds before it starts over.
+/// Distinct words the per-thread term cache holds before it starts over.
 const TERM_CACHE_WORDS: usize = 200_000;
 
 /// The terms of one lowercased word, filled in lazily per analyser (index: `Analyzer as usize`).

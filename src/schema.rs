@@ -63,6 +63,18 @@ impl Fields {
             Lang::En => self.body_en,
         }
     }
+
+    /// The four language fields: every word of a document is in exactly one of them.
+    pub fn language_fields(&self) -> [Field; 4] {
+        [self.title_da, self.body_da, self.title_en, self.body_en]
+    }
+
+    /// Every field that holds folded terms: `fold_extra` those that differ from the language
+    /// term, the language fields the rest.
+    pub fn folded_view(&self) -> [Field; 5] {
+        let [title_da, body_da, title_en, body_en] = self.language_fields();
+        [self.fold, title_da, body_da, title_en, body_en]
+    }
 }
 
 /// An indexed text field. Its values are pre-analysed terms: which analyser made them is noted

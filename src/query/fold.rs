@@ -20,10 +20,10 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
 use crate::schema::Fields;
 
-/// A folded term, searched in `fold` and in the language fields as one field.
+/// A folded term, searched in `fold_extra` and in the language fields as one field.
 #[derive(Debug, Clone)]
 pub(super) struct FoldQuery {
-    /// The same text in `fold`, `title_da`, `body_da`, `title_en` and `body_en`.
+    /// The same text in every field of [`Fields::folded_view`].
     terms: Vec<Term>,
     /// The fields whose lengths add up to the document's length in words.
     length_fields: [Field; 4],
@@ -31,25 +31,19 @@ pub(super) struct FoldQuery {
 
 impl FoldQuery {
     pub(super) fn new(fields: &Fields, folded: &str) -> FoldQuery {
-        let length_fields = [
-            fields.title_da,
-            fields.body_da,
-            fields.title_en,
-            fields.body_en,
-        ];
-        let terms = std::iter::once(fields.fold)
-            .chain(length_fields)
-            .map(|field| Term::from_field_text(field, folded))
-            .collect();
         FoldQuery {
-            terms,
-            length_fields,
+            terms: fields
+                .folded_view()
+                .iter()
+                .map(|&field| Term::from_field_text(field, folded))
+                .collect(),
+            length_fields: fields.language_fields(),
         }
     }
 
     /// The documents holding the term, as far as the statistics tell: the sum over its fields
     /// (a document with the term in two of them counts twice, so this errs towards a lower idf).
-    pub(super) fn doc_freq(&self, stats: &dyn Bm25StatisticsProvider) -> tantivy::Result<u64> {
+    fn doc_freq(&self, stats: &dyn Bm25StatisticsProvider) -> tantivy::Result<u64> {
         self.terms.iter().map(|t| stats.doc_freq(t)).sum()
     }
 }

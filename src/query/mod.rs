@@ -344,7 +344,7 @@ impl Builder<'_> {
         let df = |field: Field, t: &str| self.doc_freq(field, t);
         let in_bodies = df(f.body_da, &da) + df(f.body_en, &en);
         let exact = in_bodies + df(f.title_da, &da) + df(f.title_en, &en);
-        let fold_df = self.fold_doc_freq(&fold);
+        let fold_df: u64 = f.folded_view().iter().map(|&field| df(field, &fold)).sum();
         // The folded view reaches documents the exact terms may not only through `fold_extra`
         // and the language fields whose own term for the word is not the folded one.
         let mut reach = df(f.fold, &fold);
@@ -361,7 +361,7 @@ impl Builder<'_> {
             // One term query per field rather than a `FoldQuery`: tantivy can skip blocks of a
             // union of plain term queries (block-max WAND) but not of a custom scorer, and a
             // known word's folded view mostly lies in fields its exact terms search already.
-            for field in [f.fold, f.title_da, f.body_da, f.title_en, f.body_en] {
+            for field in f.folded_view() {
                 should.push(term(field, &fold, FOLD_BOOST));
             }
         }
@@ -548,12 +548,6 @@ impl Builder<'_> {
             Box::new(fold::FoldQuery::new(self.fields, text)),
             boost,
         ))
-    }
-
-    fn fold_doc_freq(&self, text: &str) -> u64 {
-        fold::FoldQuery::new(self.fields, text)
-            .doc_freq(self.searcher)
-            .unwrap_or(0)
     }
 
     fn doc_freq(&self, field: Field, text: &str) -> u64 {
