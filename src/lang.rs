@@ -109,15 +109,13 @@ pub fn detect(text: &str) -> Lang {
 pub fn split_paragraphs(text: &str, doc_lang: Lang) -> Vec<(Lang, &str)> {
     paragraphs(text)
         .map(|p| {
-            if p.split_whitespace().nth(MIN_PARAGRAPH_WORDS - 1).is_none() {
-                return (doc_lang, p);
-            }
             let (da, en) = function_words(p);
             let (own, other) = match doc_lang {
                 Lang::Da => (da, en),
                 Lang::En => (en, da),
             };
-            if other < 2 || other <= own {
+            // The word count second: few paragraphs get past the first test.
+            if other < 2 || other <= own || !has_words(p, MIN_PARAGRAPH_WORDS) {
                 return (doc_lang, p);
             }
             let lang = match DETECTOR.detect(truncate(p, DETECT_SAMPLE_BYTES)) {
@@ -135,60 +133,123 @@ pub fn split_paragraphs(text: &str, doc_lang: Lang) -> Vec<(Lang, &str)> {
         .collect()
 }
 
+/// A word of at most eight bytes packed into an integer, first byte highest.
+const fn word_key(word: &[u8]) -> u64 {
+    let mut k = 0u64;
+    let mut i = 0;
+    while i < word.len() {
+        k = (k << 8) | word[i] as u64;
+        i += 1;
+    }
+    k
+}
+
+/// Frequent function words found in only one of the two languages.
+const DANISH_FUNCTION_WORDS: [&str; 16] = [
+    "og", "at", "er", "det", "til", "på", "af", "med", "som", "den", "har", "ikke", "kan", "skal",
+    "eller", "også",
+];
+const ENGLISH_FUNCTION_WORDS: [&str; 16] = [
+    "the", "and", "of", "to", "is", "that", "with", "are", "be", "this", "on", "by", "from", "can",
+    "or", "which",
+];
+
+/// The slot of a word key in [`FUNCTION_WORDS`]: a multiplicative hash, with a multiplier that
+/// gives each of the 32 function words its own slot (checked when the table is built, at compile
+/// time), so a lookup is one load and one compare.
+const fn function_word_slot(k: u64) -> usize {
+    (k.wrapping_mul(0xe80a_d1c3_16fc_fddb) >> 58) as usize
+}
+
+/// The function words' keys and languages by slot; empty slots hold key 0, which no word has.
+const FUNCTION_WORDS: [(u64, Lang); 64] = {
+    let mut table = [(0u64, Lang::Da); 64];
+    let mut i = 0;
+    while i < 32 {
+        let (word, lang) = if i < 16 {
+            (DANISH_FUNCTION_WORDS[i], Lang::Da)
+        } else {
+            (ENGLISH_FUNCTION_WORDS[i - 16], Lang::En)
+        };
+        let k = word_key(word.as_bytes());
+        let slot = function_word_slot(k);
+        assert!(table[slot].0 == 0, "two function words share a slot");
+        table[slot] = (k, lang);
+        i += 1;
+    }
+    table
+};
+
 /// Counts of frequent Danish-only and English-only function words in a text.
 ///
 /// Runs over every paragraph, so it works on bytes: a word is a run of ASCII letters and
 /// non-ASCII bytes; only words of at most five bytes (the longest function word is `også`) are
-/// lowercased and packed into an integer, which is looked up among the function words' keys.
+/// lowercased and packed into an integer, which is looked up in [`FUNCTION_WORDS`].
 fn function_words(text: &str) -> (usize, usize) {
-    const fn key(word: &[u8]) -> u64 {
-        let mut k = 0u64;
-        let mut i = 0;
-        while i < word.len() {
-            k = (k << 8) | word[i] as u64;
-            i += 1;
-        }
-        k
-    }
-    const fn keys(words: [&str; 16]) -> [u64; 16] {
-        let mut keys = [0; 16];
-        let mut i = 0;
-        while i < 16 {
-            keys[i] = key(words[i].as_bytes());
-            i += 1;
-        }
-        keys
-    }
-    const DA: [u64; 16] = keys([
-        "og", "at", "er", "det", "til", "på", "af", "med", "som", "den", "har", "ikke", "kan",
-        "skal", "eller", "også",
-    ]);
-    const EN: [u64; 16] = keys([
-        "the", "and", "of", "to", "is", "that", "with", "are", "be", "this", "on", "by", "from",
-        "can", "or", "which",
-    ]);
     let (mut da, mut en) = (0, 0);
-    for word in text
-        .as_bytes()
-        .split(|b| !(b.is_ascii_alphabetic() || *b >= 0x80))
-        .filter(|w| !w.is_empty() && w.len() <= 5)
-    {
-        let mut k = 0u64;
-        let mut previous = 0u8;
-        for &b in word {
-            // ASCII lowercase, and `Å` (C3 85) → `å` (C3 A5) for `PÅ` and `OGSÅ`.
-            let lower = if previous == 0xC3 && b == 0x85 {
-                0xA5
-            } else {
-                b.to_ascii_lowercase()
-            };
-            k = (k << 8) | u64::from(lower);
-            previous = b;
+    let mut count = |k: u64| {
+        let (key, lang) = FUNCTION_WORDS[function_word_slot(k)];
+        if key == k {
+            match lang {
+                Lang::Da => da += 1,
+                Lang::En => en += 1,
+            }
         }
-        da += usize::from(DA.contains(&k));
-        en += usize::from(EN.contains(&k));
+    };
+    // The current word's length in bytes, its key (while it is short enough), and its last byte.
+    let (mut len, mut k, mut previous) = (0usize, 0u64, 0u8);
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphabetic() || b >= 0x80 {
+            len += 1;
+            if len <= 5 {
+                // ASCII lowercase, and `Å` (C3 85) → `å` (C3 A5) for `PÅ` and `OGSÅ`.
+                let lower = if previous == 0xC3 && b == 0x85 {
+                    0xA5
+                } else {
+                    b.to_ascii_lowercase()
+                };
+                k = (k << 8) | u64::from(lower);
+            }
+            previous = b;
+        } else {
+            if (1..=5).contains(&len) {
+                count(k);
+            }
+            (len, k, previous) = (0, 0, 0);
+        }
+    }
+    if (1..=5).contains(&len) {
+        count(k);
     }
     (da, en)
+}
+
+/// Whether `text` has at least `n` whitespace-separated words (as [`str::split_whitespace`]
+/// counts them, without its per-character overhead: most paragraphs are short).
+fn has_words(text: &str, n: usize) -> bool {
+    let mut words = 0;
+    let mut in_word = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let (space, len) = if b < 0x80 {
+            (matches!(b, b' ' | b'\t'..=b'\r'), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if space {
+            in_word = false;
+        } else if !in_word {
+            in_word = true;
+            words += 1;
+            if words >= n {
+                return true;
+            }
+        }
+        i += len;
+    }
+    false
 }
 
 /// Paragraphs: runs of non-blank lines, trimmed. (A line scan: every document passes here.)
@@ -282,6 +343,23 @@ mod tests {
             (5, 4)
         );
         assert_eq!(function_words("påske theory ofte"), (0, 0));
+    }
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        for text in [
+            "",
+            "   ",
+            "one",
+            " one two\tthree\nfour\u{b}five\u{c}six\rseven ",
+            "a\u{a0}b\u{2003}c\u{3000}d  e",
+            "æble øl å ÆØÅ é–ü",
+        ] {
+            let words = text.split_whitespace().count();
+            for n in 1..=words + 1 {
+                assert_eq!(has_words(text, n), words >= n, "{text:?}, {n}");
+            }
+        }
     }
 
     #[test]
