@@ -31,7 +31,7 @@ struct CacheEntry {
     /// The term's length in bytes, or [`UNSET`] / [`OWNED`].
     prefix: [u8; 3],
     /// The terms that are not prefixes.
-    owned: [Option<Box<str>>; 3],
+    owned: Option<Box<[Option<Box<str>>; 3]>>,
 }
 
 /// Not computed yet.
@@ -43,7 +43,7 @@ impl Default for CacheEntry {
     fn default() -> CacheEntry {
         CacheEntry {
             prefix: [UNSET; 3],
-            owned: Default::default(),
+            owned: None,
         }
     }
 }
@@ -138,7 +138,7 @@ impl Analyzer {
             Ok(len) if len < OWNED && lower.starts_with(&term) => entry.prefix[i] = len,
             _ => {
                 entry.prefix[i] = OWNED;
-                entry.owned[i] = Some(term.into());
+                entry.owned.get_or_insert_default()[i] = Some(term.into());
             }
         }
     }
@@ -147,10 +147,22 @@ impl Analyzer {
     fn cached<'a>(self, entry: &'a CacheEntry, lower: &'a str) -> &'a str {
         let i = self as usize;
         match entry.prefix[i] {
-            OWNED | UNSET => entry.owned[i].as_deref().unwrap_or_default(),
+            OWNED | UNSET => entry
+                .owned
+                .as_ref()
+                .and_then(|owned| owned[i].as_deref())
+                .unwrap_or_default(),
             len => lower.get(..usize::from(len)).unwrap_or_default(),
         }
     }
+}
+
+/// Runs `f` on the Danish stem of a lowercased word, through the per-thread term cache.
+pub fn with_stem_da<R>(lower: &str, f: impl FnOnce(&str) -> R) -> R {
+    with_cache_entry(lower, |entry| {
+        Analyzer::Da.fill(entry, lower);
+        f(Analyzer::Da.cached(entry, lower))
+    })
 }
 
 /// Runs `f` on the cache entry of a lowercased word (one hash lookup for all its terms).

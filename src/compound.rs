@@ -5,29 +5,37 @@
 //! words of at least [`MIN_PART_CHARS`] characters that are not stop words; the tail may itself be
 //! a compound. "Known" means the part's Danish stem is in the lexicon: the stems of the corpus'
 //! own Danish vocabulary plus the Danish side of the glossary. The longest known head wins.
-//! Splits are cached per word, since a corpus repeats its vocabulary.
+//! Splits are cached per word, since a corpus repeats its vocabulary, and so are the stems of the
+//! candidate parts.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::analysis::{is_stop_word, stem_da};
+use crate::analysis::{is_stop_word, with_stem_da};
 
 /// Shorter parts are never split off: `og`, `for`, `i` must not match inside compounds.
 pub const MIN_PART_CHARS: usize = 4;
 /// Words shorter than two minimal parts are never compounds.
 const MIN_COMPOUND_CHARS: usize = 2 * MIN_PART_CHARS;
 
-/// A lexicon of known Danish stems and a cache of the splits made with it.
+/// A lexicon of known Danish stems and the splits made with it.
+///
+/// Stems come from the per-thread term cache ([`with_stem_da`]): splitting tries every head of a
+/// word, and stemming each costs more than the rest of the split.
 #[derive(Debug, Default)]
 pub struct Splitter {
     lexicon: HashSet<String>,
-    /// Words already learned, so each distinct word is stemmed once.
-    seen: HashSet<String>,
-    cache: HashMap<String, Option<Vec<String>>>,
-    /// The lexicon grew since the cached non-splits were made: one of them may split now.
-    stale: bool,
-    /// Danish stems of the candidate parts tried so far: splitting tries every head of a word,
-    /// and stemming each costs more than the rest of the split.
-    stems: std::cell::RefCell<HashMap<Box<str>, Box<str>>>,
+    /// Where each word's split is in `splits`.
+    index: HashMap<Box<str>, u32>,
+    splits: Vec<Split>,
+}
+
+/// One word's split, as its parts' stems joined by spaces, or none.
+#[derive(Debug)]
+struct Split {
+    parts: Option<Box<str>>,
+    /// The lexicon's size when the split was made: a word that did not split may split once
+    /// the lexicon has grown (it only ever grows).
+    lexicon_len: usize,
 }
 
 impl Splitter {
@@ -37,85 +45,88 @@ impl Splitter {
 
     /// Adds a lowercased word to the lexicon (its stem, if it can be a part at all).
     pub fn learn(&mut self, lower: &str) {
-        if self.seen.contains(lower) {
+        if lower.len() < MIN_PART_CHARS
+            || lower.chars().count() < MIN_PART_CHARS
+            || lower.bytes().any(|b| b.is_ascii_digit())
+        {
             return;
         }
-        self.seen.insert(lower.to_string());
-        if lower.chars().count() >= MIN_PART_CHARS && !lower.chars().any(|c| c.is_ascii_digit()) {
-            let stem = stem_da(lower);
-            if self.lexicon.insert(stem) {
-                // A new word can turn an earlier non-split into a split.
-                self.stale = true;
+        with_stem_da(lower, |stem| {
+            if !self.lexicon.contains(stem) {
+                self.lexicon.insert(stem.to_string());
             }
-        }
+        });
     }
 
     /// Adds an already-stemmed term (from an existing index) to the lexicon.
     pub fn learn_stem(&mut self, stem: String) {
-        if self.lexicon.insert(stem) {
-            self.stale = true;
-        }
+        self.lexicon.insert(stem);
     }
 
     pub fn lexicon_len(&self) -> usize {
         self.lexicon.len()
     }
 
-    /// The Danish stems of the parts of a lowercased word, or `None` if it is not a compound.
-    pub fn parts(&mut self, lower: &str) -> Option<&[String]> {
-        if self.stale {
-            self.cache.retain(|_, parts| parts.is_some());
-            self.stale = false;
+    /// The Danish stems of the parts of a lowercased word, space-separated, or `None` if it is
+    /// not a compound.
+    pub fn parts(&mut self, lower: &str) -> Option<&str> {
+        let i = match self.index.get(lower) {
+            Some(&i) => i as usize,
+            None => {
+                let i = self.splits.len();
+                self.splits.push(Split {
+                    parts: None,
+                    lexicon_len: usize::MAX,
+                });
+                self.index.insert(lower.into(), i as u32);
+                i
+            }
+        };
+        let lexicon_len = self.lexicon.len();
+        let split = &self.splits[i];
+        if split.parts.is_none() && split.lexicon_len != lexicon_len {
+            let parts = split_word(lower, &|part| self.known(part)).map(|parts| {
+                let mut joined = String::new();
+                for part in parts {
+                    if !joined.is_empty() {
+                        joined.push(' ');
+                    }
+                    with_stem_da(part, |stem| joined.push_str(stem));
+                }
+                joined.into_boxed_str()
+            });
+            self.splits[i] = Split { parts, lexicon_len };
         }
-        if !self.cache.contains_key(lower) {
-            let parts = self
-                .split(lower)
-                .map(|parts| parts.iter().map(|p| self.stem(p)).collect::<Vec<_>>());
-            self.cache.insert(lower.to_string(), parts);
-        }
-        self.cache.get(lower).and_then(|p| p.as_deref())
+        self.splits[i].parts.as_deref()
     }
 
     fn known(&self, part: &str) -> bool {
-        self.with_stem(part, |stem| self.lexicon.contains(stem))
-    }
-
-    fn stem(&self, part: &str) -> String {
-        self.with_stem(part, str::to_string)
-    }
-
-    fn with_stem<R>(&self, part: &str, f: impl FnOnce(&str) -> R) -> R {
-        let mut stems = self.stems.borrow_mut();
-        if let Some(stem) = stems.get(part) {
-            return f(stem);
-        }
-        let stem = stem_da(part);
-        let result = f(&stem);
-        stems.insert(part.into(), stem.into());
-        result
-    }
-
-    fn split<'w>(&self, word: &'w str) -> Option<Vec<&'w str>> {
-        split(word, &|part| self.known(part))
+        with_stem_da(part, |stem| self.lexicon.contains(stem))
     }
 }
 
 /// Splits `word` into parts that `known` accepts (checked only for parts of at least
 /// [`MIN_PART_CHARS`] characters that are not stop words): longest known head first, linking
 /// `s`/`e` allowed, the tail split again if it is not known as a whole.
-pub fn split<'w>(word: &'w str, known: &dyn Fn(&str) -> bool) -> Option<Vec<&'w str>> {
-    if word.chars().count() < MIN_COMPOUND_CHARS || word.chars().any(|c| !c.is_alphabetic()) {
+pub fn split_word<'w>(word: &'w str, known: &dyn Fn(&str) -> bool) -> Option<Vec<&'w str>> {
+    if word.len() < MIN_COMPOUND_CHARS
+        || word.chars().count() < MIN_COMPOUND_CHARS
+        || word.chars().any(|c| !c.is_alphabetic())
+    {
         return None;
     }
-    let ok =
-        |part: &str| part.chars().count() >= MIN_PART_CHARS && !is_stop_word(part) && known(part);
+    let ok = |part: &str| {
+        part.len() >= MIN_PART_CHARS
+            && part.chars().count() >= MIN_PART_CHARS
+            && !is_stop_word(part)
+            && known(part)
+    };
     // Candidate head ends, longest head first, leaving room for a minimal tail.
-    let ends: Vec<usize> = word
-        .char_indices()
-        .map(|(i, _)| i)
-        .skip(MIN_PART_CHARS)
-        .collect();
-    for &end in ends.iter().rev() {
+    let shortest = word.char_indices().nth(MIN_PART_CHARS)?.0;
+    for (end, _) in word.char_indices().rev() {
+        if end < shortest {
+            break;
+        }
         let head = &word[..end];
         if !ok(head) {
             continue;
@@ -124,13 +135,13 @@ pub fn split<'w>(word: &'w str, known: &dyn Fn(&str) -> bool) -> Option<Vec<&'w 
             let Some(tail) = word[end..].strip_prefix(link) else {
                 continue;
             };
-            if tail.chars().count() < MIN_PART_CHARS {
+            if tail.len() < MIN_PART_CHARS || tail.chars().count() < MIN_PART_CHARS {
                 continue;
             }
             if ok(tail) {
                 return Some(vec![head, tail]);
             }
-            if let Some(mut rest) = split(tail, known) {
+            if let Some(mut rest) = split_word(tail, known) {
                 rest.insert(0, head);
                 return Some(rest);
             }
@@ -142,6 +153,7 @@ pub fn split<'w>(word: &'w str, known: &dyn Fn(&str) -> bool) -> Option<Vec<&'w 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::stem_da;
 
     fn splitter(words: &[&str]) -> Splitter {
         let mut s = Splitter::new();
@@ -152,7 +164,8 @@ mod tests {
     }
 
     fn parts(s: &mut Splitter, w: &str) -> Option<Vec<String>> {
-        s.parts(w).map(<[String]>::to_vec)
+        s.parts(w)
+            .map(|parts| parts.split(' ').map(str::to_string).collect())
     }
 
     #[test]

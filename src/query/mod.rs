@@ -527,7 +527,7 @@ impl Builder<'_> {
                 + self.doc_freq(f.title_da, &stem)
                 > 0
         };
-        let parts = crate::compound::split(lower, &known)?;
+        let parts = crate::compound::split_word(lower, &known)?;
         let mut each: Vec<Box<dyn Query>> = Vec::new();
         for part in parts {
             let stem = analysis::stem_da(part);
