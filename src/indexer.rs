@@ -78,23 +78,92 @@ struct Stamp {
     hash: u64,
 }
 
-/// A changed file, read, extracted and analysed: everything but its compound parts, which need
-/// the lexicon of the whole chunk.
+/// A changed file, read, extracted, analysed and made into a tantivy document: everything but
+/// its compound parts, which need the lexicon of the whole chunk.
 struct Prepared {
-    file: CorpusFile,
-    doc: Extracted,
-    lang: Lang,
-    hash: u64,
-    /// The title's terms under the document language's analyser.
-    title_terms: String,
-    /// The body's terms per paragraph language (index: `Lang as usize`).
-    body_terms: [String; 2],
-    folded_title: String,
-    folded_body: String,
+    id: String,
+    doc: TantivyDocument,
     /// Distinct lowercased Danish words (title and Danish paragraphs) of at least
     /// [`MIN_PART_CHARS`] characters, with their counts: the lexicon learns them, and the long
     /// ones are compound candidates.
-    danish_words: Vec<(String, u32)>,
+    danish_words: WordCounts,
+}
+
+/// What analysing one document writes; one per pool thread, reused from document to document
+/// (tantivy copies the terms into its own document).
+#[derive(Default)]
+struct Scratch {
+    /// The title's terms under the document language's analyser.
+    title: String,
+    /// The body's terms per paragraph language (index: `Lang as usize`).
+    body: [String; 2],
+    folded: String,
+    danish: WordCounter,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// Words of at most this many bytes are counted under an in-place key.
+const INLINE_WORD_BYTES: usize = 24;
+
+/// Counts distinct words; words of up to [`INLINE_WORD_BYTES`] bytes are keys in place, zero
+/// padded, so counting allocates nothing but the table, which is reused.
+#[derive(Default)]
+struct WordCounter {
+    short: FxHashMap<[u8; INLINE_WORD_BYTES], u32>,
+    long: FxHashMap<String, u32>,
+}
+
+impl WordCounter {
+    fn add(&mut self, word: &str) {
+        if word.len() <= INLINE_WORD_BYTES {
+            let mut key = [0; INLINE_WORD_BYTES];
+            key[..word.len()].copy_from_slice(word.as_bytes());
+            *self.short.entry(key).or_default() += 1;
+        } else if let Some(n) = self.long.get_mut(word) {
+            *n += 1;
+        } else {
+            self.long.insert(word.to_string(), 1);
+        }
+    }
+
+    /// The words counted so far, leaving the counter empty.
+    fn take(&mut self) -> WordCounts {
+        let mut counts = WordCounts::default();
+        for (key, n) in self.short.drain() {
+            let len = key.iter().position(|&b| b == 0).unwrap_or(key.len());
+            if let Ok(word) = std::str::from_utf8(&key[..len]) {
+                counts.push(word, n);
+            }
+        }
+        for (word, n) in self.long.drain() {
+            counts.push(&word, n);
+        }
+        counts
+    }
+}
+
+/// Distinct words with their counts, in one string (words never contain a newline).
+#[derive(Debug, Default)]
+struct WordCounts {
+    words: String,
+    counts: Vec<u32>,
+}
+
+impl WordCounts {
+    fn push(&mut self, word: &str, count: u32) {
+        if !self.counts.is_empty() {
+            self.words.push('\n');
+        }
+        self.words.push_str(word);
+        self.counts.push(count);
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.words.split('\n').zip(self.counts.iter().copied())
+    }
 }
 
 /// Brings the index in `index_dir` in line with the corpus in `corpus_dir`.
@@ -167,7 +236,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
             let t = Instant::now();
             let results: Vec<Outcome> = chunk
                 .par_iter()
-                .map(|file| prepare(file, stamps.get(&file.id)))
+                .map(|file| prepare(&fields, file, stamps.get(&file.id)))
                 .collect();
             tracing::debug!(
                 files = chunk.len(),
@@ -206,15 +275,19 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
                 tracing::debug!(ms = started.elapsed().as_millis() as u64, "lexicon loaded");
             }
             for p in &prepared {
-                for (word, _) in &p.danish_words {
+                for (word, _) in p.danish_words.iter() {
                     splitter.learn(word);
                 }
             }
             for p in prepared {
-                let existed = stamps.contains_key(&p.file.id);
-                let doc = document(&fields, &p, &mut splitter);
+                let existed = stamps.contains_key(&p.id);
+                let mut doc = p.doc;
+                let parts = compound_parts(&p.danish_words, &mut splitter);
+                if !parts.is_empty() {
+                    doc.add_text(fields.parts, &parts);
+                }
                 if existed {
-                    writer.delete_term(Term::from_field_text(fields.id, &p.file.id));
+                    writer.delete_term(Term::from_field_text(fields.id, &p.id));
                 }
                 writer.add_document(doc)?;
                 if existed {
@@ -265,7 +338,7 @@ enum Outcome {
     Refused { id: String, message: String },
 }
 
-fn prepare(file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome {
+fn prepare(fields: &Fields, file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome {
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,
         Err(err) => return Outcome::Unreadable(format!("skipping {}: {err}", file.path.display())),
@@ -275,7 +348,7 @@ fn prepare(file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome {
         return Outcome::SameContent;
     }
     match extract::extract(file.format, &bytes, &corpus::title_from_id(&file.id)) {
-        Ok(doc) => Outcome::Ready(Box::new(analyse(file, doc, hash))),
+        Ok(doc) => Outcome::Ready(Box::new(analyse(fields, file, doc, hash))),
         Err(refusal) => Outcome::Refused {
             id: file.id.clone(),
             message: format!("skipping {}: {refusal}", file.path.display()),
@@ -283,61 +356,52 @@ fn prepare(file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome {
     }
 }
 
-/// Detects the languages of a document and analyses its title and paragraphs, each word once.
-fn analyse(file: &CorpusFile, doc: Extracted, hash: u64) -> Prepared {
+/// Detects the languages of a document, analyses its title and paragraphs, each word once, and
+/// makes the tantivy document (all but the compound parts).
+fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Prepared {
     let lang = lang::detect(&doc.text);
-    let mut danish: FxHashMap<String, u32> = FxHashMap::default();
-    let mut count_danish = |word: &str| {
-        // Fewer bytes than the minimum characters: not a candidate (most function words).
-        if word.len() < MIN_PART_CHARS {
-            return;
+    SCRATCH.with_borrow_mut(|scratch| {
+        let Scratch {
+            title,
+            body,
+            folded,
+            danish,
+        } = scratch;
+        title.clear();
+        folded.clear();
+        for body in body.iter_mut() {
+            body.clear();
         }
-        if let Some(n) = danish.get_mut(word) {
-            *n += 1;
-        } else if word.chars().count() >= MIN_PART_CHARS {
-            danish.insert(word.to_string(), 1);
-        }
-    };
-    let (mut title_terms, mut folded_title) = (String::new(), String::new());
-    analyse_for_index(
-        &doc.title,
-        Analyzer::of(lang),
-        &mut title_terms,
-        &mut folded_title,
-        |word| {
+        let mut count_danish = |word: &str| {
+            // Fewer bytes than the minimum characters: not a candidate (most function words).
+            if word.len() >= MIN_PART_CHARS && word.chars().count() >= MIN_PART_CHARS {
+                danish.add(word);
+            }
+        };
+        analyse_for_index(&doc.title, Analyzer::of(lang), title, folded, |word| {
             if lang == Lang::Da {
                 count_danish(word)
             }
-        },
-    );
-    // Terms are shorter than the text they come from: one allocation each, mostly.
-    let mut body_terms: [String; 2] = Default::default();
-    body_terms[lang as usize].reserve(doc.text.len() / 2);
-    let mut folded_body = String::with_capacity(doc.text.len() / 2);
-    for (lang, paragraph) in lang::split_paragraphs(&doc.text, lang) {
-        analyse_for_index(
-            paragraph,
-            Analyzer::of(lang),
-            &mut body_terms[lang as usize],
-            &mut folded_body,
-            |word| {
-                if lang == Lang::Da {
-                    count_danish(word)
-                }
-            },
-        );
-    }
-    Prepared {
-        file: file.clone(),
-        doc,
-        lang,
-        hash,
-        title_terms,
-        body_terms,
-        folded_title,
-        folded_body,
-        danish_words: danish.into_iter().collect(),
-    }
+        });
+        for (lang, paragraph) in lang::split_paragraphs(&doc.text, lang) {
+            analyse_for_index(
+                paragraph,
+                Analyzer::of(lang),
+                &mut body[lang as usize],
+                folded,
+                |word| {
+                    if lang == Lang::Da {
+                        count_danish(word)
+                    }
+                },
+            );
+        }
+        Prepared {
+            id: file.id.clone(),
+            doc: document(fields, file, &doc, lang, hash, scratch),
+            danish_words: scratch.danish.take(),
+        }
+    })
 }
 
 /// Stamps of every live document, read from fast fields (no stored body is touched).
@@ -399,57 +463,59 @@ fn learn_index_vocabulary(index: &Index, fields: &Fields, splitter: &mut Splitte
     Ok(())
 }
 
-/// The tantivy document for a prepared file.
-fn document(f: &Fields, p: &Prepared, splitter: &mut Splitter) -> TantivyDocument {
+/// The tantivy document of an analysed file, without its compound parts.
+fn document(
+    f: &Fields,
+    file: &CorpusFile,
+    extracted: &Extracted,
+    lang: Lang,
+    hash: u64,
+    terms: &Scratch,
+) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
-    doc.add_text(f.id, &p.file.id);
-    doc.add_text(f.title, &p.doc.title);
-    doc.add_text(f.body, &p.doc.text);
-    doc.add_text(f.lang, p.lang.code());
-    doc.add_text(f.category, &p.file.category);
-    if let Some(source) = &p.doc.source {
+    doc.add_text(f.id, &file.id);
+    doc.add_text(f.title, &extracted.title);
+    doc.add_text(f.body, &extracted.text);
+    doc.add_text(f.lang, lang.code());
+    doc.add_text(f.category, &file.category);
+    if let Some(source) = &extracted.source {
         doc.add_text(f.source, source);
     }
-    if let Some(date) = &p.doc.date {
+    if let Some(date) = &extracted.date {
         doc.add_text(f.date, date);
     }
-    doc.add_u64(f.mtime, p.file.mtime);
-    doc.add_u64(f.size, p.file.size);
-    doc.add_u64(f.hash, p.hash);
+    doc.add_u64(f.mtime, file.mtime);
+    doc.add_u64(f.size, file.size);
+    doc.add_u64(f.hash, hash);
 
-    doc.add_text(f.title_field(p.lang), &p.title_terms);
-    doc.add_text(f.fold, &p.folded_title);
-    doc.add_text(f.fold, &p.folded_body);
-    for lang in Lang::ALL {
-        let terms = &p.body_terms[lang as usize];
-        if !terms.is_empty() {
-            doc.add_text(f.body_field(lang), terms);
-        }
+    doc.add_text(f.title_field(lang), &terms.title);
+    if !terms.folded.is_empty() {
+        doc.add_text(f.fold, &terms.folded);
     }
-    let parts = compound_parts(&p.danish_words, splitter);
-    if !parts.is_empty() {
-        doc.add_text(f.parts, &parts);
+    for lang in Lang::ALL {
+        let body = &terms.body[lang as usize];
+        if !body.is_empty() {
+            doc.add_text(f.body_field(lang), body);
+        }
     }
     doc
 }
 
 /// The Danish stems of the parts of a document's compound words, space-separated, each as often
 /// as its compound occurs (the field keeps frequencies, not positions).
-fn compound_parts(danish_words: &[(String, u32)], splitter: &mut Splitter) -> String {
+fn compound_parts(danish_words: &WordCounts, splitter: &mut Splitter) -> String {
     let mut out = String::new();
-    for (word, count) in danish_words {
+    for (word, count) in danish_words.iter() {
         // Fewer bytes than a compound has characters: cannot be one.
         if word.len() < MIN_PART_CHARS * 2 {
             continue;
         }
         if let Some(parts) = splitter.parts(word) {
-            for _ in 0..*count {
-                for part in parts {
-                    if !out.is_empty() {
-                        out.push(' ');
-                    }
-                    out.push_str(part);
+            for _ in 0..count {
+                if !out.is_empty() {
+                    out.push(' ');
                 }
+                out.push_str(parts);
             }
         }
     }
@@ -465,4 +531,44 @@ fn progress_bar(len: usize) -> ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_counter_counts_short_and_long_words_and_starts_over() {
+        let mut counter = WordCounter::default();
+        let long = "menneskerettighedsorganisationerne"; // 34 bytes: not an in-place key
+        for word in [
+            "udvalg",
+            "frivillig",
+            "udvalg",
+            long,
+            "æblerne",
+            long,
+            "udvalg",
+        ] {
+            counter.add(word);
+        }
+        let mut counts: Vec<(String, u32)> = counter
+            .take()
+            .iter()
+            .map(|(w, n)| (w.to_string(), n))
+            .collect();
+        counts.sort();
+        assert_eq!(
+            counts,
+            [
+                ("frivillig".to_string(), 1),
+                (long.to_string(), 2),
+                ("udvalg".to_string(), 3),
+                ("æblerne".to_string(), 1),
+            ]
+        );
+        assert_eq!(counter.take().iter().count(), 0);
+        counter.add("udvalg");
+        assert_eq!(counter.take().iter().collect::<Vec<_>>(), [("udvalg", 1)]);
+    }
 }
