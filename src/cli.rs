@@ -210,7 +210,7 @@ fn export(corpus_dir: &Path) -> anyhow::Result<()> {
                 let bytes = std::fs::read(&file.path)
                     .map_err(|e| tracing::warn!("skipping {}: {e}", file.path.display()))
                     .ok()?;
-                let doc = extract::extract(file.format, &bytes, &corpus::title_from_id(&file.id))
+                let doc = extract::extract(file.format, bytes, &corpus::title_from_id(&file.id))
                     .map_err(|e| tracing::warn!("skipping {}: {e}", file.path.display()))
                     .ok()?;
                 let lang = lang::detect(&doc.text);

@@ -52,7 +52,7 @@ pub enum Refusal {
 
 /// Extracts a document from raw file bytes. `fallback_title` is used when the file has no title
 /// of its own (the caller passes the file name).
-pub fn extract(format: Format, bytes: &[u8], fallback_title: &str) -> Result<Extracted, Refusal> {
+pub fn extract(format: Format, bytes: Vec<u8>, fallback_title: &str) -> Result<Extracted, Refusal> {
     let raw = decode(bytes)?;
     let (front, body) = front_matter(&raw);
     let mut doc = match format {
@@ -75,9 +75,10 @@ pub fn extract(format: Format, bytes: &[u8], fallback_title: &str) -> Result<Ext
     Ok(doc)
 }
 
-/// Decodes file bytes to text: UTF-8, UTF-16 with BOM, else Windows-1252 if it looks like text.
-pub fn decode(bytes: &[u8]) -> Result<String, Refusal> {
-    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+/// Decodes file bytes to text: UTF-8 (without a copy), UTF-16 with BOM, else Windows-1252 if it
+/// looks like text.
+pub fn decode(bytes: Vec<u8>) -> Result<String, Refusal> {
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         return Ok(text.into_owned());
     }
@@ -85,9 +86,10 @@ pub fn decode(bytes: &[u8]) -> Result<String, Refusal> {
     if head.contains(&0) {
         return Err(Refusal::Binary);
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(text.to_string());
-    }
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(not_utf8) => not_utf8.into_bytes(),
+    };
     // Not UTF-8: accept as Windows-1252 only if control characters are rare.
     let controls = bytes
         .iter()
@@ -96,7 +98,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, Refusal> {
     if controls * 100 > bytes.len() {
         return Err(Refusal::Binary);
     }
-    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
     Ok(text.into_owned())
 }
 
@@ -290,8 +292,12 @@ fn collapse_whitespace(text: &str) -> String {
     b.finish()
 }
 
-fn normalise_newlines(text: &str) -> String {
-    text.replace("\r\n", "\n").replace('\r', "\n")
+/// The text with `\r\n` and lone `\r` line ends made `\n` (borrowed when there are none).
+fn normalise_newlines(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\r') {
+        return text.into();
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n").into()
 }
 
 fn truncate_chars(text: &str, max: usize) -> String {
@@ -307,14 +313,15 @@ mod tests {
         let doc = extract(
             Format::Text,
             "Skip Navigation\nDenmark\n\nCivil Society National Strategy (DK0058)\n\nOverview"
-                .as_bytes(),
+                .as_bytes()
+                .to_vec(),
             "x",
         )
         .expect("text");
         assert_eq!(doc.title, "Civil Society National Strategy (DK0058)");
         let doc = extract(
             Format::Text,
-            "Gå til indhold\n\nNyt om OGP\n\nHer...".as_bytes(),
+            "Gå til indhold\n\nNyt om OGP\n\nHer...".as_bytes().to_vec(),
             "x",
         )
         .expect("text");
@@ -324,7 +331,7 @@ mod tests {
     #[test]
     fn front_matter_overrides_title_and_carries_metadata() {
         let src = "---\ntitle: Nyt om OGP\nsource: https://example.dk/ogp\ndate: 2019-07-01\n---\nGå til indhold\n\nTekst her.";
-        let doc = extract(Format::Text, src.as_bytes(), "x").expect("text");
+        let doc = extract(Format::Text, src.as_bytes().to_vec(), "x").expect("text");
         assert_eq!(doc.title, "Nyt om OGP");
         assert_eq!(doc.source.as_deref(), Some("https://example.dk/ogp"));
         assert_eq!(doc.date.as_deref(), Some("2019-07-01"));
@@ -337,7 +344,7 @@ mod tests {
             <body><nav>Forside Menu</nav><div id="DisplayArea"><h1>Valuta</h1>
             <p>Vælg <b>valuta</b> for cellen.</p><script>alert(1)</script><p>Anden linje</p></div>
             <footer>Kontakt</footer></body></html>"#;
-        let doc = extract(Format::Html, src.as_bytes(), "x").expect("html");
+        let doc = extract(Format::Html, src.as_bytes().to_vec(), "x").expect("html");
         assert_eq!(doc.title, "Talformat: Valuta");
         assert_eq!(doc.text, "Valuta\n\nVælg valuta for cellen.\n\nAnden linje");
     }
@@ -347,7 +354,7 @@ mod tests {
         let src = "<p>Første &amp; <i>anden</i><p>Tredje&nbsp;afsnit &#230;&#x00F8;&aring;\
                    <div hidden>skjult</div><span aria-hidden=\"true\">ikon</span>\
                    <ul><li>Et<li>To</ul><!-- kommentar --><br/>Sidste";
-        let doc = extract(Format::Html, src.as_bytes(), "x").expect("html");
+        let doc = extract(Format::Html, src.as_bytes().to_vec(), "x").expect("html");
         assert_eq!(
             doc.text,
             "Første & anden\n\nTredje afsnit æøå\n\nEt\n\nTo\n\nSidste"
@@ -359,7 +366,7 @@ mod tests {
     fn html_main_content_wins_over_the_rest_of_the_body() {
         let src = "<body><div>Menu tekst</div><main><h1>Overskrift</h1><p>Indhold <script>var a = '</p>';</script>her</p></main>\
                    <div>Efter</div></body>";
-        let doc = extract(Format::Html, src.as_bytes(), "x").expect("html");
+        let doc = extract(Format::Html, src.as_bytes().to_vec(), "x").expect("html");
         assert_eq!(doc.text, "Overskrift\n\nIndhold her");
         assert_eq!(doc.title, "Overskrift");
     }
@@ -368,7 +375,7 @@ mod tests {
     fn html_without_title_uses_h1() {
         let doc = extract(
             Format::Html,
-            b"<body><h1>Overskrift her</h1><p>Tekst</p></body>",
+            b"<body><h1>Overskrift her</h1><p>Tekst</p></body>".to_vec(),
             "x",
         )
         .expect("html");
@@ -378,19 +385,26 @@ mod tests {
     #[test]
     fn latin1_is_decoded() {
         let bytes = b"K\xf8benhavns \xe6ldre borgere p\xe5 \xc5rhus Kommune";
-        let doc = extract(Format::Text, bytes, "x").expect("latin-1");
+        let doc = extract(Format::Text, bytes.to_vec(), "x").expect("latin-1");
         assert_eq!(doc.text, "Københavns ældre borgere på Århus Kommune");
     }
 
     #[test]
     fn binary_and_empty_are_refused() {
         assert_eq!(
-            extract(Format::Text, b"\x89PNG\r\n\x1a\n\0\0\0IHDR", "x"),
+            extract(Format::Text, b"\x89PNG\r\n\x1a\n\0\0\0IHDR".to_vec(), "x"),
             Err(Refusal::Binary)
         );
-        assert_eq!(extract(Format::Text, b"  \n\n ", "x"), Err(Refusal::Empty));
         assert_eq!(
-            extract(Format::Html, b"<html><script>x()</script></html>", "x"),
+            extract(Format::Text, b"  \n\n ".to_vec(), "x"),
+            Err(Refusal::Empty)
+        );
+        assert_eq!(
+            extract(
+                Format::Html,
+                b"<html><script>x()</script></html>".to_vec(),
+                "x"
+            ),
             Err(Refusal::Empty)
         );
     }
@@ -399,7 +413,9 @@ mod tests {
     fn markdown_heading_is_title_and_links_become_text() {
         let doc = extract(
             Format::Markdown,
-            "# Frivillighed i kommunerne\n\nSe [strategien](https://x.dk) og **mere**.".as_bytes(),
+            "# Frivillighed i kommunerne\n\nSe [strategien](https://x.dk) og **mere**."
+                .as_bytes()
+                .to_vec(),
             "x",
         )
         .expect("md");

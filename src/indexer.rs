@@ -347,7 +347,7 @@ fn prepare(fields: &Fields, file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome
     if stamp.is_some_and(|s| s.hash == hash) {
         return Outcome::SameContent;
     }
-    match extract::extract(file.format, &bytes, &corpus::title_from_id(&file.id)) {
+    match extract::extract(file.format, bytes, &corpus::title_from_id(&file.id)) {
         Ok(doc) => Outcome::Ready(Box::new(analyse(fields, file, doc, hash))),
         Err(refusal) => Outcome::Refused {
             id: file.id.clone(),
