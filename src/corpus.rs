@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::extract::Format;
@@ -28,9 +29,10 @@ pub struct CorpusFile {
 }
 
 /// Lists the documents under `root`, sorted by id. Entries that cannot be read are reported
-/// through `warn` and skipped.
+/// through `warn` and skipped. The folder walk is sequential; the files' metadata (a `stat`
+/// each) is read in parallel.
 pub fn walk(root: &Path, mut warn: impl FnMut(String)) -> Vec<CorpusFile> {
-    let mut files = Vec::new();
+    let mut found = Vec::new();
     let walker = WalkDir::new(root)
         .follow_links(true)
         .into_iter()
@@ -46,40 +48,48 @@ pub fn walk(root: &Path, mut warn: impl FnMut(String)) -> Vec<CorpusFile> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let Some(format) = Format::from_path(entry.path()) else {
-            continue;
-        };
-        let Some(id) = doc_id(root, entry.path()) else {
-            warn(format!(
-                "skipping {}: path is not valid UTF-8",
-                entry.path().display()
-            ));
-            continue;
-        };
-        let (mtime, size) = match entry.metadata() {
-            Ok(meta) => (
-                meta.modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_nanos() as u64),
-                meta.len(),
-            ),
-            Err(err) => {
-                warn(format!("skipping {}: {err}", entry.path().display()));
-                continue;
-            }
-        };
-        files.push(CorpusFile {
-            category: category_of(&id),
-            id,
-            path: entry.into_path(),
-            format,
-            mtime,
-            size,
-        });
+        if let Some(format) = Format::from_path(entry.path()) {
+            found.push((entry.into_path(), format));
+        }
+    }
+    let described: Vec<Result<CorpusFile, String>> = found
+        .into_par_iter()
+        .map(|(path, format)| describe(root, path, format))
+        .collect();
+    let mut files = Vec::with_capacity(described.len());
+    for file in described {
+        match file {
+            Ok(file) => files.push(file),
+            Err(message) => warn(message),
+        }
     }
     files.sort_by(|a, b| a.id.cmp(&b.id));
     files
+}
+
+/// A document file's id, category and change stamps (following a symbolic link).
+fn describe(root: &Path, path: PathBuf, format: Format) -> Result<CorpusFile, String> {
+    let Some(id) = doc_id(root, &path) else {
+        return Err(format!(
+            "skipping {}: path is not valid UTF-8",
+            path.display()
+        ));
+    };
+    let meta =
+        std::fs::metadata(&path).map_err(|err| format!("skipping {}: {err}", path.display()))?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64);
+    Ok(CorpusFile {
+        category: category_of(&id),
+        id,
+        path,
+        format,
+        mtime,
+        size: meta.len(),
+    })
 }
 
 /// The id of the file at `path`: its path relative to `root`, `/`-separated.
