@@ -196,26 +196,19 @@ fn function_words(text: &str) -> (usize, usize) {
             }
         }
     };
-    // The current word's length in bytes, its key (while it is short enough), and its last byte.
-    let (mut len, mut k, mut previous) = (0usize, 0u64, 0u8);
+    // The current word's length in bytes and its key (the last eight bytes; the whole word
+    // while it is short enough to be a function word).
+    let (mut len, mut k) = (0usize, 0u64);
     for &b in text.as_bytes() {
-        if b.is_ascii_alphabetic() || b >= 0x80 {
+        let folded = FUNCTION_WORD_BYTES[usize::from(b)];
+        if folded != 0 {
             len += 1;
-            if len <= 5 {
-                // ASCII lowercase, and `Å` (C3 85) → `å` (C3 A5) for `PÅ` and `OGSÅ`.
-                let lower = if previous == 0xC3 && b == 0x85 {
-                    0xA5
-                } else {
-                    b.to_ascii_lowercase()
-                };
-                k = (k << 8) | u64::from(lower);
-            }
-            previous = b;
+            k = (k << 8) | u64::from(folded);
         } else {
             if (1..=5).contains(&len) {
                 count(k);
             }
-            (len, k, previous) = (0, 0, 0);
+            (len, k) = (0, 0);
         }
     }
     if (1..=5).contains(&len) {
@@ -223,6 +216,29 @@ fn function_words(text: &str) -> (usize, usize) {
     }
     (da, en)
 }
+
+/// What each byte contributes to a function word's key: 0 for bytes that end a word, ASCII
+/// letters lowercased, other non-ASCII bytes as they are but for 0x85 → 0xA5, which makes the
+/// `Å` of `PÅ` and `OGSÅ` (C3 85) an `å` (C3 A5). (Only after C3 does A5 occur in a function
+/// word, so the other characters this rewrites cannot make a false match.)
+const FUNCTION_WORD_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_alphabetic() {
+            byte.to_ascii_lowercase()
+        } else if byte == 0x85 {
+            0xA5
+        } else if byte >= 0x80 {
+            byte
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Whether `text` has at least `n` whitespace-separated words (as [`str::split_whitespace`]
 /// counts them, without its per-character overhead: most paragraphs are short).
