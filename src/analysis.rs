@@ -176,13 +176,14 @@ fn with_cache_entry<R>(lower: &str, f: impl FnOnce(&mut CacheEntry) -> R) -> R {
 /// Analyses a text for the index in one pass: each word is lowercased once, its term under
 /// `analyzer` is appended to `terms`, its folded term to `folded` only when the two differ (the
 /// query side searches a folded term in the language fields too), both space-separated in text
-/// order (the form the [`TERMS_TOKENIZER`] reads), and `each` sees the lowercased word.
+/// order (the form the [`TERMS_TOKENIZER`] reads), and `each` sees the lowercased word and its
+/// term (while the term cache is in use: `each` must not analyse).
 pub fn analyse_for_index(
     text: &str,
     analyzer: Analyzer,
     terms: &mut String,
     folded: &mut String,
-    mut each: impl FnMut(&str),
+    mut each: impl FnMut(&str, &str),
 ) {
     let mut lower = String::with_capacity(MAX_WORD_BYTES);
     for_each_lowercased_word(text, &mut lower, |lower| {
@@ -197,8 +198,8 @@ pub fn analyse_for_index(
             if fold != term {
                 push_term(folded, fold);
             }
+            each(lower, term);
         });
-        each(lower);
     });
 }
 
@@ -548,17 +549,22 @@ mod tests {
 
     #[test]
     fn one_pass_analysis_gives_language_terms_and_the_differing_folded_ones() {
-        let (mut terms, mut folded, mut seen) = (String::new(), String::new(), Vec::new());
+        let (mut terms, mut folded) = (String::new(), String::new());
+        let (mut seen, mut seen_terms) = (Vec::new(), Vec::new());
         analyse_for_index(
             "Kommunerne og Aarhus' foreninger",
             Analyzer::Da,
             &mut terms,
             &mut folded,
-            |w| seen.push(w.to_string()),
+            |w, term| {
+                seen.push(w.to_string());
+                seen_terms.push(term.to_string());
+            },
         );
         assert_eq!(seen, ["kommunerne", "og", "aarhus", "foreninger"]);
         let expected: Vec<String> = seen.iter().map(|w| Analyzer::Da.term(w)).collect();
         assert_eq!(terms, expected.join(" "));
+        assert_eq!(seen_terms, expected);
         // Only the folded terms that differ from the language term: `aarhus` → `arhus`.
         let expected: Vec<String> = seen
             .iter()

@@ -45,17 +45,22 @@ impl Splitter {
 
     /// Adds a lowercased word to the lexicon (its stem, if it can be a part at all).
     pub fn learn(&mut self, lower: &str) {
-        if lower.len() < MIN_PART_CHARS
-            || lower.chars().count() < MIN_PART_CHARS
-            || lower.bytes().any(|b| b.is_ascii_digit())
-        {
-            return;
+        if can_be_part(lower) {
+            with_stem_da(lower, |stem| self.add(stem));
         }
-        with_stem_da(lower, |stem| {
-            if !self.lexicon.contains(stem) {
-                self.lexicon.insert(stem.to_string());
-            }
-        });
+    }
+
+    /// [`learn`](Splitter::learn) for a word whose Danish stem the caller has.
+    pub fn learn_stemmed(&mut self, lower: &str, stem: &str) {
+        if can_be_part(lower) {
+            self.add(stem);
+        }
+    }
+
+    fn add(&mut self, stem: &str) {
+        if !self.lexicon.contains(stem) {
+            self.lexicon.insert(stem.to_string());
+        }
     }
 
     /// Adds an already-stemmed term (from an existing index) to the lexicon.
@@ -103,6 +108,13 @@ impl Splitter {
     fn known(&self, part: &str) -> bool {
         with_stem_da(part, |stem| self.lexicon.contains(stem))
     }
+}
+
+/// Whether a lowercased word is long enough to be a compound part and has no digits.
+fn can_be_part(lower: &str) -> bool {
+    lower.len() >= MIN_PART_CHARS
+        && lower.chars().count() >= MIN_PART_CHARS
+        && !lower.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// Splits `word` into parts that `known` accepts (checked only for parts of at least

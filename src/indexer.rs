@@ -108,61 +108,88 @@ thread_local! {
 /// Words of at most this many bytes are counted under an in-place key.
 const INLINE_WORD_BYTES: usize = 24;
 
-/// Counts distinct words; words of up to [`INLINE_WORD_BYTES`] bytes are keys in place, zero
+/// In place of a stem's length: the stem is not a prefix of its word (not so far for any
+/// Danish word) or is too long to say.
+const NO_STEM: u8 = u8::MAX;
+
+/// Counts distinct words and keeps each one's Danish stem, as its length (Danish stems are
+/// prefixes of their words); words of up to [`INLINE_WORD_BYTES`] bytes are keys in place, zero
 /// padded, so counting allocates nothing but the table, which is reused.
 #[derive(Default)]
 struct WordCounter {
-    short: FxHashMap<[u8; INLINE_WORD_BYTES], u32>,
-    long: FxHashMap<String, u32>,
+    short: FxHashMap<[u8; INLINE_WORD_BYTES], (u32, u8)>,
+    long: FxHashMap<String, (u32, u8)>,
 }
 
 impl WordCounter {
-    fn add(&mut self, word: &str) {
-        if word.len() <= INLINE_WORD_BYTES {
+    fn add(&mut self, word: &str, stem: &str) {
+        let count = if word.len() <= INLINE_WORD_BYTES {
             let mut key = [0; INLINE_WORD_BYTES];
             key[..word.len()].copy_from_slice(word.as_bytes());
-            *self.short.entry(key).or_default() += 1;
-        } else if let Some(n) = self.long.get_mut(word) {
-            *n += 1;
+            self.short.entry(key).or_insert((0, NO_STEM))
         } else {
-            self.long.insert(word.to_string(), 1);
+            if !self.long.contains_key(word) {
+                self.long.insert(word.to_string(), (0, NO_STEM));
+            }
+            match self.long.get_mut(word) {
+                Some(count) => count,
+                None => return,
+            }
+        };
+        if count.0 == 0 {
+            count.1 = match u8::try_from(stem.len()) {
+                Ok(len) if len < NO_STEM && word.starts_with(stem) => len,
+                _ => NO_STEM,
+            };
         }
+        count.0 += 1;
     }
 
     /// The words counted so far, leaving the counter empty.
     fn take(&mut self) -> WordCounts {
         let mut counts = WordCounts::default();
-        for (key, n) in self.short.drain() {
+        for (key, (n, stem)) in self.short.drain() {
             let len = key.iter().position(|&b| b == 0).unwrap_or(key.len());
             if let Ok(word) = std::str::from_utf8(&key[..len]) {
-                counts.push(word, n);
+                counts.push(word, n, stem);
             }
         }
-        for (word, n) in self.long.drain() {
-            counts.push(&word, n);
+        for (word, (n, stem)) in self.long.drain() {
+            counts.push(&word, n, stem);
         }
         counts
     }
 }
 
-/// Distinct words with their counts, in one string (words never contain a newline).
+/// Distinct words with their counts and stems' lengths, the words in one string (words never
+/// contain a newline).
 #[derive(Debug, Default)]
 struct WordCounts {
     words: String,
-    counts: Vec<u32>,
+    counts: Vec<(u32, u8)>,
 }
 
 impl WordCounts {
-    fn push(&mut self, word: &str, count: u32) {
+    fn push(&mut self, word: &str, count: u32, stem: u8) {
         if !self.counts.is_empty() {
             self.words.push('\n');
         }
         self.words.push_str(word);
-        self.counts.push(count);
+        self.counts.push((count, stem));
     }
 
-    fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.words.split('\n').zip(self.counts.iter().copied())
+    /// Each word, its count, and its Danish stem if it was kept.
+    fn iter(&self) -> impl Iterator<Item = (&str, u32, Option<&str>)> {
+        self.words
+            .split('\n')
+            .zip(self.counts.iter())
+            .map(|(word, &(count, stem))| {
+                let stem = match stem {
+                    NO_STEM => None,
+                    len => word.get(..usize::from(len)),
+                };
+                (word, count, stem)
+            })
     }
 }
 
@@ -275,8 +302,11 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
                 tracing::debug!(ms = started.elapsed().as_millis() as u64, "lexicon loaded");
             }
             for p in &prepared {
-                for (word, _) in p.danish_words.iter() {
-                    splitter.learn(word);
+                for (word, _, stem) in p.danish_words.iter() {
+                    match stem {
+                        Some(stem) => splitter.learn_stemmed(word, stem),
+                        None => splitter.learn(word),
+                    }
                 }
             }
             for p in prepared {
@@ -339,7 +369,7 @@ enum Outcome {
 }
 
 fn prepare(fields: &Fields, file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome {
-    let bytes = match std::fs::read(&file.path) {
+    let bytes = match read(file) {
         Ok(bytes) => bytes,
         Err(err) => return Outcome::Unreadable(format!("skipping {}: {err}", file.path.display())),
     };
@@ -354,6 +384,19 @@ fn prepare(fields: &Fields, file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome
             message: format!("skipping {}: {refusal}", file.path.display()),
         },
     }
+}
+
+/// A file's contents. Like `std::fs::read`, but sized by the walk's `stat` instead of another
+/// one (the contents are read to the end whatever the size says).
+fn read(file: &CorpusFile) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let expected = usize::try_from(file.size).unwrap_or(0).saturating_add(1);
+    let mut bytes = Vec::with_capacity(expected);
+    // Through `take`, which has no size probe of its own.
+    std::fs::File::open(&file.path)?
+        .take(u64::MAX)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Detects the languages of a document, analyses its title and paragraphs, each word once, and
@@ -372,26 +415,33 @@ fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Pre
         for body in body.iter_mut() {
             body.clear();
         }
-        let mut count_danish = |word: &str| {
+        // The Danish analyser's term of a word is its Danish stem.
+        let mut count_danish = |word: &str, stem: &str| {
             // Fewer bytes than the minimum characters: not a candidate (most function words).
             if word.len() >= MIN_PART_CHARS && word.chars().count() >= MIN_PART_CHARS {
-                danish.add(word);
+                danish.add(word, stem);
             }
         };
-        analyse_for_index(&doc.title, Analyzer::of(lang), title, folded, |word| {
-            if lang == Lang::Da {
-                count_danish(word)
-            }
-        });
+        analyse_for_index(
+            &doc.title,
+            Analyzer::of(lang),
+            title,
+            folded,
+            |word, term| {
+                if lang == Lang::Da {
+                    count_danish(word, term)
+                }
+            },
+        );
         for (lang, paragraph) in lang::split_paragraphs(&doc.text, lang) {
             analyse_for_index(
                 paragraph,
                 Analyzer::of(lang),
                 &mut body[lang as usize],
                 folded,
-                |word| {
+                |word, term| {
                     if lang == Lang::Da {
-                        count_danish(word)
+                        count_danish(word, term)
                     }
                 },
             );
@@ -505,7 +555,7 @@ fn document(
 /// as its compound occurs (the field keeps frequencies, not positions).
 fn compound_parts(danish_words: &WordCounts, splitter: &mut Splitter) -> String {
     let mut out = String::new();
-    for (word, count) in danish_words.iter() {
+    for (word, count, _) in danish_words.iter() {
         // Fewer bytes than a compound has characters: cannot be one.
         if word.len() < MIN_PART_CHARS * 2 {
             continue;
@@ -550,25 +600,31 @@ mod tests {
             long,
             "udvalg",
         ] {
-            counter.add(word);
+            counter.add(word, &crate::analysis::stem_da(word));
         }
-        let mut counts: Vec<(String, u32)> = counter
+        counter.add("happy", "happi"); // a stem that is no prefix is not kept
+        let mut counts: Vec<(String, u32, Option<String>)> = counter
             .take()
             .iter()
-            .map(|(w, n)| (w.to_string(), n))
+            .map(|(w, n, stem)| (w.to_string(), n, stem.map(str::to_string)))
             .collect();
         counts.sort();
+        let stem = |w: &str| Some(crate::analysis::stem_da(w));
         assert_eq!(
             counts,
             [
-                ("frivillig".to_string(), 1),
-                (long.to_string(), 2),
-                ("udvalg".to_string(), 3),
-                ("æblerne".to_string(), 1),
+                ("frivillig".to_string(), 1, stem("frivillig")),
+                ("happy".to_string(), 1, None),
+                (long.to_string(), 2, stem(long)),
+                ("udvalg".to_string(), 3, stem("udvalg")),
+                ("æblerne".to_string(), 1, stem("æblerne")),
             ]
         );
         assert_eq!(counter.take().iter().count(), 0);
-        counter.add("udvalg");
-        assert_eq!(counter.take().iter().collect::<Vec<_>>(), [("udvalg", 1)]);
+        counter.add("udvalg", "udvalg");
+        assert_eq!(
+            counter.take().iter().collect::<Vec<_>>(),
+            [("udvalg", 1, Some("udvalg"))]
+        );
     }
 }
