@@ -30,19 +30,27 @@ const TERM_CACHE_WORDS: usize = 200_000;
 struct CacheEntry {
     /// The term's length in bytes, or [`UNSET`] / [`OWNED`].
     prefix: [u8; 3],
+    /// The word's number in this thread's cache ([`WordId`]).
+    id: WordId,
     /// The terms that are not prefixes.
     owned: Option<Box<[Option<Box<str>>; 3]>>,
 }
+
+/// A number for a word, the same each time the word is analysed on the same thread (until the
+/// term cache starts over, after which the word gets a new one): callers that count words per
+/// document can key on it instead of hashing the word again.
+pub type WordId = u32;
 
 /// Not computed yet.
 const UNSET: u8 = u8::MAX;
 /// Not a prefix of the word: in `owned`.
 const OWNED: u8 = u8::MAX - 1;
 
-impl Default for CacheEntry {
-    fn default() -> CacheEntry {
+impl CacheEntry {
+    fn new(id: WordId) -> CacheEntry {
         CacheEntry {
             prefix: [UNSET; 3],
+            id,
             owned: None,
         }
     }
@@ -61,6 +69,9 @@ const INLINE_KEY_BYTES: usize = 24;
 struct TermCache {
     short: rustc_hash::FxHashMap<[u8; INLINE_KEY_BYTES], CacheEntry>,
     long: rustc_hash::FxHashMap<Box<str>, CacheEntry>,
+    /// The next new word's id; never reset, so a word's id is not reused by another word when
+    /// the cache starts over.
+    next_id: WordId,
 }
 
 impl TermCache {
@@ -70,13 +81,19 @@ impl TermCache {
             self.short.clear();
             self.long.clear();
         }
+        let next_id = &mut self.next_id;
+        let mut new_entry = || {
+            let id = *next_id;
+            *next_id = next_id.wrapping_add(1);
+            CacheEntry::new(id)
+        };
         if lower.len() <= INLINE_KEY_BYTES {
             let mut key = [0; INLINE_KEY_BYTES];
             key[..lower.len()].copy_from_slice(lower.as_bytes());
-            return Some(self.short.entry(key).or_default());
+            return Some(self.short.entry(key).or_insert_with(new_entry));
         }
         if !self.long.contains_key(lower) {
-            self.long.insert(lower.into(), CacheEntry::default());
+            self.long.insert(lower.into(), new_entry());
         }
         self.long.get_mut(lower)
     }
@@ -169,21 +186,21 @@ pub fn with_stem_da<R>(lower: &str, f: impl FnOnce(&str) -> R) -> R {
 fn with_cache_entry<R>(lower: &str, f: impl FnOnce(&mut CacheEntry) -> R) -> R {
     TERM_CACHE.with_borrow_mut(|cache| match cache.get_or_insert(lower) {
         Some(entry) => f(entry),
-        None => f(&mut CacheEntry::default()),
+        None => f(&mut CacheEntry::new(WordId::MAX)),
     })
 }
 
 /// Analyses a text for the index in one pass: each word is lowercased once, its term under
 /// `analyzer` is appended to `terms`, its folded term to `folded` only when the two differ (the
 /// query side searches a folded term in the language fields too), both space-separated in text
-/// order (the form the [`TERMS_TOKENIZER`] reads), and `each` sees the lowercased word and its
-/// term (while the term cache is in use: `each` must not analyse).
+/// order (the form the [`TERMS_TOKENIZER`] reads), and `each` sees the lowercased word, its
+/// term and its [`WordId`] (while the term cache is in use: `each` must not analyse).
 pub fn analyse_for_index(
     text: &str,
     analyzer: Analyzer,
     terms: &mut String,
     folded: &mut String,
-    mut each: impl FnMut(&str, &str),
+    mut each: impl FnMut(&str, &str, WordId),
 ) {
     let mut lower = String::with_capacity(MAX_WORD_BYTES);
     for_each_lowercased_word(text, &mut lower, |lower| {
@@ -198,7 +215,7 @@ pub fn analyse_for_index(
             if fold != term {
                 push_term(folded, fold);
             }
-            each(lower, term);
+            each(lower, term, entry.id);
         });
     });
 }
@@ -548,6 +565,20 @@ mod tests {
     }
 
     #[test]
+    fn equal_words_get_equal_ids_and_different_words_different_ones() {
+        let (mut terms, mut folded, mut ids) = (String::new(), String::new(), Vec::new());
+        let text = "Udvalg og udvalg, UDVALG og frivillighedskonsulentordningerne frivillighedskonsulentordningerne";
+        analyse_for_index(text, Analyzer::Da, &mut terms, &mut folded, |w, _, id| {
+            ids.push((w.to_string(), id))
+        });
+        for (word, id) in &ids {
+            for (other, other_id) in &ids {
+                assert_eq!(word == other, id == other_id, "{word} {other}");
+            }
+        }
+    }
+
+    #[test]
     fn one_pass_analysis_gives_language_terms_and_the_differing_folded_ones() {
         let (mut terms, mut folded) = (String::new(), String::new());
         let (mut seen, mut seen_terms) = (Vec::new(), Vec::new());
@@ -556,7 +587,7 @@ mod tests {
             Analyzer::Da,
             &mut terms,
             &mut folded,
-            |w, term| {
+            |w, term, _| {
                 seen.push(w.to_string());
                 seen_terms.push(term.to_string());
             },

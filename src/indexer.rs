@@ -22,7 +22,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use rustc_hash::FxHashMap;
 
-use crate::analysis::{analyse_for_index, Analyzer};
+use crate::analysis::{analyse_for_index, Analyzer, WordId};
 use crate::compound::{Splitter, MIN_PART_CHARS};
 use crate::corpus::{self, CorpusFile};
 use crate::error::{Error, Result};
@@ -85,7 +85,8 @@ struct Prepared {
     doc: TantivyDocument,
     /// Distinct lowercased Danish words (title and Danish paragraphs) of at least
     /// [`MIN_PART_CHARS`] characters, with their counts: the lexicon learns them, and the long
-    /// ones are compound candidates.
+    /// ones are compound candidates. (A word can be listed twice, its count split, if the term
+    /// cache started over in the middle of the document: the parts come out the same.)
     danish_words: WordCounts,
 }
 
@@ -105,59 +106,40 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-/// Words of at most this many bytes are counted under an in-place key.
-const INLINE_WORD_BYTES: usize = 24;
-
 /// In place of a stem's length: the stem is not a prefix of its word (not so far for any
 /// Danish word) or is too long to say.
 const NO_STEM: u8 = u8::MAX;
 
-/// Counts distinct words and keeps each one's Danish stem, as its length (Danish stems are
-/// prefixes of their words); words of up to [`INLINE_WORD_BYTES`] bytes are keys in place, zero
-/// padded, so counting allocates nothing but the table, which is reused.
+/// Counts a document's distinct words and keeps each one's Danish stem, as its length (Danish
+/// stems are prefixes of their words). Words are told apart by the [`WordId`] the analysis gives
+/// them, so counting hashes an integer, in a table that is reused from document to document.
 #[derive(Default)]
 struct WordCounter {
-    short: FxHashMap<[u8; INLINE_WORD_BYTES], (u32, u8)>,
-    long: FxHashMap<String, (u32, u8)>,
+    /// Where each word is in `counts`.
+    seen: FxHashMap<WordId, usize>,
+    counts: WordCounts,
 }
 
 impl WordCounter {
-    fn add(&mut self, word: &str, stem: &str) {
-        let count = if word.len() <= INLINE_WORD_BYTES {
-            let mut key = [0; INLINE_WORD_BYTES];
-            key[..word.len()].copy_from_slice(word.as_bytes());
-            self.short.entry(key).or_insert((0, NO_STEM))
-        } else {
-            if !self.long.contains_key(word) {
-                self.long.insert(word.to_string(), (0, NO_STEM));
-            }
-            match self.long.get_mut(word) {
-                Some(count) => count,
-                None => return,
-            }
-        };
-        if count.0 == 0 {
-            count.1 = match u8::try_from(stem.len()) {
+    fn add(&mut self, id: WordId, word: &str, stem: &str) {
+        let counts = &mut self.counts;
+        let at = *self.seen.entry(id).or_insert_with(|| {
+            let stem = match u8::try_from(stem.len()) {
                 Ok(len) if len < NO_STEM && word.starts_with(stem) => len,
                 _ => NO_STEM,
             };
+            counts.push(word, 0, stem);
+            counts.counts.len() - 1
+        });
+        if let Some((count, _)) = counts.counts.get_mut(at) {
+            *count += 1;
         }
-        count.0 += 1;
     }
 
     /// The words counted so far, leaving the counter empty.
     fn take(&mut self) -> WordCounts {
-        let mut counts = WordCounts::default();
-        for (key, (n, stem)) in self.short.drain() {
-            let len = key.iter().position(|&b| b == 0).unwrap_or(key.len());
-            if let Ok(word) = std::str::from_utf8(&key[..len]) {
-                counts.push(word, n, stem);
-            }
-        }
-        for (word, (n, stem)) in self.long.drain() {
-            counts.push(&word, n, stem);
-        }
-        counts
+        self.seen.clear();
+        std::mem::take(&mut self.counts)
     }
 }
 
@@ -416,10 +398,10 @@ fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Pre
             body.clear();
         }
         // The Danish analyser's term of a word is its Danish stem.
-        let mut count_danish = |word: &str, stem: &str| {
+        let mut count_danish = |word: &str, stem: &str, id: WordId| {
             // Fewer bytes than the minimum characters: not a candidate (most function words).
             if word.len() >= MIN_PART_CHARS && word.chars().count() >= MIN_PART_CHARS {
-                danish.add(word, stem);
+                danish.add(id, word, stem);
             }
         };
         analyse_for_index(
@@ -427,9 +409,9 @@ fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Pre
             Analyzer::of(lang),
             title,
             folded,
-            |word, term| {
+            |word, term, id| {
                 if lang == Lang::Da {
-                    count_danish(word, term)
+                    count_danish(word, term, id)
                 }
             },
         );
@@ -439,9 +421,9 @@ fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Pre
                 Analyzer::of(lang),
                 &mut body[lang as usize],
                 folded,
-                |word, term| {
+                |word, term, id| {
                     if lang == Lang::Da {
-                        count_danish(word, term)
+                        count_danish(word, term, id)
                     }
                 },
             );
@@ -588,40 +570,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn word_counter_counts_short_and_long_words_and_starts_over() {
+    fn word_counter_counts_words_by_id_with_their_stems_and_starts_over() {
         let mut counter = WordCounter::default();
-        let long = "menneskerettighedsorganisationerne"; // 34 bytes: not an in-place key
-        for word in [
+        let words = [
             "udvalg",
             "frivillig",
             "udvalg",
-            long,
             "æblerne",
-            long,
+            "frivillig",
             "udvalg",
-        ] {
-            counter.add(word, &crate::analysis::stem_da(word));
+        ];
+        // The analysis gives equal words equal ids.
+        let id = |w: &str| words.iter().position(|x| *x == w).unwrap_or(usize::MAX) as WordId;
+        for word in words {
+            counter.add(id(word), word, &crate::analysis::stem_da(word));
         }
-        counter.add("happy", "happi"); // a stem that is no prefix is not kept
-        let mut counts: Vec<(String, u32, Option<String>)> = counter
+        counter.add(99, "happy", "happi"); // a stem that is no prefix is not kept
+        let stem = |w: &str| Some(crate::analysis::stem_da(w));
+        let counts: Vec<(String, u32, Option<String>)> = counter
             .take()
             .iter()
             .map(|(w, n, stem)| (w.to_string(), n, stem.map(str::to_string)))
             .collect();
-        counts.sort();
-        let stem = |w: &str| Some(crate::analysis::stem_da(w));
         assert_eq!(
             counts,
             [
-                ("frivillig".to_string(), 1, stem("frivillig")),
-                ("happy".to_string(), 1, None),
-                (long.to_string(), 2, stem(long)),
                 ("udvalg".to_string(), 3, stem("udvalg")),
+                ("frivillig".to_string(), 2, stem("frivillig")),
                 ("æblerne".to_string(), 1, stem("æblerne")),
+                ("happy".to_string(), 1, None),
             ]
         );
         assert_eq!(counter.take().iter().count(), 0);
-        counter.add("udvalg", "udvalg");
+        counter.add(0, "udvalg", "udvalg");
         assert_eq!(
             counter.take().iter().collect::<Vec<_>>(),
             [("udvalg", 1, Some("udvalg"))]
