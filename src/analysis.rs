@@ -146,6 +146,16 @@ impl Analyzer {
         if entry.prefix[i] != UNSET {
             return;
         }
+        if self == Analyzer::Fold && !respelled(lower) {
+            // Folding leaves such a word as it is: its folded term is its Danish one, which
+            // Danish text has computed already.
+            Analyzer::Da.fill(entry, lower);
+            let da = entry.prefix[Analyzer::Da as usize];
+            if da != OWNED {
+                entry.prefix[i] = da;
+                return;
+            }
+        }
         let term = match self {
             Analyzer::Da => stem_da(lower),
             Analyzer::En => stem_en(lower),
@@ -615,6 +625,8 @@ mod tests {
         let longer = "handicaporganisationernesbestyrelser";
         for word in ["policies", "kommunerne", "ørerne", "dk0058", long, longer] {
             let expected = [stem_da(word), stem_en(word), stem_da(&fold(word))];
+            // Folded first, then Danish, as English text does.
+            assert_eq!(Analyzer::Fold.term(word), expected[2], "{word}");
             for _ in 0..2 {
                 let got = [Analyzer::Da, Analyzer::En, Analyzer::Fold].map(|a| a.term(word));
                 assert_eq!(got, expected, "{word}");
