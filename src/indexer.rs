@@ -121,7 +121,12 @@ struct WordCounter {
 }
 
 impl WordCounter {
+    /// Counts a word of at least [`MIN_PART_CHARS`] characters (shorter ones are not counted).
     fn add(&mut self, id: WordId, word: &str, stem: &str) {
+        // Fewer bytes than the minimum characters: not a candidate (most function words).
+        if word.len() < MIN_PART_CHARS || word.chars().count() < MIN_PART_CHARS {
+            return;
+        }
         let counts = &mut self.counts;
         let at = *self.seen.entry(id).or_insert_with(|| {
             let stem = match u8::try_from(stem.len()) {
@@ -133,6 +138,15 @@ impl WordCounter {
         });
         if let Some((count, _)) = counts.counts.get_mut(at) {
             *count += 1;
+        }
+    }
+
+    /// Takes one occurrence of a word back.
+    fn remove(&mut self, id: WordId) {
+        if let Some(&at) = self.seen.get(&id) {
+            if let Some((count, _)) = self.counts.counts.get_mut(at) {
+                *count = count.saturating_sub(1);
+            }
         }
     }
 
@@ -160,11 +174,12 @@ impl WordCounts {
         self.counts.push((count, stem));
     }
 
-    /// Each word, its count, and its Danish stem if it was kept.
+    /// Each word still counted, its count, and its Danish stem if it was kept.
     fn iter(&self) -> impl Iterator<Item = (&str, u32, Option<&str>)> {
         self.words
             .split('\n')
             .zip(self.counts.iter())
+            .filter(|(_, &(count, _))| count > 0)
             .map(|(word, &(count, stem))| {
                 let stem = match stem {
                     NO_STEM => None,
@@ -397,13 +412,7 @@ fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Pre
         for body in body.iter_mut() {
             body.clear();
         }
-        // The Danish analyser's term of a word is its Danish stem.
-        let mut count_danish = |word: &str, stem: &str, id: WordId| {
-            // Fewer bytes than the minimum characters: not a candidate (most function words).
-            if word.len() >= MIN_PART_CHARS && word.chars().count() >= MIN_PART_CHARS {
-                danish.add(id, word, stem);
-            }
-        };
+        // (The Danish analyser's term of a word is its Danish stem.)
         analyse_for_index(
             &doc.title,
             Analyzer::of(lang),
@@ -411,20 +420,43 @@ fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Pre
             folded,
             |word, term, id| {
                 if lang == Lang::Da {
-                    count_danish(word, term, id)
+                    danish.add(id, word, term)
                 }
             },
         );
-        for (lang, paragraph) in lang::split_paragraphs(&doc.text, lang) {
+        // Each paragraph is analysed in the document's language, its function words counted on
+        // the way; the rare one that is in the other language is taken back and analysed again.
+        let doc_lang = lang;
+        for paragraph in lang::paragraphs(&doc.text) {
+            let marks = (body[doc_lang as usize].len(), folded.len());
+            let mut function_words = lang::FunctionWords::default();
+            analyse_for_index(
+                paragraph,
+                Analyzer::of(doc_lang),
+                &mut body[doc_lang as usize],
+                folded,
+                |word, term, id| {
+                    function_words.count(word);
+                    if doc_lang == Lang::Da {
+                        danish.add(id, word, term)
+                    }
+                },
+            );
+            let lang = lang::paragraph_language(paragraph, doc_lang, function_words);
+            if lang == doc_lang {
+                continue;
+            }
+            body[doc_lang as usize].truncate(marks.0);
+            folded.truncate(marks.1);
             analyse_for_index(
                 paragraph,
                 Analyzer::of(lang),
                 &mut body[lang as usize],
                 folded,
-                |word, term, id| {
-                    if lang == Lang::Da {
-                        count_danish(word, term, id)
-                    }
+                |word, term, id| match lang {
+                    Lang::Da => danish.add(id, word, term),
+                    // Danish words counted before the paragraph turned out English.
+                    Lang::En => danish.remove(id),
                 },
             );
         }
@@ -568,6 +600,45 @@ fn progress_bar(len: usize) -> ProgressBar {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::schema::Value;
+
+    #[test]
+    fn an_english_paragraph_of_a_danish_document_is_english_and_not_danish_vocabulary() {
+        let (_, fields) = schema::schema();
+        let file = CorpusFile {
+            id: "strategi.txt".into(),
+            path: "strategi.txt".into(),
+            category: "general".into(),
+            format: extract::Format::Text,
+            mtime: 0,
+            size: 0,
+        };
+        let danish = "Kommunerne skal styrke samarbejdet med de frivillige foreninger, så flere \
+                      borgere bliver en del af fællesskabet i lokalsamfundet, og det er også \
+                      vigtigt at foreningerne har mulighed for at søge støtte til aktiviteterne.";
+        let english = "The report describes how the municipalities support the volunteers and \
+                       the associations across the country in many different ways.";
+        let doc = Extracted {
+            title: "Strategi".into(),
+            text: format!("{danish}\n\n{english}\n\n{danish}"),
+            ..Extracted::default()
+        };
+        let p = analyse(&fields, &file, doc, 0);
+        let field = |f| {
+            p.doc
+                .get_first(f)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert!(field(fields.body_en).contains(&Analyzer::En.term("municipalities")));
+        assert!(!field(fields.body_da).contains("municipal"));
+        let words: Vec<(&str, u32)> = p.danish_words.iter().map(|(w, n, _)| (w, n)).collect();
+        assert!(words.contains(&("kommunerne", 2)), "{words:?}");
+        assert!(!words
+            .iter()
+            .any(|(w, _)| *w == "municipalities" || *w == "report"));
+    }
 
     #[test]
     fn word_counter_counts_words_by_id_with_their_stems_and_starts_over() {
@@ -602,6 +673,18 @@ mod tests {
             ]
         );
         assert_eq!(counter.take().iter().count(), 0);
+        // Occurrences taken back; a word taken back entirely is not listed.
+        for word in ["udvalg", "udvalg", "frivillig"] {
+            counter.add(id(word), word, word);
+        }
+        counter.remove(id("frivillig"));
+        counter.remove(id("udvalg"));
+        counter.remove(id("æblerne")); // never counted: nothing happens
+        assert_eq!(
+            counter.take().iter().collect::<Vec<_>>(),
+            [("udvalg", 1, Some("udvalg"))]
+        );
+        counter.add(0, "og", "og"); // too short to count
         counter.add(0, "udvalg", "udvalg");
         assert_eq!(
             counter.take().iter().collect::<Vec<_>>(),

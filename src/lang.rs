@@ -1,7 +1,7 @@
 //! Languages: the closed set {Danish, English} and detection with whatlang restricted to it.
 //!
-//! A document gets one language (the one most of its text is in), and [`split_paragraphs`]
-//! assigns each paragraph its own language when it clearly differs, so that Danish quotations in
+//! A document gets one language (the one most of its text is in), and [`paragraph_language`]
+//! gives each paragraph its own language when it clearly differs, so that Danish quotations in
 //! an English report are analysed as Danish. Short paragraphs and uncertain guesses inherit the
 //! document's language: navigation words such as "Gå til indhold" never flip a document.
 
@@ -101,36 +101,55 @@ pub fn detect(text: &str) -> Lang {
     }
 }
 
-/// Splits `text` into paragraphs (blank-line separated) and gives each its language:
-/// the document's, unless the paragraph is long enough, its function words lean towards the other
+/// Frequent Danish-only and English-only function words counted word by word, for
+/// [`paragraph_language`]: the indexer counts them in the pass that analyses a paragraph.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FunctionWords {
+    pub da: usize,
+    pub en: usize,
+}
+
+impl FunctionWords {
+    /// Counts a lowercased word if it is a function word.
+    pub fn count(&mut self, lower: &str) {
+        if lower.len() > 5 {
+            return;
+        }
+        let k = word_key(lower.as_bytes());
+        let (key, lang) = FUNCTION_WORDS[function_word_slot(k)];
+        if key == k {
+            match lang {
+                Lang::Da => self.da += 1,
+                Lang::En => self.en += 1,
+            }
+        }
+    }
+}
+
+/// The language of one paragraph of a document in `doc_lang`, given its function words: the
+/// document's, unless the paragraph is long enough, its function words lean towards the other
 /// language, and whatlang confirms that with confidence. A paragraph without such evidence (a
 /// list of UI labels, a code sample) keeps the document's language, and whatlang, the slow part,
 /// only judges the few paragraphs that may really be quotations.
-pub fn split_paragraphs(text: &str, doc_lang: Lang) -> Vec<(Lang, &str)> {
-    paragraphs(text)
-        .map(|p| {
-            let (da, en) = function_words(p);
-            let (own, other) = match doc_lang {
-                Lang::Da => (da, en),
-                Lang::En => (en, da),
-            };
-            // The word count second: few paragraphs get past the first test.
-            if other < 2 || other <= own || !has_words(p, MIN_PARAGRAPH_WORDS) {
-                return (doc_lang, p);
+pub fn paragraph_language(paragraph: &str, doc_lang: Lang, words: FunctionWords) -> Lang {
+    let (own, other) = match doc_lang {
+        Lang::Da => (words.da, words.en),
+        Lang::En => (words.en, words.da),
+    };
+    // The word count second: few paragraphs get past the first test.
+    if other < 2 || other <= own || !has_words(paragraph, MIN_PARAGRAPH_WORDS) {
+        return doc_lang;
+    }
+    match DETECTOR.detect(truncate(paragraph, DETECT_SAMPLE_BYTES)) {
+        Some(info) if info.confidence() >= 0.5 || info.is_reliable() => {
+            if info.lang() == whatlang::Lang::Dan {
+                Lang::Da
+            } else {
+                Lang::En
             }
-            let lang = match DETECTOR.detect(truncate(p, DETECT_SAMPLE_BYTES)) {
-                Some(info) if info.confidence() >= 0.5 || info.is_reliable() => {
-                    if info.lang() == whatlang::Lang::Dan {
-                        Lang::Da
-                    } else {
-                        Lang::En
-                    }
-                }
-                _ => doc_lang,
-            };
-            (lang, p)
-        })
-        .collect()
+        }
+        _ => doc_lang,
+    }
 }
 
 /// A word of at most eight bytes packed into an integer, first byte highest.
@@ -315,6 +334,29 @@ mod tests {
         );
     }
 
+    /// Each paragraph's language, its function words counted as the indexer counts them.
+    fn languages(text: &str, doc_lang: Lang) -> Vec<Lang> {
+        paragraphs(text)
+            .map(|p| {
+                let mut words = FunctionWords::default();
+                for (start, end) in crate::analysis::words(p) {
+                    words.count(&p[start..end].to_lowercase());
+                }
+                paragraph_language(p, doc_lang, words)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn function_words_are_counted_alike_in_bytes_and_by_word() {
+        let text = "Og PÅ også, OGSÅ og-så the THE of which påske theory ofte";
+        let mut words = FunctionWords::default();
+        for (start, end) in crate::analysis::words(text) {
+            words.count(&text[start..end].to_lowercase());
+        }
+        assert_eq!((words.da, words.en), function_words(text));
+    }
+
     #[test]
     fn danish_navigation_words_do_not_flip_an_english_page() {
         let page = "Gå til indhold\n\nCooperation between authorities and civil society\n\n\
@@ -322,8 +364,7 @@ mod tests {
                     between authorities and civil society is provided here. Good advice and practical \
                     examples of how to deal with such cooperation are also provided.";
         assert_eq!(detect(page), Lang::En);
-        let paragraphs = split_paragraphs(page, Lang::En);
-        assert!(paragraphs.iter().all(|(l, _)| *l == Lang::En));
+        assert!(languages(page, Lang::En).iter().all(|l| *l == Lang::En));
     }
 
     #[test]
@@ -332,10 +373,7 @@ mod tests {
                     across the country in many different ways.\n\n\
                     Kommunerne skal styrke samarbejdet med de frivillige foreninger, så flere borgere \
                     bliver en del af fællesskabet i lokalsamfundet.";
-        let p = split_paragraphs(text, Lang::En);
-        assert_eq!(p.len(), 2);
-        assert_eq!(p[0].0, Lang::En);
-        assert_eq!(p[1].0, Lang::Da);
+        assert_eq!(languages(text, Lang::En), [Lang::En, Lang::Da]);
     }
 
     #[test]
