@@ -110,29 +110,25 @@ impl Splitter {
     }
 }
 
+/// Whether `text` has at least `n` characters (counting no further than `n`).
+pub fn at_least_chars(text: &str, n: usize) -> bool {
+    text.len() >= n && (n == 0 || text.chars().nth(n - 1).is_some())
+}
+
 /// Whether a lowercased word is long enough to be a compound part and has no digits.
 fn can_be_part(lower: &str) -> bool {
-    lower.len() >= MIN_PART_CHARS
-        && lower.chars().count() >= MIN_PART_CHARS
-        && !lower.bytes().any(|b| b.is_ascii_digit())
+    at_least_chars(lower, MIN_PART_CHARS) && !lower.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// Splits `word` into parts that `known` accepts (checked only for parts of at least
 /// [`MIN_PART_CHARS`] characters that are not stop words): longest known head first, linking
 /// `s`/`e` allowed, the tail split again if it is not known as a whole.
 pub fn split_word<'w>(word: &'w str, known: &dyn Fn(&str) -> bool) -> Option<Vec<&'w str>> {
-    if word.len() < MIN_COMPOUND_CHARS
-        || word.chars().count() < MIN_COMPOUND_CHARS
-        || word.chars().any(|c| !c.is_alphabetic())
-    {
+    if !at_least_chars(word, MIN_COMPOUND_CHARS) || word.chars().any(|c| !c.is_alphabetic()) {
         return None;
     }
-    let ok = |part: &str| {
-        part.len() >= MIN_PART_CHARS
-            && part.chars().count() >= MIN_PART_CHARS
-            && !is_stop_word(part)
-            && known(part)
-    };
+    let ok =
+        |part: &str| at_least_chars(part, MIN_PART_CHARS) && !is_stop_word(part) && known(part);
     // Candidate head ends, longest head first, leaving room for a minimal tail.
     let shortest = word.char_indices().nth(MIN_PART_CHARS)?.0;
     for (end, _) in word.char_indices().rev() {
@@ -147,7 +143,7 @@ pub fn split_word<'w>(word: &'w str, known: &dyn Fn(&str) -> bool) -> Option<Vec
             let Some(tail) = word[end..].strip_prefix(link) else {
                 continue;
             };
-            if tail.len() < MIN_PART_CHARS || tail.chars().count() < MIN_PART_CHARS {
+            if !at_least_chars(tail, MIN_PART_CHARS) {
                 continue;
             }
             if ok(tail) {
@@ -246,6 +242,12 @@ mod tests {
         assert_eq!(parts(&mut s, "samarbejde"), None);
         assert_eq!(parts(&mut s, "ogsåarbejde"), None);
         assert_eq!(parts(&mut s, "dk0058abcd"), None);
+    }
+
+    #[test]
+    fn characters_are_counted_not_bytes() {
+        assert!(at_least_chars("ørne", 4) && !at_least_chars("ørn", 4));
+        assert!(!at_least_chars("æøå", 4) && at_least_chars("æøå", 3) && at_least_chars("", 0));
     }
 
     #[test]

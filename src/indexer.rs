@@ -23,7 +23,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 use rustc_hash::FxHashMap;
 
 use crate::analysis::{analyse_for_index, Analyzer, WordId};
-use crate::compound::{Splitter, MIN_PART_CHARS};
+use crate::compound::{at_least_chars, Splitter, MIN_PART_CHARS};
 use crate::corpus::{self, CorpusFile};
 use crate::error::{Error, Result};
 use crate::extract::{self, Extracted};
@@ -124,7 +124,7 @@ impl WordCounter {
     /// Counts a word of at least [`MIN_PART_CHARS`] characters (shorter ones are not counted).
     fn add(&mut self, id: WordId, word: &str, stem: &str) {
         // Fewer bytes than the minimum characters: not a candidate (most function words).
-        if word.len() < MIN_PART_CHARS || word.chars().count() < MIN_PART_CHARS {
+        if !at_least_chars(word, MIN_PART_CHARS) {
             return;
         }
         let counts = &mut self.counts;
@@ -518,7 +518,7 @@ fn learn_index_vocabulary(index: &Index, fields: &Fields, splitter: &mut Splitte
         let mut stream = inverted.terms().stream()?;
         while stream.advance() {
             if let Ok(term) = std::str::from_utf8(stream.key()) {
-                if term.chars().count() >= MIN_PART_CHARS {
+                if at_least_chars(term, MIN_PART_CHARS) {
                     splitter.learn_stem(term.to_string());
                 }
             }
