@@ -4,11 +4,11 @@
 //! A file is unchanged when its size and modification time match what the index stored; only
 //! when they differ is it read and hashed (xxh3), and only when the hash differs is it extracted
 //! and re-indexed. Files that cannot be read, or are binary or empty, are skipped with a warning
-//! naming them and the run goes on. Reading, extraction, language detection and analysis (one
-//! pass per paragraph, giving every field's terms) run in parallel in chunks; the compound lexicon
-//! grows with each chunk's Danish vocabulary (on top of the existing index's and the glossary's),
-//! then the chunk's compounds are split and its documents added, while the next chunk is being
-//! extracted. Everything is committed once at the end, so a running server sees one consistent
+//! naming them and the run goes on. Reading, extraction, language detection, analysis (one pass
+//! per paragraph, giving every field's terms and the paragraph's function words) and building the
+//! tantivy document run in parallel in chunks; the compound lexicon grows with each chunk's Danish
+//! vocabulary (on top of the existing index's and the glossary's), then the chunk's compounds are
+//! split and its documents added, while the next chunk is being extracted. Everything is committed once at the end, so a running server sees one consistent
 //! new version.
 
 use std::collections::HashMap;
