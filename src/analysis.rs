@@ -72,17 +72,19 @@ struct TermCache {
     /// The next new word's id; never reset, so a word's id is not reused by another word when
     /// the cache starts over.
     next_id: WordId,
+    /// A buffer for lowercasing words into, kept between texts.
+    lower: String,
 }
 
 impl TermCache {
-    /// The entry of a lowercased word, inserted empty if new (`None` cannot happen).
-    fn get_or_insert(&mut self, lower: &str) -> Option<&mut CacheEntry> {
+    /// The entry of a lowercased word, inserted empty if new.
+    fn entry(&mut self, lower: &str) -> &mut CacheEntry {
         if self.short.len() + self.long.len() >= TERM_CACHE_WORDS {
             self.short.clear();
             self.long.clear();
         }
         let next_id = &mut self.next_id;
-        let mut new_entry = || {
+        let new_entry = || {
             let id = *next_id;
             *next_id = next_id.wrapping_add(1);
             CacheEntry::new(id)
@@ -90,12 +92,10 @@ impl TermCache {
         if lower.len() <= INLINE_KEY_BYTES {
             let mut key = [0; INLINE_KEY_BYTES];
             key[..lower.len()].copy_from_slice(lower.as_bytes());
-            return Some(self.short.entry(key).or_insert_with(new_entry));
+            return self.short.entry(key).or_insert_with(new_entry);
         }
-        if !self.long.contains_key(lower) {
-            self.long.insert(lower.into(), new_entry());
-        }
-        self.long.get_mut(lower)
+        // A boxed key per lookup: such long words are one in a thousand.
+        self.long.entry(lower.into()).or_insert_with(new_entry)
     }
 }
 
@@ -194,10 +194,7 @@ pub fn with_stem_da<R>(lower: &str, f: impl FnOnce(&str) -> R) -> R {
 
 /// Runs `f` on the cache entry of a lowercased word (one hash lookup for all its terms).
 fn with_cache_entry<R>(lower: &str, f: impl FnOnce(&mut CacheEntry) -> R) -> R {
-    TERM_CACHE.with_borrow_mut(|cache| match cache.get_or_insert(lower) {
-        Some(entry) => f(entry),
-        None => f(&mut CacheEntry::new(WordId::MAX)),
-    })
+    TERM_CACHE.with_borrow_mut(|cache| f(cache.entry(lower)))
 }
 
 /// Analyses a text for the index in one pass: each word is lowercased once, its term under
@@ -212,9 +209,11 @@ pub fn analyse_for_index(
     folded: &mut String,
     mut each: impl FnMut(&str, &str, WordId),
 ) {
-    let mut lower = String::with_capacity(MAX_WORD_BYTES);
-    for_each_lowercased_word(text, &mut lower, |lower| {
-        with_cache_entry(lower, |entry| {
+    // The cache is borrowed once per text, not per word, and lends its word buffer.
+    TERM_CACHE.with_borrow_mut(|cache| {
+        let mut lower = std::mem::take(&mut cache.lower);
+        for_each_lowercased_word(text, &mut lower, |lower| {
+            let entry = cache.entry(lower);
             analyzer.fill(entry, lower);
             Analyzer::Fold.fill(entry, lower);
             let (term, fold) = (
@@ -227,6 +226,7 @@ pub fn analyse_for_index(
             }
             each(lower, term, entry.id);
         });
+        cache.lower = lower;
     });
 }
 
