@@ -213,7 +213,7 @@ fn export(corpus_dir: &Path) -> anyhow::Result<()> {
                 let doc = extract::extract(file.format, bytes, &corpus::title_from_id(&file.id))
                     .map_err(|e| tracing::warn!("skipping {}: {e}", file.path.display()))
                     .ok()?;
-                let lang = lang::detect(&doc.text);
+                let lang = doc.lang.unwrap_or_else(|| lang::detect(&doc.text));
                 serde_json::to_string(&serde_json::json!({
                     "id": file.id, "title": doc.title, "lang": lang.code(),
                     "category": file.category, "text": doc.text,

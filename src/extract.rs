@@ -4,12 +4,14 @@
 //! text that is not valid UTF-8 is decoded as Windows-1252 when it looks like text, since old
 //! Danish files often are. HTML keeps only the visible text of the main content (scripts, styles,
 //! navigation, headers and footers are dropped) with block elements as paragraph breaks. An
-//! optional front-matter header (`---` lines with `title:`, `source:`, `date:`) overrides what
-//! the file states. Binary and empty files are refused with a reason the indexer logs.
+//! optional front-matter header (`---` lines with `title:`, `source:`, `date:`, `lang:`)
+//! overrides what the file states (`lang:` spares the document-level language detection). Binary and empty files are refused with a reason the indexer logs.
 
 mod html;
 
 use std::path::Path;
+
+use crate::lang::Lang;
 
 /// File kinds vidensbase reads; everything else in the corpus is ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +41,8 @@ pub struct Extracted {
     pub text: String,
     pub source: Option<String>,
     pub date: Option<String>,
+    /// The document's language when its front matter declares one (`da` or `en`).
+    pub lang: Option<Lang>,
 }
 
 /// Why a file is not a document.
@@ -68,6 +72,7 @@ pub fn extract(format: Format, bytes: Vec<u8>, fallback_title: &str) -> Result<E
     }
     doc.source = front.source;
     doc.date = front.date;
+    doc.lang = front.lang;
     if doc.title.trim().is_empty() {
         doc.title = fallback_title.to_string();
     }
@@ -107,6 +112,7 @@ struct FrontMatter {
     title: Option<String>,
     source: Option<String>,
     date: Option<String>,
+    lang: Option<Lang>,
 }
 
 /// Splits an optional `---` front-matter block off the start of a text.
@@ -134,6 +140,8 @@ fn front_matter(text: &str) -> (FrontMatter, &str) {
                 "title" => fm.title = Some(value.to_string()),
                 "source" => fm.source = Some(value.to_string()),
                 "date" => fm.date = Some(value.to_string()),
+                // A language vidensbase does not analyse is ignored: the text decides.
+                "lang" | "language" => fm.lang = value.parse().ok(),
                 _ => {}
             }
         }
@@ -335,7 +343,21 @@ mod tests {
         assert_eq!(doc.title, "Nyt om OGP");
         assert_eq!(doc.source.as_deref(), Some("https://example.dk/ogp"));
         assert_eq!(doc.date.as_deref(), Some("2019-07-01"));
+        assert_eq!(doc.lang, None);
         assert!(!doc.text.contains("title:"));
+    }
+
+    #[test]
+    fn front_matter_declares_a_language_vidensbase_knows() {
+        let lang_of = |value: &str| {
+            let src = format!("---\nlang: {value}\n---\nText.");
+            extract(Format::Text, src.into_bytes(), "x")
+                .expect("text")
+                .lang
+        };
+        assert_eq!(lang_of("da"), Some(Lang::Da));
+        assert_eq!(lang_of("English"), Some(Lang::En));
+        assert_eq!(lang_of("de"), None);
     }
 
     #[test]

@@ -206,3 +206,32 @@ fn an_open_engine_picks_up_a_new_commit_by_itself() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn front_matter_declares_the_document_language() {
+    let fixture = Fixture::new();
+    let english = "The municipality supports the volunteers and the associations in the city.";
+    let corpus = fixture.corpus();
+    std::fs::write(
+        corpus.join("declared.txt"),
+        format!("---\nlang: da\n---\n{english}"),
+    )
+    .expect("write");
+    std::fs::write(corpus.join("detected.txt"), english).expect("write");
+    std::fs::write(
+        corpus.join("unknown.txt"),
+        format!("---\nlang: de\n---\n{english}"),
+    )
+    .expect("write");
+    fixture.sync();
+    let docs = fixture.engine().all_documents().expect("docs");
+    let lang = |id: &str| {
+        docs.iter()
+            .find(|d| d.id == id)
+            .map(|d| d.lang.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(lang("declared.txt"), "da");
+    assert_eq!(lang("detected.txt"), "en");
+    assert_eq!(lang("unknown.txt"), "en");
+}
