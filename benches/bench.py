@@ -620,8 +620,9 @@ def _get(dct, ks):
 
 
 def cmd_text_corpus(a):
-    """Write the exported documents as plain-text files (front-matter title, then the text), so
-    vidensbase can be timed indexing exactly the text PostgreSQL is loaded with."""
+    """Write the exported documents as plain-text files (front-matter title and language, then the
+    text), so vidensbase can be timed indexing exactly what PostgreSQL is loaded with: the same
+    title, text and per-document language."""
     n = 0
     with open(a.jsonl, encoding="utf-8") as src:
         for line in src:
@@ -630,7 +631,7 @@ def cmd_text_corpus(a):
             os.makedirs(os.path.dirname(path), exist_ok=True)
             title = " ".join(d["title"].split())
             with open(path, "w", encoding="utf-8") as out:
-                out.write(f"---\ntitle: {title}\n---\n{d['text']}\n")
+                out.write(f"---\ntitle: {title}\nlang: {d['lang']}\n---\n{d['text']}\n")
             n += 1
     print(f"{n} text files in {a.dest}", file=sys.stderr)
 
