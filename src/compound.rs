@@ -25,7 +25,7 @@ const MIN_COMPOUND_CHARS: usize = 2 * MIN_PART_CHARS;
 pub struct Splitter {
     lexicon: HashSet<String>,
     /// Where each word's split is in `splits`.
-    index: HashMap<Box<str>, u32>,
+    index: HashMap<Box<str>, usize>,
     splits: Vec<Split>,
 }
 
@@ -76,14 +76,14 @@ impl Splitter {
     /// not a compound.
     pub fn parts(&mut self, lower: &str) -> Option<&str> {
         let i = match self.index.get(lower) {
-            Some(&i) => i as usize,
+            Some(&i) => i,
             None => {
                 let i = self.splits.len();
                 self.splits.push(Split {
                     parts: None,
                     lexicon_len: usize::MAX,
                 });
-                self.index.insert(lower.into(), i as u32);
+                self.index.insert(lower.into(), i);
                 i
             }
         };

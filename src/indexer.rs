@@ -8,8 +8,8 @@
 //! per paragraph, giving every field's terms and the paragraph's function words) and building the
 //! tantivy document run in parallel in chunks; the compound lexicon grows with each chunk's Danish
 //! vocabulary (on top of the existing index's and the glossary's), then the chunk's compounds are
-//! split and its documents added, while the next chunk is being extracted. Everything is committed once at the end, so a running server sees one consistent
-//! new version.
+//! split and its documents added, while the next chunk is being extracted. Everything is
+//! committed once at the end, so a running server sees one consistent new version.
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -121,9 +121,9 @@ struct WordCounter {
 }
 
 impl WordCounter {
-    /// Counts a word of at least [`MIN_PART_CHARS`] characters (shorter ones are not counted).
+    /// Counts a word of at least [`MIN_PART_CHARS`] characters (shorter ones, most function
+    /// words among them, can be no compound part).
     fn add(&mut self, id: WordId, word: &str, stem: &str) {
-        // Fewer bytes than the minimum characters: not a candidate (most function words).
         if !at_least_chars(word, MIN_PART_CHARS) {
             return;
         }
@@ -388,7 +388,11 @@ fn prepare(fields: &Fields, file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome
 fn read(file: &CorpusFile) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let expected = usize::try_from(file.size).unwrap_or(0).saturating_add(1);
-    let mut bytes = Vec::with_capacity(expected);
+    let mut bytes = Vec::new();
+    // A file too large for memory is an error for this file, not the end of the run.
+    bytes
+        .try_reserve_exact(expected)
+        .map_err(std::io::Error::other)?;
     // Through `take`, which has no size probe of its own.
     std::fs::File::open(&file.path)?
         .take(u64::MAX)
