@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::lang::Lang;
 use crate::search::{Engine, SearchRequest};
-use crate::{corpus, extract, indexer, lang, schema, web};
+use crate::{corpus, extract, indexer, schema, web};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -213,7 +213,7 @@ fn export(corpus_dir: &Path) -> anyhow::Result<()> {
                 let doc = extract::extract(file.format, bytes, &corpus::title_from_id(&file.id))
                     .map_err(|e| tracing::warn!("skipping {}: {e}", file.path.display()))
                     .ok()?;
-                let lang = doc.lang.unwrap_or_else(|| lang::detect(&doc.text));
+                let lang = doc.language();
                 serde_json::to_string(&serde_json::json!({
                     "id": file.id, "title": doc.title, "lang": lang.code(),
                     "category": file.category, "text": doc.text,

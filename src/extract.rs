@@ -5,7 +5,8 @@
 //! Danish files often are. HTML keeps only the visible text of the main content (scripts, styles,
 //! navigation, headers and footers are dropped) with block elements as paragraph breaks. An
 //! optional front-matter header (`---` lines with `title:`, `source:`, `date:`, `lang:`)
-//! overrides what the file states (`lang:` spares the document-level language detection). Binary and empty files are refused with a reason the indexer logs.
+//! overrides what the file states (`lang:` spares the document-level language detection). Binary
+//! and empty files are refused with a reason the indexer logs.
 
 mod html;
 
@@ -43,6 +44,13 @@ pub struct Extracted {
     pub date: Option<String>,
     /// The document's language when its front matter declares one (`da` or `en`).
     pub lang: Option<Lang>,
+}
+
+impl Extracted {
+    /// The document's language: the one its front matter declares, else the detected one.
+    pub fn language(&self) -> Lang {
+        self.lang.unwrap_or_else(|| crate::lang::detect(&self.text))
+    }
 }
 
 /// Why a file is not a document.

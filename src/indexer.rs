@@ -403,7 +403,7 @@ fn read(file: &CorpusFile) -> std::io::Result<Vec<u8>> {
 /// Detects the languages of a document, analyses its title and paragraphs, each word once, and
 /// makes the tantivy document (all but the compound parts).
 fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Prepared {
-    let lang = doc.lang.unwrap_or_else(|| lang::detect(&doc.text));
+    let lang = doc.language();
     SCRATCH.with_borrow_mut(|scratch| {
         let Scratch {
             title,

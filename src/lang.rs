@@ -112,10 +112,13 @@ pub struct FunctionWords {
 impl FunctionWords {
     /// Counts a lowercased word if it is a function word.
     pub fn count(&mut self, lower: &str) {
-        if lower.len() > 5 {
-            return;
+        if lower.len() <= FUNCTION_WORD_MAX_BYTES {
+            self.count_key(word_key(lower.as_bytes()));
         }
-        let k = word_key(lower.as_bytes());
+    }
+
+    /// Counts a word by its key ([`word_key`] of its lowercased bytes).
+    fn count_key(&mut self, k: u64) {
         let (key, lang) = FUNCTION_WORDS[function_word_slot(k)];
         if key == k {
             match lang {
@@ -151,6 +154,9 @@ pub fn paragraph_language(paragraph: &str, doc_lang: Lang, words: FunctionWords)
         _ => doc_lang,
     }
 }
+
+/// The longest function word in bytes (`også`).
+const FUNCTION_WORD_MAX_BYTES: usize = 5;
 
 /// A word of at most eight bytes packed into an integer, first byte highest.
 const fn word_key(word: &[u8]) -> u64 {
@@ -205,16 +211,8 @@ const FUNCTION_WORDS: [(u64, Lang); 64] = {
 /// non-ASCII bytes; only words of at most five bytes (the longest function word is `også`) are
 /// lowercased and packed into an integer, which is looked up in [`FUNCTION_WORDS`].
 fn function_words(text: &str) -> (usize, usize) {
-    let (mut da, mut en) = (0, 0);
-    let mut count = |k: u64| {
-        let (key, lang) = FUNCTION_WORDS[function_word_slot(k)];
-        if key == k {
-            match lang {
-                Lang::Da => da += 1,
-                Lang::En => en += 1,
-            }
-        }
-    };
+    let mut words = FunctionWords::default();
+    let short = 1..=FUNCTION_WORD_MAX_BYTES;
     // The current word's length in bytes and its key (the last eight bytes; the whole word
     // while it is short enough to be a function word).
     let (mut len, mut k) = (0usize, 0u64);
@@ -224,16 +222,16 @@ fn function_words(text: &str) -> (usize, usize) {
             len += 1;
             k = (k << 8) | u64::from(folded);
         } else {
-            if (1..=5).contains(&len) {
-                count(k);
+            if short.contains(&len) {
+                words.count_key(k);
             }
             (len, k) = (0, 0);
         }
     }
-    if (1..=5).contains(&len) {
-        count(k);
+    if short.contains(&len) {
+        words.count_key(k);
     }
-    (da, en)
+    (words.da, words.en)
 }
 
 /// What each byte contributes to a function word's key: 0 for bytes that end a word, ASCII
