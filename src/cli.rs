@@ -136,7 +136,7 @@ fn serve(corpus: &Path, index: &Path, addr: &str) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("listening on {addr}"))?;
         tracing::info!("serving on http://{addr}");
-        axum::serve(listener, web::router(engine))
+        axum::serve(listener, web::router(engine, corpus.to_path_buf()))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
@@ -214,11 +214,20 @@ fn export(corpus_dir: &Path) -> anyhow::Result<()> {
                     .map_err(|e| tracing::warn!("skipping {}: {e}", file.path.display()))
                     .ok()?;
                 let lang = doc.language();
-                serde_json::to_string(&serde_json::json!({
+                let mut line = serde_json::json!({
                     "id": file.id, "title": doc.title, "lang": lang.code(),
                     "category": file.category, "text": doc.text,
-                }))
-                .ok()
+                });
+                // Paged documents: each page's text, page N at index N - 1.
+                if doc.pages > 0 {
+                    line["pages"] = doc.text.split(extract::PAGE_BREAK).collect();
+                }
+                for (key, value) in [("author", &doc.author), ("date", &doc.date)] {
+                    if let Some(value) = value {
+                        line[key] = value.as_str().into();
+                    }
+                }
+                serde_json::to_string(&line).ok()
             })
             .collect();
         for line in lines.into_iter().flatten() {

@@ -140,8 +140,9 @@ mod tests {
         std::fs::write(root.join("irm/a.txt"), "a").expect("write");
         std::fs::write(root.join("b.html"), "b").expect("write");
         std::fs::write(root.join("c.pdf"), "c").expect("write");
+        std::fs::write(root.join("d.doc"), "d").expect("write");
         std::fs::write(root.join(".git/d.txt"), "d").expect("write");
         let ids: Vec<String> = walk(root, |_| {}).into_iter().map(|f| f.id).collect();
-        assert_eq!(ids, ["b.html", "irm/a.txt"]);
+        assert_eq!(ids, ["b.html", "c.pdf", "irm/a.txt"]);
     }
 }

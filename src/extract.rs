@@ -1,15 +1,24 @@
 //! Extraction: the bytes of one corpus file become a title, plain text and metadata.
 //!
-//! Handles `.txt`, `.md` and `.html`/`.htm`. Bytes are decoded as UTF-8 (or UTF-16 with a BOM);
-//! text that is not valid UTF-8 is decoded as Windows-1252 when it looks like text, since old
-//! Danish files often are. HTML keeps only the visible text of the main content (scripts, styles,
-//! navigation, headers and footers are dropped) with block elements as paragraph breaks. An
-//! optional front-matter header (`---` lines with `title:`, `source:`, `date:`, `lang:`)
-//! overrides what the file states (`lang:` spares the document-level language detection). Binary
-//! and empty files are refused with a reason the indexer logs.
+//! Handles `.txt`, `.md`, `.html`/`.htm` here and in `html`, `.pdf` in `pdf` (through poppler's
+//! `pdftotext`, in a limited child process: `tool`), `.docx` and `.odt` in `office`. Text bytes
+//! are decoded as UTF-8 (or UTF-16 with a BOM); text that is not valid UTF-8 is decoded as
+//! Windows-1252 when it looks like text, since old Danish files often are. HTML keeps only the
+//! visible text of the main content (scripts, styles, navigation, headers and footers are dropped)
+//! with block elements as paragraph breaks. An optional front-matter header in text files (`---`
+//! lines with `title:`, `source:`, `date:`, `lang:`) overrides what the file states (`lang:`
+//! spares the document-level language detection). Every format's text then goes through
+//! [`normalise_chars`] (ligatures, soft hyphens, invisible spaces, decomposed letters). Paged
+//! formats separate their pages with [`PAGE_BREAK`]. Files that are binary, empty, damaged,
+//! locked or without a text layer are refused with a reason the indexer logs.
 
 mod html;
+mod office;
+mod pdf;
+pub mod tool;
+mod xml;
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::lang::Lang;
@@ -20,6 +29,9 @@ pub enum Format {
     Text,
     Markdown,
     Html,
+    Pdf,
+    Docx,
+    Odt,
 }
 
 impl Format {
@@ -29,9 +41,40 @@ impl Format {
             "txt" | "text" => Some(Format::Text),
             "md" | "markdown" => Some(Format::Markdown),
             "html" | "htm" | "xhtml" => Some(Format::Html),
+            "pdf" => Some(Format::Pdf),
+            "docx" => Some(Format::Docx),
+            "odt" => Some(Format::Odt),
             _ => None,
         }
     }
+
+    /// The MIME type the original file is served with.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Text => "text/plain; charset=utf-8",
+            Format::Markdown => "text/markdown; charset=utf-8",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Pdf => "application/pdf",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            Format::Odt => "application/vnd.oasis.opendocument.text",
+        }
+    }
+}
+
+/// Between two pages of a paged document's text: a form feed as a paragraph of its own, so no
+/// paragraph spans two pages and the page of any offset is one plus the form feeds before it.
+pub const PAGE_BREAK: &str = "\n\n\u{c}\n\n";
+
+/// The physical page (from 1) of byte `offset` in a paged document's text.
+pub fn page_at(text: &str, offset: usize) -> u32 {
+    let end = offset.min(text.len());
+    let breaks = text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == 0x0c)
+        .count();
+    breaks as u32 + 1
 }
 
 /// What extraction makes of a file.
@@ -42,8 +85,12 @@ pub struct Extracted {
     pub text: String,
     pub source: Option<String>,
     pub date: Option<String>,
-    /// The document's language when its front matter declares one (`da` or `en`).
+    /// The document's language when the file declares one (front matter, PDF `/Lang`, office
+    /// metadata).
     pub lang: Option<Lang>,
+    pub author: Option<String>,
+    /// Pages of a paged format (PDF), 0 for the others; `text` has `pages - 1` [`PAGE_BREAK`]s.
+    pub pages: u32,
 }
 
 impl Extracted {
@@ -60,32 +107,114 @@ pub enum Refusal {
     Binary,
     #[error("contains no text")]
     Empty,
+    #[error("has no text layer (a scanned PDF?); it needs OCR, which vidensbase does not do")]
+    NoTextLayer,
+    #[error("is encrypted and needs a password to open")]
+    NeedsPassword,
+    #[error("is damaged or not what its name says: {0}")]
+    Damaged(String),
+    #[error("needs {0} (Debian package poppler-utils), which is not installed")]
+    ToolMissing(&'static str),
 }
 
 /// Extracts a document from raw file bytes. `fallback_title` is used when the file has no title
 /// of its own (the caller passes the file name).
 pub fn extract(format: Format, bytes: Vec<u8>, fallback_title: &str) -> Result<Extracted, Refusal> {
+    let mut doc = match format {
+        Format::Pdf => pdf::extract(&bytes)?,
+        Format::Docx => guarded(|| office::docx(&bytes))?,
+        Format::Odt => guarded(|| office::odt(&bytes))?,
+        Format::Html | Format::Markdown | Format::Text => text_file(format, bytes)?,
+    };
+    if let Cow::Owned(text) = normalise_chars(&doc.text) {
+        doc.text = text;
+    }
+    if let Cow::Owned(title) = normalise_chars(&doc.title) {
+        doc.title = title;
+    }
+    if doc.text.trim().is_empty() {
+        return Err(Refusal::Empty);
+    }
+    if doc.title.trim().is_empty() {
+        doc.title = fallback_title.to_string();
+    }
+    doc.title = collapse_whitespace(&doc.title);
+    Ok(doc)
+}
+
+/// A text format: decoded, its front matter applied.
+fn text_file(format: Format, bytes: Vec<u8>) -> Result<Extracted, Refusal> {
     let raw = decode(bytes)?;
     let (front, body) = front_matter(&raw);
     let mut doc = match format {
         Format::Html => html::extract(body),
         Format::Markdown => markdown(body),
-        Format::Text => plain(body),
+        _ => plain(body),
     };
-    if doc.text.trim().is_empty() {
-        return Err(Refusal::Empty);
-    }
     if let Some(title) = front.title {
         doc.title = title;
     }
     doc.source = front.source;
     doc.date = front.date;
     doc.lang = front.lang;
-    if doc.title.trim().is_empty() {
-        doc.title = fallback_title.to_string();
-    }
-    doc.title = collapse_whitespace(&doc.title);
     Ok(doc)
+}
+
+/// Runs an in-process extractor of binary formats; a panic in it (a bug meeting a hostile file)
+/// refuses this file instead of ending the run.
+fn guarded(f: impl FnOnce() -> Result<Extracted, Refusal>) -> Result<Extracted, Refusal> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(Refusal::Damaged("the extractor failed on it".into())))
+}
+
+/// Text as a reader sees it, whatever the producer wrote: ligatures (`ﬁ`) spelled out, soft
+/// hyphens and zero-width characters removed, no-break spaces made spaces, decomposed letters
+/// (`a` + U+030A) composed (`å`). Borrowed when there is nothing to do, the usual case.
+pub fn normalise_chars(text: &str) -> Cow<'_, str> {
+    if !needs_normalising(text.as_bytes()) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut combining = false;
+    for c in text.chars() {
+        match c {
+            '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => {}
+            '\u{a0}' | '\u{2007}' | '\u{202f}' => out.push(' '),
+            '\u{fb00}' => out.push_str("ff"),
+            '\u{fb01}' => out.push_str("fi"),
+            '\u{fb02}' => out.push_str("fl"),
+            '\u{fb03}' => out.push_str("ffi"),
+            '\u{fb04}' => out.push_str("ffl"),
+            '\u{fb05}' | '\u{fb06}' => out.push_str("st"),
+            _ => {
+                combining |= ('\u{300}'..='\u{36f}').contains(&c);
+                out.push(c);
+            }
+        }
+    }
+    if combining {
+        use unicode_normalization::UnicodeNormalization;
+        out = out.nfc().collect();
+    }
+    Cow::Owned(out)
+}
+
+/// Whether the UTF-8 bytes hold any character [`normalise_chars`] changes: a byte scan, so the
+/// common text pays nearly nothing.
+fn needs_normalising(b: &[u8]) -> bool {
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    b.iter().enumerate().any(|(i, &byte)| match byte {
+        0xC2 => matches!(at(i + 1), 0xA0 | 0xAD),
+        0xCC => true,
+        0xCD => at(i + 1) <= 0xAF,
+        0xE2 => match (at(i + 1), at(i + 2)) {
+            (0x80, c) => matches!(c, 0x87 | 0x8B | 0x8C | 0x8D | 0xAF),
+            (0x81, c) => c == 0xA0,
+            _ => false,
+        },
+        0xEF => matches!((at(i + 1), at(i + 2)), (0xBB, 0xBF) | (0xAC, 0x80..=0x86)),
+        _ => false,
+    })
 }
 
 /// Decodes file bytes to text: UTF-8 (without a copy), UTF-16 with BOM, else Windows-1252 if it
@@ -302,7 +431,7 @@ impl ParagraphBuilder {
     }
 }
 
-fn collapse_whitespace(text: &str) -> String {
+pub(crate) fn collapse_whitespace(text: &str) -> String {
     let mut b = ParagraphBuilder::default();
     b.push(text);
     b.finish()
@@ -454,13 +583,36 @@ mod tests {
     }
 
     #[test]
+    fn producer_characters_are_normalised() {
+        let written = "o\u{fb03}cielt \u{fb02}eksibel A\u{30a}rhus civil\u{ad}samfunds\u{200b}organisationer 10\u{a0}%";
+        assert_eq!(
+            normalise_chars(written),
+            "officielt fleksibel Århus civilsamfundsorganisationer 10 %"
+        );
+        assert!(matches!(
+            normalise_chars("Kommunerne – «ældre» …"),
+            Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn pages_of_offsets() {
+        let text = format!("én{PAGE_BREAK}to{PAGE_BREAK}tre");
+        assert_eq!(page_at(&text, 0), 1);
+        assert_eq!(page_at(&text, text.find("to").expect("to")), 2);
+        assert_eq!(page_at(&text, text.len() + 10), 3);
+    }
+
+    #[test]
     fn formats_by_extension() {
         assert_eq!(Format::from_path(Path::new("a/b.HTM")), Some(Format::Html));
         assert_eq!(
             Format::from_path(Path::new("a/b.md")),
             Some(Format::Markdown)
         );
-        assert_eq!(Format::from_path(Path::new("a/b.pdf")), None);
+        assert_eq!(Format::from_path(Path::new("a/b.PDF")), Some(Format::Pdf));
+        assert_eq!(Format::from_path(Path::new("a/b.docx")), Some(Format::Docx));
+        assert_eq!(Format::from_path(Path::new("a/b.doc")), None);
         assert_eq!(Format::from_path(Path::new("a/README")), None);
     }
 }

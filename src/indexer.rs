@@ -254,6 +254,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
 
     if !candidates.is_empty() {
         let mut splitter = Splitter::new();
+        let mut needs_tool: Vec<String> = Vec::new();
         let mut lexicon_loaded = false;
         let progress = progress_bar(candidates.len());
         let prepare_chunk = |chunk: &[CorpusFile]| -> Vec<Outcome> {
@@ -279,6 +280,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
                     Outcome::Ready(p) => prepared.push(p),
                     Outcome::SameContent => report.unchanged += 1,
                     Outcome::Unreadable(message) => warn(&mut report, message),
+                    Outcome::NeedsTool(path) => needs_tool.push(path),
                     Outcome::Refused { id, message } => {
                         if stamps.contains_key(&id) {
                             writer.delete_term(Term::from_field_text(fields.id, &id));
@@ -341,6 +343,19 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
             added?;
         }
         progress.finish_and_clear();
+        if let Some(first) = needs_tool.first() {
+            let more = needs_tool.len() - 1;
+            warn(
+                &mut report,
+                format!(
+                    "skipping {} PDF file{} ({first}{}): reading PDFs needs pdftotext (Debian package poppler-utils), which is not installed; the other formats are indexed",
+                    needs_tool.len(),
+                    if more == 0 { "" } else { "s" },
+                    if more == 0 { String::new() } else { format!(" and {more} more") },
+                ),
+            );
+            report.skipped += more;
+        }
         tracing::debug!(lexicon = splitter.lexicon_len(), "compound lexicon");
     }
 
@@ -362,7 +377,13 @@ enum Outcome {
     Ready(Box<Prepared>),
     SameContent,
     Unreadable(String),
-    Refused { id: String, message: String },
+    Refused {
+        id: String,
+        message: String,
+    },
+    /// The file's format needs a program that is not installed (the whole run warns once; an
+    /// earlier version of the document stays in the index).
+    NeedsTool(String),
 }
 
 fn prepare(fields: &Fields, file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome {
@@ -376,6 +397,9 @@ fn prepare(fields: &Fields, file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome
     }
     match extract::extract(file.format, bytes, &corpus::title_from_id(&file.id)) {
         Ok(doc) => Outcome::Ready(Box::new(analyse(fields, file, doc, hash))),
+        Err(extract::Refusal::ToolMissing(_)) => {
+            Outcome::NeedsTool(file.path.display().to_string())
+        }
         Err(refusal) => Outcome::Refused {
             id: file.id.clone(),
             message: format!("skipping {}: {refusal}", file.path.display()),
@@ -551,6 +575,12 @@ fn document(
     }
     if let Some(date) = &extracted.date {
         doc.add_text(f.date, date);
+    }
+    if let Some(author) = &extracted.author {
+        doc.add_text(f.author, author);
+    }
+    if extracted.pages > 0 {
+        doc.add_u64(f.pages, u64::from(extracted.pages));
     }
     doc.add_u64(f.mtime, file.mtime);
     doc.add_u64(f.size, file.size);

@@ -30,6 +30,9 @@ pub struct Fields {
     pub category: Field,
     pub source: Field,
     pub date: Field,
+    pub author: Field,
+    /// Pages of a paged document (PDF); absent for the others.
+    pub pages: Field,
     pub mtime: Field,
     pub size: Field,
     pub hash: Field,
@@ -99,6 +102,8 @@ pub fn schema() -> (Schema, Fields) {
         category: b.add_text_field(CATEGORY, STRING | STORED | FAST),
         source: b.add_text_field("source", STORED),
         date: b.add_text_field("date", STORED),
+        author: b.add_text_field("author", STORED),
+        pages: b.add_u64_field("pages", STORED),
         mtime: b.add_u64_field(MTIME, FAST),
         size: b.add_u64_field(SIZE, FAST),
         hash: b.add_u64_field(HASH, FAST),

@@ -22,6 +22,7 @@ use tantivy::{
 
 use crate::analysis::{self, Analyzer};
 use crate::error::{Error, Result};
+use crate::extract;
 use crate::glossary::Glossary;
 use crate::lang::Lang;
 use crate::query::{self, UsedExpansion};
@@ -69,6 +70,8 @@ pub struct Hit {
     pub lang: String,
     pub category: String,
     pub score: f32,
+    /// The physical page (from 1) of the snippet, for paged documents (PDF); `None` otherwise.
+    pub page: Option<u32>,
     #[serde(skip)]
     pub snippet: Snippet,
     /// The title with the query's words marked (for HTML; `title` stays plain text).
@@ -105,6 +108,9 @@ pub struct DocumentView {
     pub category: String,
     pub source: Option<String>,
     pub date: Option<String>,
+    pub author: Option<String>,
+    /// Pages of a paged document (PDF), 0 otherwise; `body` then holds form feeds between pages.
+    pub pages: u32,
     pub body: Snippet,
     pub related: Vec<Related>,
 }
@@ -216,12 +222,14 @@ impl Engine {
             if !snippet.has_marks() && title_marked.has_marks() {
                 snippet = snippet::joined(&title_marked, snippet);
             }
+            let page = is_paged(&doc, f).then(|| extract::page_at(body, snippet.anchor));
             results.hits.push(Hit {
                 id: stored_text(&doc, f.id),
                 title,
                 lang: stored_text(&doc, f.lang),
                 category: stored_text(&doc, f.category),
                 score,
+                page,
                 snippet,
                 title_marked,
             });
@@ -289,9 +297,19 @@ impl Engine {
             category: stored_text(&doc, f.category),
             source: optional(f.source),
             date: optional(f.date),
+            author: optional(f.author),
+            pages: stored_pages(&doc, f),
             body: snippet::highlight_all(&body, &highlight),
             related: self.related(&searcher, address, &doc)?,
         })
+    }
+
+    /// The format of a document's original file, for serving it: `None` for an unknown id.
+    pub fn original(&self, id: &str) -> Result<Option<extract::Format>> {
+        let searcher = self.reader.searcher();
+        Ok(self
+            .find(&searcher, id)?
+            .and_then(|_| extract::Format::from_path(std::path::Path::new(id))))
     }
 
     fn find(&self, searcher: &Searcher, id: &str) -> Result<Option<(DocAddress, TantivyDocument)>> {
@@ -421,6 +439,17 @@ pub struct StoredDoc {
     pub lang: String,
     pub category: String,
     pub body: String,
+}
+
+/// Pages of a stored paged document; 0 for a document without pages.
+fn stored_pages(doc: &TantivyDocument, f: &Fields) -> u32 {
+    doc.get_first(f.pages)
+        .and_then(|v| v.as_u64())
+        .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+fn is_paged(doc: &TantivyDocument, f: &Fields) -> bool {
+    stored_pages(doc, f) > 0
 }
 
 fn elapsed_ms(started: Instant) -> f64 {

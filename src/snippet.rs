@@ -17,13 +17,16 @@ const SNIPPET_CHARS: usize = 240;
 /// Context kept before the first match in the window.
 const LEAD_CHARS: usize = 60;
 /// Bytes of a long text searched for the snippet window; beyond this the opening is enough and
-/// the cost per hit stays bounded.
-const SCAN_BYTES: usize = 32 * 1024;
+/// the cost per hit stays bounded. Large enough for a long report, whose best page may be far in.
+const SCAN_BYTES: usize = 2 << 20;
 
 /// Text pieces, some marked as matching the query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Snippet {
     pub fragments: Vec<Fragment>,
+    /// Byte offset in the text of the first match shown, or of the window when none is: what
+    /// the snippet's page is the page of.
+    pub anchor: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +53,42 @@ impl Snippet {
 
     pub fn has_marks(&self) -> bool {
         self.fragments.iter().any(|f| f.marked)
+    }
+
+    /// A whole paged text cut at its page breaks (form feeds), one snippet per page, each with
+    /// the blank lines around the break trimmed.
+    pub fn pages(&self) -> Vec<Snippet> {
+        let mut pages = vec![Snippet::default()];
+        for f in &self.fragments {
+            let mut pieces = f.text.split('\u{c}');
+            if let (Some(first), Some(page)) = (pieces.next(), pages.last_mut()) {
+                page.push_piece(first, f.marked);
+            }
+            for piece in pieces {
+                pages.push(Snippet::default());
+                if let Some(page) = pages.last_mut() {
+                    page.push_piece(piece, f.marked);
+                }
+            }
+        }
+        for page in &mut pages {
+            if let Some(first) = page.fragments.first_mut() {
+                first.text = first.text.trim_start().to_string();
+            }
+            if let Some(last) = page.fragments.last_mut() {
+                last.text = last.text.trim_end().to_string();
+            }
+        }
+        pages
+    }
+
+    fn push_piece(&mut self, text: &str, marked: bool) {
+        if !text.is_empty() {
+            self.fragments.push(Fragment {
+                text: text.to_string(),
+                marked,
+            });
+        }
     }
 }
 
@@ -218,6 +257,43 @@ fn ends_with_part(lower: &str, part: &str) -> bool {
         .is_some_and(|(i, _)| lower.len() - i <= part.len() + 4)
 }
 
+/// Whether the matches found so far end in a window no later one can beat: one holding every
+/// word of the query, or for a quoted phrase, every word side by side.
+fn window_is_complete(text: &str, matches: &[(usize, usize, u32)], hl: &Highlight) -> bool {
+    let Some(last) = matches.last() else {
+        return false;
+    };
+    if hl.phrase {
+        let run = matches
+            .windows(2)
+            .rev()
+            .take_while(|pair| side_by_side(text, &pair[0], &pair[1]))
+            .count();
+        return run + 1 >= hl.words;
+    }
+    let window_start = last.1.saturating_sub(SNIPPET_CHARS);
+    let mut distinct: Vec<u32> = Vec::new();
+    for m in matches.iter().rev().take_while(|m| m.0 >= window_start) {
+        if !distinct.contains(&m.2) {
+            distinct.push(m.2);
+        }
+    }
+    distinct.len() >= hl.words
+}
+
+/// Two matches of different words with at most a short word between them (`foreninger i
+/// lokalsamfundet`).
+fn side_by_side(text: &str, a: &(usize, usize, u32), b: &(usize, usize, u32)) -> bool {
+    a.2 != b.2
+        && b.0 >= a.1
+        && text[a.1..b.0]
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .count()
+            <= 3
+        && b.0 - a.1 <= 12
+}
+
 /// The best window of `text` for the query, with matches marked; the opening of the text
 /// when nothing matches.
 pub fn snippet(text: &str, hl: &Highlight) -> Snippet {
@@ -229,34 +305,33 @@ pub fn snippet(text: &str, hl: &Highlight) -> Snippet {
                 continue;
             };
             matches.push((s, e, term));
-            // Stop as soon as one window holds every word of the query: no later one is better.
-            let window_start = e.saturating_sub(SNIPPET_CHARS);
-            let mut distinct: Vec<u32> = Vec::new();
-            for m in matches.iter().rev().take_while(|m| m.0 >= window_start) {
-                if !distinct.contains(&m.2) {
-                    distinct.push(m.2);
-                }
-            }
-            if hl.words > 0 && distinct.len() >= hl.words {
+            if hl.words > 0 && window_is_complete(text, &matches, hl) {
                 break;
             }
         }
     }
 
-    // The window with the most distinct matched words (then the most matches, then the earliest).
-    let mut best = (0usize, 0usize, 0usize); // (distinct, count, index of first match)
+    // The window with the most distinct matched words (then, for a quoted phrase, the most
+    // matches side by side; then the most matches; then the earliest).
+    let mut best = (0usize, 0usize, 0usize, 0usize); // (distinct, adjacent, count, first match)
     for i in 0..matches.len() {
         let limit = matches[i].0 + SNIPPET_CHARS;
         let mut distinct = FxHashSet::default();
         let mut count = 0;
-        for m in matches[i..].iter().take_while(|m| m.1 <= limit) {
+        let mut adjacent = 0;
+        let window = matches[i..].iter().take_while(|m| m.1 <= limit);
+        for (k, m) in window.enumerate() {
             distinct.insert(m.2);
             count += 1;
+            if hl.phrase && k > 0 && side_by_side(text, &matches[i + k - 1], m) {
+                adjacent += 1;
+            }
         }
-        if (distinct.len(), count) > (best.0, best.1) {
-            best = (distinct.len(), count, i);
+        if (distinct.len(), adjacent, count) > (best.0, best.1, best.2) {
+            best = (distinct.len(), adjacent, count, i);
         }
     }
+    let best = (best.0, best.2, best.3);
     let (start, end) = match matches.get(best.2) {
         Some(first) if best.1 > 0 => {
             let start = floor_boundary(text, first.0.saturating_sub(LEAD_CHARS));
@@ -303,7 +378,10 @@ pub fn joined(head: &Snippet, rest: Snippet) -> Snippet {
         marked: false,
     });
     fragments.extend(rest.fragments);
-    Snippet { fragments }
+    Snippet {
+        fragments,
+        anchor: rest.anchor,
+    }
 }
 
 fn build(text: &str, start: usize, end: usize, matches: &[(usize, usize)]) -> Snippet {
@@ -331,12 +409,13 @@ fn build(text: &str, start: usize, end: usize, matches: &[(usize, usize)]) -> Sn
     // Snippets are one line; the document page keeps its own layout.
     if start > 0 || end < text.len() {
         for f in &mut fragments {
-            if f.text.contains(['\n', '\r', '\t']) {
+            if f.text.contains(['\n', '\r', '\t', '\u{c}']) {
                 f.text = collapse_whitespace(&f.text);
             }
         }
     }
-    Snippet { fragments }
+    let anchor = matches.first().map_or(start, |m| m.0);
+    Snippet { fragments, anchor }
 }
 
 /// Every run of whitespace becomes one space (edges included, so words never glue together).
@@ -525,6 +604,14 @@ mod tests {
             html.contains("<mark>Frivillige</mark> <mark>foreninger</mark>"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn a_paged_text_is_cut_at_its_page_breaks() {
+        let text = "Første side om foreninger.\n\n\u{c}\n\nAnden side om foreninger.";
+        let pages = highlight_all(text, &hl(&["foreninger"])).pages();
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[1].to_html(), "Anden side om <mark>foreninger</mark>.");
     }
 
     #[test]

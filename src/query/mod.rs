@@ -47,8 +47,10 @@ pub struct Highlight {
     /// Danish stems that may appear inside compounds.
     pub parts: Vec<String>,
     /// Distinct content words of the query: a snippet window with this many distinct matches
-    /// cannot be improved on.
+    /// cannot be improved on (unless the query quotes a phrase, which a window should show whole).
     pub words: usize,
+    /// The query quotes a phrase: windows where matches stand side by side are better.
+    pub phrase: bool,
 }
 
 impl Highlight {
@@ -453,6 +455,7 @@ impl Builder<'_> {
         for w in words {
             self.highlight.add_word(w);
         }
+        self.highlight.phrase = true;
         let f = *self.fields;
         let q: Box<dyn Query> = Box::new(BooleanQuery::union(vec![
             phrase(f.title_da, Analyzer::Da, words, 0, TITLE_BOOST),

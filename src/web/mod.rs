@@ -8,6 +8,7 @@
 
 mod views;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, Path, State};
@@ -28,16 +29,19 @@ pub const PAGE_SIZE: usize = 10;
 /// What every handler shares.
 pub struct AppState {
     pub engine: Engine,
+    /// The corpus folder the index was built from: where `/files/{id}` reads originals.
+    pub corpus: PathBuf,
 }
 
 /// The application's routes. Tests drive this with `tower::ServiceExt::oneshot`.
-pub fn router(engine: Engine) -> Router {
-    let state = Arc::new(AppState { engine });
+pub fn router(engine: Engine, corpus: PathBuf) -> Router {
+    let state = Arc::new(AppState { engine, corpus });
     Router::new()
         .route("/", get(home))
         .route("/search", get(search_page))
         .route("/api/search", get(search_api))
         .route("/doc/{*id}", get(document_page))
+        .route("/files/{*id}", get(original_file))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)
         .with_state(state)
@@ -162,6 +166,10 @@ struct ApiHit<'a> {
     /// Escaped HTML with the matched words in `<mark>`.
     snippet: String,
     url: String,
+    /// The physical page (from 1) of the snippet; `null` for documents without pages.
+    page: Option<u32>,
+    /// The original file (`/files/{id}`), at the snippet's page for a PDF (`#page=N`).
+    file: String,
 }
 
 async fn search_api(State(state): State<Arc<AppState>>, params: SearchParams) -> Response {
@@ -186,6 +194,8 @@ async fn search_api(State(state): State<Arc<AppState>>, params: SearchParams) ->
                     score: h.score,
                     snippet: h.snippet.to_html(),
                     url: views::doc_url(&h.id, Some(&r.query)),
+                    page: h.page,
+                    file: views::file_url(&h.id, h.page),
                 })
                 .collect(),
             expansions: &r.expansions,
@@ -209,6 +219,87 @@ async fn document_page(
     Ok(Html(views::document(&doc, &params.q).into_string()))
 }
 
+/// The original file of a document, byte for byte. Only ids of indexed documents are served,
+/// and only from inside the corpus folder: a path through `..`, an encoded slash or a symbolic
+/// link that leads out of the corpus is a 404 like any unknown id.
+async fn original_file(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let unknown = || WebError::not_found(format!("There is no document {id:?}."));
+    let plausible = !id.is_empty()
+        && !id.starts_with('/')
+        && !id.contains(['\\', '\0'])
+        && id.split('/').all(|part| !matches!(part, "" | "." | ".."));
+    if !plausible {
+        return Err(unknown());
+    }
+    let found = {
+        let id = id.clone();
+        tokio::task::spawn_blocking(move || read_original(&state, &id))
+    };
+    let (format, bytes) = found
+        .await
+        .map_err(|e| WebError::internal(e.to_string()))?
+        .map_err(WebError::from)?
+        .ok_or_else(unknown)?;
+    let name = id.rsplit('/').next().unwrap_or(&id);
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, format.mime().to_string()),
+            (header::CONTENT_DISPOSITION, content_disposition(name)),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response();
+    if format == crate::extract::Format::Html {
+        // A scraped page is shown as it is, but never runs its scripts on this site's origin.
+        response.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            header::HeaderValue::from_static("sandbox"),
+        );
+    }
+    Ok(response)
+}
+
+/// The format and bytes of the original of document `id`, if it is indexed and its file is
+/// inside the corpus folder.
+fn read_original(
+    state: &AppState,
+    id: &str,
+) -> Result<Option<(crate::extract::Format, Vec<u8>)>, Error> {
+    let Some(format) = state.engine.original(id)? else {
+        return Ok(None);
+    };
+    let inside = || -> Option<std::path::PathBuf> {
+        let root = std::fs::canonicalize(&state.corpus).ok()?;
+        let path = std::fs::canonicalize(state.corpus.join(id)).ok()?;
+        path.starts_with(&root).then_some(path)
+    };
+    Ok(inside()
+        .and_then(|path| std::fs::read(path).ok())
+        .map(|bytes| (format, bytes)))
+}
+
+/// `inline` with the file's name, ASCII-safe (`filename`) and exact (`filename*`, RFC 6266).
+fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "inline; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        views::percent_encode(name)
+    )
+}
+
 async fn not_found() -> WebError {
     WebError {
         status: StatusCode::NOT_FOUND,
@@ -224,6 +315,13 @@ pub struct WebError {
 }
 
 impl WebError {
+    fn not_found(message: impl Into<String>) -> WebError {
+        WebError {
+            status: StatusCode::NOT_FOUND,
+            message: message.into(),
+        }
+    }
+
     fn bad_request(message: impl Into<String>) -> WebError {
         WebError {
             status: StatusCode::BAD_REQUEST,

@@ -24,6 +24,7 @@ form.search button{font-size:1rem;padding:.5rem 1rem;border-radius:6px;border:1p
 mark{background:#ffe58a;color:inherit;padding:0 .1em}
 nav.pages a,nav.pages strong{margin-right:.6rem}
 .doc{white-space:pre-wrap;overflow-wrap:anywhere}
+.pageno{margin:1.5rem 0 .3rem;padding-top:.4rem;border-top:1px solid #ccc;color:#555;font-size:.85rem}
 aside{border-top:1px solid #ddd;margin-top:2rem}
 "#;
 
@@ -105,12 +106,7 @@ fn search_url(
 /// The URL of a document's page, carrying the query for highlighting.
 pub fn doc_url(id: &str, q: Option<&str>) -> String {
     let mut url = String::from("/doc/");
-    for (i, segment) in id.split('/').enumerate() {
-        if i > 0 {
-            url.push('/');
-        }
-        url.push_str(&percent_encode(segment));
-    }
+    push_id(&mut url, id);
     if let Some(q) = q.filter(|q| !q.trim().is_empty()) {
         url.push('?');
         url.push_str(&serde_urlencoded::to_string([("q", q)]).unwrap_or_default());
@@ -118,7 +114,32 @@ pub fn doc_url(id: &str, q: Option<&str>) -> String {
     url
 }
 
-fn percent_encode(segment: &str) -> String {
+/// The original file of a document; a PDF opens at `page` in the browser's viewer.
+pub fn file_url(id: &str, page: Option<u32>) -> String {
+    let mut url = String::from("/files/");
+    push_id(&mut url, id);
+    if let Some(page) = page {
+        url.push_str(&format!("#page={page}"));
+    }
+    url
+}
+
+/// The anchor of a page on the document page.
+fn page_anchor(page: u32) -> String {
+    format!("side-{page}")
+}
+
+/// A document id in a URL path: each segment percent-encoded, the slashes kept.
+fn push_id(url: &mut String, id: &str) {
+    for (i, segment) in id.split('/').enumerate() {
+        if i > 0 {
+            url.push('/');
+        }
+        url.push_str(&percent_encode(segment));
+    }
+}
+
+pub(super) fn percent_encode(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for b in segment.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
@@ -191,11 +212,18 @@ pub fn results(p: &SearchParams, r: &SearchResults) -> Markup {
                 }
                 @for hit in &r.hits {
                     article.hit {
-                        h2 { a href=(doc_url(&hit.id, Some(&p.q))) { (hit.title_marked) } }
+                        @let doc_link = match hit.page {
+                            Some(n) => format!("{}#{}", doc_url(&hit.id, Some(&p.q)), page_anchor(n)),
+                            None => doc_url(&hit.id, Some(&p.q)),
+                        };
+                        h2 { a href=(doc_link) { (hit.title_marked) } }
                         p.meta {
                             span.badge lang=(hit.lang) { (lang_name(&hit.lang)) }
                             span.badge { (hit.category) }
                             (hit.id)
+                            @if let Some(n) = hit.page {
+                                " · " a href=(file_url(&hit.id, Some(n))) { "side " (n) }
+                            }
                         }
                         p.snippet { (hit.snippet) }
                     }
@@ -232,11 +260,24 @@ pub fn document(d: &DocumentView, q: &str) -> Markup {
                     span.badge lang=(d.lang) { (lang_name(&d.lang)) }
                     span.badge { (d.category) }
                     (d.id)
+                    @if let Some(author) = &d.author { " · " (author) }
                     @if let Some(date) = &d.date { " · " (date) }
+                    @if d.pages > 0 { " · " (d.pages) (if d.pages == 1 { " side" } else { " sider" }) }
+                    " · " a href=(file_url(&d.id, None)) { "originalfil" }
                     @if let Some(src) = source_link { " · " a href=(src) rel="nofollow noopener" { "kilde / source" } }
                     @else if let Some(src) = &d.source { " · " (src) }
                 }
-                div.doc lang=(d.lang) { (d.body) }
+                @if d.pages > 0 {
+                    @for (i, page) in d.body.pages().into_iter().enumerate() {
+                        @let n = i as u32 + 1;
+                        section.page id=(page_anchor(n)) {
+                            p.pageno { a href=(format!("#{}", page_anchor(n))) { "Side " (n) } " · " a href=(file_url(&d.id, Some(n))) { "åbn siden i PDF" } }
+                            div.doc lang=(d.lang) { (page) }
+                        }
+                    }
+                } @else {
+                    div.doc lang=(d.lang) { (d.body) }
+                }
             }
             @if !d.related.is_empty() {
                 aside {

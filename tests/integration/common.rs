@@ -17,6 +17,7 @@ pub const DA_HELP_HTML: &str = "help/talformat-valuta.html";
 pub const DA_HELP_DIAGRAM: &str = "help/diagramguide.html";
 pub const BINARY: &str = "kommuner/broken.txt";
 pub const EMPTY: &str = "kommuner/empty.txt";
+pub const BROKEN_PDF: &str = "kommuner/broken.pdf";
 
 /// Writes the fixture corpus into `root`.
 pub fn write_corpus(root: &Path) {
@@ -94,7 +95,8 @@ pub fn write_corpus(root: &Path) {
         ),
         (BINARY, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01".to_vec()),
         (EMPTY, b"   \n\n  ".to_vec()),
-        ("kommuner/ignored.pdf", b"%PDF-1.4 not a document we read".to_vec()),
+        (BROKEN_PDF, b"%PDF-1.4 not a document we can read".to_vec()),
+        ("kommuner/ignored.doc", b"an old Word file: a format vidensbase does not read".to_vec()),
     ];
     for (id, bytes) in files {
         let path = root.join(id);

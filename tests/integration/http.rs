@@ -11,7 +11,7 @@ use crate::common::*;
 async fn get(uri: &str) -> (StatusCode, String) {
     let (fixture, _) = shared();
     let engine = fixture.engine();
-    let response = router(engine)
+    let response = router(engine, fixture.corpus())
         .oneshot(
             Request::builder()
                 .uri(uri)

@@ -9,7 +9,7 @@ fn indexes_readable_files_and_skips_broken_ones_by_name() {
     let fixture = Fixture::new();
     let report = fixture.sync();
     assert_eq!(report.added, 9, "{report}");
-    assert_eq!(report.skipped, 2, "{report}");
+    assert_eq!(report.skipped, 3, "{report}");
     assert!(
         report
             .warnings
@@ -23,6 +23,11 @@ fn indexes_readable_files_and_skips_broken_ones_by_name() {
             .warnings
             .iter()
             .any(|w| w.contains("empty.txt") && w.contains("no text")),
+        "{:?}",
+        report.warnings
+    );
+    assert!(
+        report.warnings.iter().any(|w| w.contains("broken.pdf")),
         "{:?}",
         report.warnings
     );
@@ -181,7 +186,7 @@ fn a_file_that_becomes_binary_is_removed() {
     fixture.sync();
     std::fs::write(fixture.corpus().join(EN_MARKUP), b"\0\0\0\x01binary now").expect("write");
     let r = fixture.sync();
-    assert_eq!((r.deleted, r.skipped, r.total), (1, 3, 8), "{r}");
+    assert_eq!((r.deleted, r.skipped, r.total), (1, 4, 8), "{r}");
 }
 
 #[test]

@@ -1,12 +1,14 @@
 //! Integration tests: one binary, each test with its own temporary corpus and index.
 //!
-//! `common` writes the fixture corpus; `danish` checks the Danish-specific behaviours on the judged
+//! `common` writes the fixture corpus; `documents` indexes the PDF, Word and OpenDocument
+//! fixtures of `tests/fixtures/documents/`; `danish` checks the Danish-specific behaviours on the judged
 //! relevance corpus; `indexing` covers extraction, languages and incremental
 //! sync; `ranking` covers search behaviour through the library; `http` drives the router with
 //! `tower::ServiceExt::oneshot`; `relevance` runs the judged query set and prints its table.
 
 mod common;
 mod danish;
+mod documents;
 mod http;
 mod indexing;
 mod ranking;

@@ -1,0 +1,405 @@
+//! Word (`.docx`) and OpenDocument (`.odt`) files: zip archives of XML, read in-process with
+//! bounded decompression.
+//!
+//! Body text keeps its structure as paragraphs: headings, list items, table cells (each cell its
+//! own paragraph), footnotes and endnotes, text boxes (once: Word's fallback copy for old readers
+//! is skipped). Tracked changes read as accepted: deleted text is left out, inserted text kept.
+//! Field codes are left out and field results kept. Page headers and footers are not body text
+//! and are not read. Title, author, date and language come from `docProps/core.xml` or
+//! `meta.xml`; the title falls back to the first heading. Every part is decompressed through a
+//! size cap, so a zip bomb is refused as damaged instead of filling memory.
+
+use std::io::Read;
+
+use quick_xml::events::{BytesStart, Event};
+
+use super::{xml, Extracted, Refusal};
+
+/// Largest uncompressed size of one XML part read.
+const MAX_PART: u64 = 64 << 20;
+/// Largest number of entries in the archive.
+const MAX_ENTRIES: usize = 20_000;
+
+type Archive<'a> = zip::ZipArchive<std::io::Cursor<&'a [u8]>>;
+
+fn open(bytes: &[u8]) -> Result<Archive<'_>, Refusal> {
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| Refusal::Damaged(format!("not a readable zip archive ({e})")))?;
+    if archive.len() > MAX_ENTRIES {
+        return Err(Refusal::Damaged(format!(
+            "zip archive with {} entries",
+            archive.len()
+        )));
+    }
+    Ok(archive)
+}
+
+/// One part of the archive, decompressed up to [`MAX_PART`]; `None` when it is not there.
+fn part(archive: &mut Archive, name: &str) -> Result<Option<Vec<u8>>, Refusal> {
+    let file = match archive.by_name(name) {
+        Ok(file) => file,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(e) => return Err(Refusal::Damaged(format!("{name}: {e}"))),
+    };
+    let mut out = Vec::new();
+    file.take(MAX_PART + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| Refusal::Damaged(format!("{name}: {e}")))?;
+    if out.len() as u64 > MAX_PART {
+        return Err(Refusal::Damaged(format!(
+            "{name} expands to more than {} MB (a zip bomb?)",
+            MAX_PART >> 20
+        )));
+    }
+    Ok(Some(out))
+}
+
+/// What to do with an element's content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A paragraph: its text becomes one paragraph (nested paragraphs, in text boxes and notes,
+    /// become their own).
+    Paragraph { heading: bool },
+    /// Text content to keep (`w:t`, `text:span` …): handled by the text events.
+    Text,
+    /// Skip the element and everything in it.
+    Skip,
+    /// A tab or line break: a space.
+    Space,
+    /// ODT's `text:s`: `c` spaces.
+    Spaces,
+    /// Anything else: descend.
+    Other,
+}
+
+/// Which markup the reader is reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flavour {
+    Word,
+    Open,
+}
+
+fn role(flavour: Flavour, e: &BytesStart) -> Role {
+    let name = e.name();
+    let qualified = name.as_ref();
+    match flavour {
+        Flavour::Word => match qualified {
+            "w:p" => Role::Paragraph { heading: false },
+            "w:t" => Role::Text,
+            // Deleted text, field codes, Word's copy of a text box for old readers, comments'
+            // anchors and the footnote separators.
+            "w:del"
+            | "w:delText"
+            | "w:instrText"
+            | "mc:Fallback"
+            | "w:footnoteRef"
+            | "w:endnoteRef"
+            | "w:separator"
+            | "w:continuationSeparator" => Role::Skip,
+            "w:tab" | "w:br" | "w:cr" => Role::Space,
+            _ => Role::Other,
+        },
+        Flavour::Open => match qualified {
+            "text:p" => Role::Paragraph { heading: false },
+            "text:h" => Role::Paragraph { heading: true },
+            "text:tracked-changes"
+            | "text:note-citation"
+            | "office:annotation"
+            | "text:table-of-content"
+            | "text:alphabetical-index"
+            | "svg:desc"
+            | "svg:title" => Role::Skip,
+            "text:tab" | "text:line-break" => Role::Space,
+            "text:s" => Role::Spaces,
+            _ => Role::Other,
+        },
+    }
+}
+
+/// Paragraphs of a body part in document order, and the first heading.
+#[derive(Default)]
+struct Body {
+    paragraphs: Vec<String>,
+    first_heading: Option<String>,
+}
+
+/// Reads the paragraphs of one XML part.
+fn read_body(xml: &[u8], flavour: Flavour, body: &mut Body) -> Result<(), Refusal> {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    // Open paragraphs, innermost last: (text so far, is a heading, element depth).
+    let mut open: Vec<(String, bool, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let mut skip_until: Option<usize> = None;
+    // In Word, text is only inside `w:t`; in ODT every text node of a paragraph is text.
+    let mut in_w_t = false;
+    let damaged = |e: quick_xml::Error| Refusal::Damaged(format!("malformed XML ({e})"));
+    loop {
+        let event = reader.read_event_into(&mut buf).map_err(damaged)?;
+        match event {
+            Event::Start(e) => {
+                depth += 1;
+                if skip_until.is_some() {
+                    buf.clear();
+                    continue;
+                }
+                match role(flavour, &e) {
+                    Role::Skip => skip_until = Some(depth),
+                    Role::Paragraph { heading } => {
+                        let style = xml::attr(&e, "style-name").unwrap_or_default();
+                        let heading = heading || is_heading_style(&style);
+                        open.push((String::new(), heading, depth));
+                    }
+                    Role::Text => in_w_t = true,
+                    Role::Space => push(&mut open, " "),
+                    Role::Spaces => push(&mut open, " "),
+                    Role::Other => {
+                        if flavour == Flavour::Word && e.name().as_ref() == "w:pStyle" {
+                            mark_heading(&mut open, &e);
+                        }
+                    }
+                }
+            }
+            Event::Empty(e) => {
+                if skip_until.is_some() {
+                    buf.clear();
+                    continue;
+                }
+                match role(flavour, &e) {
+                    Role::Space => push(&mut open, " "),
+                    Role::Spaces => {
+                        let n: usize = xml::attr(&e, "c").and_then(|c| c.parse().ok()).unwrap_or(1);
+                        push(&mut open, &" ".repeat(n.min(8)));
+                    }
+                    Role::Paragraph { .. } => {}
+                    _ => {
+                        if flavour == Flavour::Word && e.name().as_ref() == "w:pStyle" {
+                            mark_heading(&mut open, &e);
+                        }
+                    }
+                }
+            }
+            Event::Text(t) if skip_until.is_none() && (flavour == Flavour::Open || in_w_t) => {
+                push(&mut open, &xml::text(&t));
+            }
+            Event::GeneralRef(r)
+                if skip_until.is_none() && (flavour == Flavour::Open || in_w_t) =>
+            {
+                push(&mut open, &xml::reference(&r).unwrap_or_default());
+            }
+            Event::End(e) => {
+                if let Some(level) = skip_until {
+                    if level == depth {
+                        skip_until = None;
+                    }
+                } else if open.last().is_some_and(|&(_, _, d)| d == depth) {
+                    if let Some((text, heading, _)) = open.pop() {
+                        let text = super::collapse_whitespace(&text);
+                        if !text.is_empty() {
+                            if heading && body.first_heading.is_none() {
+                                body.first_heading = Some(text.clone());
+                            }
+                            body.paragraphs.push(text);
+                        }
+                    }
+                } else if e.name().as_ref() == "w:t" {
+                    in_w_t = false;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(())
+}
+
+fn push(open: &mut [(String, bool, usize)], text: &str) {
+    if let Some((paragraph, _, _)) = open.last_mut() {
+        paragraph.push_str(text);
+    }
+}
+
+fn mark_heading(open: &mut [(String, bool, usize)], style: &BytesStart) {
+    if let (Some(value), Some((_, heading, _))) = (xml::attr(style, "val"), open.last_mut()) {
+        *heading |= is_heading_style(&value);
+    }
+}
+
+/// Style names of headings and titles, in English and Danish, as Word and LibreOffice write them.
+fn is_heading_style(style: &str) -> bool {
+    let s = style.to_lowercase();
+    ["heading", "overskrift", "title", "titel"]
+        .iter()
+        .any(|p| s.starts_with(p))
+}
+
+/// Document metadata from Dublin Core elements (`dc:title` …) of one XML part.
+#[derive(Default)]
+struct Meta {
+    title: Option<String>,
+    author: Option<String>,
+    created: Option<String>,
+    modified: Option<String>,
+    language: Option<String>,
+}
+
+fn read_meta(xml: &[u8]) -> Meta {
+    let mut meta = Meta::default();
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let mut current: Option<String> = None;
+    let mut text = String::new();
+    while let Ok(event) = reader.read_event_into(&mut buf) {
+        match event {
+            Event::Start(e) => {
+                current = Some(e.name().as_ref().to_string());
+                text.clear();
+            }
+            Event::Text(t) => text.push_str(&xml::text(&t)),
+            Event::GeneralRef(r) => text.push_str(&xml::reference(&r).unwrap_or_default()),
+            Event::End(_) => {
+                let value = Some(text.trim().to_string()).filter(|v| !v.is_empty());
+                let slot = match current.take().as_deref() {
+                    Some("dc:title") => &mut meta.title,
+                    Some("dc:creator") | Some("meta:initial-creator") => &mut meta.author,
+                    Some("dcterms:created") | Some("meta:creation-date") => &mut meta.created,
+                    Some("dcterms:modified") | Some("dc:date") => &mut meta.modified,
+                    Some("dc:language") => &mut meta.language,
+                    _ => {
+                        buf.clear();
+                        continue;
+                    }
+                };
+                if slot.is_none() {
+                    *slot = value;
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    meta
+}
+
+fn finish(body: Body, meta: Meta) -> Extracted {
+    let date = meta
+        .created
+        .or(meta.modified)
+        .and_then(|d| d.get(..10).map(str::to_string))
+        .filter(|d| d.as_bytes().get(4) == Some(&b'-'));
+    Extracted {
+        title: meta.title.or(body.first_heading).unwrap_or_default(),
+        text: body.paragraphs.join("\n\n"),
+        author: meta.author,
+        date,
+        lang: meta
+            .language
+            .and_then(|l| l.get(..2).and_then(|code| code.parse().ok())),
+        ..Extracted::default()
+    }
+}
+
+/// A Word document: `word/document.xml`, then its footnotes and endnotes.
+pub fn docx(bytes: &[u8]) -> Result<Extracted, Refusal> {
+    let mut archive = open(bytes)?;
+    let document = part(&mut archive, "word/document.xml")?
+        .ok_or_else(|| Refusal::Damaged("no word/document.xml: not a Word document".into()))?;
+    let mut body = Body::default();
+    read_body(&document, Flavour::Word, &mut body)?;
+    for notes in ["word/footnotes.xml", "word/endnotes.xml"] {
+        if let Some(xml) = part(&mut archive, notes)? {
+            read_body(&xml, Flavour::Word, &mut body)?;
+        }
+    }
+    let meta = match part(&mut archive, "docProps/core.xml")? {
+        Some(xml) => read_meta(&xml),
+        None => Meta::default(),
+    };
+    Ok(finish(body, meta))
+}
+
+/// An OpenDocument text: `content.xml` and `meta.xml`.
+pub fn odt(bytes: &[u8]) -> Result<Extracted, Refusal> {
+    let mut archive = open(bytes)?;
+    let content = part(&mut archive, "content.xml")?
+        .ok_or_else(|| Refusal::Damaged("no content.xml: not an OpenDocument file".into()))?;
+    let mut body = Body::default();
+    read_body(&content, Flavour::Open, &mut body)?;
+    let meta = match part(&mut archive, "meta.xml")? {
+        Some(xml) => read_meta(&xml),
+        None => Meta::default(),
+    };
+    Ok(finish(body, meta))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_of(files: &[(&str, &str)]) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        {
+            let mut zip = zip::ZipWriter::new(&mut out);
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            for (name, text) in files {
+                zip.start_file(*name, options).expect("zip entry");
+                zip.write_all(text.as_bytes()).expect("zip write");
+            }
+            zip.finish().expect("zip");
+        }
+        out.into_inner()
+    }
+
+    #[test]
+    fn word_body_rules() {
+        let doc = r#"<w:document xmlns:w="w" xmlns:mc="mc"><w:body>
+<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Samarbejde</w:t></w:r></w:p>
+<w:p><w:r><w:t xml:space="preserve">Kommunen </w:t></w:r><w:del><w:r><w:delText>slettetord</w:delText></w:r></w:del><w:ins><w:r><w:t xml:space="preserve">indsatord </w:t></w:r></w:ins>
+<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> TITLE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>feltresultat</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>
+<w:r><mc:AlternateContent><mc:Choice><w:drawing><w:txbxContent><w:p><w:r><w:t>tekstboks</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>tekstboks</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>
+<w:tbl><w:tr><w:tc><w:p><w:r><w:t>cellealfa</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>cellebeta</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+</w:body></w:document>"#;
+        let core = r#"<cp:coreProperties xmlns:dc="dc" xmlns:dcterms="t"><dc:title>Elementer &amp; mere</dc:title><dc:creator>Anne</dc:creator><dcterms:created>2024-03-01T10:00:00Z</dcterms:created><dc:language>da-DK</dc:language></cp:coreProperties>"#;
+        let bytes = zip_of(&[("word/document.xml", doc), ("docProps/core.xml", core)]);
+        let x = docx(&bytes).expect("docx");
+        assert_eq!(
+            x.text,
+            "Samarbejde\n\ntekstboks\n\nKommunen indsatord feltresultat\n\ncellealfa\n\ncellebeta"
+        );
+        assert_eq!(x.title, "Elementer & mere");
+        assert_eq!(x.author.as_deref(), Some("Anne"));
+        assert_eq!(x.date.as_deref(), Some("2024-03-01"));
+        assert_eq!(x.lang, Some(crate::lang::Lang::Da));
+    }
+
+    #[test]
+    fn open_document_body_rules() {
+        let content = r#"<office:document-content xmlns:office="o" xmlns:text="t"><office:body><office:text>
+<text:tracked-changes><text:changed-region><text:deletion><text:p>slettetord</text:p></text:deletion></text:changed-region></text:tracked-changes>
+<text:h text:outline-level="1">Overskrift her</text:h>
+<text:p>En<text:s text:c="2"/>tekst<text:note><text:note-citation>1</text:note-citation><text:note-body><text:p>fodnoteord</text:p></text:note-body></text:note> slut &amp; mere</text:p>
+</office:text></office:body></office:document-content>"#;
+        let bytes = zip_of(&[("content.xml", content)]);
+        let x = odt(&bytes).expect("odt");
+        assert_eq!(
+            x.text,
+            "Overskrift her\n\nfodnoteord\n\nEn tekst slut & mere"
+        );
+        assert_eq!(x.title, "Overskrift her");
+    }
+
+    #[test]
+    fn damaged_archives_are_refused() {
+        assert!(matches!(
+            docx(b"PK\x03\x04 broken"),
+            Err(Refusal::Damaged(_))
+        ));
+        let bytes = zip_of(&[("content.xml", "<a>")]);
+        assert!(matches!(docx(&bytes), Err(Refusal::Damaged(_))));
+    }
+}
