@@ -38,6 +38,8 @@ const CHUNK: usize = 4096;
 const INDEXING_THREADS: usize = 2;
 /// Memory the tantivy writer may use before it flushes a segment.
 const WRITER_BUDGET: usize = 256 * 1024 * 1024;
+/// The same for the page index, written by one thread.
+const PAGE_WRITER_BUDGET: usize = 64 * 1024 * 1024;
 
 /// What a sync did.
 #[derive(Debug, Default, Clone)]
@@ -83,6 +85,8 @@ struct Stamp {
 struct Prepared {
     id: String,
     doc: TantivyDocument,
+    /// One document per page for the page index (paged formats only).
+    pages: Vec<TantivyDocument>,
     /// Distinct lowercased Danish words (title and Danish paragraphs) of at least
     /// [`MIN_PART_CHARS`] characters, with their counts: the lexicon learns them, and the long
     /// ones are compound candidates. (A word can be listed twice, its count split, if the term
@@ -100,6 +104,8 @@ struct Scratch {
     body: [String; 2],
     folded: String,
     danish: WordCounter,
+    /// Where each page's terms start in `body` and `folded` (paged formats only).
+    page_starts: Vec<[usize; 3]>,
 }
 
 thread_local! {
@@ -200,12 +206,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
         });
     }
     let (index, fields) = schema::open_or_create(index_dir)?;
-    let mut writer: IndexWriter<TantivyDocument> = index
-        .writer_with_num_threads(INDEXING_THREADS, WRITER_BUDGET)
-        .map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(..) => Error::Locked(index_dir.to_path_buf()),
-            other => Error::index(index_dir, other),
-        })?;
+    let mut writer = Writers::open(&index, index_dir, fields)?;
     let mut report = Report::default();
     let warn = |report: &mut Report, message: String| {
         tracing::warn!("{message}");
@@ -235,7 +236,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
     let present: std::collections::HashSet<&str> = files.iter().map(|f| f.id.as_str()).collect();
     for id in stamps.keys() {
         if !present.contains(id.as_str()) {
-            writer.delete_term(Term::from_field_text(fields.id, id));
+            writer.delete(id);
             report.deleted += 1;
         }
     }
@@ -283,7 +284,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
                     Outcome::NeedsTool(path) => needs_tool.push(path),
                     Outcome::Refused { id, message } => {
                         if stamps.contains_key(&id) {
-                            writer.delete_term(Term::from_field_text(fields.id, &id));
+                            writer.delete(&id);
                             report.deleted += 1;
                         }
                         warn(&mut report, message);
@@ -316,9 +317,9 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
                     doc.add_text(fields.parts, &parts);
                 }
                 if existed {
-                    writer.delete_term(Term::from_field_text(fields.id, &p.id));
+                    writer.delete(&p.id);
                 }
-                writer.add_document(doc)?;
+                writer.add(doc, p.pages)?;
                 if existed {
                     report.updated += 1;
                 } else {
@@ -360,17 +361,87 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
     }
 
     if report.added + report.updated + report.deleted > 0 {
-        let t = Instant::now();
         writer.commit()?;
-        tracing::debug!(ms = t.elapsed().as_millis() as u64, "committed");
-        writer.wait_merging_threads()?;
-        tracing::debug!(ms = t.elapsed().as_millis() as u64, "merged");
     }
     index.load_metas()?;
     let reader = index.reader()?;
     report.total = reader.searcher().num_docs();
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// The writers of the main index and of the page index ([`schema::PAGES_DIR`]), which change
+/// together: a document's pages are deleted and added with it.
+struct Writers {
+    main: IndexWriter<TantivyDocument>,
+    pages: IndexWriter<TantivyDocument>,
+    fields: Fields,
+    /// The page index has documents, so deletions must reach it.
+    pages_held: bool,
+    pages_changed: bool,
+}
+
+impl Writers {
+    fn open(index: &Index, dir: &Path, fields: Fields) -> Result<Writers> {
+        let locked = |dir: &Path| {
+            let dir = dir.to_path_buf();
+            move |e| match e {
+                tantivy::TantivyError::LockFailure(..) => Error::Locked(dir.clone()),
+                other => Error::index(&dir, other),
+            }
+        };
+        let main = index
+            .writer_with_num_threads(INDEXING_THREADS, WRITER_BUDGET)
+            .map_err(locked(dir))?;
+        let pages_dir = dir.join(schema::PAGES_DIR);
+        let (page_index, _) = schema::open_or_create(&pages_dir)?;
+        let pages_held = page_index.reader()?.searcher().num_docs() > 0;
+        let pages = page_index
+            .writer_with_num_threads(1, PAGE_WRITER_BUDGET)
+            .map_err(locked(&pages_dir))?;
+        Ok(Writers {
+            main,
+            pages,
+            fields,
+            pages_held,
+            pages_changed: false,
+        })
+    }
+
+    fn delete(&mut self, id: &str) {
+        let term = Term::from_field_text(self.fields.id, id);
+        if self.pages_held {
+            self.pages.delete_term(term.clone());
+            self.pages_changed = true;
+        }
+        self.main.delete_term(term);
+    }
+
+    fn add(&mut self, doc: TantivyDocument, pages: Vec<TantivyDocument>) -> Result<()> {
+        for page in pages {
+            self.pages.add_document(page)?;
+            self.pages_changed = true;
+        }
+        self.main.add_document(doc)?;
+        Ok(())
+    }
+
+    /// Commits the page index, then the main index, so a reader never finds a document whose
+    /// pages are missing.
+    fn commit(mut self) -> Result<()> {
+        let t = Instant::now();
+        if self.pages_changed {
+            self.pages.commit()?;
+        }
+        self.main.commit()?;
+        tracing::debug!(ms = t.elapsed().as_millis() as u64, "committed");
+        if self.pages_changed {
+            self.pages.wait_merging_threads()?;
+        }
+        self.main.wait_merging_threads()?;
+        tracing::debug!(ms = t.elapsed().as_millis() as u64, "merged");
+        Ok(())
+    }
 }
 
 enum Outcome {
@@ -434,9 +505,11 @@ fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Pre
             body,
             folded,
             danish,
+            page_starts,
         } = scratch;
         title.clear();
         folded.clear();
+        page_starts.clear();
         for body in body.iter_mut() {
             body.clear();
         }
@@ -455,45 +528,93 @@ fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Pre
         // Each paragraph is analysed in the document's language, its function words counted on
         // the way; the rare one that is in the other language is taken back and analysed again.
         let doc_lang = lang;
-        for paragraph in lang::paragraphs(&doc.text) {
-            let marks = (body[doc_lang as usize].len(), folded.len());
-            let mut function_words = lang::FunctionWords::default();
-            analyse_for_index(
-                paragraph,
-                Analyzer::of(doc_lang),
-                &mut body[doc_lang as usize],
-                folded,
-                |word, term, id| {
-                    function_words.count(word);
-                    if doc_lang == Lang::Da {
-                        danish.add(id, word, term)
-                    }
-                },
-            );
-            let lang = lang::paragraph_language(paragraph, doc_lang, function_words);
-            if lang == doc_lang {
-                continue;
+        for page in doc.text.split(extract::PAGE_BREAK) {
+            if doc.pages > 0 {
+                page_starts.push([body[0].len(), body[1].len(), folded.len()]);
             }
-            body[doc_lang as usize].truncate(marks.0);
-            folded.truncate(marks.1);
-            analyse_for_index(
-                paragraph,
-                Analyzer::of(lang),
-                &mut body[lang as usize],
-                folded,
-                |word, term, id| match lang {
-                    Lang::Da => danish.add(id, word, term),
-                    // Danish words counted before the paragraph turned out English.
-                    Lang::En => danish.remove(id),
-                },
-            );
+            for paragraph in lang::paragraphs(page) {
+                let marks = (body[doc_lang as usize].len(), folded.len());
+                let mut function_words = lang::FunctionWords::default();
+                analyse_for_index(
+                    paragraph,
+                    Analyzer::of(doc_lang),
+                    &mut body[doc_lang as usize],
+                    folded,
+                    |word, term, id| {
+                        function_words.count(word);
+                        if doc_lang == Lang::Da {
+                            danish.add(id, word, term)
+                        }
+                    },
+                );
+                let lang = lang::paragraph_language(paragraph, doc_lang, function_words);
+                if lang == doc_lang {
+                    continue;
+                }
+                body[doc_lang as usize].truncate(marks.0);
+                folded.truncate(marks.1);
+                analyse_for_index(
+                    paragraph,
+                    Analyzer::of(lang),
+                    &mut body[lang as usize],
+                    folded,
+                    |word, term, id| match lang {
+                        Lang::Da => danish.add(id, word, term),
+                        // Danish words counted before the paragraph turned out English.
+                        Lang::En => danish.remove(id),
+                    },
+                );
+            }
         }
         Prepared {
             id: file.id.clone(),
             doc: document(fields, file, &doc, lang, hash, scratch),
+            pages: page_documents(fields, file, lang, scratch),
             danish_words: scratch.danish.take(),
         }
     })
+}
+
+/// The page index's documents of an analysed paged file: each page's terms (the slices of the
+/// document's terms between its page starts), its number, and the filter values of its document.
+fn page_documents(
+    f: &Fields,
+    file: &CorpusFile,
+    lang: Lang,
+    terms: &Scratch,
+) -> Vec<TantivyDocument> {
+    let starts = &terms.page_starts;
+    let ends = starts.iter().skip(1).copied().chain(std::iter::once([
+        terms.body[0].len(),
+        terms.body[1].len(),
+        terms.folded.len(),
+    ]));
+    let mut pages = Vec::with_capacity(starts.len());
+    for (n, (start, end)) in starts.iter().zip(ends).enumerate() {
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.id, &file.id);
+        doc.add_text(f.lang, lang.code());
+        doc.add_text(f.category, &file.category);
+        doc.add_u64(f.pages, n as u64 + 1);
+        for l in Lang::ALL {
+            let i = l as usize;
+            if let Some(slice) = terms.body[i]
+                .get(start[i]..end[i])
+                .filter(|s| !s.trim().is_empty())
+            {
+                doc.add_text(f.body_field(l), slice);
+            }
+        }
+        if let Some(slice) = terms
+            .folded
+            .get(start[2]..end[2])
+            .filter(|s| !s.trim().is_empty())
+        {
+            doc.add_text(f.fold, slice);
+        }
+        pages.push(doc);
+    }
+    pages
 }
 
 /// Stamps of every live document, read from fast fields (no stored body is touched).

@@ -51,6 +51,13 @@ pub const ID: &str = "id";
 pub const MTIME: &str = "mtime";
 pub const SIZE: &str = "size";
 pub const HASH: &str = "hash";
+pub const PAGES: &str = "pages";
+
+/// The page index, inside the index folder: one document per page of every paged document,
+/// with the page's terms in the same fields as the main index, so a long report can be scored
+/// by its best page. It is a separate index so that its documents never count in the main
+/// index's statistics (document count, average length) or results.
+pub const PAGES_DIR: &str = "pages";
 
 impl Fields {
     pub fn title_field(&self, lang: Lang) -> Field {
@@ -103,7 +110,8 @@ pub fn schema() -> (Schema, Fields) {
         source: b.add_text_field("source", STORED),
         date: b.add_text_field("date", STORED),
         author: b.add_text_field("author", STORED),
-        pages: b.add_u64_field("pages", STORED),
+        // In the page index (`PAGES_DIR`) the page's number, in the main index the page count.
+        pages: b.add_u64_field(PAGES, STORED | FAST),
         mtime: b.add_u64_field(MTIME, FAST),
         size: b.add_u64_field(SIZE, FAST),
         hash: b.add_u64_field(HASH, FAST),

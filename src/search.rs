@@ -28,6 +28,7 @@ use crate::lang::Lang;
 use crate::query::{self, UsedExpansion};
 use crate::schema::{self, stored_text, Fields};
 use crate::snippet::{self, Snippet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 100;
@@ -126,6 +127,8 @@ pub struct Related {
 /// An open index, ready to search.
 pub struct Engine {
     reader: IndexReader,
+    /// The page index ([`schema::PAGES_DIR`]), when there is one.
+    pages: Option<IndexReader>,
     fields: Fields,
 }
 
@@ -134,17 +137,114 @@ impl Engine {
     pub fn open(dir: &Path) -> Result<Engine> {
         let (index, fields) =
             schema::open_existing(dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::OnCommitWithDelay)
-            .try_into()?;
-        Ok(Engine { reader, fields })
+        let open_reader = |index: &tantivy::Index| -> Result<IndexReader> {
+            Ok(index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::OnCommitWithDelay)
+                .try_into()?)
+        };
+        let reader = open_reader(&index)?;
+        let pages = match schema::open_existing(&dir.join(schema::PAGES_DIR))? {
+            Some((index, _)) => Some(open_reader(&index)?),
+            None => None,
+        };
+        Ok(Engine {
+            reader,
+            pages,
+            fields,
+        })
     }
 
     /// Re-reads the index now instead of waiting for the file watcher.
     pub fn reload(&self) -> Result<()> {
+        if let Some(pages) = &self.pages {
+            pages.reload()?;
+        }
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// The page index's searcher, when it holds any page.
+    fn page_searcher(&self) -> Option<Searcher> {
+        self.pages
+            .as_ref()
+            .map(IndexReader::searcher)
+            .filter(|s| s.num_docs() > 0)
+    }
+
+    /// The best page of each paged document for the query, with its score: the same query
+    /// (strict or relaxed, as the main search ran it) run on the page index, its `want` best
+    /// pages.
+    fn best_pages(
+        &self,
+        pages: &Searcher,
+        req: &SearchRequest,
+        relaxed: bool,
+        filters: &[(tantivy::schema::Field, &str)],
+        want: usize,
+    ) -> Result<FxHashMap<String, (f32, u32)>> {
+        let f = &self.fields;
+        let plan = query::plan(&req.query, f, pages, req.expand);
+        let core = if relaxed { plan.relaxed } else { plan.query };
+        let mut best: FxHashMap<String, (f32, u32)> = FxHashMap::default();
+        let Some(core) = core else {
+            return Ok(best);
+        };
+        let q = query::filtered(Some(core), filters);
+        let top = TopDocs::with_limit(want.saturating_mul(4)).order_by_score();
+        for (score, address) in pages.search(&*q, &top)? {
+            let doc: TantivyDocument = pages.doc(address)?;
+            let page = stored_pages(&doc, f);
+            let entry = best.entry(stored_text(&doc, f.id)).or_insert((score, page));
+            if score > entry.0 {
+                *entry = (score, page);
+            }
+        }
+        Ok(best)
+    }
+
+    /// Main-index results ranked again with each paged document scored by the better of its
+    /// whole text and its best page, so a long report competes page for page with a short
+    /// note. `top` is the main index's best `want`, best first.
+    fn rerank_by_pages(
+        &self,
+        searcher: &Searcher,
+        top: Vec<(f32, DocAddress)>,
+        best: FxHashMap<String, (f32, u32)>,
+        want: usize,
+    ) -> Result<Vec<Ranked>> {
+        // Below this score a document could not enter the first `want` by its page alone.
+        let floor = match top.last() {
+            Some(&(score, _)) if top.len() >= want => score,
+            _ => f32::NEG_INFINITY,
+        };
+        let mut ranked = Vec::with_capacity(top.len());
+        let mut seen = FxHashSet::default();
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let id = stored_text(&doc, self.fields.id);
+            let page = best.get(&id).copied();
+            seen.insert(id);
+            ranked.push(Ranked {
+                score: page.map_or(score, |(p, _)| p.max(score)),
+                address,
+                page: page.map(|(_, n)| n),
+            });
+        }
+        for (id, (score, page)) in best {
+            if score <= floor || seen.contains(&id) {
+                continue;
+            }
+            if let Some((address, _)) = self.find(searcher, &id)? {
+                ranked.push(Ranked {
+                    score,
+                    address,
+                    page: Some(page),
+                });
+            }
+        }
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
+        Ok(ranked)
     }
 
     pub fn num_docs(&self) -> u64 {
@@ -183,10 +283,13 @@ impl Engine {
             results.took_ms = elapsed_ms(started);
             return Ok(results);
         }
-        let top = || {
-            TopDocs::with_limit(limit)
+        // With a page index, the first `offset + limit` are ranked again by their pages.
+        let page_searcher = self.page_searcher();
+        let top = || match page_searcher {
+            Some(_) => TopDocs::with_limit(offset + limit).order_by_score(),
+            None => TopDocs::with_limit(limit)
                 .and_offset(offset)
-                .order_by_score()
+                .order_by_score(),
         };
         let mut core = plan.query;
         let q = query::filtered(core.as_ref().map(|q| q.box_clone()), &filters);
@@ -209,7 +312,28 @@ impl Engine {
         if req.facets {
             results.facets = Some(self.facets(&searcher, core.as_deref(), lang, category)?);
         }
-        for (score, address) in top_docs {
+        let ranked: Vec<Ranked> = match &page_searcher {
+            Some(pages) => {
+                let best =
+                    self.best_pages(pages, req, results.relaxed, &filters, offset + limit)?;
+                let ranked = self.rerank_by_pages(&searcher, top_docs, best, offset + limit)?;
+                ranked.into_iter().skip(offset).take(limit).collect()
+            }
+            None => top_docs
+                .into_iter()
+                .map(|(score, address)| Ranked {
+                    score,
+                    address,
+                    page: None,
+                })
+                .collect(),
+        };
+        for Ranked {
+            score,
+            address,
+            page: best_page,
+        } in ranked
+        {
             let doc: TantivyDocument = searcher.doc(address)?;
             let body = doc
                 .get_first(f.body)
@@ -217,7 +341,13 @@ impl Engine {
                 .unwrap_or_default();
             let title = stored_text(&doc, f.title);
             let title_marked = snippet::highlight_all(&title, &plan.highlight);
-            let mut snippet = snippet::snippet(body, &plan.highlight);
+            // The snippet of a paged document comes from its best page, when it has one.
+            let (shown, shift) = match best_page {
+                Some(n) => page_text(body, n),
+                None => (body, 0),
+            };
+            let mut snippet = snippet::snippet(shown, &plan.highlight);
+            snippet.anchor += shift;
             // A hit found by its title alone still shows what matched.
             if !snippet.has_marks() && title_marked.has_marks() {
                 snippet = snippet::joined(&title_marked, snippet);
@@ -439,6 +569,25 @@ pub struct StoredDoc {
     pub lang: String,
     pub category: String,
     pub body: String,
+}
+
+/// A document in the final order, with the page that scored it when one did.
+struct Ranked {
+    score: f32,
+    address: DocAddress,
+    page: Option<u32>,
+}
+
+/// The text of page `n` (from 1) of a paged text, and its byte offset in the text.
+fn page_text(text: &str, n: u32) -> (&str, usize) {
+    let mut start = 0;
+    for (i, page) in text.split('\u{c}').enumerate() {
+        if i as u32 + 1 == n {
+            return (page, start);
+        }
+        start += page.len() + 1;
+    }
+    (text, 0)
 }
 
 /// Pages of a stored paged document; 0 for a document without pages.

@@ -479,3 +479,73 @@ async fn nothing_outside_the_corpus_is_served() {
         );
     }
 }
+
+#[test]
+fn a_changed_or_deleted_pdf_takes_its_pages_along() {
+    if !poppler() {
+        return;
+    }
+    let fixture = Fixture::new();
+    let pdf = fixture.corpus().join("rapporter/rapport.pdf");
+    std::fs::create_dir_all(pdf.parent().expect("folder")).expect("mkdir");
+    std::fs::copy(fixtures_dir().join("to-spalter.pdf"), &pdf).expect("copy");
+    fixture.sync();
+    let engine = fixture.engine();
+    let found = |engine: &Engine, q: &str| -> Vec<(String, Option<u32>)> {
+        engine
+            .search(&SearchRequest::new(q))
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|h| (h.id, h.page))
+            .collect()
+    };
+    let id = "rapporter/rapport.pdf".to_string();
+    assert_eq!(found(&engine, "sidetreordet"), [(id.clone(), Some(3))]);
+
+    // Same name, other content: the old pages are gone, the new ones found.
+    std::fs::copy(fixtures_dir().join("rapport-libreoffice.pdf"), &pdf).expect("copy");
+    let report = fixture.sync();
+    assert_eq!(report.updated, 1, "{report}");
+    engine.reload().expect("reload");
+    assert!(found(&engine, "sidetreordet").is_empty());
+    assert_eq!(found(&engine, "rapporttreordet"), [(id.clone(), Some(3))]);
+
+    std::fs::remove_file(&pdf).expect("rm");
+    let report = fixture.sync();
+    assert_eq!(report.deleted, 1, "{report}");
+    engine.reload().expect("reload");
+    assert!(found(&engine, "rapporttreordet").is_empty());
+    let pages = vidensbase::search::Engine::open(&fixture.index().join("pages"))
+        .expect("page index")
+        .num_docs();
+    assert_eq!(pages, 0, "no page outlives its document");
+}
+
+#[test]
+fn without_pdftotext_pdfs_are_named_once_and_the_rest_indexed() {
+    let fixture = Fixture::new();
+    let folder = fixture.corpus().join("rapporter");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    for name in ["to-spalter.pdf", "rapport-libreoffice.pdf", "elementer.odt"] {
+        std::fs::copy(fixtures_dir().join(name), folder.join(name)).expect("copy");
+    }
+    // A PATH without poppler (or anything else).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vidensbase"))
+        .env("PATH", fixture.dir.path())
+        .arg("--corpus")
+        .arg(fixture.corpus())
+        .arg("--index")
+        .arg(fixture.index())
+        .arg("index")
+        .output()
+        .expect("run vidensbase");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stderr.matches("poppler-utils").count(), 1, "{stderr}");
+    // The two fixtures and the common corpus's broken one.
+    assert!(stderr.contains("skipping 3 PDF files"), "{stderr}");
+    // The fixture's text files, broken ones skipped, and the ODT: everything but the PDFs.
+    assert!(stdout.contains("10 added"), "{stdout}");
+}
