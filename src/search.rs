@@ -578,12 +578,15 @@ struct Ranked {
     page: Option<u32>,
 }
 
-/// The text of page `n` (from 1) of a paged text, and its byte offset in the text.
+/// The text of page `n` (from 1) of a paged text, without the blank lines around it, and its
+/// byte offset in the text.
 fn page_text(text: &str, n: u32) -> (&str, usize) {
     let mut start = 0;
     for (i, page) in text.split('\u{c}').enumerate() {
         if i as u32 + 1 == n {
-            return (page, start);
+            let trimmed = page.trim_start();
+            let shift = page.len() - trimmed.len();
+            return (trimmed.trim_end(), start + shift);
         }
         start += page.len() + 1;
     }

@@ -340,11 +340,15 @@ pub fn snippet(text: &str, hl: &Highlight) -> Snippet {
         }
         _ => (0, ceil_end(text, SNIPPET_CHARS)),
     };
-    let in_window: Vec<(usize, usize)> = matches
-        .iter()
-        .filter(|m| m.0 >= start && m.1 <= end)
-        .map(|m| (m.0, m.1))
-        .collect();
+    // Every match in the window, also those after the point where the scan stopped.
+    let in_window: Vec<(usize, usize)> = if matches.is_empty() {
+        Vec::new()
+    } else {
+        words(&text[start..end])
+            .map(|(s, e)| (start + s, start + e))
+            .filter(|&(s, e)| matcher.matches(&text[s..e]).is_some())
+            .collect()
+    };
     let mut s = build(text, start, end, &in_window);
     if start > 0 {
         prepend(&mut s, "… ");
@@ -612,6 +616,13 @@ mod tests {
         let pages = highlight_all(text, &hl(&["foreninger"])).pages();
         assert_eq!(pages.len(), 2);
         assert_eq!(pages[1].to_html(), "Anden side om <mark>foreninger</mark>.");
+    }
+
+    #[test]
+    fn every_match_in_the_window_is_marked() {
+        let text = "Borgerbudgetter i tre bydele. Forsøget med borgerbudgetter er udskudt.";
+        let s = snippet(text, &hl(&["borgerbudgetter"]));
+        assert_eq!(s.to_html().matches("<mark>").count(), 2, "{}", s.to_html());
     }
 
     #[test]
