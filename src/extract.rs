@@ -91,6 +91,9 @@ pub struct Extracted {
     pub author: Option<String>,
     /// Pages of a paged format (PDF), 0 for the others; `text` has `pages - 1` [`PAGE_BREAK`]s.
     pub pages: u32,
+    /// Pages (from 1) that are a table of contents: part of the text, but never a document's
+    /// best page (a contents page names every subject and is about none).
+    pub contents_pages: Vec<u32>,
 }
 
 impl Extracted {

@@ -569,18 +569,20 @@ fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Pre
         Prepared {
             id: file.id.clone(),
             doc: document(fields, file, &doc, lang, hash, scratch),
-            pages: page_documents(fields, file, lang, scratch),
+            pages: page_documents(fields, file, lang, &doc.contents_pages, scratch),
             danish_words: scratch.danish.take(),
         }
     })
 }
 
 /// The page index's documents of an analysed paged file: each page's terms (the slices of the
-/// document's terms between its page starts), its number, and the filter values of its document.
+/// document's terms between its page starts), its number, and the filter values of its document;
+/// contents pages are left out.
 fn page_documents(
     f: &Fields,
     file: &CorpusFile,
     lang: Lang,
+    contents_pages: &[u32],
     terms: &Scratch,
 ) -> Vec<TantivyDocument> {
     let starts = &terms.page_starts;
@@ -591,6 +593,9 @@ fn page_documents(
     ]));
     let mut pages = Vec::with_capacity(starts.len());
     for (n, (start, end)) in starts.iter().zip(ends).enumerate() {
+        if contents_pages.contains(&(n as u32 + 1)) {
+            continue;
+        }
         let mut doc = TantivyDocument::new();
         doc.add_text(f.id, &file.id);
         doc.add_text(f.lang, lang.code());

@@ -410,9 +410,14 @@ fn assemble(layout: &Layout) -> Extracted {
         .map(str::to_string)
         .or_else(|| first_heading(layout, &furniture))
         .unwrap_or_default();
+    let contents_pages = (0..layout.pages.len())
+        .filter(|&p| is_contents_page(layout, p, &furniture))
+        .map(|p| p as u32 + 1)
+        .collect();
     Extracted {
         title,
         text,
+        contents_pages,
         author: meta("Author"),
         date: meta("CreationDate")
             .or_else(|| meta("ModDate"))
@@ -420,6 +425,55 @@ fn assemble(layout: &Layout) -> Extracted {
         pages: layout.pages.len() as u32,
         ..Extracted::default()
     }
+}
+
+/// Headings that open a table of contents.
+const CONTENTS_HEADINGS: [&str; 6] = [
+    "indhold",
+    "indholdsfortegnelse",
+    "contents",
+    "table of contents",
+    "inhalt",
+    "inhaltsverzeichnis",
+];
+
+/// Whether page `p` is a table of contents: it opens with a contents heading, or most of its
+/// lines end in a page number (`Affaldssortering ........ 13`).
+fn is_contents_page(layout: &Layout, p: usize, furniture: &FxHashSet<LineAt>) -> bool {
+    let Some(page) = layout.pages.get(p) else {
+        return false;
+    };
+    let lines: Vec<&Line> = page
+        .blocks
+        .iter()
+        .enumerate()
+        .flat_map(|(b, block)| {
+            block
+                .iter()
+                .enumerate()
+                .filter(move |&(l, _)| !furniture.contains(&(p, b, l)))
+                .map(|(_, line)| line)
+        })
+        .filter(|l| !l.words.is_empty())
+        .collect();
+    let Some(first) = lines.first() else {
+        return false;
+    };
+    let heading = first.words.join(" ").to_lowercase();
+    let heading = heading.trim_matches(|c: char| !c.is_alphabetic());
+    if CONTENTS_HEADINGS.contains(&heading) {
+        return true;
+    }
+    let numbered = lines
+        .iter()
+        .filter(|l| {
+            l.words.len() >= 2
+                && l.words
+                    .last()
+                    .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+        })
+        .count();
+    lines.len() >= 6 && numbered * 10 >= lines.len() * 6
 }
 
 /// A metadata title worth showing: not empty, not a file name or a producer's placeholder.
@@ -621,6 +675,34 @@ mod tests {
             Some("2019-07-01")
         );
         assert_eq!(iso_date("D:2019"), None);
+    }
+
+    #[test]
+    fn contents_pages_are_recognised() {
+        let layout = Layout {
+            pages: vec![
+                page(vec![
+                    line("Indholdsfortegnelse", 100.0),
+                    line("1. Forord", 120.0),
+                ]),
+                page(
+                    (0..8)
+                        .map(|i| {
+                            line(
+                                &format!("Kapitel {i} ........ {}", 3 + i),
+                                100.0 + 14.0 * i as f32,
+                            )
+                        })
+                        .collect(),
+                ),
+                page(vec![line(
+                    "Indhold og form er vigtige for borgerne.",
+                    100.0,
+                )]),
+            ],
+            ..Layout::default()
+        };
+        assert_eq!(assemble(&layout).contents_pages, [1, 2]);
     }
 
     #[test]
