@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -236,7 +236,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
     let present: std::collections::HashSet<&str> = files.iter().map(|f| f.id.as_str()).collect();
     for id in stamps.keys() {
         if !present.contains(id.as_str()) {
-            writer.delete(id);
+            writer.delete(id)?;
             report.deleted += 1;
         }
     }
@@ -284,7 +284,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
                     Outcome::NeedsTool(path) => needs_tool.push(path),
                     Outcome::Refused { id, message } => {
                         if stamps.contains_key(&id) {
-                            writer.delete(&id);
+                            writer.delete(&id)?;
                             report.deleted += 1;
                         }
                         warn(&mut report, message);
@@ -317,7 +317,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
                     doc.add_text(fields.parts, &parts);
                 }
                 if existed {
-                    writer.delete(&p.id);
+                    writer.delete(&p.id)?;
                 }
                 writer.add(doc, p.pages)?;
                 if existed {
@@ -371,56 +371,75 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
 }
 
 /// The writers of the main index and of the page index ([`schema::PAGES_DIR`]), which change
-/// together: a document's pages are deleted and added with it.
+/// together: a document's pages are deleted and added with it. The page index is opened only
+/// when there is a page to add or to delete, so a corpus without PDFs never touches it.
 struct Writers {
     main: IndexWriter<TantivyDocument>,
-    pages: IndexWriter<TantivyDocument>,
+    pages: Option<IndexWriter<TantivyDocument>>,
+    pages_dir: PathBuf,
     fields: Fields,
     /// The page index has documents, so deletions must reach it.
     pages_held: bool,
     pages_changed: bool,
 }
 
+/// A writer's error, with a lock held by another process told apart.
+fn writer_error(dir: &Path) -> impl Fn(tantivy::TantivyError) -> Error + '_ {
+    move |e| match e {
+        tantivy::TantivyError::LockFailure(..) => Error::Locked(dir.to_path_buf()),
+        other => Error::index(dir, other),
+    }
+}
+
 impl Writers {
     fn open(index: &Index, dir: &Path, fields: Fields) -> Result<Writers> {
-        let locked = |dir: &Path| {
-            let dir = dir.to_path_buf();
-            move |e| match e {
-                tantivy::TantivyError::LockFailure(..) => Error::Locked(dir.clone()),
-                other => Error::index(&dir, other),
-            }
-        };
         let main = index
             .writer_with_num_threads(INDEXING_THREADS, WRITER_BUDGET)
-            .map_err(locked(dir))?;
+            .map_err(writer_error(dir))?;
         let pages_dir = dir.join(schema::PAGES_DIR);
-        let (page_index, _) = schema::open_or_create(&pages_dir)?;
-        let pages_held = page_index.reader()?.searcher().num_docs() > 0;
-        let pages = page_index
-            .writer_with_num_threads(1, PAGE_WRITER_BUDGET)
-            .map_err(locked(&pages_dir))?;
+        let pages_held = match schema::open_existing(&pages_dir)? {
+            Some((pages, _)) => pages.reader()?.searcher().num_docs() > 0,
+            None => false,
+        };
         Ok(Writers {
             main,
-            pages,
+            pages: None,
+            pages_dir,
             fields,
             pages_held,
             pages_changed: false,
         })
     }
 
-    fn delete(&mut self, id: &str) {
+    fn page_writer(&mut self) -> Result<&mut IndexWriter<TantivyDocument>> {
+        if self.pages.is_none() {
+            let (index, _) = schema::open_or_create(&self.pages_dir)?;
+            let writer = index
+                .writer_with_num_threads(1, PAGE_WRITER_BUDGET)
+                .map_err(writer_error(&self.pages_dir))?;
+            self.pages = Some(writer);
+        }
+        self.pages_changed = true;
+        self.pages
+            .as_mut()
+            .ok_or_else(|| Error::Internal("page index writer".into()))
+    }
+
+    fn delete(&mut self, id: &str) -> Result<()> {
         let term = Term::from_field_text(self.fields.id, id);
         if self.pages_held {
-            self.pages.delete_term(term.clone());
-            self.pages_changed = true;
+            self.page_writer()?.delete_term(term.clone());
         }
         self.main.delete_term(term);
+        Ok(())
     }
 
     fn add(&mut self, doc: TantivyDocument, pages: Vec<TantivyDocument>) -> Result<()> {
-        for page in pages {
-            self.pages.add_document(page)?;
-            self.pages_changed = true;
+        if !pages.is_empty() {
+            let writer = self.page_writer()?;
+            for page in pages {
+                writer.add_document(page)?;
+            }
         }
         self.main.add_document(doc)?;
         Ok(())
@@ -430,13 +449,13 @@ impl Writers {
     /// pages are missing.
     fn commit(mut self) -> Result<()> {
         let t = Instant::now();
-        if self.pages_changed {
-            self.pages.commit()?;
+        if let Some(pages) = self.pages.as_mut().filter(|_| self.pages_changed) {
+            pages.commit()?;
         }
         self.main.commit()?;
         tracing::debug!(ms = t.elapsed().as_millis() as u64, "committed");
-        if self.pages_changed {
-            self.pages.wait_merging_threads()?;
+        if let Some(pages) = self.pages {
+            pages.wait_merging_threads()?;
         }
         self.main.wait_merging_threads()?;
         tracing::debug!(ms = t.elapsed().as_millis() as u64, "merged");

@@ -8,7 +8,8 @@
 //! the query's words marked, and finding related documents.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -127,8 +128,10 @@ pub struct Related {
 /// An open index, ready to search.
 pub struct Engine {
     reader: IndexReader,
-    /// The page index ([`schema::PAGES_DIR`]), when there is one.
-    pages: Option<IndexReader>,
+    /// The page index ([`schema::PAGES_DIR`]), once there is one (an index run may create it
+    /// while the server runs).
+    pages: OnceLock<IndexReader>,
+    pages_dir: PathBuf,
     fields: Fields,
 }
 
@@ -137,39 +140,48 @@ impl Engine {
     pub fn open(dir: &Path) -> Result<Engine> {
         let (index, fields) =
             schema::open_existing(dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
-        let open_reader = |index: &tantivy::Index| -> Result<IndexReader> {
-            Ok(index
-                .reader_builder()
-                .reload_policy(ReloadPolicy::OnCommitWithDelay)
-                .try_into()?)
-        };
-        let reader = open_reader(&index)?;
-        let pages = match schema::open_existing(&dir.join(schema::PAGES_DIR))? {
-            Some((index, _)) => Some(open_reader(&index)?),
-            None => None,
-        };
-        Ok(Engine {
-            reader,
-            pages,
+        let engine = Engine {
+            reader: open_reader(&index)?,
+            pages: OnceLock::new(),
+            pages_dir: dir.join(schema::PAGES_DIR),
             fields,
-        })
+        };
+        engine.page_reader()?;
+        Ok(engine)
     }
 
     /// Re-reads the index now instead of waiting for the file watcher.
     pub fn reload(&self) -> Result<()> {
-        if let Some(pages) = &self.pages {
+        if let Some(pages) = self.page_reader()? {
             pages.reload()?;
         }
         self.reader.reload()?;
         Ok(())
     }
 
+    /// The page index's reader, opened when the page index first exists.
+    fn page_reader(&self) -> Result<Option<&IndexReader>> {
+        if let Some(reader) = self.pages.get() {
+            return Ok(Some(reader));
+        }
+        let Some((index, _)) = schema::open_existing(&self.pages_dir)? else {
+            return Ok(None);
+        };
+        let reader = open_reader(&index)?;
+        Ok(Some(self.pages.get_or_init(|| reader)))
+    }
+
     /// The page index's searcher, when it holds any page.
     fn page_searcher(&self) -> Option<Searcher> {
-        self.pages
-            .as_ref()
-            .map(IndexReader::searcher)
-            .filter(|s| s.num_docs() > 0)
+        match self.page_reader() {
+            Ok(reader) => reader
+                .map(IndexReader::searcher)
+                .filter(|s| s.num_docs() > 0),
+            Err(e) => {
+                tracing::warn!("page index: {e}");
+                None
+            }
+        }
     }
 
     /// The best page of each paged document for the query, with its score: the same query
@@ -569,6 +581,13 @@ pub struct StoredDoc {
     pub lang: String,
     pub category: String,
     pub body: String,
+}
+
+fn open_reader(index: &tantivy::Index) -> Result<IndexReader> {
+    Ok(index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::OnCommitWithDelay)
+        .try_into()?)
 }
 
 /// A document in the final order, with the page that scored it when one did.

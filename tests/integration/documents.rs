@@ -549,3 +549,47 @@ fn without_pdftotext_pdfs_are_named_once_and_the_rest_indexed() {
     // The fixture's text files, broken ones skipped, and the ODT: everything but the PDFs.
     assert!(stdout.contains("10 added"), "{stdout}");
 }
+
+#[test]
+fn a_running_engine_uses_a_page_index_created_after_it_opened() {
+    if !poppler() {
+        return;
+    }
+    let long = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/relevance/long/docs");
+    let fixture = Fixture::new();
+    let folder = fixture.corpus().join("rapporter");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    std::fs::copy(
+        long.join("snerydning-cykelstier.txt"),
+        folder.join("snerydning.txt"),
+    )
+    .expect("copy");
+    fixture.sync();
+    let engine = fixture.engine();
+    assert!(
+        !fixture.index().join("pages").exists(),
+        "no PDF, no page index"
+    );
+
+    std::fs::copy(
+        long.join("aarsrapport-2024.pdf"),
+        folder.join("aarsrapport.pdf"),
+    )
+    .expect("copy");
+    fixture.sync();
+    engine.reload().expect("reload");
+    let results = engine
+        .search(&SearchRequest::new("snerydning"))
+        .expect("search");
+    let report = results
+        .hits
+        .iter()
+        .find(|h| h.id == "rapporter/aarsrapport.pdf")
+        .expect("the report is found");
+    // The chapter on snow clearing (pages 5-7), not the contents page that names it.
+    assert!(
+        report.page.is_some_and(|p| (5..=7).contains(&p)),
+        "{:?}",
+        report.page
+    );
+}
