@@ -145,6 +145,16 @@ pub fn extract(format: Format, bytes: Vec<u8>, fallback_title: &str) -> Result<E
     Ok(doc)
 }
 
+/// `2019-07-01` from an ISO 8601 date or date-time (`2019-07-01T10:00:00+02:00`).
+pub(crate) fn iso_date(value: &str) -> Option<String> {
+    let date = value.trim().get(..10)?;
+    let ok = date.bytes().enumerate().all(|(i, c)| match i {
+        4 | 7 => c == b'-',
+        _ => c.is_ascii_digit(),
+    });
+    ok.then(|| date.to_string())
+}
+
 /// A text format: decoded, its front matter applied.
 fn text_file(format: Format, bytes: Vec<u8>) -> Result<Extracted, Refusal> {
     let raw = decode(bytes)?;

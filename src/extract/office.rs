@@ -235,69 +235,14 @@ fn is_heading_style(style: &str) -> bool {
         .any(|p| s.starts_with(p))
 }
 
-/// Document metadata from Dublin Core elements (`dc:title` …) of one XML part.
-#[derive(Default)]
-struct Meta {
-    title: Option<String>,
-    author: Option<String>,
-    created: Option<String>,
-    modified: Option<String>,
-    language: Option<String>,
-}
-
-fn read_meta(xml: &[u8]) -> Meta {
-    let mut meta = Meta::default();
-    let mut reader = quick_xml::Reader::from_reader(xml);
-    let mut buf = Vec::new();
-    let mut current: Option<String> = None;
-    let mut text = String::new();
-    while let Ok(event) = reader.read_event_into(&mut buf) {
-        match event {
-            Event::Start(e) => {
-                current = Some(e.name().as_ref().to_string());
-                text.clear();
-            }
-            Event::Text(t) => text.push_str(&xml::text(&t)),
-            Event::GeneralRef(r) => text.push_str(&xml::reference(&r).unwrap_or_default()),
-            Event::End(_) => {
-                let value = Some(text.trim().to_string()).filter(|v| !v.is_empty());
-                let slot = match current.take().as_deref() {
-                    Some("dc:title") => &mut meta.title,
-                    Some("dc:creator") | Some("meta:initial-creator") => &mut meta.author,
-                    Some("dcterms:created") | Some("meta:creation-date") => &mut meta.created,
-                    Some("dcterms:modified") | Some("dc:date") => &mut meta.modified,
-                    Some("dc:language") => &mut meta.language,
-                    _ => {
-                        buf.clear();
-                        continue;
-                    }
-                };
-                if slot.is_none() {
-                    *slot = value;
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-        buf.clear();
-    }
-    meta
-}
-
-fn finish(body: Body, meta: Meta) -> Extracted {
-    let date = meta
-        .created
-        .or(meta.modified)
-        .and_then(|d| d.get(..10).map(str::to_string))
-        .filter(|d| d.as_bytes().get(4) == Some(&b'-'));
+fn finish(body: Body, meta: xml::Meta) -> Extracted {
+    let (date, lang) = (meta.date(), meta.lang());
     Extracted {
         title: meta.title.or(body.first_heading).unwrap_or_default(),
         text: body.paragraphs.join("\n\n"),
         author: meta.author,
         date,
-        lang: meta
-            .language
-            .and_then(|l| l.get(..2).and_then(|code| code.parse().ok())),
+        lang,
         ..Extracted::default()
     }
 }
@@ -315,8 +260,8 @@ pub fn docx(bytes: &[u8]) -> Result<Extracted, Refusal> {
         }
     }
     let meta = match part(&mut archive, "docProps/core.xml")? {
-        Some(xml) => read_meta(&xml),
-        None => Meta::default(),
+        Some(xml) => xml::dublin_core(&xml),
+        None => xml::Meta::default(),
     };
     Ok(finish(body, meta))
 }
@@ -329,8 +274,8 @@ pub fn odt(bytes: &[u8]) -> Result<Extracted, Refusal> {
     let mut body = Body::default();
     read_body(&content, Flavour::Open, &mut body)?;
     let meta = match part(&mut archive, "meta.xml")? {
-        Some(xml) => read_meta(&xml),
-        None => Meta::default(),
+        Some(xml) => xml::dublin_core(&xml),
+        None => xml::Meta::default(),
     };
     Ok(finish(body, meta))
 }

@@ -6,8 +6,9 @@
 //! for a hyphen at a line end ([`join_rule`]); running headers, footers and page numbers — lines
 //! at the top or bottom of a page that repeat on many pages — are left out; blocks become
 //! paragraphs and pages are separated by a form feed ([`super::PAGE_BREAK`]). Title, author and
-//! date come from the document information poppler prints; the title falls back to the tallest
-//! line opening the first page. `/Lang` is read from the catalog when it is stored uncompressed.
+//! date come from the document information poppler prints, else from the XMP packet (`pdfinfo
+//! -meta`, asked only when there is no title); the title falls back to the tallest line opening
+//! the first page. `/Lang` is read from the catalog when it is stored uncompressed.
 
 use std::sync::OnceLock;
 
@@ -77,7 +78,30 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, Refusal> {
         return Err(Refusal::NoTextLayer);
     }
     doc.lang = catalog_language(bytes);
+    // Producers that write only XMP (PDF 2.0 deprecates the document information).
+    if !is_real_title(layout.title.trim()) {
+        let xmp = xmp_metadata(bytes);
+        doc.date = doc.date.or_else(|| xmp.date());
+        doc.lang = doc.lang.or_else(|| xmp.lang());
+        if let Some(title) = xmp.title.filter(|t| is_real_title(t)) {
+            doc.title = title;
+        }
+        doc.author = doc.author.or(xmp.author);
+    }
     Ok(doc)
+}
+
+/// The XMP packet's metadata, as `pdfinfo -meta` prints it (empty when there is none).
+fn xmp_metadata(bytes: &[u8]) -> xml::Meta {
+    let limits = tool::Limits {
+        wall: std::time::Duration::from_secs(20),
+        output: 16 << 20,
+        ..tool::EXTRACTION
+    };
+    match tool::run("pdfinfo", &["-meta", "-"], bytes, limits) {
+        Ok(out) => xml::dublin_core(&out.stdout),
+        Err(_) => xml::Meta::default(),
+    }
 }
 
 fn attr_f32(e: &BytesStart, name: &str) -> f32 {
@@ -421,7 +445,7 @@ fn assemble(layout: &Layout) -> Extracted {
         author: meta("Author"),
         date: meta("CreationDate")
             .or_else(|| meta("ModDate"))
-            .and_then(|d| iso_date(&d)),
+            .and_then(|d| super::iso_date(&d)),
         pages: layout.pages.len() as u32,
         ..Extracted::default()
     }
@@ -533,17 +557,6 @@ fn first_heading(layout: &Layout, furniture: &FxHashSet<LineAt>) -> Option<Strin
         append_line(&mut title, &line.words, &|_| false);
     }
     Some(title).filter(|t| t.chars().count() <= 300)
-}
-
-/// `2019-07-01` from poppler's ISO dates (`2019-07-01T10:00:00+02:00`).
-fn iso_date(value: &str) -> Option<String> {
-    let date = value.get(..10)?;
-    let b = date.as_bytes();
-    let ok = b.iter().enumerate().all(|(i, c)| match i {
-        4 | 7 => *c == b'-',
-        _ => c.is_ascii_digit(),
-    });
-    ok.then(|| date.to_string())
 }
 
 /// The document language the catalog declares (`/Lang (da-DK)`), when the catalog is stored as
@@ -671,10 +684,10 @@ mod tests {
         assert_eq!(catalog_language(pdf), Some(Lang::En));
         assert_eq!(catalog_language(b"%PDF-1.7\n"), None);
         assert_eq!(
-            iso_date("2019-07-01T10:00:00+02:00").as_deref(),
+            super::super::iso_date("2019-07-01T10:00:00+02:00").as_deref(),
             Some("2019-07-01")
         );
-        assert_eq!(iso_date("D:2019"), None);
+        assert_eq!(super::super::iso_date("D:2019"), None);
     }
 
     #[test]

@@ -21,13 +21,15 @@ const TWO_COLUMNS: &str = "rapporter/to-spalter.pdf";
 const LIBREOFFICE_PDF: &str = "rapporter/rapport-libreoffice.pdf";
 const OWNER_LOCKED: &str = "rapporter/ejer-kodeord.pdf";
 const RECURSIVE: &str = "rapporter/rekursiv.pdf";
+const XMP_ONLY: &str = "rapporter/xmp-metadata.pdf";
 const ELEMENTS_DOCX: &str = "rapporter/elementer.docx";
 const ELEMENTS_ODT: &str = "rapporter/elementer.odt";
 const REPORT_DOCX: &str = "rapporter/rapport.docx";
 const REPORT_ODT: &str = "rapporter/rapport.odt";
 
 /// Files copied into the corpus, all but the notes and sources.
-const FIXTURES: [&str; 13] = [
+const FIXTURES: [&str; 14] = [
+    "xmp-metadata.pdf",
     "to-spalter.pdf",
     "rapport-libreoffice.pdf",
     "ejer-kodeord.pdf",
@@ -155,6 +157,7 @@ fn office_and_pdf_files_are_indexed_and_bad_ones_skipped_by_name() {
         REPORT_ODT,
         RECURSIVE,
         TWO_COLUMNS,
+        XMP_ONLY,
     ];
     expected.sort();
     assert_eq!(ids, expected);
@@ -284,6 +287,11 @@ fn metadata_from_pdf_and_office_files() {
     );
     assert_eq!(author.as_deref(), Some("Jens Østergaard"));
     assert_eq!(lang, "da");
+    // Only XMP (ExifTool): its title, not the first heading's.
+    let (title, author, date, _) = meta(XMP_ONLY);
+    assert_eq!(title, "Statusrapport fra XMP: Åbenhed");
+    assert_eq!(author.as_deref(), Some("Jens Østergaard"));
+    assert_eq!(date.as_deref(), Some("2024-04-08"));
     for id in [ELEMENTS_DOCX, ELEMENTS_ODT] {
         assert_eq!(
             meta(id),
