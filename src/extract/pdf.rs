@@ -34,7 +34,13 @@ struct Line {
     words: Vec<String>,
     y_min: f32,
     y_max: f32,
+    /// Right edge of the last word, to tell a word poppler split (a kerned logo, `L` `A` `TEX`;
+    /// small capitals, `URL` `s`) from the next word.
+    last_x_max: f32,
 }
+
+/// A gap between two word boxes narrower than this share of the word's height is no space.
+const NO_SPACE_GAP: f32 = 0.08;
 
 #[derive(Debug, Default)]
 struct Page {
@@ -118,6 +124,7 @@ fn parse(xhtml: &[u8]) -> Result<Layout, String> {
     let mut in_title = false;
     let mut in_word = false;
     let mut word = String::new();
+    let mut word_box = (0.0f32, 0.0f32, 0.0f32);
     loop {
         let event = reader
             .read_event_into(&mut buf)
@@ -147,12 +154,18 @@ fn parse(xhtml: &[u8]) -> Result<Layout, String> {
                             words: Vec::new(),
                             y_min: attr_f32(&e, "yMin"),
                             y_max: attr_f32(&e, "yMax"),
+                            last_x_max: f32::NEG_INFINITY,
                         });
                     }
                 }
                 "word" => {
                     in_word = true;
                     word.clear();
+                    word_box = (
+                        attr_f32(&e, "xMin"),
+                        attr_f32(&e, "xMax"),
+                        attr_f32(&e, "yMax") - attr_f32(&e, "yMin"),
+                    );
                 }
                 _ => {}
             },
@@ -181,9 +194,15 @@ fn parse(xhtml: &[u8]) -> Result<Layout, String> {
                         .and_then(|p| p.blocks.last_mut())
                         .and_then(|b| b.last_mut())
                     {
-                        if !word.trim().is_empty() {
-                            line.words.push(std::mem::take(&mut word));
+                        let (x_min, x_max, height) = word_box;
+                        let gap = x_min - line.last_x_max;
+                        let joined = gap < NO_SPACE_GAP * height && gap > -height;
+                        match line.words.last_mut() {
+                            _ if word.trim().is_empty() => {}
+                            Some(last) if joined => last.push_str(&word),
+                            _ => line.words.push(std::mem::take(&mut word)),
                         }
+                        line.last_x_max = x_max;
                     }
                 }
                 _ => {}
@@ -284,6 +303,12 @@ pub enum Join {
     Space,
 }
 
+/// Lowercase abbreviations that keep their hyphen in a compound (`it-system`); any other short
+/// head (`de-` + `noted`, `pa-` + `genumbers`) is a word broken by hyphenation.
+const HYPHENATED_PREFIXES: [&str; 12] = [
+    "e", "it", "tv", "pc", "hr", "ikt", "sms", "ngo", "ai", "cv", "gps", "cpr",
+];
+
 /// Words after which a hyphen dangles: `børne- og ungeområdet`, `pre- and post-`.
 const CONJUNCTIONS: [&str; 8] = ["og", "eller", "samt", "el.", "and", "or", "nor", "to"];
 
@@ -325,8 +350,8 @@ pub fn join_rule(head: &str, tail: &str, known: impl Fn(&str) -> bool) -> Join {
     if known(&merged) {
         return Join::Merge;
     }
-    // One- and two-letter prefixes are written with a hyphen: `e-mail`, `it-system`.
-    if last.chars().count() <= 2 {
+    // Lowercase abbreviations are written with a hyphen: `e-mail`, `it-system`, `tv-avis`.
+    if HYPHENATED_PREFIXES.contains(&last.to_lowercase().as_str()) {
         return Join::KeepHyphen;
     }
     Join::Merge
@@ -598,6 +623,8 @@ mod tests {
         assert_eq!(rule("Syd-", "Afrika"), Join::KeepHyphen);
         assert_eq!(rule("børne-", "og"), Join::Space);
         assert_eq!(rule("it-", "systemer"), Join::KeepHyphen);
+        assert_eq!(rule("e-", "mail"), Join::KeepHyphen);
+        assert_eq!(rule("de-", "noted"), Join::Merge);
         assert_eq!(rule("–", "og"), Join::Space);
         assert_eq!(rule("ordet", "næste"), Join::Space);
         assert_eq!(rule("kommu\u{ad}", "nerne"), Join::Merge);
@@ -615,6 +642,7 @@ mod tests {
             words: words.split(' ').map(str::to_string).collect(),
             y_min: y,
             y_max: y + 10.0,
+            last_x_max: 0.0,
         }
     }
 
@@ -688,6 +716,21 @@ mod tests {
             Some("2019-07-01")
         );
         assert_eq!(super::super::iso_date("D:2019"), None);
+    }
+
+    #[test]
+    fn words_poppler_split_without_a_gap_are_one() {
+        let xhtml = br#"<html><head><title>T</title></head><body><doc><page width="600" height="800"><flow><block>
+<line xMin="10" yMin="100" xMax="200" yMax="110">
+<word xMin="10" yMin="100" xMax="16" yMax="110">L</word>
+<word xMin="14" yMin="98" xMax="19" yMax="106">A</word>
+<word xMin="18.9" yMin="100" xMax="34" yMax="110">TEX</word>
+<word xMin="37" yMin="100" xMax="60" yMax="110">og</word>
+<word xMin="63" yMin="100" xMax="80" yMax="110">URL</word>
+<word xMin="80.2" yMin="100" xMax="84" yMax="110">s</word>
+</line></block></flow></page></doc></body></html>"#;
+        let layout = parse(xhtml).expect("parse");
+        assert_eq!(assemble(&layout).text, "LATEX og URLs");
     }
 
     #[test]
