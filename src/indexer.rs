@@ -547,7 +547,12 @@ fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Pre
         // Each paragraph is analysed in the document's language, its function words counted on
         // the way; the rare one that is in the other language is taken back and analysed again.
         let doc_lang = lang;
-        for page in doc.text.split(extract::PAGE_BREAK) {
+        // A text without pages is one page, and is not searched for page breaks.
+        let pages: Box<dyn Iterator<Item = &str>> = match doc.pages {
+            0 => Box::new(std::iter::once(doc.text.as_str())),
+            _ => Box::new(doc.text.split(extract::PAGE_BREAK)),
+        };
+        for page in pages {
             if doc.pages > 0 {
                 page_starts.push([body[0].len(), body[1].len(), folded.len()]);
             }
