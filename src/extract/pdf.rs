@@ -196,7 +196,15 @@ fn parse(xhtml: &[u8]) -> Result<Layout, String> {
                     {
                         let (x_min, x_max, height) = word_box;
                         let gap = x_min - line.last_x_max;
-                        let joined = gap < NO_SPACE_GAP * height && gap > -height;
+                        // Letters only: a footnote mark (`7`) touching the next word is no part
+                        // of it.
+                        let letters = line
+                            .words
+                            .last()
+                            .and_then(|w| w.chars().last())
+                            .is_some_and(char::is_alphabetic)
+                            && word.chars().next().is_some_and(char::is_alphabetic);
+                        let joined = letters && gap < NO_SPACE_GAP * height && gap > -height;
                         match line.words.last_mut() {
                             _ if word.trim().is_empty() => {}
                             Some(last) if joined => last.push_str(&word),
@@ -476,6 +484,21 @@ fn assemble(layout: &Layout) -> Extracted {
     }
 }
 
+/// The lines of page `p` that have words and are not page furniture, with their block's index.
+fn body_lines<'a>(
+    page: &'a Page,
+    p: usize,
+    furniture: &'a FxHashSet<LineAt>,
+) -> impl Iterator<Item = (usize, &'a Line)> + 'a {
+    page.blocks.iter().enumerate().flat_map(move |(b, block)| {
+        block
+            .iter()
+            .enumerate()
+            .filter(move |&(l, line)| !line.words.is_empty() && !furniture.contains(&(p, b, l)))
+            .map(move |(_, line)| (b, line))
+    })
+}
+
 /// Headings that open a table of contents.
 const CONTENTS_HEADINGS: [&str; 6] = [
     "indhold",
@@ -492,19 +515,7 @@ fn is_contents_page(layout: &Layout, p: usize, furniture: &FxHashSet<LineAt>) ->
     let Some(page) = layout.pages.get(p) else {
         return false;
     };
-    let lines: Vec<&Line> = page
-        .blocks
-        .iter()
-        .enumerate()
-        .flat_map(|(b, block)| {
-            block
-                .iter()
-                .enumerate()
-                .filter(move |&(l, _)| !furniture.contains(&(p, b, l)))
-                .map(|(_, line)| line)
-        })
-        .filter(|l| !l.words.is_empty())
-        .collect();
+    let lines: Vec<&Line> = body_lines(page, p, furniture).map(|(_, l)| l).collect();
     let Some(first) = lines.first() else {
         return false;
     };
@@ -548,19 +559,7 @@ fn first_heading(layout: &Layout, furniture: &FxHashSet<LineAt>) -> Option<Strin
         .iter()
         .enumerate()
         .find(|(_, p)| p.blocks.iter().flatten().any(|l| !l.words.is_empty()))?;
-    let lines: Vec<(usize, &Line)> = page
-        .blocks
-        .iter()
-        .enumerate()
-        .flat_map(|(b, block)| {
-            block
-                .iter()
-                .enumerate()
-                .filter(move |&(l, _)| !furniture.contains(&(p, b, l)))
-                .map(move |(_, line)| (b, line))
-        })
-        .filter(|(_, l)| !l.words.is_empty())
-        .collect();
+    let lines: Vec<(usize, &Line)> = body_lines(page, p, furniture).collect();
     let height = |l: &Line| l.y_max - l.y_min;
     let mut heights: Vec<f32> = lines.iter().map(|(_, l)| height(l)).collect();
     heights.sort_by(f32::total_cmp);
@@ -728,9 +727,11 @@ mod tests {
 <word xMin="37" yMin="100" xMax="60" yMax="110">og</word>
 <word xMin="63" yMin="100" xMax="80" yMax="110">URL</word>
 <word xMin="80.2" yMin="100" xMax="84" yMax="110">s</word>
+<word xMin="87" yMin="98" xMax="90" yMax="104">7</word>
+<word xMin="90.1" yMin="100" xMax="110" yMax="110">Fixed</word>
 </line></block></flow></page></doc></body></html>"#;
         let layout = parse(xhtml).expect("parse");
-        assert_eq!(assemble(&layout).text, "LATEX og URLs");
+        assert_eq!(assemble(&layout).text, "LATEX og URLs 7 Fixed");
     }
 
     #[test]

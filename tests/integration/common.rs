@@ -3,7 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
 use tempfile::TempDir;
+use tower::ServiceExt;
 use vidensbase::search::{Engine, SearchRequest, SearchResults};
 
 pub const DA_VOLUNTEERS: &str = "kommuner/frivillige-foreninger.txt";
@@ -160,4 +164,31 @@ pub fn top(engine: &Engine, q: &str) -> String {
         .first()
         .map(|h| h.id.clone())
         .unwrap_or_default()
+}
+
+/// One GET through the router of `engine` over `corpus`, without a port: status, headers, body.
+pub async fn get_from(
+    engine: Engine,
+    corpus: PathBuf,
+    uri: &str,
+) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let response = vidensbase::web::router(engine, corpus)
+        .oneshot(
+            Request::builder()
+                .uri(uri)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    (status, headers, bytes)
 }

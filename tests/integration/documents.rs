@@ -9,13 +9,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+use axum::http::{header, StatusCode};
 use vidensbase::search::{Engine, SearchRequest};
 
-use crate::common::Fixture;
+use crate::common::{get_from, Fixture};
 
 const TWO_COLUMNS: &str = "rapporter/to-spalter.pdf";
 const LIBREOFFICE_PDF: &str = "rapporter/rapport-libreoffice.pdf";
@@ -369,25 +366,7 @@ fn word_and_opendocument_structure() {
 
 async fn get(uri: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     let d = docs();
-    let response = vidensbase::web::router(d.fixture.engine(), d.fixture.corpus())
-        .oneshot(
-            Request::builder()
-                .uri(uri)
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
-        .expect("response");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes()
-        .to_vec();
-    (status, headers, bytes)
+    get_from(d.fixture.engine(), d.fixture.corpus(), uri).await
 }
 
 #[tokio::test]

@@ -1,32 +1,12 @@
 //! HTTP behaviour through the router, without opening a port.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
-use vidensbase::web::router;
+use axum::http::StatusCode;
 
 use crate::common::*;
 
 async fn get(uri: &str) -> (StatusCode, String) {
     let (fixture, _) = shared();
-    let engine = fixture.engine();
-    let response = router(engine, fixture.corpus())
-        .oneshot(
-            Request::builder()
-                .uri(uri)
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
-        .expect("response");
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
+    let (status, _, bytes) = get_from(fixture.engine(), fixture.corpus(), uri).await;
     (status, String::from_utf8_lossy(&bytes).into_owned())
 }
 
