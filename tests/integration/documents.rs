@@ -25,7 +25,10 @@ const REPORT_DOCX: &str = "rapporter/rapport.docx";
 const REPORT_ODT: &str = "rapporter/rapport.odt";
 
 /// Files copied into the corpus, all but the notes and sources.
-const FIXTURES: [&str; 14] = [
+const FIXTURES: [&str; 17] = [
+    "tegn.pdf",
+    "tegn.docx",
+    "tegn.odt",
     "xmp-metadata.pdf",
     "to-spalter.pdf",
     "rapport-libreoffice.pdf",
@@ -153,6 +156,9 @@ fn office_and_pdf_files_are_indexed_and_bad_ones_skipped_by_name() {
         REPORT_DOCX,
         REPORT_ODT,
         RECURSIVE,
+        "rapporter/tegn.docx",
+        "rapporter/tegn.odt",
+        "rapporter/tegn.pdf",
         TWO_COLUMNS,
         XMP_ONLY,
     ];
@@ -211,6 +217,44 @@ fn line_end_hyphens_follow_danish_rules() {
         hits("civilsamfundsorganisationerne")
     );
     assert!(hits("\"EU-landene\"").contains(&(TWO_COLUMNS.to_string(), Some(2))));
+}
+
+#[test]
+fn ligatures_invisible_characters_and_decomposed_letters_read_as_written() {
+    if !poppler() {
+        return;
+    }
+    for id in [
+        "rapporter/tegn.pdf",
+        "rapporter/tegn.docx",
+        "rapporter/tegn.odt",
+    ] {
+        let text = body(id);
+        for word in [
+            "officielt",
+            "fleksible",
+            "civilsamfundsorganisationer",
+            "Århus",
+            "40 %",
+        ] {
+            assert!(text.contains(word), "{id}: {word} in {text:?}");
+        }
+    }
+    for q in [
+        "officielt",
+        "fleksible",
+        "civilsamfundsorganisationer",
+        "\"i Århus\"",
+    ] {
+        let found: Vec<String> = hits(q).into_iter().map(|(id, _)| id).collect();
+        for id in [
+            "rapporter/tegn.pdf",
+            "rapporter/tegn.docx",
+            "rapporter/tegn.odt",
+        ] {
+            assert!(found.iter().any(|f| f == id), "{q}: {id} not in {found:?}");
+        }
+    }
 }
 
 #[test]
