@@ -29,14 +29,26 @@ pub struct CorpusFile {
 }
 
 /// Lists the documents under `root`, sorted by id. Entries that cannot be read are reported
-/// through `warn` and skipped. The folder walk is sequential; the files' metadata (a `stat`
-/// each) is read in parallel.
+/// through `warn` and skipped, and so are symbolic links that lead out of the corpus folder (a
+/// link to `/etc/passwd` must not become a searchable document). The folder walk is sequential;
+/// the files' metadata (a `stat` each) is read in parallel.
 pub fn walk(root: &Path, mut warn: impl FnMut(String)) -> Vec<CorpusFile> {
     let mut found = Vec::new();
+    let canonical_root = std::fs::canonicalize(root).ok();
+    let mut outside = Vec::new();
     let walker = WalkDir::new(root)
         .follow_links(true)
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            if e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.') {
+                return false;
+            }
+            if e.path_is_symlink() && !leads_inside(e.path(), canonical_root.as_deref()) {
+                outside.push(e.path().to_path_buf());
+                return false;
+            }
+            true
+        });
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -52,6 +64,12 @@ pub fn walk(root: &Path, mut warn: impl FnMut(String)) -> Vec<CorpusFile> {
             found.push((entry.into_path(), format));
         }
     }
+    for path in outside {
+        warn(format!(
+            "skipping {}: a symbolic link that leads out of the corpus folder",
+            path.display()
+        ));
+    }
     let described: Vec<Result<CorpusFile, String>> = found
         .into_par_iter()
         .map(|(path, format)| describe(root, path, format))
@@ -65,6 +83,14 @@ pub fn walk(root: &Path, mut warn: impl FnMut(String)) -> Vec<CorpusFile> {
     }
     files.sort_by(|a, b| a.id.cmp(&b.id));
     files
+}
+
+/// Whether `path` (a link, or below one) resolves to a place inside the corpus root.
+fn leads_inside(path: &Path, canonical_root: Option<&Path>) -> bool {
+    match (std::fs::canonicalize(path), canonical_root) {
+        (Ok(target), Some(root)) => target.starts_with(root),
+        _ => false,
+    }
 }
 
 /// A document file's id, category and change stamps (following a symbolic link).
@@ -144,5 +170,30 @@ mod tests {
         std::fs::write(root.join(".git/d.txt"), "d").expect("write");
         let ids: Vec<String> = walk(root, |_| {}).into_iter().map(|f| f.id).collect();
         assert_eq!(ids, ["b.html", "c.pdf", "irm/a.txt"]);
+    }
+
+    #[test]
+    fn links_inside_the_corpus_are_followed_links_out_are_not() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("corpus");
+        std::fs::create_dir_all(root.join("irm")).expect("mkdir");
+        std::fs::write(root.join("irm/a.txt"), "a").expect("write");
+        std::fs::write(dir.path().join("secret.txt"), "s").expect("write");
+        std::fs::create_dir_all(dir.path().join("outside")).expect("mkdir");
+        std::fs::write(dir.path().join("outside/b.txt"), "b").expect("write");
+        std::os::unix::fs::symlink(root.join("irm/a.txt"), root.join("inside.txt")).expect("ln");
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("secret.txt"))
+            .expect("ln");
+        std::os::unix::fs::symlink(dir.path().join("outside"), root.join("ude")).expect("ln");
+        let mut warnings = Vec::new();
+        let ids: Vec<String> = walk(&root, |w| warnings.push(w))
+            .into_iter()
+            .map(|f| f.id)
+            .collect();
+        assert_eq!(ids, ["inside.txt", "irm/a.txt"]);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings
+            .iter()
+            .all(|w| w.contains("leads out of the corpus")));
     }
 }

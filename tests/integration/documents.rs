@@ -81,11 +81,15 @@ fn docs() -> &'static Docs {
         for name in FIXTURES {
             std::fs::copy(fixtures_dir().join(name), target.join(name)).expect("copy fixture");
         }
-        // A file beside the corpus, and a link to it from inside: indexed, never served.
+        // A file beside the corpus, and a link to it from inside: not indexed.
         let secret = fixture.dir.path().join("secret.txt");
         std::fs::write(&secret, "Hemmeligt indhold uden for korpus.").expect("write");
         std::os::unix::fs::symlink(&secret, target.join("link.txt")).expect("symlink");
+        // An indexed file that becomes such a link after the index run: never served.
+        std::fs::write(target.join("bytte.txt"), "Et notat der bliver byttet ud.").expect("write");
         let report = fixture.sync();
+        std::fs::remove_file(target.join("bytte.txt")).expect("rm");
+        std::os::unix::fs::symlink(&secret, target.join("bytte.txt")).expect("symlink");
         let engine = fixture.engine();
         Docs {
             fixture,
@@ -140,6 +144,11 @@ fn office_and_pdf_files_are_indexed_and_bad_ones_skipped_by_name() {
         report.warnings
     );
     assert!(warned("zipbombe.docx", "zip bomb"), "{:?}", report.warnings);
+    assert!(
+        warned("link.txt", "leads out of the corpus"),
+        "{:?}",
+        report.warnings
+    );
     let ids: Vec<String> = docs()
         .engine
         .all_documents()
@@ -486,10 +495,14 @@ async fn nothing_outside_the_corpus_is_served() {
         return;
     }
     assert!(
-        hits("hemmeligt")
+        !hits("hemmeligt")
             .iter()
             .any(|(id, _)| id == "rapporter/link.txt"),
-        "the linked file is indexed, so only the path check keeps it from being served"
+        "a link out of the corpus is not indexed"
+    );
+    assert!(
+        hits("byttet").iter().any(|(id, _)| id == "rapporter/bytte.txt"),
+        "indexed before it became a link, so only the path check keeps the secret from being served"
     );
     for uri in [
         "/files/../secret.txt",
@@ -499,6 +512,7 @@ async fn nothing_outside_the_corpus_is_served() {
         "/files/rapporter/%2e%2e%2f%2e%2e%2fsecret.txt",
         "/files//etc/passwd",
         "/files/rapporter/link.txt",
+        "/files/rapporter/bytte.txt",
         "/files/rapporter/kodeord.pdf",
         "/files/rapporter/ukendt.pdf",
     ] {
