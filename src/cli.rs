@@ -23,7 +23,7 @@ use crate::{corpus, extract, indexer, schema, web};
     about = "Bilingual (Danish/English) knowledge base with full-text search"
 )]
 pub struct Cli {
-    /// Folder of documents (.txt, .md, .html)
+    /// Folder of documents (.txt, .md, .html, .pdf, .docx, .odt)
     #[arg(long, global = true, default_value = "corpus", value_name = "DIR")]
     pub corpus: PathBuf,
     /// Folder of the search index

@@ -212,22 +212,22 @@ pub fn normalise_chars(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Whether the UTF-8 bytes hold any character [`normalise_chars`] changes: a byte scan, so the
-/// common text pays nearly nothing.
+/// Whether the UTF-8 bytes hold any character [`normalise_chars`] changes: a vectorised search
+/// for the lead bytes of those characters, so the common text pays nearly nothing.
 fn needs_normalising(b: &[u8]) -> bool {
     let at = |i: usize| b.get(i).copied().unwrap_or(0);
-    b.iter().enumerate().any(|(i, &byte)| match byte {
+    let spaces_and_ligatures = memchr::memchr3_iter(0xC2, 0xE2, 0xEF, b).any(|i| match b[i] {
         0xC2 => matches!(at(i + 1), 0xA0 | 0xAD),
-        0xCC => true,
-        0xCD => at(i + 1) <= 0xAF,
         0xE2 => match (at(i + 1), at(i + 2)) {
             (0x80, c) => matches!(c, 0x87 | 0x8B | 0x8C | 0x8D | 0xAF),
             (0x81, c) => c == 0xA0,
             _ => false,
         },
-        0xEF => matches!((at(i + 1), at(i + 2)), (0xBB, 0xBF) | (0xAC, 0x80..=0x86)),
-        _ => false,
-    })
+        _ => matches!((at(i + 1), at(i + 2)), (0xBB, 0xBF) | (0xAC, 0x80..=0x86)),
+    });
+    // Combining diacritics, U+0300 to U+036F.
+    spaces_and_ligatures
+        || memchr::memchr2_iter(0xCC, 0xCD, b).any(|i| b[i] == 0xCC || at(i + 1) <= 0xAF)
 }
 
 /// Decodes file bytes to text: UTF-8 (without a copy), UTF-16 with BOM, else Windows-1252 if it
@@ -603,9 +603,21 @@ mod tests {
             "officielt fleksibel Århus civilsamfundsorganisationer 10 %"
         );
         assert!(matches!(
-            normalise_chars("Kommunerne – «ældre» …"),
+            normalise_chars("Kommunerne – «ældre» … Ωμέγα"),
             Cow::Borrowed(_)
         ));
+        // Each character on its own is found.
+        for c in [
+            '\u{ad}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}', '\u{a0}',
+            '\u{2007}', '\u{202f}', '\u{fb00}', '\u{fb06}', '\u{301}', '\u{36f}',
+        ] {
+            let text = format!("ab{c}cd");
+            assert!(
+                matches!(normalise_chars(&text), Cow::Owned(_)),
+                "{:x}",
+                c as u32
+            );
+        }
     }
 
     #[test]
