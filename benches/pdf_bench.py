@@ -165,6 +165,8 @@ def report(outdir, corpus, label):
         if agr.get("doclevel_word_avg") is not None:
             L.append(f"| … whole-document agreement for {agr['docs_without_pages']:,} PDFs exported without `pages` | {pct(agr['doclevel_word_avg'])} |")
         L.append(f"| page check: sampled one-page words on the same page (only on that page) | {pct(agr['pagecheck_same'])} ({pct(agr['pagecheck_only'])}), n = {agr['pagecheck_n']:,} |")
+        if "pagecheck_elsewhere" in agr:
+            L.append(f"| … the misses: on another page only / not in the export at all (a text difference) | {agr['pagecheck_elsewhere']} / {agr['pagecheck_absent']} |")
         L.append(f"| PDFs missing from the export / exported without `pages` / page count differs | {agr['docs_missing']:,} / {agr['docs_without_pages']:,} / {agr['docs_pagecount_mismatch']:,} |")
     if notes:
         L.append("")
