@@ -2,8 +2,9 @@
 //! and `--addr` flags; parsed once into [`Cli`] and run by [`run`].
 //!
 //! This is the binary's edge, so errors are `anyhow` with context. `serve` builds the index first
-//! when there is none, then serves until Ctrl-C; the index can be updated meanwhile by running
-//! `vidensbase index` in another terminal.
+//! when there is none, then serves until Ctrl-C while [`crate::watch`] keeps the index in step
+//! with the corpus folder (unless `--no-watch`); `vidensbase index` run meanwhile waits for the
+//! server's writer instead of failing.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -45,8 +46,12 @@ pub struct Cli {
 pub enum Command {
     /// Bring the index up to date with the corpus (adds, changes, deletions)
     Index,
-    /// Serve the search site and JSON API (builds the index first if there is none)
-    Serve,
+    /// Serve the search site and JSON API, keeping the index current with the corpus folder
+    Serve {
+        /// Do not watch the corpus folder (the index changes only by `vidensbase index`)
+        #[arg(long)]
+        no_watch: bool,
+    },
     /// Search from the terminal
     Search {
         /// What to search for
@@ -83,18 +88,8 @@ pub fn init_logging() {
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Index => {
-            let report = indexer::sync(&cli.corpus, &cli.index).with_context(|| {
-                format!(
-                    "indexing {} into {}",
-                    cli.corpus.display(),
-                    cli.index.display()
-                )
-            })?;
-            println!("{report}");
-            Ok(())
-        }
-        Command::Serve => serve(&cli.corpus, &cli.index, &cli.addr),
+        Command::Index => index(&cli.corpus, &cli.index),
+        Command::Serve { no_watch } => serve(&cli.corpus, &cli.index, &cli.addr, !no_watch),
         Command::Search {
             query,
             lang,
@@ -116,7 +111,42 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn serve(corpus: &Path, index: &Path, addr: &str) -> anyhow::Result<()> {
+/// How long `index` waits for another process's writer (a watching server) before giving up.
+const WAIT_FOR_WRITER: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// `vidensbase index`: one sync. When another process is writing the index (a server keeping it
+/// current, or another `index`), waits for it and then syncs, saying so, instead of failing.
+fn index(corpus: &Path, index: &Path) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let mut waited = false;
+    let report = loop {
+        match indexer::sync(corpus, index) {
+            Err(crate::Error::Locked(_)) if started.elapsed() < WAIT_FOR_WRITER => {
+                if !waited {
+                    eprintln!(
+                        "another process is writing {} (a running `vidensbase serve` keeps it current); waiting for it",
+                        index.display()
+                    );
+                    waited = true;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            other => {
+                break other.with_context(|| {
+                    format!("indexing {} into {}", corpus.display(), index.display())
+                })?
+            }
+        }
+    };
+    if waited {
+        println!("{report} (after the other writer finished)");
+    } else {
+        println!("{report}");
+    }
+    Ok(())
+}
+
+fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result<()> {
     if schema::open_existing(index)?
         .is_none_or(|(i, _)| i.searchable_segment_ids().is_ok_and(|s| s.is_empty()))
     {
@@ -130,6 +160,19 @@ fn serve(corpus: &Path, index: &Path, addr: &str) -> anyhow::Result<()> {
     }
     let engine = Engine::open(index)?;
     tracing::info!(documents = engine.num_docs(), "index opened");
+    // Kept alive until the server stops.
+    let _watch = if watch {
+        let watch = crate::watch::spawn(corpus, index, |report| {
+            if report.added + report.updated + report.deleted + report.skipped > 0 {
+                tracing::info!("{report}");
+            }
+        })
+        .context("watching the corpus folder")?;
+        tracing::info!("watching {} for changes", corpus.display());
+        Some(watch)
+    } else {
+        None
+    };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr)

@@ -2,7 +2,7 @@
 //!
 //! Indexing flows one way — corpus file → [`extract`] (title, text, metadata) → [`lang`]
 //! (detection) → [`analysis`] and [`compound`] → tantivy document ([`schema`]) → index — driven by
-//! [`indexer`]. Searching flows the other way — query → [`query`] (parse, expand with
+//! [`indexer`] (kept current while the server runs by [`watch`]). Searching flows the other way — query → [`query`] (parse, expand with
 //! [`glossary`]) → [`search`] → [`snippet`] → HTML or JSON in [`web`]. [`cli`] wires the commands.
 //! See ARCHITECTURE.md for the map.
 
@@ -19,6 +19,7 @@ pub mod query;
 pub mod schema;
 pub mod search;
 pub mod snippet;
+pub mod watch;
 pub mod web;
 
 pub use error::{Error, Result};

@@ -4,7 +4,8 @@
 //! fixtures of `tests/fixtures/documents/`; `danish` checks the Danish-specific behaviours on the judged
 //! relevance corpus; `indexing` covers extraction, languages and incremental
 //! sync; `ranking` covers search behaviour through the library; `http` drives the router with
-//! `tower::ServiceExt::oneshot`; `relevance` runs the judged query set and prints its table.
+//! `tower::ServiceExt::oneshot`; `relevance` runs the judged query set and prints its table; `watch`
+//! covers the corpus watcher and `index` waiting for another writer.
 
 mod common;
 mod danish;
@@ -13,3 +14,4 @@ mod http;
 mod indexing;
 mod ranking;
 mod relevance;
+mod watch;

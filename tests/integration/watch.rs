@@ -1,0 +1,164 @@
+//! Keeping the index current without a command: the corpus watcher, and `vidensbase index` run
+//! while another process writes the index.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use vidensbase::search::{Engine, SearchRequest};
+
+use crate::common::Fixture;
+
+/// Polls until `check` holds, for at most `limit`; whether it did.
+fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    check()
+}
+
+fn found(engine: &Engine, q: &str) -> Vec<String> {
+    let _ = engine.reload();
+    engine
+        .search(&SearchRequest::new(q))
+        .expect("search")
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+/// Generous: the watcher syncs about a second after a change; a loaded CI machine is slower.
+const LIMIT: Duration = Duration::from_secs(30);
+
+#[test]
+fn files_written_changed_moved_and_deleted_reach_search_by_themselves() {
+    let fixture = Fixture::new();
+    fixture.sync();
+    let engine = fixture.engine();
+    let syncs = Arc::new(AtomicUsize::new(0));
+    let counter = syncs.clone();
+    let _watch = vidensbase::watch::spawn(&fixture.corpus(), &fixture.index(), move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    })
+    .expect("watch");
+
+    // A new file.
+    let file = fixture.corpus().join("kommuner/vandloeb.txt");
+    std::fs::write(
+        &file,
+        "Vandløbsrestaurering i kommunen\n\nKommunen genslynger åen.",
+    )
+    .expect("write");
+    assert!(eventually(LIMIT, || found(&engine, "vandløbsrestaurering")
+        == ["kommuner/vandloeb.txt"]));
+
+    // Changed.
+    std::fs::write(
+        &file,
+        "Vandløbsrestaurering\n\nNu også med gydebanker til ørreder.",
+    )
+    .expect("write");
+    assert!(eventually(LIMIT, || !found(&engine, "gydebanker").is_empty()));
+
+    // A new folder with a file, then the folder renamed.
+    let folder = fixture.corpus().join("natur");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    std::fs::write(folder.join("eng.txt"), "Engpleje\n\nAfgræsning af engene.").expect("write");
+    assert!(eventually(LIMIT, || found(&engine, "afgræsning") == ["natur/eng.txt"]));
+    std::fs::rename(&folder, fixture.corpus().join("miljoe")).expect("rename");
+    assert!(eventually(LIMIT, || found(&engine, "afgræsning") == ["miljoe/eng.txt"]));
+    // The renamed folder is still watched.
+    std::fs::write(
+        fixture.corpus().join("miljoe/hede.txt"),
+        "Hedepleje\n\nLyngen slås.",
+    )
+    .expect("write");
+    assert!(eventually(LIMIT, || found(&engine, "lyngen") == ["miljoe/hede.txt"]));
+
+    // Deleted.
+    std::fs::remove_file(&file).expect("rm");
+    assert!(eventually(LIMIT, || found(&engine, "vandløbsrestaurering").is_empty()));
+    assert!(syncs.load(Ordering::SeqCst) >= 6);
+}
+
+#[test]
+fn a_burst_of_files_becomes_a_few_syncs() {
+    let fixture = Fixture::new();
+    fixture.sync();
+    let engine = fixture.engine();
+    let syncs = Arc::new(AtomicUsize::new(0));
+    let counter = syncs.clone();
+    let _watch = vidensbase::watch::spawn(&fixture.corpus(), &fixture.index(), move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    })
+    .expect("watch");
+    // The watcher's first sync (at its start) finds nothing to do.
+    assert!(eventually(LIMIT, || syncs.load(Ordering::SeqCst) >= 1));
+    let before = syncs.load(Ordering::SeqCst);
+
+    let folder = fixture.corpus().join("referater");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    for i in 0..300 {
+        std::fs::write(
+            folder.join(format!("referat-{i:03}.txt")),
+            format!("Referat {i}\n\nMødereferat nummer {i} fra udvalgsmødet om skovrejsning."),
+        )
+        .expect("write");
+    }
+    let total = |engine: &Engine| {
+        let _ = engine.reload();
+        engine
+            .search(&SearchRequest::new("skovrejsning"))
+            .expect("search")
+            .total
+    };
+    assert!(eventually(LIMIT, || total(&engine) == 300));
+    let burst = syncs.load(Ordering::SeqCst) - before;
+    assert!(burst <= 10, "300 files took {burst} syncs");
+}
+
+#[test]
+fn index_run_by_hand_waits_for_another_writer() {
+    let fixture = Fixture::new();
+    fixture.sync();
+    std::fs::write(
+        fixture.corpus().join("kommuner/ny.txt"),
+        "Ny plan\n\nKlimatilpasning langs kysten.",
+    )
+    .expect("write");
+    // Another process's writer, as a watching server holds it during a sync.
+    let (index, _) = vidensbase::schema::open_or_create(&fixture.index()).expect("open");
+    let writer: tantivy::IndexWriter = index.writer(15_000_000).expect("writer");
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vidensbase"))
+        .arg("--corpus")
+        .arg(fixture.corpus())
+        .arg("--index")
+        .arg(fixture.index())
+        .arg("index")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn vidensbase index");
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(
+        child.try_wait().expect("try_wait").is_none(),
+        "index gave up instead of waiting"
+    );
+    drop(writer);
+    let out = child.wait_with_output().expect("wait");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("waiting for it"), "{stderr}");
+    assert!(stdout.contains("1 added"), "{stdout}");
+    assert!(
+        stdout.contains("after the other writer finished"),
+        "{stdout}"
+    );
+}
