@@ -396,6 +396,9 @@ impl Writers {
         let main = index
             .writer_with_num_threads(INDEXING_THREADS, WRITER_BUDGET)
             .map_err(writer_error(dir))?;
+        // A run killed inside its commit leaves files the last meta.json does not know (a
+        // segment's new deletes file among them, whose name the next run would write again).
+        main.garbage_collect_files().wait()?;
         let pages_dir = dir.join(schema::PAGES_DIR);
         let pages_held = match schema::open_existing(&pages_dir)? {
             Some((pages, _)) => pages.reader()?.searcher().num_docs() > 0,
@@ -417,6 +420,7 @@ impl Writers {
             let writer = index
                 .writer_with_num_threads(1, PAGE_WRITER_BUDGET)
                 .map_err(writer_error(&self.pages_dir))?;
+            writer.garbage_collect_files().wait()?;
             self.pages = Some(writer);
         }
         self.pages_changed = true;

@@ -240,3 +240,49 @@ fn front_matter_declares_the_document_language() {
     assert_eq!(lang("detected.txt"), "en");
     assert_eq!(lang("unknown.txt"), "en");
 }
+
+/// Copies the files of folder `from` into `to` (flat: an index folder has no subfolders we need).
+fn copy_files(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir").flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn a_run_killed_inside_its_commit_does_not_block_the_next() {
+    // The state `kill -9` leaves between tantivy writing a segment's new deletes file and
+    // replacing meta.json: the deletes file is on disk (and registered as managed), meta.json
+    // is the old one. The next run makes the same deletes at the same opstamp, so it writes a
+    // file of the same name.
+    let fixture = Fixture::new();
+    fixture.sync();
+    let before = fixture.dir.path().join("index-before");
+    copy_files(&fixture.index(), &before);
+    std::fs::remove_file(fixture.corpus().join(EN_MARKUP)).expect("rm");
+    let r = fixture.sync();
+    assert_eq!(r.deleted, 1, "{r}");
+    let del_files: Vec<std::path::PathBuf> = std::fs::read_dir(fixture.index())
+        .expect("read_dir")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "del"))
+        .collect();
+    assert!(!del_files.is_empty(), "the delete wrote a deletes file");
+    let managed = std::fs::read(fixture.index().join(".managed.json")).expect("managed");
+    // Back to the old meta.json, with the new deletes file left behind.
+    std::fs::remove_dir_all(fixture.index()).expect("rm index");
+    copy_files(&before, &fixture.index());
+    std::fs::write(fixture.index().join(".managed.json"), managed).expect("managed");
+    for del in &del_files {
+        let name = del.file_name().expect("name");
+        std::fs::write(fixture.index().join(name), b"left by a killed run").expect("orphan");
+    }
+
+    let r = fixture.sync();
+    assert_eq!((r.deleted, r.total), (1, 8), "{r}");
+    let engine = fixture.engine();
+    assert!(search(&engine, "literally").hits.is_empty());
+}

@@ -5,9 +5,11 @@
 //! relevance corpus; `indexing` covers extraction, languages and incremental
 //! sync; `ranking` covers search behaviour through the library; `http` drives the router with
 //! `tower::ServiceExt::oneshot`; `relevance` runs the judged query set and prints its table; `watch`
-//! covers the corpus watcher and `index` waiting for another writer.
+//! covers the corpus watcher and `index` waiting for another writer; `crash` kills the real
+//! `vidensbase index` at several moments and checks the next run loses and doubles nothing.
 
 mod common;
+mod crash;
 mod danish;
 mod documents;
 mod http;
