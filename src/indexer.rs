@@ -49,6 +49,8 @@ pub struct Report {
     pub deleted: usize,
     pub unchanged: usize,
     pub skipped: usize,
+    /// Files read (those whose size or modification time differed from the index's stamp).
+    pub read: usize,
     /// Documents in the index after the sync.
     pub total: u64,
     pub elapsed: Duration,
@@ -87,6 +89,8 @@ struct Prepared {
     doc: TantivyDocument,
     /// One document per page for the page index (paged formats only).
     pages: Vec<TantivyDocument>,
+    /// The content is what the index has; only the stamp changed.
+    restamp: bool,
     /// Distinct lowercased Danish words (title and Danish paragraphs) of at least
     /// [`MIN_PART_CHARS`] characters, with their counts: the lexicon learns them, and the long
     /// ones are compound candidates. (A word can be listed twice, its count split, if the term
@@ -253,6 +257,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
         })
         .collect();
 
+    report.read = candidates.len();
     if !candidates.is_empty() {
         let mut splitter = Splitter::new();
         let mut needs_tool: Vec<String> = Vec::new();
@@ -279,7 +284,6 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
             for outcome in results {
                 match outcome {
                     Outcome::Ready(p) => prepared.push(p),
-                    Outcome::SameContent => report.unchanged += 1,
                     Outcome::Unreadable(message) => warn(&mut report, message),
                     Outcome::NeedsTool(path) => needs_tool.push(path),
                     Outcome::Refused { id, message } => {
@@ -320,7 +324,9 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
                     writer.delete(&p.id)?;
                 }
                 writer.add(doc, p.pages)?;
-                if existed {
+                if p.restamp {
+                    report.unchanged += 1;
+                } else if existed {
                     report.updated += 1;
                 } else {
                     report.added += 1;
@@ -360,7 +366,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
         tracing::debug!(lexicon = splitter.lexicon_len(), "compound lexicon");
     }
 
-    if report.added + report.updated + report.deleted > 0 {
+    if writer.dirty {
         writer.commit()?;
     }
     index.load_metas()?;
@@ -381,6 +387,8 @@ struct Writers {
     /// The page index has documents, so deletions must reach it.
     pages_held: bool,
     pages_changed: bool,
+    /// Anything was deleted or added: there is something to commit.
+    dirty: bool,
 }
 
 /// A writer's error, with a lock held by another process told apart.
@@ -411,6 +419,7 @@ impl Writers {
             fields,
             pages_held,
             pages_changed: false,
+            dirty: false,
         })
     }
 
@@ -435,6 +444,7 @@ impl Writers {
             self.page_writer()?.delete_term(term.clone());
         }
         self.main.delete_term(term);
+        self.dirty = true;
         Ok(())
     }
 
@@ -446,6 +456,7 @@ impl Writers {
             }
         }
         self.main.add_document(doc)?;
+        self.dirty = true;
         Ok(())
     }
 
@@ -469,7 +480,6 @@ impl Writers {
 
 enum Outcome {
     Ready(Box<Prepared>),
-    SameContent,
     Unreadable(String),
     Refused {
         id: String,
@@ -486,11 +496,16 @@ fn prepare(fields: &Fields, file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome
         Err(err) => return Outcome::Unreadable(format!("skipping {}: {err}", file.path.display())),
     };
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
-    if stamp.is_some_and(|s| s.hash == hash) {
-        return Outcome::SameContent;
-    }
+    // The same content under a new stamp (a `touch`, a copy that kept the bytes) is indexed
+    // again all the same: the stamp lives in the document, and a stale one would have the file
+    // read on every run.
+    let restamp = stamp.is_some_and(|s| s.hash == hash);
     match extract::extract(file.format, bytes, &corpus::title_from_id(&file.id)) {
-        Ok(doc) => Outcome::Ready(Box::new(analyse(fields, file, doc, hash))),
+        Ok(doc) => {
+            let mut prepared = analyse(fields, file, doc, hash);
+            prepared.restamp = restamp;
+            Outcome::Ready(Box::new(prepared))
+        }
         Err(extract::Refusal::ToolMissing(_)) => {
             Outcome::NeedsTool(file.path.display().to_string())
         }
@@ -598,6 +613,7 @@ fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Pre
             id: file.id.clone(),
             doc: document(fields, file, &doc, lang, hash, scratch),
             pages: page_documents(fields, file, lang, &doc.contents_pages, scratch),
+            restamp: false,
             danish_words: scratch.danish.take(),
         }
     })

@@ -286,3 +286,28 @@ fn a_run_killed_inside_its_commit_does_not_block_the_next() {
     let engine = fixture.engine();
     assert!(search(&engine, "literally").hits.is_empty());
 }
+
+#[test]
+fn a_touched_file_is_read_once_not_on_every_run() {
+    let fixture = Fixture::new();
+    fixture.sync();
+    let path = fixture.corpus().join(DA_VOLUNTEERS);
+    let later = std::time::SystemTime::now() + Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .expect("open")
+        .set_modified(later)
+        .expect("touch");
+    let r = fixture.sync();
+    // Read (and the broken files, which are never indexed, again), the same content: unchanged.
+    assert_eq!((r.added, r.updated, r.unchanged), (0, 0, 9), "{r}");
+    let read_after_touch = r.read;
+    let r = fixture.sync();
+    assert_eq!(
+        r.read,
+        read_after_touch - 1,
+        "the touched file is not read again: {r}"
+    );
+    assert_eq!(top(&fixture.engine(), "frivilligudvalg"), DA_VOLUNTEERS);
+}
