@@ -486,6 +486,12 @@ async fn originals_are_served_byte_for_byte() {
             .to_str()
             .expect("ascii");
         assert!(disposition.starts_with("inline"), "{disposition}");
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{id}");
+        // No page policy on a PDF: it would keep the browser's viewer from showing it.
+        assert!(
+            !headers.contains_key(header::CONTENT_SECURITY_POLICY),
+            "{id}"
+        );
     }
 }
 

@@ -191,3 +191,37 @@ async fn malformed_queries_never_fail_the_server() {
     let (status, _) = get("/nowhere").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let (fixture, _) = shared();
+    let get_headers = |uri: &'static str| async move {
+        let (status, headers, _) = get_from(fixture.engine(), fixture.corpus(), uri).await;
+        (status, headers)
+    };
+    for uri in [
+        "/",
+        "/search?q=frivillige",
+        "/doc/kommuner/frivillige-foreninger.txt",
+        "/no/such/page",
+        "/api/search?q=frivillige",
+        "/api/search?q=x&lang=xx",
+        "/healthz",
+    ] {
+        let (_, headers) = get_headers(uri).await;
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{uri}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{uri}");
+        let html = headers["content-type"]
+            .to_str()
+            .is_ok_and(|t| t.starts_with("text/html"));
+        if html {
+            let policy = headers["content-security-policy"].to_str().expect("ascii");
+            assert!(policy.contains("default-src 'none'"), "{uri}: {policy}");
+            assert!(!policy.contains("script-src"), "{uri}: no script may run");
+        }
+    }
+    // A scraped page served as it was is sandboxed: its scripts never run on this origin.
+    let (status, headers) = get_headers("/files/guidance/cooperation-guide.html").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-security-policy"], "sandbox");
+}
