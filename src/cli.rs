@@ -111,6 +111,31 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// The admin API's token: `VIDENSBASE_ADMIN_TOKEN`, or the first line of the file named by
+/// `VIDENSBASE_ADMIN_TOKEN_FILE`; none leaves the admin API closed. A token shorter than 16
+/// characters is refused: it would be guessed.
+fn admin_token() -> anyhow::Result<Option<String>> {
+    let token = match (
+        std::env::var("VIDENSBASE_ADMIN_TOKEN"),
+        std::env::var_os("VIDENSBASE_ADMIN_TOKEN_FILE"),
+    ) {
+        (Ok(token), _) => token,
+        (Err(_), Some(file)) => std::fs::read_to_string(&file)
+            .with_context(|| format!("reading the admin token from {}", file.to_string_lossy()))?
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+        (Err(_), None) => return Ok(None),
+    };
+    let token = token.trim().to_string();
+    anyhow::ensure!(
+        token.chars().count() >= 16,
+        "the admin token must be at least 16 characters long"
+    );
+    Ok(Some(token))
+}
+
 /// How long `index` waits for another process's writer (a watching server) before giving up.
 const WAIT_FOR_WRITER: std::time::Duration = std::time::Duration::from_secs(600);
 
@@ -161,7 +186,7 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
     let engine = Engine::open(index)?;
     tracing::info!(documents = engine.num_docs(), "index opened");
     // Kept alive until the server stops.
-    let _watch = if watch {
+    let watch = if watch {
         let watch = crate::watch::spawn(corpus, index, |report| {
             if report.added + report.updated + report.deleted + report.skipped > 0 {
                 tracing::info!("{report}");
@@ -173,13 +198,30 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
     } else {
         None
     };
+    let settings = web::Settings {
+        admin_token: admin_token()?,
+        max_upload: match std::env::var("VIDENSBASE_MAX_UPLOAD_MB") {
+            Ok(mb) => {
+                mb.trim()
+                    .parse::<usize>()
+                    .context("VIDENSBASE_MAX_UPLOAD_MB is not a number of megabytes")?
+                    << 20
+            }
+            Err(_) => web::MAX_UPLOAD,
+        },
+        status: watch.as_ref().map(|w| w.status()),
+        ..web::Settings::new(corpus.to_path_buf())
+    };
+    if settings.admin_token.is_some() {
+        tracing::info!("admin API open (POST /api/documents, DELETE /api/documents/{{id}})");
+    }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("listening on {addr}"))?;
         tracing::info!("serving on http://{addr}");
-        axum::serve(listener, web::router(engine, corpus.to_path_buf()))
+        axum::serve(listener, web::router(engine, settings))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })

@@ -48,6 +48,24 @@ impl Format {
         }
     }
 
+    /// Whether `bytes` are really a file of this format (for uploads, which are judged by
+    /// content, not only by name): a PDF header, a Word or OpenDocument text package, or text.
+    pub fn matches_content(self, bytes: &[u8]) -> bool {
+        let head = &bytes[..bytes.len().min(1024)];
+        match self {
+            Format::Pdf => head.windows(5).any(|w| w == b"%PDF-"),
+            Format::Docx => is_zip_with(bytes, "word/document.xml"),
+            Format::Odt => {
+                // The package's first entry, stored uncompressed: its MIME type.
+                bytes.starts_with(b"PK\x03\x04")
+                    && head
+                        .windows(39)
+                        .any(|w| w == b"application/vnd.oasis.opendocument.text")
+            }
+            Format::Text | Format::Markdown | Format::Html => decode(bytes.to_vec()).is_ok(),
+        }
+    }
+
     /// The MIME type the original file is served with.
     pub fn mime(self) -> &'static str {
         match self {
@@ -61,6 +79,13 @@ impl Format {
             Format::Odt => "application/vnd.oasis.opendocument.text",
         }
     }
+}
+
+/// A zip archive that has an entry called `name`.
+fn is_zip_with(bytes: &[u8], name: &str) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+        && zip::ZipArchive::new(std::io::Cursor::new(bytes))
+            .is_ok_and(|archive| archive.index_for_name(name).is_some())
 }
 
 /// Between two pages of a paged document's text: a form feed as a paragraph of its own, so no
@@ -626,6 +651,22 @@ mod tests {
         assert_eq!(page_at(&text, 0), 1);
         assert_eq!(page_at(&text, text.find("to").expect("to")), 2);
         assert_eq!(page_at(&text, text.len() + 10), 3);
+    }
+
+    #[test]
+    fn formats_are_judged_by_content() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents");
+        let read = |name: &str| std::fs::read(dir.join(name)).expect("fixture");
+        assert!(Format::Pdf.matches_content(&read("to-spalter.pdf")));
+        assert!(Format::Docx.matches_content(&read("elementer.docx")));
+        assert!(Format::Odt.matches_content(&read("elementer.odt")));
+        assert!(!Format::Pdf.matches_content(&read("elementer.docx")));
+        assert!(!Format::Docx.matches_content(&read("elementer.odt")));
+        assert!(!Format::Odt.matches_content(&read("elementer.docx")));
+        assert!(!Format::Docx.matches_content(b"PK\x03\x04 not really"));
+        assert!(Format::Text.matches_content("Kære borger".as_bytes()));
+        assert!(!Format::Text.matches_content(&read("to-spalter.pdf")));
+        assert!(!Format::Html.matches_content(b"\x89PNG\r\n\x1a\n\0\0"));
     }
 
     #[test]

@@ -10,8 +10,10 @@
 //! index's writer (`vidensbase index` run by hand), the sync is retried a moment later.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::SystemTime;
 use std::time::{Duration, Instant};
 
 use notify::Watcher as _;
@@ -33,11 +35,37 @@ enum Message {
     Stop,
 }
 
+/// What the watcher is doing and what its last sync did, for the status API.
+#[derive(Debug, Default)]
+pub struct Status {
+    syncing: AtomicBool,
+    last: Mutex<Option<(SystemTime, Report)>>,
+}
+
+impl Status {
+    /// A sync is running.
+    pub fn syncing(&self) -> bool {
+        self.syncing.load(Ordering::Relaxed)
+    }
+
+    /// When the last sync finished, and its report.
+    pub fn last(&self) -> Option<(SystemTime, Report)> {
+        self.last.lock().ok().and_then(|last| last.clone())
+    }
+}
+
 /// A running watcher; dropping it stops the watching and waits for a sync in progress.
 pub struct Watch {
     _watcher: notify::RecommendedWatcher,
     messages: mpsc::Sender<Message>,
     worker: Option<JoinHandle<()>>,
+    status: Arc<Status>,
+}
+
+impl Watch {
+    pub fn status(&self) -> Arc<Status> {
+        self.status.clone()
+    }
 }
 
 impl Drop for Watch {
@@ -79,6 +107,8 @@ pub fn spawn(
         .map_err(|e| watch_error(corpus, e))?;
 
     let (corpus, index): (PathBuf, PathBuf) = (corpus.to_path_buf(), index.to_path_buf());
+    let status = Arc::new(Status::default());
+    let shared = status.clone();
     let worker = std::thread::Builder::new()
         .name("vidensbase-watch".into())
         .spawn(move || {
@@ -109,11 +139,17 @@ pub fn spawn(
                 if !due {
                     continue;
                 }
-                match indexer::sync(&corpus, &index) {
+                shared.syncing.store(true, Ordering::Relaxed);
+                let result = indexer::sync(&corpus, &index);
+                shared.syncing.store(false, Ordering::Relaxed);
+                match result {
                     Ok(report) => {
                         pending = None;
                         last_sync = Instant::now();
                         on_sync(&report);
+                        if let Ok(mut last) = shared.last.lock() {
+                            *last = Some((SystemTime::now(), report));
+                        }
                     }
                     Err(Error::Locked(_)) => {
                         tracing::debug!("index busy; syncing again shortly");
@@ -137,6 +173,7 @@ pub fn spawn(
         _watcher: watcher,
         messages,
         worker: Some(worker),
+        status,
     })
 }
 

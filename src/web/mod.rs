@@ -6,6 +6,7 @@
 //! or as JSON from the same value. Every error becomes a page or a JSON object with a plain
 //! message; internal details are logged, not shown.
 
+mod admin;
 mod views;
 
 use std::path::PathBuf;
@@ -26,22 +27,67 @@ use crate::search::{Engine, SearchRequest, SearchResults, DEFAULT_LIMIT, MAX_LIM
 /// Results per page on the HTML results page.
 pub const PAGE_SIZE: usize = 10;
 
+/// How the server is set up, beside its index.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The corpus folder the index is built from: where `/files/{id}` reads originals and the
+    /// admin API writes uploads.
+    pub corpus: PathBuf,
+    /// The admin API's bearer token; without one the admin routes answer 404.
+    pub admin_token: Option<String>,
+    /// Largest upload in bytes.
+    pub max_upload: usize,
+    /// The corpus watcher's state, for `/api/status` (none when not watching).
+    pub status: Option<Arc<crate::watch::Status>>,
+}
+
+/// Default largest upload: 100 MB.
+pub const MAX_UPLOAD: usize = 100 << 20;
+
+impl Settings {
+    /// Serving `corpus`, admin API closed.
+    pub fn new(corpus: PathBuf) -> Settings {
+        Settings {
+            corpus,
+            admin_token: None,
+            max_upload: MAX_UPLOAD,
+            status: None,
+        }
+    }
+}
+
 /// What every handler shares.
 pub struct AppState {
     pub engine: Engine,
-    /// The corpus folder the index was built from: where `/files/{id}` reads originals.
-    pub corpus: PathBuf,
+    pub settings: Settings,
+    /// Times of recent failed admin sign-ins (for rate limiting).
+    failures: std::sync::Mutex<std::collections::VecDeque<std::time::Instant>>,
 }
 
 /// The application's routes. Tests drive this with `tower::ServiceExt::oneshot`.
-pub fn router(engine: Engine, corpus: PathBuf) -> Router {
-    let state = Arc::new(AppState { engine, corpus });
+pub fn router(engine: Engine, settings: Settings) -> Router {
+    let max_upload = settings.max_upload;
+    let state = Arc::new(AppState {
+        engine,
+        settings,
+        failures: Default::default(),
+    });
     Router::new()
         .route("/", get(home))
         .route("/search", get(search_page))
         .route("/api/search", get(search_api))
         .route("/doc/{*id}", get(document_page))
         .route("/files/{*id}", get(original_file))
+        .route("/api/status", get(admin::status))
+        .route(
+            "/api/documents",
+            axum::routing::post(admin::upload)
+                // Room for the multipart framing around the largest file.
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    max_upload + (64 << 10),
+                )),
+        )
+        .route("/api/documents/{*id}", axum::routing::delete(admin::delete))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)
         .with_state(state)
@@ -303,8 +349,8 @@ fn read_original(
         return Ok(None);
     };
     let inside = || -> Option<std::path::PathBuf> {
-        let root = std::fs::canonicalize(&state.corpus).ok()?;
-        let path = std::fs::canonicalize(state.corpus.join(id)).ok()?;
+        let root = std::fs::canonicalize(&state.settings.corpus).ok()?;
+        let path = std::fs::canonicalize(state.settings.corpus.join(id)).ok()?;
         path.starts_with(&root).then_some(path)
     };
     Ok(inside()
@@ -345,6 +391,13 @@ pub struct WebError {
 }
 
 impl WebError {
+    fn new(status: StatusCode, message: impl Into<String>) -> WebError {
+        WebError {
+            status,
+            message: message.into(),
+        }
+    }
+
     fn not_found(message: impl Into<String>) -> WebError {
         WebError {
             status: StatusCode::NOT_FOUND,

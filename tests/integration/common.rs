@@ -172,7 +172,7 @@ pub async fn get_from(
     corpus: PathBuf,
     uri: &str,
 ) -> (StatusCode, HeaderMap, Vec<u8>) {
-    let response = vidensbase::web::router(engine, corpus)
+    let response = vidensbase::web::router(engine, vidensbase::web::Settings::new(corpus))
         .oneshot(
             Request::builder()
                 .uri(uri)

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, each test with its own temporary corpus and index.
 //!
-//! `common` writes the fixture corpus; `documents` indexes the PDF, Word and OpenDocument
+//! `common` writes the fixture corpus; `admin` drives the admin API (tokens, uploads, deletion,
+//! status); `documents` indexes the PDF, Word and OpenDocument
 //! fixtures of `tests/fixtures/documents/`; `danish` checks the Danish-specific behaviours on the judged
 //! relevance corpus; `indexing` covers extraction, languages and incremental
 //! sync; `ranking` covers search behaviour through the library; `http` drives the router with
@@ -8,6 +9,7 @@
 //! covers the corpus watcher and `index` waiting for another writer; `crash` kills the real
 //! `vidensbase index` at several moments and checks the next run loses and doubles nothing.
 
+mod admin;
 mod common;
 mod crash;
 mod danish;

@@ -1,0 +1,276 @@
+//! The admin API: adding and removing documents over HTTP, and the index's status.
+//!
+//! Uploads are written into the corpus folder (which stays the source of truth: a rebuild from
+//! scratch gives the same index) and reach search through the corpus watcher, like a file copied
+//! in by hand. The writing routes are closed (404) unless the operator set a token; a request
+//! must carry it as `Authorization: Bearer …`, compared in constant time, and failed attempts are
+//! limited. Every upload is checked before anything is written: a safe name, a format vidensbase
+//! reads, and content that is what the name says.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use subtle::ConstantTimeEq;
+
+use super::{AppState, WebError};
+use crate::corpus;
+use crate::extract::Format;
+
+/// Failed sign-ins allowed per [`FAILURE_WINDOW`] before every attempt answers 429.
+const MAX_FAILURES: usize = 10;
+const FAILURE_WINDOW: Duration = Duration::from_secs(60);
+
+/// Checks the bearer token. Without a configured token the route does not exist (404).
+fn authorise(state: &AppState, headers: &HeaderMap) -> Result<(), WebError> {
+    let Some(token) = state.settings.admin_token.as_deref() else {
+        return Err(WebError::not_found("There is no page at this address."));
+    };
+    let mut failures = state
+        .failures
+        .lock()
+        .map_err(|_| WebError::internal("sign-in counter poisoned".into()))?;
+    while failures
+        .front()
+        .is_some_and(|t| t.elapsed() > FAILURE_WINDOW)
+    {
+        failures.pop_front();
+    }
+    if failures.len() >= MAX_FAILURES {
+        return Err(WebError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many failed attempts; try again in a minute.",
+        ));
+    }
+    let offered = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .trim();
+    if bool::from(offered.as_bytes().ct_eq(token.as_bytes())) {
+        return Ok(());
+    }
+    failures.push_back(Instant::now());
+    Err(WebError::new(
+        StatusCode::UNAUTHORIZED,
+        "A valid admin token is needed (Authorization: Bearer …).",
+    ))
+}
+
+/// One file of an upload, checked.
+struct Upload {
+    name: String,
+    bytes: Vec<u8>,
+}
+
+#[derive(Serialize)]
+struct Added {
+    id: String,
+}
+
+/// `POST /api/documents`: `multipart/form-data` with one or more `file` fields, an optional
+/// `category` and an optional `replace=true` (also as a query parameter).
+pub async fn upload(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    query: axum::extract::RawQuery,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    match receive(state, &headers, query, multipart).await {
+        Ok(response) => response,
+        Err(e) => e.json(),
+    }
+}
+
+async fn receive(
+    state: Arc<AppState>,
+    headers: &HeaderMap,
+    query: axum::extract::RawQuery,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, WebError> {
+    authorise(&state, headers)?;
+    let mut multipart = multipart.map_err(|e| {
+        WebError::bad_request(format!("Expected multipart/form-data with a file: {e}"))
+    })?;
+    let mut files = Vec::new();
+    let mut category = None;
+    let mut replace = query
+        .0
+        .as_deref()
+        .is_some_and(|q| q.split('&').any(|p| p == "replace=true"));
+    let too_big = || {
+        WebError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "The upload is larger than {} MB.",
+                state.settings.max_upload >> 20
+            ),
+        )
+    };
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big()),
+            Err(e) => return Err(WebError::bad_request(format!("Unreadable upload: {e}"))),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let bytes = match field.bytes().await {
+            Ok(bytes) => bytes,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big()),
+            Err(e) => return Err(WebError::bad_request(format!("Unreadable upload: {e}"))),
+        };
+        match name.as_str() {
+            "file" => files.push(check(
+                file_name.as_deref().unwrap_or_default(),
+                bytes.to_vec(),
+            )?),
+            "category" => {
+                let text = String::from_utf8_lossy(&bytes);
+                if !text.trim().is_empty() {
+                    category =
+                        Some(corpus::safe_category(&text).ok_or_else(|| {
+                            WebError::bad_request("A category is one folder name.")
+                        })?);
+                }
+            }
+            "replace" => replace = String::from_utf8_lossy(&bytes).trim() == "true",
+            _ => {}
+        }
+    }
+    if files.iter().map(|f| f.bytes.len()).sum::<usize>() > state.settings.max_upload {
+        return Err(too_big());
+    }
+    if files.is_empty() {
+        return Err(WebError::bad_request(
+            "No file: send it in a field called file.",
+        ));
+    }
+    let root = state.settings.corpus.clone();
+    let ids = tokio::task::spawn_blocking(move || {
+        files
+            .iter()
+            .map(|f| corpus::add_file(&root, category.as_deref(), &f.name, &f.bytes, replace))
+            .collect::<std::io::Result<Vec<String>>>()
+    })
+    .await
+    .map_err(|e| WebError::internal(e.to_string()))?
+    .map_err(|e| WebError::internal(format!("writing an upload: {e}")))?;
+    for id in &ids {
+        tracing::info!("uploaded {id}");
+    }
+    let body = match ids.as_slice() {
+        [id] => serde_json::json!(Added { id: id.clone() }),
+        _ => serde_json::json!({
+            "documents": ids.into_iter().map(|id| Added { id }).collect::<Vec<_>>()
+        }),
+    };
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// A file of an upload with a safe name, in a format vidensbase reads, whose content is what
+/// its name says.
+fn check(name: &str, bytes: Vec<u8>) -> Result<Upload, WebError> {
+    let name = corpus::safe_file_name(name)
+        .ok_or_else(|| WebError::bad_request("Every file needs a file name."))?;
+    let unsupported = |why: String| WebError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, why);
+    let format = Format::from_path(std::path::Path::new(&name)).ok_or_else(|| {
+        unsupported(format!(
+            "{name}: only .pdf, .docx, .odt, .txt, .md and .html files are read."
+        ))
+    })?;
+    if !format.matches_content(&bytes) {
+        return Err(unsupported(format!(
+            "{name}: the content is not what the name says."
+        )));
+    }
+    Ok(Upload { name, bytes })
+}
+
+/// `DELETE /api/documents/{id}`: removes the document's file from the corpus; the watcher
+/// removes it from search.
+pub async fn delete(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        authorise(&state, &headers)?;
+        let root = state.settings.corpus.clone();
+        let target = id.clone();
+        let removed = tokio::task::spawn_blocking(move || corpus::remove_file(&root, &target))
+            .await
+            .map_err(|e| WebError::internal(e.to_string()))?
+            .map_err(|e| WebError::internal(format!("removing {id}: {e}")))?;
+        if !removed {
+            return Err(WebError::not_found(format!("There is no document {id:?}.")));
+        }
+        tracing::info!("deleted {id}");
+        Ok(Json(serde_json::json!({ "id": id, "deleted": true })).into_response())
+    }
+    .await;
+    result.unwrap_or_else(WebError::json)
+}
+
+#[derive(Serialize)]
+struct StatusBody {
+    documents: u64,
+    /// When the last sync of the watcher finished (RFC 3339), if there was one.
+    last_commit: Option<String>,
+    indexing: bool,
+    skipped: Vec<Skipped>,
+    version: &'static str,
+    watching: bool,
+}
+
+#[derive(Serialize)]
+struct Skipped {
+    reason: String,
+}
+
+/// `GET /api/status` (public): documents in the index, the watcher's state and last sync.
+pub async fn status(State(state): State<Arc<AppState>>) -> Json<impl Serialize> {
+    let watch = state.settings.status.as_deref();
+    let last = watch.and_then(|w| w.last());
+    Json(StatusBody {
+        documents: state.engine.num_docs(),
+        last_commit: last.as_ref().map(|(at, _)| rfc3339(*at)),
+        indexing: watch.is_some_and(|w| w.syncing()),
+        skipped: last
+            .map(|(_, report)| {
+                report
+                    .warnings
+                    .into_iter()
+                    .map(|reason| Skipped { reason })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        version: env!("CARGO_PKG_VERSION"),
+        watching: watch.is_some(),
+    })
+}
+
+/// `2026-11-28T10:15:00Z`.
+fn rfc3339(at: SystemTime) -> String {
+    time::OffsetDateTime::from(at)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_rfc3339() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_860_900);
+        assert_eq!(rfc3339(at), "2026-11-28T10:15:00Z");
+        assert_eq!(rfc3339(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
+    }
+}
