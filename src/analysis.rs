@@ -444,6 +444,17 @@ pub fn respelled(lower: &str) -> bool {
 /// splits them and records positions.
 pub const TERMS_TOKENIZER: &str = "vb_terms";
 
+/// The version of everything that decides an index's terms: the analysers, word splitting,
+/// compound splitting and extraction's text. Every commit records it, and an index recorded with
+/// another version is refused (rebuild it) instead of being searched with terms it does not hold.
+/// Bump it with any change that alters the terms of an existing document.
+pub const ANALYSIS_VERSION: u32 = 2;
+
+/// What a commit records: `vidensbase-analysis=N`.
+pub fn commit_payload() -> String {
+    format!("vidensbase-analysis={ANALYSIS_VERSION}")
+}
+
 /// Registers the tokenizer on an index. Call on every open: indexer and server alike.
 pub fn register(index: &Index) {
     index.tokenizers().register(TERMS_TOKENIZER, TermsTokenizer);

@@ -142,9 +142,21 @@ const WAIT_FOR_WRITER: std::time::Duration = std::time::Duration::from_secs(600)
 /// `vidensbase index`: one sync. When another process is writing the index (a server keeping it
 /// current, or another `index`), waits for it and then syncs, saying so, instead of failing.
 fn index(corpus: &Path, index: &Path) -> anyhow::Result<()> {
+    let (report, waited) = sync_waiting(corpus, index)?;
+    if waited {
+        println!("{report} (after the other writer finished)");
+    } else {
+        println!("{report}");
+    }
+    Ok(())
+}
+
+/// One sync, waiting (up to [`WAIT_FOR_WRITER`]) while another process holds the writer; also
+/// says whether it waited.
+fn sync_waiting(corpus: &Path, index: &Path) -> anyhow::Result<(indexer::Report, bool)> {
     let started = std::time::Instant::now();
     let mut waited = false;
-    let report = loop {
+    loop {
         match indexer::sync(corpus, index) {
             Err(crate::Error::Locked(_)) if started.elapsed() < WAIT_FOR_WRITER => {
                 if !waited {
@@ -157,18 +169,13 @@ fn index(corpus: &Path, index: &Path) -> anyhow::Result<()> {
                 std::thread::sleep(std::time::Duration::from_millis(200));
             }
             other => {
-                break other.with_context(|| {
+                let report = other.with_context(|| {
                     format!("indexing {} into {}", corpus.display(), index.display())
-                })?
+                })?;
+                return Ok((report, waited));
             }
         }
-    };
-    if waited {
-        println!("{report} (after the other writer finished)");
-    } else {
-        println!("{report}");
     }
-    Ok(())
 }
 
 fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result<()> {
@@ -180,7 +187,8 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
             index.display(),
             corpus.display()
         );
-        let report = indexer::sync(corpus, index).context("building the index")?;
+        // Waits for an `index` run that is building it already.
+        let (report, _) = sync_waiting(corpus, index).context("building the index")?;
         tracing::info!("{report}");
     }
     let engine = Engine::open(index)?;

@@ -464,10 +464,15 @@ impl Writers {
     /// pages are missing.
     fn commit(mut self) -> Result<()> {
         let t = Instant::now();
+        let payload = crate::analysis::commit_payload();
         if let Some(pages) = self.pages.as_mut().filter(|_| self.pages_changed) {
-            pages.commit()?;
+            let mut commit = pages.prepare_commit()?;
+            commit.set_payload(&payload);
+            commit.commit()?;
         }
-        self.main.commit()?;
+        let mut commit = self.main.prepare_commit()?;
+        commit.set_payload(&payload);
+        commit.commit()?;
         tracing::debug!(ms = t.elapsed().as_millis() as u64, "committed");
         if let Some(pages) = self.pages {
             pages.wait_merging_threads()?;

@@ -145,6 +145,11 @@ pub fn open_or_create(dir: &Path) -> Result<(Index, Fields)> {
         tantivy::TantivyError::SchemaError(_) => Error::IncompatibleIndex(dir.to_path_buf()),
         other => Error::index(dir, other),
     })?;
+    // An index with commits must have been built by this analysis (an empty one is new).
+    let metas = index.load_metas().map_err(|e| Error::index(dir, e))?;
+    if metas.opstamp > 0 && metas.payload.as_deref() != Some(analysis::commit_payload().as_str()) {
+        return Err(Error::IncompatibleIndex(dir.to_path_buf()));
+    }
     analysis::register(&index);
     Ok((index, fields))
 }

@@ -336,3 +336,32 @@ fn a_touched_file_is_read_once_not_on_every_run() {
     );
     assert_eq!(top(&fixture.engine(), "frivilligudvalg"), DA_VOLUNTEERS);
 }
+
+#[test]
+fn an_index_built_by_another_analysis_is_refused_with_what_to_do() {
+    let fixture = Fixture::new();
+    fixture.sync();
+    // Stamp the index as built by an older analysis.
+    {
+        let directory = tantivy::directory::MmapDirectory::open(fixture.index()).expect("dir");
+        let index = tantivy::Index::open(directory).expect("open");
+        let mut writer: tantivy::IndexWriter = index.writer(15_000_000).expect("writer");
+        let mut commit = writer.prepare_commit().expect("prepare");
+        commit.set_payload("vidensbase-analysis=1");
+        commit.commit().expect("commit");
+    }
+    let err = vidensbase::indexer::sync(&fixture.corpus(), &fixture.index()).err();
+    assert!(
+        matches!(err, Some(vidensbase::Error::IncompatibleIndex(_))),
+        "{err:?}"
+    );
+    let message = vidensbase::search::Engine::open(&fixture.index())
+        .err()
+        .map(|e| e.to_string());
+    assert!(
+        message
+            .as_deref()
+            .is_some_and(|m| m.contains("delete the folder and run `vidensbase index`")),
+        "{message:?}"
+    );
+}

@@ -162,3 +162,56 @@ fn index_run_by_hand_waits_for_another_writer() {
         "{stdout}"
     );
 }
+
+#[test]
+fn serve_waits_for_an_index_run_building_the_first_index() {
+    use std::io::{BufRead, BufReader};
+    let fixture = Fixture::new();
+    // An `index` run holds the writer of the index it is creating.
+    let (index, _) = vidensbase::schema::open_or_create(&fixture.index()).expect("create");
+    let writer: tantivy::IndexWriter = index.writer(15_000_000).expect("writer");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vidensbase"))
+        .arg("--corpus")
+        .arg(fixture.corpus())
+        .arg("--index")
+        .arg(fixture.index())
+        .arg("--addr")
+        .arg("127.0.0.1:0")
+        .arg("serve")
+        .arg("--no-watch")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn vidensbase serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let (lines, inbox) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let mut seen = String::new();
+    let mut wait_for = |needle: &str| {
+        let started = Instant::now();
+        while started.elapsed() < LIMIT {
+            if seen.contains(needle) {
+                return true;
+            }
+            if let Ok(line) = inbox.recv_timeout(Duration::from_millis(100)) {
+                seen.push_str(&line);
+                seen.push('\n');
+            }
+        }
+        false
+    };
+    assert!(wait_for("waiting for it"), "serve did not wait");
+    assert!(
+        child.try_wait().expect("try_wait").is_none(),
+        "serve exited"
+    );
+    drop(writer);
+    let served = wait_for("serving on");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(served, "serve did not start after the writer finished");
+}
