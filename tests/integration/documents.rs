@@ -110,6 +110,15 @@ fn hits(q: &str) -> Vec<(String, Option<u32>)> {
         .collect()
 }
 
+/// `id` is among the hits of `q`, its snippet on `page`.
+fn assert_found(q: &str, id: &str, page: u32) {
+    let found = hits(q);
+    assert!(
+        found.contains(&(id.to_string(), Some(page))),
+        "{q}: {id} on page {page} not in {found:?}"
+    );
+}
+
 fn body(id: &str) -> String {
     let doc = docs().engine.document(id, None).expect("document");
     doc.body.fragments.iter().map(|f| f.text.as_str()).collect()
@@ -271,11 +280,7 @@ fn a_phrase_wrapping_inside_a_column_matches() {
     if !poppler() {
         return;
     }
-    let found = hits("\"frivillige foreninger i lokalsamfundet\"");
-    assert!(
-        found.contains(&(TWO_COLUMNS.to_string(), Some(2))),
-        "{found:?}"
-    );
+    assert_found("\"frivillige foreninger i lokalsamfundet\"", TWO_COLUMNS, 2);
 }
 
 #[test]
@@ -362,16 +367,8 @@ fn a_danish_report_with_an_english_summary_is_found_in_both_languages() {
         return;
     }
     // English inflection on the English page: "completed" → "complete".
-    let found = hits("commitments completed");
-    assert!(
-        found.contains(&(LIBREOFFICE_PDF.to_string(), Some(4))),
-        "{found:?}"
-    );
-    let found = hits("borgerbudgetter");
-    assert!(
-        found.contains(&(LIBREOFFICE_PDF.to_string(), Some(3))),
-        "{found:?}"
-    );
+    assert_found("commitments completed", LIBREOFFICE_PDF, 4);
+    assert_found("borgerbudgetter", LIBREOFFICE_PDF, 3);
 }
 
 #[test]

@@ -32,6 +32,17 @@ fn found(engine: &Engine, q: &str) -> Vec<String> {
         .collect()
 }
 
+/// A watcher on the fixture, and the count of its finished syncs.
+fn watched(fixture: &Fixture) -> (vidensbase::watch::Watch, Arc<AtomicUsize>) {
+    let syncs = Arc::new(AtomicUsize::new(0));
+    let counter = syncs.clone();
+    let watch = vidensbase::watch::spawn(&fixture.corpus(), &fixture.index(), move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    })
+    .expect("watch");
+    (watch, syncs)
+}
+
 /// Generous: the watcher syncs about a second after a change; a loaded CI machine is slower.
 const LIMIT: Duration = Duration::from_secs(30);
 
@@ -40,12 +51,7 @@ fn files_written_changed_moved_and_deleted_reach_search_by_themselves() {
     let fixture = Fixture::new();
     fixture.sync();
     let engine = fixture.engine();
-    let syncs = Arc::new(AtomicUsize::new(0));
-    let counter = syncs.clone();
-    let _watch = vidensbase::watch::spawn(&fixture.corpus(), &fixture.index(), move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
-    })
-    .expect("watch");
+    let (_watch, syncs) = watched(&fixture);
 
     // A new file.
     let file = fixture.corpus().join("kommuner/vandloeb.txt");
@@ -91,12 +97,7 @@ fn a_burst_of_files_becomes_a_few_syncs() {
     let fixture = Fixture::new();
     fixture.sync();
     let engine = fixture.engine();
-    let syncs = Arc::new(AtomicUsize::new(0));
-    let counter = syncs.clone();
-    let _watch = vidensbase::watch::spawn(&fixture.corpus(), &fixture.index(), move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
-    })
-    .expect("watch");
+    let (_watch, syncs) = watched(&fixture);
     // The watcher's first sync (at its start) finds nothing to do.
     assert!(eventually(LIMIT, || syncs.load(Ordering::SeqCst) >= 1));
     let before = syncs.load(Ordering::SeqCst);
