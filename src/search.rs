@@ -205,9 +205,13 @@ impl Engine {
         let q = query::filtered(Some(core), filters);
         let top = TopDocs::with_limit(want.saturating_mul(4)).order_by_score();
         for (score, address) in pages.search(&*q, &top)? {
-            let doc: TantivyDocument = pages.doc(address)?;
-            let page = stored_pages(&doc, f);
-            let entry = best.entry(stored_text(&doc, f.id)).or_insert((score, page));
+            let page = pages
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .u64(schema::PAGES)?
+                .first(address.doc_id)
+                .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
+            let entry = best.entry(id_of(pages, address)?).or_insert((score, page));
             if score > entry.0 {
                 *entry = (score, page);
             }
@@ -233,8 +237,7 @@ impl Engine {
         let mut ranked = Vec::with_capacity(top.len());
         let mut seen = FxHashSet::default();
         for (score, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let id = stored_text(&doc, self.fields.id);
+            let id = id_of(searcher, address)?;
             let page = best.get(&id).copied();
             seen.insert(id);
             ranked.push(Ranked {
@@ -588,6 +591,18 @@ fn open_reader(index: &tantivy::Index) -> Result<IndexReader> {
         .reader_builder()
         .reload_policy(ReloadPolicy::OnCommitWithDelay)
         .try_into()?)
+}
+
+/// A document's id from the id column, without reading its stored fields.
+fn id_of(searcher: &Searcher, address: DocAddress) -> Result<String> {
+    let mut id = String::new();
+    let segment = searcher.segment_reader(address.segment_ord);
+    if let Some(ids) = segment.fast_fields().str(schema::ID)? {
+        if let Some(ord) = ids.term_ords(address.doc_id).next() {
+            ids.ord_to_str(ord, &mut id)?;
+        }
+    }
+    Ok(id)
 }
 
 /// A document in the final order, with the page that scored it when one did.
