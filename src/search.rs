@@ -29,7 +29,7 @@ use crate::lang::Lang;
 use crate::query::{self, UsedExpansion};
 use crate::schema::{self, stored_text, Fields};
 use crate::snippet::{self, Snippet};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 100;
@@ -205,13 +205,10 @@ impl Engine {
         let q = query::filtered(Some(core), filters);
         let top = TopDocs::with_limit(want.saturating_mul(4)).order_by_score();
         for (score, address) in pages.search(&*q, &top)? {
-            let page = pages
-                .segment_reader(address.segment_ord)
-                .fast_fields()
-                .u64(schema::PAGES)?
-                .first(address.doc_id)
-                .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
-            let entry = best.entry(id_of(pages, address)?).or_insert((score, page));
+            // Page documents store only their id, filters and number: cheap to read.
+            let doc: TantivyDocument = pages.doc(address)?;
+            let page = stored_pages(&doc, f);
+            let entry = best.entry(stored_text(&doc, f.id)).or_insert((score, page));
             if score > entry.0 {
                 *entry = (score, page);
             }
@@ -234,23 +231,24 @@ impl Engine {
             Some(&(score, _)) if top.len() >= want => score,
             _ => f32::NEG_INFINITY,
         };
-        let mut ranked = Vec::with_capacity(top.len());
-        let mut seen = FxHashSet::default();
+        // Each paged document's best page, by where the document is in the main index.
+        let mut by_address: FxHashMap<DocAddress, (f32, u32)> = FxHashMap::default();
+        for (id, best_page) in best {
+            if let Some(address) = self.address(searcher, &id)? {
+                by_address.insert(address, best_page);
+            }
+        }
+        let mut ranked = Vec::with_capacity(top.len() + by_address.len());
         for (score, address) in top {
-            let id = id_of(searcher, address)?;
-            let page = best.get(&id).copied();
-            seen.insert(id);
+            let page = by_address.remove(&address);
             ranked.push(Ranked {
                 score: page.map_or(score, |(p, _)| p.max(score)),
                 address,
                 page: page.map(|(_, n)| n),
             });
         }
-        for (id, (score, page)) in best {
-            if score <= floor || seen.contains(&id) {
-                continue;
-            }
-            if let Some((address, _)) = self.find(searcher, &id)? {
+        for (address, (score, page)) in by_address {
+            if score > floor {
                 ranked.push(Ranked {
                     score,
                     address,
@@ -332,6 +330,10 @@ impl Engine {
                 let best =
                     self.best_pages(pages, req, results.relaxed, &filters, offset + limit)?;
                 let ranked = self.rerank_by_pages(&searcher, top_docs, best, offset + limit)?;
+                tracing::debug!(
+                    pages_us = (started.elapsed() - searched).as_micros() as u64,
+                    "ranked by pages"
+                );
                 ranked.into_iter().skip(offset).take(limit).collect()
             }
             None => top_docs
@@ -453,20 +455,25 @@ impl Engine {
     pub fn original(&self, id: &str) -> Result<Option<extract::Format>> {
         let searcher = self.reader.searcher();
         Ok(self
-            .find(&searcher, id)?
+            .address(&searcher, id)?
             .and_then(|_| extract::Format::from_path(std::path::Path::new(id))))
     }
 
     fn find(&self, searcher: &Searcher, id: &str) -> Result<Option<(DocAddress, TantivyDocument)>> {
+        match self.address(searcher, id)? {
+            Some(address) => Ok(Some((address, searcher.doc(address)?))),
+            None => Ok(None),
+        }
+    }
+
+    /// Where document `id` is, without reading it (its stored body can be megabytes).
+    fn address(&self, searcher: &Searcher, id: &str) -> Result<Option<DocAddress>> {
         let q = TermQuery::new(
             Term::from_field_text(self.fields.id, id),
             IndexRecordOption::Basic,
         );
         let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
-        match top.first() {
-            Some(&(_, address)) => Ok(Some((address, searcher.doc(address)?))),
-            None => Ok(None),
-        }
+        Ok(top.first().map(|&(_, address)| address))
     }
 
     /// Up to five documents sharing the most distinctive words of `doc`, in either language:
@@ -591,18 +598,6 @@ fn open_reader(index: &tantivy::Index) -> Result<IndexReader> {
         .reader_builder()
         .reload_policy(ReloadPolicy::OnCommitWithDelay)
         .try_into()?)
-}
-
-/// A document's id from the id column, without reading its stored fields.
-fn id_of(searcher: &Searcher, address: DocAddress) -> Result<String> {
-    let mut id = String::new();
-    let segment = searcher.segment_reader(address.segment_ord);
-    if let Some(ids) = segment.fast_fields().str(schema::ID)? {
-        if let Some(ord) = ids.term_ords(address.doc_id).next() {
-            ids.ord_to_str(ord, &mut id)?;
-        }
-    }
-    Ok(id)
 }
 
 /// A document in the final order, with the page that scored it when one did.
