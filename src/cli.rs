@@ -196,7 +196,9 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
     // Kept alive until the server stops.
     let watch = if watch {
         let watch = crate::watch::spawn(corpus, index, |report| {
-            if report.added + report.updated + report.deleted + report.skipped > 0 {
+            if report.added + report.updated + report.deleted + report.skipped
+                > report.skipped_before
+            {
                 tracing::info!("{report}");
             }
         })

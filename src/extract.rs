@@ -143,6 +143,17 @@ pub enum Refusal {
     Damaged(String),
     #[error("needs {0} (Debian package poppler-utils), which is not installed")]
     ToolMissing(&'static str),
+    #[error("took longer than {0} s to read and was stopped")]
+    TookTooLong(u64),
+}
+
+impl Refusal {
+    /// Whether the same file will be refused again for the same reason (so a run need not read
+    /// it again until it changes): not so for a missing program or a reading that ran out of
+    /// time on a busy machine.
+    pub fn is_lasting(&self) -> bool {
+        !matches!(self, Refusal::ToolMissing(_) | Refusal::TookTooLong(_))
+    }
 }
 
 /// Extracts a document from raw file bytes. `fallback_title` is used when the file has no title
@@ -651,6 +662,14 @@ mod tests {
         assert_eq!(page_at(&text, 0), 1);
         assert_eq!(page_at(&text, text.find("to").expect("to")), 2);
         assert_eq!(page_at(&text, text.len() + 10), 3);
+    }
+
+    #[test]
+    fn passing_refusals_are_not_remembered() {
+        assert!(Refusal::Binary.is_lasting());
+        assert!(Refusal::NeedsPassword.is_lasting());
+        assert!(!Refusal::TookTooLong(120).is_lasting());
+        assert!(!Refusal::ToolMissing("pdftotext").is_lasting());
     }
 
     #[test]

@@ -51,6 +51,9 @@ pub struct Report {
     pub skipped: usize,
     /// Files read (those whose size or modification time differed from the index's stamp).
     pub read: usize,
+    /// Of `skipped`, files an earlier run skipped that have not changed since: not read again
+    /// (their warnings are repeated in `warnings` but not logged).
+    pub skipped_before: usize,
     /// Documents in the index after the sync.
     pub total: u64,
     pub elapsed: Duration,
@@ -245,16 +248,28 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
         }
     }
 
-    // Files whose stamp differs: the only ones read.
+    // Files whose stamp differs: the only ones read. A file skipped before and unchanged since
+    // is not read again (a 1 GB binary would cost a second and a gigabyte every run).
+    let mut skips = Skips::load(index_dir);
+    skips.retain(|id| present.contains(id));
     let candidates: Vec<CorpusFile> = files
-        .into_iter()
+        .iter()
         .filter(|f| match stamps.get(&f.id) {
             Some(s) if s.mtime == f.mtime && s.size == f.size => {
                 report.unchanged += 1;
                 false
             }
-            _ => true,
+            _ => match skips.unchanged(f) {
+                Some(reason) => {
+                    report.skipped += 1;
+                    report.skipped_before += 1;
+                    report.warnings.push(reason.to_string());
+                    false
+                }
+                None => true,
+            },
         })
+        .cloned()
         .collect();
 
     report.read = candidates.len();
@@ -286,10 +301,17 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
                     Outcome::Ready(p) => prepared.push(p),
                     Outcome::Unreadable(message) => warn(&mut report, message),
                     Outcome::NeedsTool(path) => needs_tool.push(path),
-                    Outcome::Refused { id, message } => {
+                    Outcome::Refused {
+                        id,
+                        message,
+                        lasting,
+                    } => {
                         if stamps.contains_key(&id) {
                             writer.delete(&id)?;
                             report.deleted += 1;
+                        }
+                        if let Some(stamp) = lasting {
+                            skips.remember(id, stamp, &message);
                         }
                         warn(&mut report, message);
                     }
@@ -314,6 +336,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
                 }
             }
             for p in prepared {
+                skips.forget(&p.id);
                 let existed = stamps.contains_key(&p.id);
                 let mut doc = p.doc;
                 let parts = compound_parts(&p.danish_words, &mut splitter);
@@ -369,11 +392,91 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
     if writer.dirty {
         writer.commit()?;
     }
+    // After the commit: a skip remembered before it would hide a file the commit lost.
+    skips.save(index_dir);
     index.load_metas()?;
     let reader = index.reader()?;
     report.total = reader.searcher().num_docs();
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Files skipped for what they contain (binary, damaged, locked, without text), with the stamp
+/// they had: kept in `skipped.json` in the index folder so an unchanged one is not read again.
+/// Recorded with the analysis version; another version reads them all again.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Skips {
+    version: u32,
+    files: std::collections::BTreeMap<String, Skip>,
+    #[serde(skip)]
+    changed: bool,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Skip {
+    mtime: u64,
+    size: u64,
+    reason: String,
+}
+
+const SKIPS_FILE: &str = "skipped.json";
+
+impl Skips {
+    fn load(index_dir: &Path) -> Skips {
+        std::fs::read(index_dir.join(SKIPS_FILE))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Skips>(&bytes).ok())
+            .filter(|skips| skips.version == crate::analysis::ANALYSIS_VERSION)
+            .unwrap_or_default()
+    }
+
+    /// The reason `file` was skipped, if it was and has not changed since.
+    fn unchanged(&self, file: &CorpusFile) -> Option<&str> {
+        self.files
+            .get(&file.id)
+            .filter(|s| s.mtime == file.mtime && s.size == file.size)
+            .map(|s| s.reason.as_str())
+    }
+
+    fn remember(&mut self, id: String, (mtime, size): (u64, u64), reason: &str) {
+        let reason = reason.to_string();
+        self.files.insert(
+            id,
+            Skip {
+                mtime,
+                size,
+                reason,
+            },
+        );
+        self.changed = true;
+    }
+
+    fn forget(&mut self, id: &str) {
+        self.changed |= self.files.remove(id).is_some();
+    }
+
+    fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        let before = self.files.len();
+        self.files.retain(|id, _| keep(id));
+        self.changed |= self.files.len() != before;
+    }
+
+    /// Writes the list if it changed (a temporary file, then a rename); a failure costs only
+    /// re-reading those files next time.
+    fn save(mut self, index_dir: &Path) {
+        if !self.changed {
+            return;
+        }
+        self.version = crate::analysis::ANALYSIS_VERSION;
+        let temporary = index_dir.join(format!(".{SKIPS_FILE}.tmp"));
+        let written = serde_json::to_vec(&self)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| std::fs::write(&temporary, bytes))
+            .and_then(|()| std::fs::rename(&temporary, index_dir.join(SKIPS_FILE)));
+        if let Err(e) = written {
+            tracing::warn!("remembering skipped files in {}: {e}", index_dir.display());
+        }
+    }
 }
 
 /// The writers of the main index and of the page index ([`schema::PAGES_DIR`]), which change
@@ -489,6 +592,9 @@ enum Outcome {
     Refused {
         id: String,
         message: String,
+        /// The file's `(mtime, size)`, to know it unchanged next time, when it will be refused
+        /// again as long as it is unchanged.
+        lasting: Option<(u64, u64)>,
     },
     /// The file's format needs a program that is not installed (the whole run warns once; an
     /// earlier version of the document stays in the index).
@@ -517,6 +623,7 @@ fn prepare(fields: &Fields, file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome
         Err(refusal) => Outcome::Refused {
             id: file.id.clone(),
             message: format!("skipping {}: {refusal}", file.path.display()),
+            lasting: refusal.is_lasting().then_some((file.mtime, file.size)),
         },
     }
 }

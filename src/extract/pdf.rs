@@ -76,6 +76,7 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, Refusal> {
         }
         RunError::Failed { .. } => Refusal::Damaged("not a readable PDF".to_string()),
         RunError::Missing(tool) => Refusal::Damaged(format!("{tool} is not installed")),
+        RunError::TimedOut(limit) => Refusal::TookTooLong(limit.as_secs()),
         other => Refusal::Damaged(format!("pdftotext {other}")),
     })?;
     let layout = parse(&out.stdout).map_err(Refusal::Damaged)?;

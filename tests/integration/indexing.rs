@@ -365,3 +365,36 @@ fn an_index_built_by_another_analysis_is_refused_with_what_to_do() {
         "{message:?}"
     );
 }
+
+#[test]
+fn skipped_files_are_not_read_again_until_they_change() {
+    let fixture = Fixture::new();
+    let first = fixture.sync();
+    assert_eq!((first.skipped, first.skipped_before), (3, 0), "{first}");
+    let again = fixture.sync();
+    assert_eq!(again.read, 0, "nothing changed, nothing read: {again}");
+    assert_eq!((again.skipped, again.skipped_before), (3, 3), "{again}");
+    assert!(
+        again.warnings.iter().any(|w| w.contains("broken.txt")),
+        "{:?}",
+        again.warnings
+    );
+    // Changed, still binary: read again, skipped again.
+    std::fs::write(
+        fixture.corpus().join(BINARY),
+        b"\0\0\0 still binary, but other",
+    )
+    .expect("write");
+    let changed = fixture.sync();
+    assert_eq!((changed.read, changed.skipped_before), (1, 2), "{changed}");
+    // Mended: indexed, and no longer remembered as skipped.
+    std::fs::write(
+        fixture.corpus().join(BINARY),
+        "Reparationer\n\nNu er filen tekst.",
+    )
+    .expect("write");
+    let mended = fixture.sync();
+    assert_eq!((mended.added, mended.skipped), (1, 2), "{mended}");
+    let after = fixture.sync();
+    assert_eq!((after.read, after.skipped), (0, 2), "{after}");
+}
