@@ -88,6 +88,10 @@ fn is_zip_with(bytes: &[u8], name: &str) -> bool {
             .is_ok_and(|archive| archive.index_for_name(name).is_some())
 }
 
+/// Most text indexed and stored for one document; the rest of a longer one is left out (with a
+/// warning), so one huge file cannot fill the memory of the indexer or of a search that shows it.
+pub const MAX_TEXT_BYTES: usize = 32 << 20;
+
 /// Between two pages of a paged document's text: a form feed as a paragraph of its own, so no
 /// paragraph spans two pages and the page of any offset is one plus the form feeds before it.
 pub const PAGE_BREAK: &str = "\n\n\u{c}\n\n";
@@ -116,6 +120,8 @@ pub struct Extracted {
     pub author: Option<String>,
     /// Pages of a paged format (PDF), 0 for the others; `text` has `pages - 1` [`PAGE_BREAK`]s.
     pub pages: u32,
+    /// The text's length in bytes before it was cut to [`MAX_TEXT_BYTES`], when it was.
+    pub cut_from: Option<usize>,
     /// Pages (from 1) that are a table of contents: part of the text, but never a document's
     /// best page (a contents page names every subject and is about none).
     pub contents_pages: Vec<u32>,
@@ -173,6 +179,14 @@ pub fn extract(format: Format, bytes: Vec<u8>, fallback_title: &str) -> Result<E
     }
     if doc.text.trim().is_empty() {
         return Err(Refusal::Empty);
+    }
+    if doc.text.len() > MAX_TEXT_BYTES {
+        let mut end = MAX_TEXT_BYTES;
+        while !doc.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        doc.cut_from = Some(doc.text.len());
+        doc.text.truncate(end);
     }
     if doc.title.trim().is_empty() {
         doc.title = fallback_title.to_string();
@@ -662,6 +676,20 @@ mod tests {
         assert_eq!(page_at(&text, 0), 1);
         assert_eq!(page_at(&text, text.find("to").expect("to")), 2);
         assert_eq!(page_at(&text, text.len() + 10), 3);
+    }
+
+    #[test]
+    fn a_huge_text_is_cut_at_the_limit() {
+        let text = "æ".repeat(MAX_TEXT_BYTES / 2 + 10);
+        let doc = extract(Format::Text, text.into_bytes(), "x").expect("text");
+        assert!(doc.text.len() <= MAX_TEXT_BYTES);
+        assert_eq!(doc.cut_from, Some(MAX_TEXT_BYTES + 20));
+        assert_eq!(
+            extract(Format::Text, b"kort".to_vec(), "x")
+                .expect("text")
+                .cut_from,
+            None
+        );
     }
 
     #[test]

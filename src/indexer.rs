@@ -33,6 +33,9 @@ use crate::schema::{self, Fields};
 
 /// Documents extracted in parallel before being added, and the unit the lexicon grows by.
 const CHUNK: usize = 4096;
+/// A chunk also ends once its files add up to this many bytes, so a folder of large files does
+/// not hold thousands of them in memory at once.
+const CHUNK_BYTES: u64 = 512 << 20;
 /// tantivy indexing threads. Analysis runs on the rayon pool beside them, so they only record
 /// postings and serialise segments.
 const INDEXING_THREADS: usize = 2;
@@ -94,6 +97,8 @@ struct Prepared {
     pages: Vec<TantivyDocument>,
     /// The content is what the index has; only the stamp changed.
     restamp: bool,
+    /// A warning to give although the file is indexed (its text was cut).
+    notice: Option<String>,
     /// Distinct lowercased Danish words (title and Danish paragraphs) of at least
     /// [`MIN_PART_CHARS`] characters, with their counts: the lexicon learns them, and the long
     /// ones are compound candidates. (A word can be listed twice, its count split, if the term
@@ -337,6 +342,10 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
             }
             for p in prepared {
                 skips.forget(&p.id);
+                if let Some(notice) = &p.notice {
+                    tracing::warn!("{notice}");
+                    report.warnings.push(notice.clone());
+                }
                 let existed = stamps.contains_key(&p.id);
                 let mut doc = p.doc;
                 let parts = compound_parts(&p.danish_words, &mut splitter);
@@ -359,7 +368,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
             progress.inc(files as u64);
             Ok(())
         };
-        let chunks: Vec<&[CorpusFile]> = candidates.chunks(CHUNK).collect();
+        let chunks = chunked(&candidates);
         let mut next = chunks.first().map(|chunk| prepare_chunk(chunk));
         for i in 0..chunks.len() {
             let results = next.take().unwrap_or_default();
@@ -399,6 +408,23 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
     report.total = reader.searcher().num_docs();
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// `files` in runs of at most [`CHUNK`] files and, past the first file, [`CHUNK_BYTES`] bytes.
+fn chunked(files: &[CorpusFile]) -> Vec<&[CorpusFile]> {
+    let mut chunks = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, file) in files.iter().enumerate() {
+        if i > start && (i - start == CHUNK || bytes + file.size > CHUNK_BYTES) {
+            chunks.push(&files[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += file.size;
+    }
+    if start < files.len() {
+        chunks.push(&files[start..]);
+    }
+    chunks
 }
 
 /// Files skipped for what they contain (binary, damaged, locked, without text), with the stamp
@@ -726,6 +752,14 @@ fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Pre
             doc: document(fields, file, &doc, lang, hash, scratch),
             pages: page_documents(fields, file, lang, &doc.contents_pages, scratch),
             restamp: false,
+            notice: doc.cut_from.map(|len| {
+                format!(
+                    "{}: only the first {} MB of its {} MB of text are indexed",
+                    file.path.display(),
+                    extract::MAX_TEXT_BYTES >> 20,
+                    len >> 20
+                )
+            }),
             danish_words: scratch.danish.take(),
         }
     })
@@ -917,6 +951,28 @@ fn progress_bar(len: usize) -> ProgressBar {
 mod tests {
     use super::*;
     use tantivy::schema::Value;
+
+    #[test]
+    fn chunks_end_at_a_count_or_a_size() {
+        let file = |size: u64| CorpusFile {
+            id: String::new(),
+            path: std::path::PathBuf::new(),
+            category: String::new(),
+            format: crate::extract::Format::Text,
+            mtime: 0,
+            size,
+        };
+        let small: Vec<CorpusFile> = (0..CHUNK + 1).map(|_| file(10)).collect();
+        let lengths: Vec<usize> = chunked(&small).iter().map(|c| c.len()).collect();
+        assert_eq!(lengths, [CHUNK, 1]);
+        let big: Vec<CorpusFile> = (0..5).map(|_| file(CHUNK_BYTES / 2)).collect();
+        let lengths: Vec<usize> = chunked(&big).iter().map(|c| c.len()).collect();
+        assert_eq!(lengths, [2, 2, 1]);
+        let huge = vec![file(CHUNK_BYTES * 3), file(1)];
+        let lengths: Vec<usize> = chunked(&huge).iter().map(|c| c.len()).collect();
+        assert_eq!(lengths, [1, 1]);
+        assert!(chunked(&[]).is_empty());
+    }
 
     #[test]
     fn an_english_paragraph_of_a_danish_document_is_english_and_not_danish_vocabulary() {
