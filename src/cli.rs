@@ -230,13 +230,20 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("listening on {addr}"))?;
-        tracing::info!("serving on http://{addr}");
-        axum::serve(listener, web::router(engine, settings))
-            .with_graceful_shutdown(async {
+        let bound = listener
+            .local_addr()
+            .map_or(addr.to_string(), |a| a.to_string());
+        tracing::info!("serving on http://{bound}");
+        web::server::run(
+            listener,
+            web::router(engine, settings),
+            web::server::HEADER_READ_TIMEOUT,
+            async {
                 let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .context("serving")
+            },
+        )
+        .await;
+        anyhow::Ok(())
     })
 }
 

@@ -7,6 +7,7 @@
 //! message; internal details are logged, not shown.
 
 mod admin;
+pub mod server;
 mod views;
 
 use std::path::PathBuf;
