@@ -136,6 +136,24 @@ fn admin_token() -> anyhow::Result<Option<String>> {
     Ok(Some(token))
 }
 
+/// The host names the server answers to: `VIDENSBASE_ALLOWED_HOSTS` (comma-separated; `*` for
+/// any), else, on a loopback address, the loopback names only; else any.
+fn allowed_hosts(addr: &str) -> Option<Vec<String>> {
+    if let Ok(list) = std::env::var("VIDENSBASE_ALLOWED_HOSTS") {
+        let names: Vec<String> = list
+            .split(',')
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty())
+            .collect();
+        return (!names.iter().any(|h| h == "*")).then_some(names);
+    }
+    let loopback = addr
+        .parse::<std::net::SocketAddr>()
+        .is_ok_and(|a| a.ip().is_loopback())
+        || addr.starts_with("localhost:");
+    loopback.then(|| web::LOOPBACK_HOSTS.iter().map(|h| h.to_string()).collect())
+}
+
 /// How long `index` waits for another process's writer (a watching server) before giving up.
 const WAIT_FOR_WRITER: std::time::Duration = std::time::Duration::from_secs(600);
 
@@ -220,6 +238,7 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
             Err(_) => web::MAX_UPLOAD,
         },
         status: watch.as_ref().map(|w| w.status()),
+        allowed_hosts: allowed_hosts(addr),
         ..web::Settings::new(corpus.to_path_buf())
     };
     if settings.admin_token.is_some() {

@@ -40,6 +40,10 @@ pub struct Settings {
     pub max_upload: usize,
     /// The corpus watcher's state, for `/api/status` (none when not watching).
     pub status: Option<Arc<crate::watch::Status>>,
+    /// Host names requests may be addressed to (the `Host` header, port aside); none: any. A
+    /// server on loopback allows only its own names, so a web page whose name an attacker points
+    /// at 127.0.0.1 (DNS rebinding) cannot read it.
+    pub allowed_hosts: Option<Vec<String>>,
 }
 
 /// Default largest upload: 100 MB.
@@ -53,8 +57,50 @@ impl Settings {
             admin_token: None,
             max_upload: MAX_UPLOAD,
             status: None,
+            allowed_hosts: None,
         }
     }
+}
+
+/// The names a server bound to loopback answers to unless told otherwise.
+pub const LOOPBACK_HOSTS: [&str; 4] = ["localhost", "127.0.0.1", "::1", "[::1]"];
+
+/// Whether a request's `Host` header names an allowed host (a request without one is allowed:
+/// a browser always sends it, so a rebinding attack always has one).
+fn host_allowed(allowed: &[String], host: Option<&str>) -> bool {
+    let Some(host) = host else {
+        return true;
+    };
+    let name = match host.rsplit_once(':') {
+        // `[::1]:8080`, `localhost:8080`; a bare IPv6 address has more colons.
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !name.ends_with(':') => {
+            name
+        }
+        _ => host,
+    };
+    allowed.iter().any(|a| a.eq_ignore_ascii_case(name))
+}
+
+/// Refuses requests addressed to a host not in `Settings::allowed_hosts` (421).
+async fn check_host(
+    State(state): State<Arc<AppState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if let Some(allowed) = &state.settings.allowed_hosts {
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .map(|h| h.to_str().unwrap_or("\u{fffd}"));
+        if !host_allowed(allowed, host) {
+            return WebError::new(
+                StatusCode::MISDIRECTED_REQUEST,
+                "This server does not answer to that host name.",
+            )
+            .into_response();
+        }
+    }
+    next.run(request).await
 }
 
 /// What every handler shares.
@@ -91,6 +137,10 @@ pub fn router(engine: Engine, settings: Settings) -> Router {
         .route("/api/documents/{*id}", axum::routing::delete(admin::delete))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            check_host,
+        ))
         .with_state(state)
         .layer(axum::middleware::map_response(security_headers))
 }
@@ -452,5 +502,33 @@ impl IntoResponse for WebError {
             page,
         )
             .into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names_are_checked_without_their_port() {
+        let allowed: Vec<String> = LOOPBACK_HOSTS.iter().map(|h| h.to_string()).collect();
+        for host in [
+            "localhost",
+            "localhost:8080",
+            "127.0.0.1:8080",
+            "[::1]:8080",
+            "LOCALHOST",
+        ] {
+            assert!(host_allowed(&allowed, Some(host)), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "evil.example:8080",
+            "127.0.0.1.evil.example",
+            "",
+        ] {
+            assert!(!host_allowed(&allowed, Some(host)), "{host}");
+        }
+        assert!(host_allowed(&allowed, None));
     }
 }

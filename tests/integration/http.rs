@@ -225,3 +225,41 @@ async fn every_response_carries_the_security_headers() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-security-policy"], "sandbox");
 }
+
+#[tokio::test]
+async fn a_loopback_server_answers_only_to_its_own_names() {
+    use tower::ServiceExt;
+    let (fixture, _) = shared();
+    let settings = vidensbase::web::Settings {
+        allowed_hosts: Some(
+            vidensbase::web::LOOPBACK_HOSTS
+                .iter()
+                .map(|h| h.to_string())
+                .collect(),
+        ),
+        ..vidensbase::web::Settings::new(fixture.corpus())
+    };
+    for (host, expected) in [
+        ("localhost:8080", StatusCode::OK),
+        ("127.0.0.1:8080", StatusCode::OK),
+        ("rebound.example:8080", StatusCode::MISDIRECTED_REQUEST),
+        ("rebound.example", StatusCode::MISDIRECTED_REQUEST),
+    ] {
+        for uri in [
+            "/api/search?q=frivillige",
+            "/files/kommuner/frivillige-foreninger.txt",
+        ] {
+            let response = vidensbase::web::router(fixture.engine(), settings.clone())
+                .oneshot(
+                    axum::http::Request::builder()
+                        .uri(uri)
+                        .header(axum::http::header::HOST, host)
+                        .body(axum::body::Body::empty())
+                        .expect("request"),
+                )
+                .await
+                .expect("response");
+            assert_eq!(response.status(), expected, "{host} {uri}");
+        }
+    }
+}
