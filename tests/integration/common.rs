@@ -192,3 +192,14 @@ pub async fn get_from(
         .to_vec();
     (status, headers, bytes)
 }
+
+/// The real `vidensbase` binary with `--corpus` and `--index` set, ready for a command.
+pub fn binary(corpus: &Path, index: &Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_vidensbase"));
+    command
+        .arg("--corpus")
+        .arg(corpus)
+        .arg("--index")
+        .arg(index);
+    command
+}

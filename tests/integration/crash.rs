@@ -36,11 +36,7 @@ fn contents(index: &Path) -> Vec<(String, String)> {
 
 /// Runs `vidensbase index` and kills it after `delay` (if it is still running then).
 fn index_killed_after(corpus: &Path, index: &Path, delay: Duration) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vidensbase"))
-        .arg("--corpus")
-        .arg(corpus)
-        .arg("--index")
-        .arg(index)
+    let mut child = crate::common::binary(corpus, index)
         .arg("index")
         .env("VIDENSBASE_LOG", "error")
         .stdout(std::process::Stdio::null())

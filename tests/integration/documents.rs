@@ -579,12 +579,8 @@ fn without_pdftotext_pdfs_are_named_once_and_the_rest_indexed() {
         std::fs::copy(fixtures_dir().join(name), folder.join(name)).expect("copy");
     }
     // A PATH without poppler (or anything else).
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vidensbase"))
+    let out = crate::common::binary(&fixture.corpus(), &fixture.index())
         .env("PATH", fixture.dir.path())
-        .arg("--corpus")
-        .arg(fixture.corpus())
-        .arg("--index")
-        .arg(fixture.index())
         .arg("index")
         .output()
         .expect("run vidensbase");

@@ -136,11 +136,7 @@ fn index_run_by_hand_waits_for_another_writer() {
     let (index, _) = vidensbase::schema::open_or_create(&fixture.index()).expect("open");
     let writer: tantivy::IndexWriter = index.writer(15_000_000).expect("writer");
 
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vidensbase"))
-        .arg("--corpus")
-        .arg(fixture.corpus())
-        .arg("--index")
-        .arg(fixture.index())
+    let mut child = crate::common::binary(&fixture.corpus(), &fixture.index())
         .arg("index")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -171,11 +167,7 @@ fn serve_waits_for_an_index_run_building_the_first_index() {
     // An `index` run holds the writer of the index it is creating.
     let (index, _) = vidensbase::schema::open_or_create(&fixture.index()).expect("create");
     let writer: tantivy::IndexWriter = index.writer(15_000_000).expect("writer");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vidensbase"))
-        .arg("--corpus")
-        .arg(fixture.corpus())
-        .arg("--index")
-        .arg(fixture.index())
+    let mut child = crate::common::binary(&fixture.corpus(), &fixture.index())
         .arg("--addr")
         .arg("127.0.0.1:0")
         .arg("serve")
