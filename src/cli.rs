@@ -13,6 +13,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use rayon::prelude::*;
 
+use crate::indexer::Scope;
 use crate::lang::Lang;
 use crate::search::{Engine, SearchRequest};
 use crate::{corpus, extract, indexer, schema, web};
@@ -45,7 +46,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Bring the index up to date with the corpus (adds, changes, deletions)
-    Index,
+    Index {
+        /// Only these files or folders of the corpus (changed, added or removed); default: all
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
     /// Serve the search site and JSON API, keeping the index current with the corpus folder
     Serve {
         /// Do not watch the corpus folder (the index changes only by `vidensbase index`)
@@ -88,7 +93,14 @@ pub fn init_logging() {
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Index => index(&cli.corpus, &cli.index),
+        Command::Index { paths } => {
+            let scope = if paths.is_empty() {
+                Scope::All
+            } else {
+                Scope::of_paths(&cli.corpus, paths)
+            };
+            index(&cli.corpus, &cli.index, &scope)
+        }
         Command::Serve { no_watch } => serve(&cli.corpus, &cli.index, &cli.addr, !no_watch),
         Command::Search {
             query,
@@ -159,8 +171,8 @@ const WAIT_FOR_WRITER: std::time::Duration = std::time::Duration::from_secs(600)
 
 /// `vidensbase index`: one sync. When another process is writing the index (a server keeping it
 /// current, or another `index`), waits for it and then syncs, saying so, instead of failing.
-fn index(corpus: &Path, index: &Path) -> anyhow::Result<()> {
-    let (report, waited) = sync_waiting(corpus, index)?;
+fn index(corpus: &Path, index: &Path, scope: &Scope) -> anyhow::Result<()> {
+    let (report, waited) = sync_waiting(corpus, index, scope)?;
     if waited {
         println!("{report} (after the other writer finished)");
     } else {
@@ -171,11 +183,15 @@ fn index(corpus: &Path, index: &Path) -> anyhow::Result<()> {
 
 /// One sync, waiting (up to [`WAIT_FOR_WRITER`]) while another process holds the writer; also
 /// says whether it waited.
-fn sync_waiting(corpus: &Path, index: &Path) -> anyhow::Result<(indexer::Report, bool)> {
+fn sync_waiting(
+    corpus: &Path,
+    index: &Path,
+    scope: &Scope,
+) -> anyhow::Result<(indexer::Report, bool)> {
     let started = std::time::Instant::now();
     let mut waited = false;
     loop {
-        match indexer::sync(corpus, index) {
+        match indexer::sync_scope(corpus, index, scope) {
             Err(crate::Error::Locked(_)) if started.elapsed() < WAIT_FOR_WRITER => {
                 if !waited {
                     eprintln!(
@@ -206,7 +222,7 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
             corpus.display()
         );
         // Waits for an `index` run that is building it already.
-        let (report, _) = sync_waiting(corpus, index).context("building the index")?;
+        let (report, _) = sync_waiting(corpus, index, &Scope::All).context("building the index")?;
         tracing::info!("{report}");
     }
     let engine = Engine::open(index)?;

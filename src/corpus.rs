@@ -32,18 +32,61 @@ pub struct CorpusFile {
 /// through `warn` and skipped, and so are symbolic links that lead out of the corpus folder (a
 /// link to `/etc/passwd` must not become a searchable document). The folder walk is sequential;
 /// the files' metadata (a `stat` each) is read in parallel.
-pub fn walk(root: &Path, mut warn: impl FnMut(String)) -> Vec<CorpusFile> {
-    let mut found = Vec::new();
+pub fn walk(root: &Path, warn: impl FnMut(String)) -> Vec<CorpusFile> {
     let canonical_root = std::fs::canonicalize(root).ok();
+    walk_from(root, root, canonical_root.as_deref(), warn)
+}
+
+/// The documents among `ids` and under them, taken as folders: what changed according to the
+/// watcher. Ids that no longer exist give nothing (the sync finds those documents gone); hidden
+/// paths and links leading out of the corpus are left out as [`walk`] leaves them out.
+pub fn walk_ids(root: &Path, ids: &[String], mut warn: impl FnMut(String)) -> Vec<CorpusFile> {
+    let canonical_root = std::fs::canonicalize(root).ok();
+    let mut files = Vec::new();
+    for id in ids {
+        if id.split('/').any(|part| part.starts_with('.')) {
+            continue;
+        }
+        let path = root.join(id);
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if !leads_inside(&path, canonical_root.as_deref()) {
+            warn(format!(
+                "skipping {}: a symbolic link that leads out of the corpus folder",
+                path.display()
+            ));
+        } else if meta.is_dir() {
+            files.extend(walk_from(root, &path, canonical_root.as_deref(), &mut warn));
+        } else if let Some(format) = meta.is_file().then(|| Format::from_path(&path)).flatten() {
+            match describe(root, path, format) {
+                Ok(file) => files.push(file),
+                Err(message) => warn(message),
+            }
+        }
+    }
+    files.sort_by(|a, b| a.id.cmp(&b.id));
+    files.dedup_by(|a, b| a.id == b.id);
+    files
+}
+
+/// The documents under `start` (the corpus root or a folder in it), with ids relative to `root`.
+fn walk_from(
+    root: &Path,
+    start: &Path,
+    canonical_root: Option<&Path>,
+    mut warn: impl FnMut(String),
+) -> Vec<CorpusFile> {
+    let mut found = Vec::new();
     let mut outside = Vec::new();
-    let walker = WalkDir::new(root)
+    let walker = WalkDir::new(start)
         .follow_links(true)
         .into_iter()
         .filter_entry(|e| {
             if e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.') {
                 return false;
             }
-            if e.path_is_symlink() && !leads_inside(e.path(), canonical_root.as_deref()) {
+            if e.path_is_symlink() && !leads_inside(e.path(), canonical_root) {
                 outside.push(e.path().to_path_buf());
                 return false;
             }

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+use tantivy::{DocSet, Index, IndexWriter, TantivyDocument, Term};
 
 use rustc_hash::FxHashMap;
 
@@ -208,8 +208,51 @@ impl WordCounts {
     }
 }
 
+/// Which part of the corpus a sync compares with the index.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// Every file (each one stat-ed) and every document the index holds.
+    All,
+    /// These ids and everything under them, taken as folders: the paths the watcher was told
+    /// changed. A sync of a few paths costs what they cost, not what the corpus costs.
+    Under(Vec<String>),
+}
+
+impl Scope {
+    /// The scope of the changed paths (files or folders, removed or not) under `corpus_dir`;
+    /// the whole corpus when one of them is the corpus folder itself.
+    pub fn of_paths(corpus_dir: &Path, paths: impl IntoIterator<Item = PathBuf>) -> Scope {
+        let mut ids = Vec::new();
+        for path in paths {
+            match corpus::doc_id(corpus_dir, &path) {
+                Some(id) if id.is_empty() => return Scope::All,
+                Some(id) => ids.push(id),
+                None => {}
+            }
+        }
+        ids.sort();
+        ids.dedup();
+        Scope::Under(ids)
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Under(ids) => ids.iter().any(|under| {
+                id.strip_prefix(under.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            }),
+        }
+    }
+}
+
 /// Brings the index in `index_dir` in line with the corpus in `corpus_dir`.
 pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
+    sync_scope(corpus_dir, index_dir, &Scope::All)
+}
+
+/// Brings the index in line with the part of the corpus in `scope`.
+pub fn sync_scope(corpus_dir: &Path, index_dir: &Path, scope: &Scope) -> Result<Report> {
     let started = Instant::now();
     if !corpus_dir.is_dir() {
         return Err(Error::Io {
@@ -227,14 +270,17 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
     };
 
     tracing::debug!(ms = started.elapsed().as_millis() as u64, "writer ready");
-    let stamps = read_stamps(&index)?;
+    let stamps = read_stamps(&index, &fields, scope)?;
     tracing::debug!(
         ms = started.elapsed().as_millis() as u64,
         documents = stamps.len(),
         "stamps read"
     );
     let mut walk_warnings = Vec::new();
-    let files = corpus::walk(corpus_dir, |w| walk_warnings.push(w));
+    let files = match scope {
+        Scope::All => corpus::walk(corpus_dir, |w| walk_warnings.push(w)),
+        Scope::Under(ids) => corpus::walk_ids(corpus_dir, ids, |w| walk_warnings.push(w)),
+    };
     tracing::debug!(
         ms = started.elapsed().as_millis() as u64,
         files = files.len(),
@@ -256,7 +302,7 @@ pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
     // Files whose stamp differs: the only ones read. A file skipped before and unchanged since
     // is not read again (a 1 GB binary would cost a second and a gigabyte every run).
     let mut skips = Skips::load(index_dir);
-    skips.retain(|id| present.contains(id));
+    skips.retain(|id| !scope.contains(id) || present.contains(id));
     let candidates: Vec<CorpusFile> = files
         .iter()
         .filter(|f| match stamps.get(&f.id) {
@@ -813,19 +859,50 @@ fn page_documents(
 }
 
 /// Stamps of every live document, read from fast fields (no stored body is touched).
-fn read_stamps(index: &Index) -> Result<HashMap<String, Stamp>> {
+fn read_stamps(index: &Index, fields: &Fields, scope: &Scope) -> Result<HashMap<String, Stamp>> {
     let searcher = index.reader()?.searcher();
     let mut stamps = HashMap::new();
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
-        let Some(ids) = ff.str(schema::ID)? else {
-            continue;
-        };
         let (mtime, size, hash) = (
             ff.u64(schema::MTIME)?,
             ff.u64(schema::SIZE)?,
             ff.u64(schema::HASH)?,
         );
+        let stamp = |doc| Stamp {
+            mtime: mtime.first(doc).unwrap_or(0),
+            size: size.first(doc).unwrap_or(0),
+            hash: hash.first(doc).unwrap_or(0),
+        };
+        if let Scope::Under(under) = scope {
+            // Each id and the ids below it, from the id field's term dictionary.
+            let inverted = segment.inverted_index(fields.id)?;
+            for id in under {
+                for (from, to) in [
+                    (id.clone(), format!("{id}\0")),
+                    (format!("{id}/"), format!("{id}0")),
+                ] {
+                    let mut terms = inverted.terms().range().ge(&from).lt(&to).into_stream()?;
+                    while terms.advance() {
+                        let mut docs = inverted.read_postings_from_terminfo(
+                            terms.value(),
+                            tantivy::schema::IndexRecordOption::Basic,
+                        )?;
+                        while docs.doc() != tantivy::TERMINATED {
+                            if !segment.is_deleted(docs.doc()) {
+                                let id = String::from_utf8_lossy(terms.key()).into_owned();
+                                stamps.insert(id, stamp(docs.doc()));
+                            }
+                            docs.advance();
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        let Some(ids) = ff.str(schema::ID)? else {
+            continue;
+        };
         // Every id once, in ordinal order: one pass over the dictionary instead of a lookup
         // (which scans a block) per document.
         let mut by_ord = Vec::with_capacity(ids.num_terms());
@@ -841,14 +918,7 @@ fn read_stamps(index: &Index) -> Result<HashMap<String, Stamp>> {
             else {
                 continue;
             };
-            stamps.insert(
-                id.clone(),
-                Stamp {
-                    mtime: mtime.first(doc).unwrap_or(0),
-                    size: size.first(doc).unwrap_or(0),
-                    hash: hash.first(doc).unwrap_or(0),
-                },
-            );
+            stamps.insert(id.clone(), stamp(doc));
         }
     }
     Ok(stamps)
@@ -951,6 +1021,27 @@ fn progress_bar(len: usize) -> ProgressBar {
 mod tests {
     use super::*;
     use tantivy::schema::Value;
+
+    #[test]
+    fn a_scope_holds_its_ids_and_what_is_under_them() {
+        let corpus = Path::new("/c");
+        let scope = Scope::of_paths(
+            corpus,
+            ["/c/irm/a.pdf", "/c/nyt", "/elsewhere/x"].map(PathBuf::from),
+        );
+        let Scope::Under(ids) = &scope else {
+            panic!("{scope:?}");
+        };
+        assert_eq!(ids, &["irm/a.pdf", "nyt"]);
+        assert!(
+            scope.contains("irm/a.pdf") && scope.contains("nyt/b/c.txt") && scope.contains("nyt")
+        );
+        assert!(!scope.contains("nyt-arkiv/x.txt") && !scope.contains("irm/b.pdf"));
+        assert!(matches!(
+            Scope::of_paths(corpus, [PathBuf::from("/c")]),
+            Scope::All
+        ));
+    }
 
     #[test]
     fn chunks_end_at_a_count_or_a_size() {

@@ -398,3 +398,49 @@ fn skipped_files_are_not_read_again_until_they_change() {
     let after = fixture.sync();
     assert_eq!((after.read, after.skipped), (0, 2), "{after}");
 }
+
+/// The watcher's sync: only the named files and folders are looked at, and a removed folder
+/// takes its documents with it.
+#[test]
+fn a_sync_of_named_paths_looks_only_at_them() {
+    use vidensbase::indexer::{sync_scope, Scope};
+    let fixture = Fixture::new();
+    fixture.sync();
+    let corpus = fixture.corpus();
+    let scoped = |paths: &[&str]| {
+        let scope = Scope::of_paths(&corpus, paths.iter().map(|p| corpus.join(p)));
+        sync_scope(&corpus, &fixture.index(), &scope).expect("sync")
+    };
+    std::fs::create_dir_all(corpus.join("nyt/under")).expect("mkdir");
+    std::fs::write(corpus.join("nyt/under/a.txt"), "Vandforsyning i kommunen").expect("write");
+    std::fs::write(corpus.join("nyt/b.txt"), "Affaldssortering i kommunen").expect("write");
+    std::fs::write(corpus.join("c.txt"), "Drikkevand og grundvand").expect("write");
+
+    // The folder is named, the loose file is not: it waits for a sync that names it.
+    let r = scoped(&["nyt"]);
+    assert_eq!((r.added, r.unchanged, r.deleted), (2, 0, 0), "{r}");
+    let engine = fixture.engine();
+    assert_eq!(top(&engine, "vandforsyning"), "nyt/under/a.txt");
+    assert!(search(&engine, "grundvand").hits.is_empty());
+    let r = scoped(&["c.txt"]);
+    assert_eq!((r.added, r.unchanged), (1, 0), "{r}");
+
+    // A removed folder and a removed file, named by their old paths.
+    std::fs::remove_dir_all(corpus.join("nyt")).expect("rm");
+    std::fs::remove_file(corpus.join("c.txt")).expect("rm");
+    let r = scoped(&["nyt", "c.txt", "never-existed.txt"]);
+    assert_eq!((r.added, r.deleted, r.total), (0, 3, 9), "{r}");
+    // `nyt` is no prefix of another folder's documents: `nyt-arkiv/x.txt` stays.
+    std::fs::create_dir_all(corpus.join("nyt-arkiv")).expect("mkdir");
+    std::fs::write(corpus.join("nyt-arkiv/x.txt"), "Arkiveret notat").expect("write");
+    scoped(&["nyt-arkiv"]);
+    let r = scoped(&["nyt"]);
+    assert_eq!((r.deleted, r.total), (0, 10), "{r}");
+    // A full sync agrees.
+    let r = fixture.sync();
+    assert_eq!(
+        (r.added, r.updated, r.deleted, r.total),
+        (0, 0, 0, 10),
+        "{r}"
+    );
+}
