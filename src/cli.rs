@@ -8,6 +8,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -48,8 +49,12 @@ pub enum Command {
     /// Bring the index up to date with the corpus (adds, changes, deletions)
     Index {
         /// Only these files or folders of the corpus (changed, added or removed); default: all
-        #[arg(value_name = "PATH")]
+        #[arg(value_name = "PATH", conflicts_with = "rebuild")]
         paths: Vec<PathBuf>,
+        /// Build the index again from scratch beside the live one, then swap it in (a running
+        /// server goes on answering from the old index meanwhile)
+        #[arg(long)]
+        rebuild: bool,
     },
     /// Serve the search site and JSON API, keeping the index current with the corpus folder
     Serve {
@@ -93,7 +98,8 @@ pub fn init_logging() {
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Index { paths } => {
+        Command::Index { rebuild: true, .. } => rebuild(&cli.corpus, &cli.index),
+        Command::Index { paths, .. } => {
             let scope = if paths.is_empty() {
                 Scope::All
             } else {
@@ -181,6 +187,24 @@ fn index(corpus: &Path, index: &Path, scope: &Scope) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `vidensbase index --rebuild`: a new index beside the live one, swapped in when complete; then
+/// a sync for what changed meanwhile.
+fn rebuild(corpus: &Path, index: &Path) -> anyhow::Result<()> {
+    let report = indexer::rebuild(
+        corpus,
+        index,
+        &indexer::Progress::default(),
+        WAIT_FOR_WRITER,
+    )
+    .with_context(|| format!("rebuilding {} from {}", index.display(), corpus.display()))?;
+    println!("rebuilt: {report}");
+    let (report, _) = sync_waiting(corpus, index, &Scope::All)?;
+    if report.added + report.updated + report.deleted > 0 {
+        println!("then synced what changed meanwhile: {report}");
+    }
+    Ok(())
+}
+
 /// One sync, waiting (up to [`WAIT_FOR_WRITER`]) while another process holds the writer; also
 /// says whether it waited.
 fn sync_waiting(
@@ -191,7 +215,7 @@ fn sync_waiting(
     let started = std::time::Instant::now();
     let mut waited = false;
     loop {
-        match indexer::sync_scope(corpus, index, scope) {
+        match indexer::sync_scope(corpus, index, scope, &indexer::Progress::default()) {
             Err(crate::Error::Locked(_)) if started.elapsed() < WAIT_FOR_WRITER => {
                 if !waited {
                     eprintln!(
@@ -254,6 +278,7 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
             Err(_) => web::MAX_UPLOAD,
         },
         status: watch.as_ref().map(|w| w.status()),
+        rebuilder: watch.as_ref().map(|w| Arc::new(w.rebuilder())),
         allowed_hosts: allowed_hosts(addr),
         ..web::Settings::new(corpus.to_path_buf())
     };

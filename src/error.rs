@@ -17,7 +17,7 @@ pub enum Error {
     },
     #[error("index {path}: {message}")]
     Index { path: PathBuf, message: String },
-    #[error("index {0} was built by an incompatible version of vidensbase; delete the folder and run `vidensbase index` again")]
+    #[error("index {0} was built by an incompatible version of vidensbase; run `vidensbase index --rebuild` to build it again")]
     IncompatibleIndex(PathBuf),
     #[error("no index in {0}; run `vidensbase index` first")]
     NoIndex(PathBuf),

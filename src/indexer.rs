@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -246,13 +247,82 @@ impl Scope {
     }
 }
 
-/// Brings the index in `index_dir` in line with the corpus in `corpus_dir`.
-pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
-    sync_scope(corpus_dir, index_dir, &Scope::All)
+/// How far a running sync is: files to read, and files read so far (for a status page).
+#[derive(Debug, Default)]
+pub struct Progress {
+    total: AtomicUsize,
+    done: AtomicUsize,
 }
 
-/// Brings the index in line with the part of the corpus in `scope`.
-pub fn sync_scope(corpus_dir: &Path, index_dir: &Path, scope: &Scope) -> Result<Report> {
+impl Progress {
+    /// `(done, total)` files of the running sync; `(0, 0)` before it knows.
+    pub fn get(&self) -> (usize, usize) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+
+    fn start(&self, total: usize) {
+        self.done.store(0, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+    }
+}
+
+/// Brings the index in `index_dir` in line with the corpus in `corpus_dir`.
+pub fn sync(corpus_dir: &Path, index_dir: &Path) -> Result<Report> {
+    sync_scope(corpus_dir, index_dir, &Scope::All, &Progress::default())
+}
+
+/// Builds a new index of the whole corpus beside the one in `index_dir` (in
+/// [`schema::rebuild_dir`]) and then puts it in its place in one step ([`schema::replace`]): a
+/// server answers from the old index until the new one is complete, then from the new one. A
+/// leftover of an interrupted rebuild is deleted first. Waits up to `wait` for another writer of
+/// the live index (a watching server's sync) before the swap. Changes made to the corpus during
+/// the build may be missing from the new index: a sync afterwards catches them.
+pub fn rebuild(
+    corpus_dir: &Path,
+    index_dir: &Path,
+    progress: &Progress,
+    wait: Duration,
+) -> Result<Report> {
+    let building = schema::rebuild_dir(index_dir);
+    if building.exists() {
+        // Another rebuild holds it while it runs.
+        if let Ok(directory) = tantivy::directory::MmapDirectory::open(&building) {
+            let lock = tantivy::Directory::acquire_lock(
+                &directory,
+                &tantivy::directory::INDEX_WRITER_LOCK,
+            );
+            if lock.is_err() {
+                return Err(Error::Locked(building));
+            }
+        }
+        std::fs::remove_dir_all(&building).map_err(|source| Error::Io {
+            path: building.clone(),
+            source,
+        })?;
+    }
+    let report = sync_scope(corpus_dir, &building, &Scope::All, progress)?;
+    let started = Instant::now();
+    loop {
+        match schema::replace(index_dir, &building) {
+            Err(Error::Locked(_)) if started.elapsed() < wait => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            other => return other.map(|()| report),
+        }
+    }
+}
+
+/// Brings the index in line with the part of the corpus in `scope`, counting the files it
+/// reads in `progress`.
+pub fn sync_scope(
+    corpus_dir: &Path,
+    index_dir: &Path,
+    scope: &Scope,
+    progress: &Progress,
+) -> Result<Report> {
     let started = Instant::now();
     if !corpus_dir.is_dir() {
         return Err(Error::Io {
@@ -324,16 +394,21 @@ pub fn sync_scope(corpus_dir: &Path, index_dir: &Path, scope: &Scope) -> Result<
         .collect();
 
     report.read = candidates.len();
+    progress.start(candidates.len());
     if !candidates.is_empty() {
         let mut splitter = Splitter::new();
         let mut needs_tool: Vec<String> = Vec::new();
         let mut lexicon_loaded = false;
-        let progress = progress_bar(candidates.len());
+        let bar = progress_bar(candidates.len());
         let prepare_chunk = |chunk: &[CorpusFile]| -> Vec<Outcome> {
             let t = Instant::now();
             let results: Vec<Outcome> = chunk
                 .par_iter()
-                .map(|file| prepare(&fields, file, stamps.get(&file.id)))
+                .map(|file| {
+                    let outcome = prepare(&fields, file, stamps.get(&file.id));
+                    progress.done.fetch_add(1, Ordering::Relaxed);
+                    outcome
+                })
                 .collect();
             tracing::debug!(
                 files = chunk.len(),
@@ -411,7 +486,7 @@ pub fn sync_scope(corpus_dir: &Path, index_dir: &Path, scope: &Scope) -> Result<
                 }
             }
             tracing::debug!(ms = t.elapsed().as_millis() as u64, "analysed and added");
-            progress.inc(files as u64);
+            bar.inc(files as u64);
             Ok(())
         };
         let chunks = chunked(&candidates);
@@ -427,7 +502,7 @@ pub fn sync_scope(corpus_dir: &Path, index_dir: &Path, scope: &Scope) -> Result<
             );
             added?;
         }
-        progress.finish_and_clear();
+        bar.finish_and_clear();
         if let Some(first) = needs_tool.first() {
             let more = needs_tool.len() - 1;
             warn(
@@ -492,6 +567,15 @@ struct Skip {
 }
 
 const SKIPS_FILE: &str = "skipped.json";
+
+/// The files the index in `index_dir` leaves out for what they contain, as `(id, reason)`, by id.
+pub fn skipped_files(index_dir: &Path) -> Vec<(String, String)> {
+    Skips::load(index_dir)
+        .files
+        .into_iter()
+        .map(|(id, skip)| (id, skip.reason))
+        .collect()
+}
 
 impl Skips {
     fn load(index_dir: &Path) -> Skips {

@@ -7,7 +7,7 @@
 //! whole text, title and metadata are stored once for display and snippets. Change stamps (`mtime`, `size`, `hash`) and the facet
 //! values are fast fields, so the indexer and the filter counts never touch stored bodies.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Value;
@@ -160,6 +160,67 @@ pub fn open_existing(dir: &Path) -> Result<Option<(Index, Fields)>> {
         return Ok(None);
     }
     open_or_create(dir).map(Some)
+}
+
+/// Where a rebuild of the index in `dir` is built: beside it, as `<dir>.rebuild`.
+pub fn rebuild_dir(dir: &Path) -> PathBuf {
+    let mut name = dir.file_name().unwrap_or_default().to_os_string();
+    name.push(".rebuild");
+    dir.with_file_name(name)
+}
+
+/// Files of the index folder that are not the index's own and stay with the folder when a
+/// rebuild replaces it (the repository's `index/.gitignore`).
+const KEPT_FILES: &[&str] = &[".gitignore"];
+
+/// Puts the index built in `new` in the place of the one in `dir`, in one step: a reader of
+/// `dir` sees the old index or the new one, never none. Holds `dir`'s writer lock meanwhile, so
+/// no sync writes into the index being replaced; [`Error::Locked`] when another process holds it.
+/// The old index is deleted (a server still reading it keeps its open files until it switches).
+pub fn replace(dir: &Path, new: &Path) -> Result<()> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    if !dir.join("meta.json").exists() {
+        if dir.exists() {
+            for kept in KEPT_FILES {
+                let _ = std::fs::copy(dir.join(kept), new.join(kept));
+            }
+            std::fs::remove_dir_all(dir).map_err(io(dir))?;
+        }
+        return std::fs::rename(new, dir).map_err(io(dir));
+    }
+    let directory = MmapDirectory::open(dir).map_err(|e| Error::index(dir, e))?;
+    let lock = tantivy::Directory::acquire_lock(&directory, &tantivy::directory::INDEX_WRITER_LOCK)
+        .map_err(|_| Error::Locked(dir.to_path_buf()))?;
+    for kept in KEPT_FILES {
+        if dir.join(kept).exists() {
+            std::fs::copy(dir.join(kept), new.join(kept)).map_err(io(new))?;
+        }
+    }
+    exchange(dir, new).map_err(io(dir))?;
+    drop(lock);
+    // `new` now holds the old index.
+    std::fs::remove_dir_all(new).map_err(io(new))
+}
+
+/// Swaps two folders atomically (Linux: `renameat2` with `RENAME_EXCHANGE`); where that is not
+/// available, by two renames, between which `a` briefly does not exist.
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(()),
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let aside = rebuild_dir(&rebuild_dir(a));
+    std::fs::rename(a, &aside)?;
+    std::fs::rename(b, a)?;
+    std::fs::rename(aside, b)
 }
 
 /// One stored text value of a document (empty when absent).

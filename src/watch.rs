@@ -33,12 +33,16 @@ pub const MAX_DELAY: Duration = Duration::from_millis(1000);
 pub const FULL_SYNC_EVERY: Duration = Duration::from_secs(300);
 /// A sync kept from running by another writer is retried after this.
 const RETRY: Duration = Duration::from_millis(250);
+/// How long a rebuild waits for another process's writer before giving up the swap.
+const REBUILD_WAIT: Duration = Duration::from_secs(600);
 /// More changed paths than this make a full sync (one walk is cheaper than many small ones).
 pub const MAX_PATHS: usize = 10_000;
 
 enum Message {
     /// These paths changed; `None`: something changed, where is not known.
     Changed(Option<Vec<PathBuf>>),
+    /// Build the index again from scratch, beside the live one ([`indexer::rebuild`]).
+    Rebuild,
     Stop,
 }
 
@@ -88,13 +92,25 @@ impl Pending {
 #[derive(Debug, Default)]
 pub struct Status {
     syncing: AtomicBool,
+    rebuilding: AtomicBool,
+    progress: indexer::Progress,
     last: Mutex<Option<(SystemTime, Report)>>,
 }
 
 impl Status {
-    /// A sync is running.
+    /// A sync (or a rebuild) is running.
     pub fn syncing(&self) -> bool {
         self.syncing.load(Ordering::Relaxed)
+    }
+
+    /// A rebuild is running or asked for.
+    pub fn rebuilding(&self) -> bool {
+        self.rebuilding.load(Ordering::Relaxed)
+    }
+
+    /// Files read and files to read by the running sync or rebuild.
+    pub fn progress(&self) -> (usize, usize) {
+        self.progress.get()
     }
 
     /// When the last sync finished, and its report.
@@ -114,6 +130,39 @@ pub struct Watch {
 impl Watch {
     pub fn status(&self) -> Arc<Status> {
         self.status.clone()
+    }
+
+    /// A handle that asks this watcher for a rebuild.
+    pub fn rebuilder(&self) -> Rebuilder {
+        Rebuilder {
+            messages: Mutex::new(self.messages.clone()),
+            status: self.status.clone(),
+        }
+    }
+}
+
+/// Asks a running watcher to build the index again from scratch (the admin's "re-index
+/// everything"); searches go on against the old index until the new one replaces it.
+#[derive(Debug)]
+pub struct Rebuilder {
+    messages: Mutex<mpsc::Sender<Message>>,
+    status: Arc<Status>,
+}
+
+impl Rebuilder {
+    /// Starts a rebuild unless one is running; false when one was.
+    pub fn start(&self) -> bool {
+        if self.status.rebuilding.swap(true, Ordering::Relaxed) {
+            return false;
+        }
+        let sent = self
+            .messages
+            .lock()
+            .is_ok_and(|messages| messages.send(Message::Rebuild).is_ok());
+        if !sent {
+            self.status.rebuilding.store(false, Ordering::Relaxed);
+        }
+        sent
     }
 }
 
@@ -184,6 +233,27 @@ pub fn spawn(
                         pending.add(paths);
                         continue;
                     }
+                    Ok(Message::Rebuild) => {
+                        shared.syncing.store(true, Ordering::Relaxed);
+                        tracing::info!("rebuilding the index beside the live one");
+                        let result =
+                            indexer::rebuild(&corpus, &index, &shared.progress, REBUILD_WAIT);
+                        shared.syncing.store(false, Ordering::Relaxed);
+                        shared.rebuilding.store(false, Ordering::Relaxed);
+                        match result {
+                            Ok(report) => {
+                                tracing::info!("rebuilt: {report}");
+                                on_sync(&report);
+                                if let Ok(mut last) = shared.last.lock() {
+                                    *last = Some((SystemTime::now(), report));
+                                }
+                            }
+                            Err(e) => tracing::warn!("rebuilding the index: {e}"),
+                        }
+                        // What changed while it was built.
+                        pending.add(None);
+                        continue;
+                    }
                     Ok(Message::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
                     Err(mpsc::RecvTimeoutError::Timeout) => {}
                 }
@@ -199,7 +269,7 @@ pub fn spawn(
                 }
                 let scope = pending.take(&corpus);
                 shared.syncing.store(true, Ordering::Relaxed);
-                let result = indexer::sync_scope(&corpus, &index, &scope);
+                let result = indexer::sync_scope(&corpus, &index, &scope, &shared.progress);
                 shared.syncing.store(false, Ordering::Relaxed);
                 if matches!(scope, Scope::All) {
                     last_full = Instant::now();

@@ -219,41 +219,96 @@ pub async fn delete(
 }
 
 #[derive(Serialize)]
-struct StatusBody {
-    documents: u64,
+pub(super) struct StatusBody {
+    pub documents: u64,
     /// When the last sync of the watcher finished (RFC 3339), if there was one.
-    last_commit: Option<String>,
-    indexing: bool,
-    skipped: Vec<Skipped>,
-    version: &'static str,
-    watching: bool,
+    pub last_commit: Option<String>,
+    pub indexing: bool,
+    /// A rebuild ("re-index everything") is running.
+    pub rebuilding: bool,
+    /// Files read and files to read by the running sync or rebuild.
+    pub progress: Option<Progress>,
+    /// Files left out for what they contain, with why.
+    pub skipped: Vec<Skipped>,
+    /// The last sync's warnings (skipped files and files that could not be read).
+    pub warnings: Vec<String>,
+    pub version: &'static str,
+    pub watching: bool,
 }
 
 #[derive(Serialize)]
-struct Skipped {
-    reason: String,
+pub(super) struct Skipped {
+    pub id: String,
+    pub reason: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// The index's state, for the status API and the admin page.
+pub(super) fn status_of(state: &AppState) -> StatusBody {
+    let watch = state.settings.status.as_deref();
+    let last = watch.and_then(|w| w.last());
+    let engine = state.engine();
+    let indexing = watch.is_some_and(|w| w.syncing());
+    StatusBody {
+        documents: engine.num_docs(),
+        last_commit: last.as_ref().map(|(at, _)| rfc3339(*at)),
+        indexing,
+        rebuilding: watch.is_some_and(|w| w.rebuilding()),
+        progress: watch
+            .filter(|_| indexing)
+            .map(|w| w.progress())
+            .map(|(done, total)| Progress { done, total }),
+        skipped: crate::indexer::skipped_files(engine.dir())
+            .into_iter()
+            .map(|(id, reason)| Skipped { id, reason })
+            .collect(),
+        warnings: last.map(|(_, report)| report.warnings).unwrap_or_default(),
+        version: env!("CARGO_PKG_VERSION"),
+        watching: watch.is_some(),
+    }
 }
 
 /// `GET /api/status` (public): documents in the index, the watcher's state and last sync.
-pub async fn status(State(state): State<Arc<AppState>>) -> Json<impl Serialize> {
-    let watch = state.settings.status.as_deref();
-    let last = watch.and_then(|w| w.last());
-    Json(StatusBody {
-        documents: state.engine.num_docs(),
-        last_commit: last.as_ref().map(|(at, _)| rfc3339(*at)),
-        indexing: watch.is_some_and(|w| w.syncing()),
-        skipped: last
-            .map(|(_, report)| {
-                report
-                    .warnings
-                    .into_iter()
-                    .map(|reason| Skipped { reason })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        version: env!("CARGO_PKG_VERSION"),
-        watching: watch.is_some(),
-    })
+pub async fn status(State(state): State<Arc<AppState>>) -> Response {
+    match tokio::task::spawn_blocking(move || status_of(&state)).await {
+        Ok(body) => Json(body).into_response(),
+        Err(e) => WebError::internal(e.to_string()).json(),
+    }
+}
+
+/// `POST /api/reindex`: builds the index again from scratch beside the live one (202; 409 while
+/// one runs; 503 when the server does not watch the corpus).
+pub async fn reindex(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let result = authorise(&state, &headers).and_then(|()| start_rebuild(&state));
+    match result {
+        Ok(()) => (
+            StatusCode::ACCEPTED,
+            Json(serde_json::json!({ "rebuilding": true })),
+        )
+            .into_response(),
+        Err(e) => e.json(),
+    }
+}
+
+pub(super) fn start_rebuild(state: &AppState) -> Result<(), WebError> {
+    let Some(rebuilder) = state.settings.rebuilder.as_deref() else {
+        return Err(WebError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "This server does not keep the index current (started with --no-watch); run `vidensbase index --rebuild`.",
+        ));
+    };
+    if !rebuilder.start() {
+        return Err(WebError::new(
+            StatusCode::CONFLICT,
+            "The index is being rebuilt already.",
+        ));
+    }
+    Ok(())
 }
 
 /// `2026-11-28T10:15:00Z`.

@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::lang::Lang;
-use crate::search::{Engine, SearchRequest, SearchResults, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::search::{Current, Engine, SearchRequest, SearchResults, DEFAULT_LIMIT, MAX_LIMIT};
 
 /// Results per page on the HTML results page.
 pub const PAGE_SIZE: usize = 10;
@@ -44,6 +44,8 @@ pub struct Settings {
     /// server on loopback allows only its own names, so a web page whose name an attacker points
     /// at 127.0.0.1 (DNS rebinding) cannot read it.
     pub allowed_hosts: Option<Vec<String>>,
+    /// Starts a rebuild of the index (the watcher's; none when not watching).
+    pub rebuilder: Option<Arc<crate::watch::Rebuilder>>,
 }
 
 /// Default largest upload: 100 MB.
@@ -58,6 +60,7 @@ impl Settings {
             max_upload: MAX_UPLOAD,
             status: None,
             allowed_hosts: None,
+            rebuilder: None,
         }
     }
 }
@@ -105,17 +108,24 @@ async fn check_host(
 
 /// What every handler shares.
 pub struct AppState {
-    pub engine: Engine,
+    engine: Current,
     pub settings: Settings,
     /// Times of recent failed admin sign-ins (for rate limiting).
     failures: std::sync::Mutex<std::collections::VecDeque<std::time::Instant>>,
+}
+
+impl AppState {
+    /// The engine to answer this request with.
+    fn engine(&self) -> Arc<Engine> {
+        self.engine.get()
+    }
 }
 
 /// The application's routes. Tests drive this with `tower::ServiceExt::oneshot`.
 pub fn router(engine: Engine, settings: Settings) -> Router {
     let max_upload = settings.max_upload;
     let state = Arc::new(AppState {
-        engine,
+        engine: Current::new(engine),
         settings,
         failures: Default::default(),
     });
@@ -126,6 +136,7 @@ pub fn router(engine: Engine, settings: Settings) -> Router {
         .route("/doc/{*id}", get(document_page))
         .route("/files/{*id}", get(original_file))
         .route("/api/status", get(admin::status))
+        .route("/api/reindex", axum::routing::post(admin::reindex))
         .route(
             "/api/documents",
             axum::routing::post(admin::upload)
@@ -253,14 +264,14 @@ impl<S: Send + Sync> FromRequestParts<S> for SearchParams {
 
 /// Runs a search on the blocking pool.
 async fn run_search(state: Arc<AppState>, request: SearchRequest) -> Result<SearchResults, Error> {
-    tokio::task::spawn_blocking(move || state.engine.search(&request))
+    tokio::task::spawn_blocking(move || state.engine().search(&request))
         .await
         .map_err(|e| Error::Internal(format!("search task failed: {e}")))
         .and_then(|r| r)
 }
 
 async fn home(State(state): State<Arc<AppState>>) -> Html<String> {
-    Html(views::home(state.engine.num_docs()).into_string())
+    Html(views::home(state.engine().num_docs()).into_string())
 }
 
 async fn search_page(
@@ -340,7 +351,7 @@ async fn document_page(
     params: SearchParams,
 ) -> Result<Html<String>, WebError> {
     let q = params.q.clone();
-    let doc = tokio::task::spawn_blocking(move || state.engine.document(&id, Some(&q)))
+    let doc = tokio::task::spawn_blocking(move || state.engine().document(&id, Some(&q)))
         .await
         .map_err(|e| WebError::internal(e.to_string()))?
         .map_err(WebError::from)?;
@@ -396,7 +407,7 @@ fn read_original(
     state: &AppState,
     id: &str,
 ) -> Result<Option<(crate::extract::Format, Vec<u8>)>, Error> {
-    let Some(format) = state.engine.original(id)? else {
+    let Some(format) = state.engine().original(id)? else {
         return Ok(None);
     };
     let inside = || -> Option<std::path::PathBuf> {

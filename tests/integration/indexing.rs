@@ -361,7 +361,7 @@ fn an_index_built_by_another_analysis_is_refused_with_what_to_do() {
     assert!(
         message
             .as_deref()
-            .is_some_and(|m| m.contains("delete the folder and run `vidensbase index`")),
+            .is_some_and(|m| m.contains("run `vidensbase index --rebuild`")),
         "{message:?}"
     );
 }
