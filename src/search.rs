@@ -672,6 +672,126 @@ impl Engine {
     }
 }
 
+/// A row of the admin page's document list: a document in the index, or a corpus file the
+/// index leaves out, with why.
+#[derive(Debug, Clone)]
+pub enum Listed {
+    Indexed {
+        id: String,
+        title: String,
+        lang: String,
+        category: String,
+        date: Option<String>,
+        /// The file's size in bytes.
+        size: u64,
+        pages: u32,
+    },
+    Skipped {
+        id: String,
+        reason: String,
+    },
+}
+
+impl Listed {
+    pub fn id(&self) -> &str {
+        match self {
+            Listed::Indexed { id, .. } | Listed::Skipped { id, .. } => id,
+        }
+    }
+}
+
+/// One page of the document list, and how many rows there are in all.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub total: usize,
+    pub rows: Vec<Listed>,
+    /// Every category of the index, for choosing where an upload goes.
+    pub categories: Vec<String>,
+}
+
+impl Engine {
+    /// The documents whose id contains `filter` (ignoring case), and the `skipped` files
+    /// (`(id, reason)`) that match it, in id order: rows `offset..offset + limit`. Ids come from
+    /// the id column; only the rows shown are read from the store.
+    pub fn list(
+        &self,
+        filter: &str,
+        skipped: Vec<(String, String)>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Listing> {
+        let searcher = self.reader.searcher();
+        let filter = filter.trim().to_lowercase();
+        let matches = |id: &str| filter.is_empty() || id.to_lowercase().contains(&filter);
+        let mut rows: Vec<(String, Option<DocAddress>, Option<String>)> = Vec::new();
+        let mut categories = std::collections::BTreeSet::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let Some(ids) = segment.fast_fields().str(schema::ID)? else {
+                continue;
+            };
+            let mut by_ord = Vec::with_capacity(ids.num_terms());
+            let mut stream = ids.dictionary().stream()?;
+            while stream.advance() {
+                by_ord.push(String::from_utf8_lossy(stream.key()).into_owned());
+            }
+            for doc in segment.doc_ids_alive() {
+                let Some(id) = ids
+                    .term_ords(doc)
+                    .next()
+                    .and_then(|o| by_ord.get(o as usize))
+                else {
+                    continue;
+                };
+                categories.insert(crate::corpus::category_of(id));
+                if matches(id) {
+                    rows.push((id.clone(), Some(DocAddress::new(ord as u32, doc)), None));
+                }
+            }
+        }
+        rows.extend(
+            skipped
+                .into_iter()
+                .filter(|(id, _)| matches(id))
+                .map(|(id, reason)| (id, None, Some(reason))),
+        );
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        let total = rows.len();
+        let f = &self.fields;
+        let mut shown = Vec::new();
+        for (id, address, reason) in rows.into_iter().skip(offset).take(limit) {
+            let Some(address) = address else {
+                shown.push(Listed::Skipped {
+                    id,
+                    reason: reason.unwrap_or_default(),
+                });
+                continue;
+            };
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let segment = searcher.segment_reader(address.segment_ord);
+            let size = segment
+                .fast_fields()
+                .u64(schema::SIZE)?
+                .first(address.doc_id)
+                .unwrap_or(0);
+            let date = stored_text(&doc, f.date);
+            shown.push(Listed::Indexed {
+                title: stored_text(&doc, f.title),
+                lang: stored_text(&doc, f.lang),
+                category: stored_text(&doc, f.category),
+                date: (!date.is_empty()).then_some(date),
+                size,
+                pages: stored_pages(&doc, f),
+                id,
+            });
+        }
+        Ok(Listing {
+            total,
+            rows: shown,
+            categories: categories.into_iter().collect(),
+        })
+    }
+}
+
 /// A document as stored in the index.
 #[derive(Debug, Clone)]
 pub struct StoredDoc {

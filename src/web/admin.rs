@@ -27,6 +27,24 @@ const FAILURE_WINDOW: Duration = Duration::from_secs(60);
 
 /// Checks the bearer token. Without a configured token the route does not exist (404).
 fn authorise(state: &AppState, headers: &HeaderMap) -> Result<(), WebError> {
+    let offered = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .trim();
+    check_token(state, offered).map_err(|e| match e.status {
+        StatusCode::UNAUTHORIZED => WebError::new(
+            StatusCode::UNAUTHORIZED,
+            "A valid admin token is needed (Authorization: Bearer …).",
+        ),
+        _ => e,
+    })
+}
+
+/// Checks an offered admin token in constant time, counting failures: after [`MAX_FAILURES`]
+/// in [`FAILURE_WINDOW`] every attempt answers 429. 404 when no token is configured.
+pub(super) fn check_token(state: &AppState, offered: &str) -> Result<(), WebError> {
     let Some(token) = state.settings.admin_token.as_deref() else {
         return Err(WebError::not_found("There is no page at this address."));
     };
@@ -46,26 +64,30 @@ fn authorise(state: &AppState, headers: &HeaderMap) -> Result<(), WebError> {
             "Too many failed attempts; try again in a minute.",
         ));
     }
-    let offered = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default()
-        .trim();
     if bool::from(offered.as_bytes().ct_eq(token.as_bytes())) {
         return Ok(());
     }
     failures.push_back(Instant::now());
     Err(WebError::new(
         StatusCode::UNAUTHORIZED,
-        "A valid admin token is needed (Authorization: Bearer …).",
+        "Wrong admin token.",
     ))
 }
 
 /// One file of an upload, checked.
-struct Upload {
+pub(super) struct Upload {
     name: String,
     bytes: Vec<u8>,
+}
+
+/// An upload as sent: its files (each checked), where they go, and the form's other fields.
+#[derive(Default)]
+pub(super) struct Received {
+    pub files: Vec<Upload>,
+    pub category: Option<String>,
+    pub replace: bool,
+    /// Other text fields (the admin page's CSRF token).
+    pub fields: std::collections::HashMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -81,28 +103,35 @@ pub async fn upload(
     query: axum::extract::RawQuery,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
-    match receive(state, &headers, query, multipart).await {
-        Ok(response) => response,
-        Err(e) => e.json(),
+    let result = async {
+        authorise(&state, &headers)?;
+        let mut received = receive(&state, multipart).await?;
+        received.replace |= query
+            .0
+            .as_deref()
+            .is_some_and(|q| q.split('&').any(|p| p == "replace=true"));
+        let ids = store(&state, received).await?;
+        let body = match ids.as_slice() {
+            [id] => serde_json::json!(Added { id: id.clone() }),
+            _ => serde_json::json!({
+                "documents": ids.into_iter().map(|id| Added { id }).collect::<Vec<_>>()
+            }),
+        };
+        Ok::<_, WebError>((StatusCode::CREATED, Json(body)).into_response())
     }
+    .await;
+    result.unwrap_or_else(WebError::json)
 }
 
-async fn receive(
-    state: Arc<AppState>,
-    headers: &HeaderMap,
-    query: axum::extract::RawQuery,
+/// Reads and checks a multipart upload; nothing is written yet.
+pub(super) async fn receive(
+    state: &AppState,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<Response, WebError> {
-    authorise(&state, headers)?;
+) -> Result<Received, WebError> {
     let mut multipart = multipart.map_err(|e| {
         WebError::bad_request(format!("Expected multipart/form-data with a file: {e}"))
     })?;
-    let mut files = Vec::new();
-    let mut category = None;
-    let mut replace = query
-        .0
-        .as_deref()
-        .is_some_and(|q| q.split('&').any(|p| p == "replace=true"));
+    let mut received = Received::default();
     let too_big = || {
         WebError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -127,32 +156,49 @@ async fn receive(
             Err(e) => return Err(WebError::bad_request(format!("Unreadable upload: {e}"))),
         };
         match name.as_str() {
-            "file" => files.push(check(
+            // A browser sends an empty file field when no file was chosen.
+            "file" if file_name.as_deref().unwrap_or_default().is_empty() && bytes.is_empty() => {}
+            "file" => received.files.push(check(
                 file_name.as_deref().unwrap_or_default(),
                 bytes.to_vec(),
             )?),
             "category" => {
                 let text = String::from_utf8_lossy(&bytes);
                 if !text.trim().is_empty() {
-                    category =
+                    received.category =
                         Some(corpus::safe_category(&text).ok_or_else(|| {
                             WebError::bad_request("A category is one folder name.")
                         })?);
                 }
             }
-            "replace" => replace = String::from_utf8_lossy(&bytes).trim() == "true",
-            _ => {}
+            "replace" => received.replace = String::from_utf8_lossy(&bytes).trim() == "true",
+            _ => {
+                received
+                    .fields
+                    .insert(name, String::from_utf8_lossy(&bytes).into_owned());
+            }
         }
     }
-    if files.iter().map(|f| f.bytes.len()).sum::<usize>() > state.settings.max_upload {
+    if received.files.iter().map(|f| f.bytes.len()).sum::<usize>() > state.settings.max_upload {
         return Err(too_big());
     }
-    if files.is_empty() {
+    if received.files.is_empty() {
         return Err(WebError::bad_request(
             "No file: send it in a field called file.",
         ));
     }
+    Ok(received)
+}
+
+/// Writes checked files into the corpus (the watcher indexes them); their document ids.
+pub(super) async fn store(state: &AppState, received: Received) -> Result<Vec<String>, WebError> {
     let root = state.settings.corpus.clone();
+    let Received {
+        files,
+        category,
+        replace,
+        ..
+    } = received;
     let ids = tokio::task::spawn_blocking(move || {
         files
             .iter()
@@ -165,13 +211,7 @@ async fn receive(
     for id in &ids {
         tracing::info!("uploaded {id}");
     }
-    let body = match ids.as_slice() {
-        [id] => serde_json::json!(Added { id: id.clone() }),
-        _ => serde_json::json!({
-            "documents": ids.into_iter().map(|id| Added { id }).collect::<Vec<_>>()
-        }),
-    };
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    Ok(ids)
 }
 
 /// A file of an upload with a safe name, in a format vidensbase reads, whose content is what
@@ -202,20 +242,27 @@ pub async fn delete(
 ) -> Response {
     let result = async {
         authorise(&state, &headers)?;
-        let root = state.settings.corpus.clone();
-        let target = id.clone();
-        let removed = tokio::task::spawn_blocking(move || corpus::remove_file(&root, &target))
-            .await
-            .map_err(|e| WebError::internal(e.to_string()))?
-            .map_err(|e| WebError::internal(format!("removing {id}: {e}")))?;
-        if !removed {
-            return Err(WebError::not_found(format!("There is no document {id:?}.")));
-        }
-        tracing::info!("deleted {id}");
+        remove(&state, &id).await?;
         Ok(Json(serde_json::json!({ "id": id, "deleted": true })).into_response())
     }
     .await;
     result.unwrap_or_else(WebError::json)
+}
+
+/// Removes a document's file from the corpus (the watcher removes it from search); 404 for an
+/// unknown id.
+pub(super) async fn remove(state: &AppState, id: &str) -> Result<(), WebError> {
+    let root = state.settings.corpus.clone();
+    let target = id.to_string();
+    let removed = tokio::task::spawn_blocking(move || corpus::remove_file(&root, &target))
+        .await
+        .map_err(|e| WebError::internal(e.to_string()))?
+        .map_err(|e| WebError::internal(format!("removing {id}: {e}")))?;
+    if !removed {
+        return Err(WebError::not_found(format!("There is no document {id:?}.")));
+    }
+    tracing::info!("deleted {id}");
+    Ok(())
 }
 
 #[derive(Serialize)]

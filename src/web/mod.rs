@@ -7,6 +7,7 @@
 //! message; internal details are logged, not shown.
 
 mod admin;
+mod admin_page;
 pub mod server;
 mod views;
 
@@ -110,6 +111,8 @@ async fn check_host(
 pub struct AppState {
     engine: Current,
     pub settings: Settings,
+    /// Signed-in sessions of the admin page.
+    sessions: admin_page::Sessions,
     /// Times of recent failed admin sign-ins (for rate limiting).
     failures: std::sync::Mutex<std::collections::VecDeque<std::time::Instant>>,
 }
@@ -127,6 +130,7 @@ pub fn router(engine: Engine, settings: Settings) -> Router {
     let state = Arc::new(AppState {
         engine: Current::new(engine),
         settings,
+        sessions: Default::default(),
         failures: Default::default(),
     });
     Router::new()
@@ -146,6 +150,18 @@ pub fn router(engine: Engine, settings: Settings) -> Router {
                 )),
         )
         .route("/api/documents/{*id}", axum::routing::delete(admin::delete))
+        .route("/admin", get(admin_page::show))
+        .route("/admin/admin.js", get(admin_page::script))
+        .route("/admin/login", axum::routing::post(admin_page::sign_in))
+        .route("/admin/logout", axum::routing::post(admin_page::sign_out))
+        .route(
+            "/admin/upload",
+            axum::routing::post(admin_page::upload).layer(axum::extract::DefaultBodyLimit::max(
+                max_upload + (64 << 10),
+            )),
+        )
+        .route("/admin/delete", axum::routing::post(admin_page::delete))
+        .route("/admin/reindex", axum::routing::post(admin_page::reindex))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -8,14 +8,15 @@
 use axum::http::StatusCode;
 use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 
+use super::admin::StatusBody;
 use super::{SearchParams, PAGE_SIZE};
 use crate::lang::Lang;
-use crate::search::{DocumentView, SearchResults};
+use crate::search::{DocumentView, Listed, Listing, SearchResults};
 use crate::snippet::Snippet;
 
 const CSS: &str = r#"
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:52rem;margin:0 auto;padding:1rem 1.25rem;color:#1d1d1f;line-height:1.5}
-header a{color:inherit;text-decoration:none}header h1{font-size:1.4rem;margin:.2rem 0 1rem}
+header a{color:inherit;text-decoration:none}header h1,header .brand{font-size:1.4rem;font-weight:bold;margin:.2rem 0 1rem}
 form.search{display:flex;gap:.5rem;margin-bottom:1rem}form.search input[type=search]{flex:1;font-size:1.05rem;padding:.5rem .6rem;border:1px solid #8a8a8e;border-radius:6px}
 form.search button{font-size:1rem;padding:.5rem 1rem;border-radius:6px;border:1px solid #0b5cad;background:#0b5cad;color:#fff;cursor:pointer}
 .meta,.facets,.notice{color:#555;font-size:.9rem}.facets a,.facets strong{margin-right:.8rem}
@@ -26,6 +27,14 @@ nav.pages a,nav.pages strong{margin-right:.6rem}
 .doc{white-space:pre-wrap;overflow-wrap:anywhere}
 .pageno{margin:1.5rem 0 .3rem;padding-top:.4rem;border-top:1px solid #ccc;color:#555;font-size:.85rem}
 aside{border-top:1px solid #ddd;margin-top:2rem}
+.admin section{margin:1.5rem 0}.admin h2{font-size:1.15rem}
+.admin form.inline{display:inline}.admin label{display:block;margin:.6rem 0 .2rem}
+.admin button,.admin input{font-size:1rem;padding:.35rem .6rem}
+.admin table{border-collapse:collapse;width:100%;font-size:.9rem}.admin th,.admin td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #ddd;vertical-align:top}
+.admin td.id{overflow-wrap:anywhere}.table{overflow-x:auto;position:relative}
+.flash{padding:.6rem .8rem;border-radius:6px;background:#e7f4e4;border:1px solid #2e7d32}.flash.failed{background:#fdecea;border-color:#b3261e}
+#drop{border:2px dashed #8a8a8e;border-radius:6px;padding:1rem;margin:.6rem 0;text-align:center}#drop.over{border-color:#0b5cad;background:#eef4fb}
+.skipped{color:#8a1c14}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 "#;
 
 impl Render for Snippet {
@@ -35,6 +44,11 @@ impl Render for Snippet {
 }
 
 fn layout(title: &str, body: Markup) -> Markup {
+    layout_with(title, None, body)
+}
+
+/// The page frame; `script` is the URL of a script of the page's own.
+fn layout_with(title: &str, script: Option<&str>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="da" {
@@ -43,9 +57,14 @@ fn layout(title: &str, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · vidensbase" }
                 style { (PreEscaped(CSS)) }
+                @if let Some(src) = script { script src=(src) defer {} }
             }
             body {
-                header { h1 { a href="/" { "vidensbase" } } }
+                header {
+                    // On the admin pages the page's own title is the one h1.
+                    @if script.is_some() { p.brand { a href="/" { "vidensbase" } } }
+                    @else { h1 { a href="/" { "vidensbase" } } }
+                }
                 main { (body) }
             }
         }
@@ -292,6 +311,233 @@ pub fn document(d: &DocumentView, q: &str) -> Markup {
                     }
                 }
             }
+        },
+    )
+}
+
+/// A message on the admin page about what the last form did.
+#[derive(Debug, Clone)]
+pub enum Flash {
+    Added(Vec<String>),
+    Deleted(String),
+    Rebuilding,
+    /// The reason, as the API words it (English).
+    Failed(String),
+}
+
+/// What the admin page shows.
+pub struct AdminPage<'a> {
+    pub csrf: &'a str,
+    pub flash: Option<&'a Flash>,
+    pub status: &'a StatusBody,
+    pub listing: &'a Listing,
+    pub filter: &'a str,
+    pub page: usize,
+    /// The server watches the corpus and so can rebuild.
+    pub can_rebuild: bool,
+}
+
+fn admin_layout(title: &str, body: Markup) -> Markup {
+    layout_with(
+        title,
+        Some("/admin/admin.js"),
+        html! { div.admin { (body) } },
+    )
+}
+
+pub fn admin_sign_in(error: Option<&str>) -> Markup {
+    admin_layout(
+        "Log ind",
+        html! {
+            h1 { "Administration" }
+            @if let Some(error) = error { p.flash.failed role="alert" { (error) } }
+            form method="post" action="/admin/login" {
+                label for="token" { "Adgangsnøgle" }
+                input #token type="password" name="token" autocomplete="current-password" required;
+                " "
+                button type="submit" { "Log ind" }
+            }
+            p.meta { "Adgangsnøglen er den, serveren er startet med (VIDENSBASE_ADMIN_TOKEN)." }
+        },
+    )
+}
+
+/// `12 kB`, `3,4 MB`: a size the Danish way.
+fn size(bytes: u64) -> String {
+    let (value, unit) = match bytes {
+        b if b >= 1 << 20 => (b as f64 / f64::from(1u32 << 20), "MB"),
+        b if b >= 1 << 10 => (b as f64 / 1024.0, "kB"),
+        b => return format!("{b} B"),
+    };
+    format!("{value:.1} {unit}").replace('.', ",")
+}
+
+fn admin_url(filter: &str, page: usize) -> String {
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    if !filter.is_empty() {
+        pairs.push(("filter", filter.to_string()));
+    }
+    if page > 1 {
+        pairs.push(("side", page.to_string()));
+    }
+    if pairs.is_empty() {
+        return "/admin".into();
+    }
+    format!(
+        "/admin?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
+}
+
+pub fn admin(a: &AdminPage) -> Markup {
+    let s = a.status;
+    let busy = s.indexing || s.rebuilding;
+    let pages = a
+        .listing
+        .total
+        .div_ceil(super::admin_page::LIST_PAGE)
+        .max(1);
+    admin_layout(
+        "Administration",
+        html! {
+            @if busy {
+                // Shows the progress without a script: the page reloads itself while indexing.
+                meta http-equiv="refresh" content="2";
+            }
+            h1 { "Administration" }
+            form.inline method="post" action="/admin/logout" {
+                input type="hidden" name="csrf" value=(a.csrf);
+                button type="submit" { "Log ud" }
+            }
+            @if let Some(flash) = a.flash {
+                @match flash {
+                    Flash::Added(ids) => p.flash role="status" {
+                        @if ids.len() == 1 { "Filen er tilføjet og er søgbar om et øjeblik: " } @else { (ids.len()) " filer er tilføjet og er søgbare om et øjeblik: " }
+                        (ids.join(", "))
+                    },
+                    Flash::Deleted(id) => p.flash role="status" { "Slettet: " (id) },
+                    Flash::Rebuilding => p.flash role="status" { "Indekset bygges forfra ved siden af det nuværende; søgningen bruger det gamle, til det nye er klar." },
+                    Flash::Failed(why) => p.flash.failed role="alert" { "Det lykkedes ikke: " span lang="en" { (why) } },
+                }
+            }
+            section aria-labelledby="status-h" {
+                h2 #status-h { "Status" }
+                p {
+                    (s.documents) " dokumenter i indekset"
+                    @if let Some(at) = &s.last_commit { " · senest opdateret " (at) }
+                    @if !s.watching { " · mappen overvåges ikke (serveren er startet med --no-watch)" }
+                }
+                @if busy {
+                    p role="status" {
+                        @if s.rebuilding { "Bygger indekset forfra … " } @else { "Indekserer … " }
+                        @if let Some(p) = &s.progress {
+                            @if p.total > 0 {
+                                label for="progress" { (p.done) " af " (p.total) " filer læst" }
+                                " " progress #progress max=(p.total) value=(p.done) { (p.done) " af " (p.total) }
+                            }
+                        }
+                    }
+                }
+                @if a.can_rebuild {
+                    form method="post" action="/admin/reindex" {
+                        input type="hidden" name="csrf" value=(a.csrf);
+                        button type="submit" disabled[s.rebuilding] { "Indeksér alt forfra" }
+                        " "
+                        span.meta { "Søgningen virker imens." }
+                    }
+                }
+            }
+            section aria-labelledby="upload-h" {
+                h2 #upload-h { "Tilføj dokumenter" }
+                form #upload method="post" action="/admin/upload" enctype="multipart/form-data" {
+                    input type="hidden" name="csrf" value=(a.csrf);
+                    label for="files" { "Filer (PDF, Word .docx, OpenDocument .odt, tekst, Markdown, HTML)" }
+                    input #files type="file" name="file" multiple required accept=".pdf,.docx,.odt,.txt,.md,.markdown,.html,.htm";
+                    div #drop hidden { "… eller træk filerne hertil." div #chosen aria-live="polite" {} }
+                    label for="category" { "Kategori (mappe i corpus; tom: " (crate::corpus::ROOT_CATEGORY) ")" }
+                    input #category name="category" list="categories" autocomplete="off";
+                    datalist #categories {
+                        @for c in &a.listing.categories { option value=(c) {} }
+                    }
+                    p {
+                        input #replace type="checkbox" name="replace" value="true";
+                        " " label for="replace" style="display:inline" { "Erstat en fil med samme navn (ellers får den nye et nummer)" }
+                    }
+                    button type="submit" { "Tilføj" }
+                }
+            }
+            section aria-labelledby="docs-h" {
+                h2 #docs-h { "Dokumenter" }
+                form method="get" action="/admin" role="search" {
+                    label for="filter" { "Find efter sti" }
+                    input #filter type="search" name="filter" value=(a.filter);
+                    " " button type="submit" { "Find" }
+                }
+                p {
+                    (a.listing.total) (if a.listing.total == 1 { " fil" } else { " filer" })
+                    @if pages > 1 { " · side " (a.page) " af " (pages) }
+                }
+                // Scrolls sideways on a narrow screen; focusable so a keyboard can scroll it.
+                div.table tabindex="0" role="region" aria-labelledby="docs-h" {
+                    table {
+                        caption.meta style="text-align:left" { "Dokumenter og filer i corpus-mappen, efter sti" }
+                        thead { tr { th scope="col" { "Sti og titel" } th scope="col" { "Kategori" } th scope="col" { "Sprog" } th scope="col" { "Dato" } th scope="col" { "Størrelse" } th scope="col" { "Status" } th scope="col" { span.visually-hidden { "Handling" } } } }
+                        tbody {
+                            @for row in &a.listing.rows {
+                                tr {
+                                    @match row {
+                                        Listed::Indexed { id, title, lang, category, date, size: bytes, pages } => {
+                                            td.id { a href=(doc_url(id, None)) lang=(lang) { (title) } br; span.meta { (id) } }
+                                            td { (category) }
+                                            td { (lang_name(lang)) }
+                                            td { (date.as_deref().unwrap_or("–")) }
+                                            td { (size(*bytes)) @if *pages > 0 { br; span.meta { (pages) (if *pages == 1 { " side" } else { " sider" }) } } }
+                                            td { "Indekseret" }
+                                        }
+                                        Listed::Skipped { id, reason } => {
+                                            td.id { (id) }
+                                            td { (crate::corpus::category_of(id)) }
+                                            td { "–" } td { "–" } td { "–" }
+                                            td.skipped { "Ikke indekseret: " span lang="en" { (reason) } }
+                                        }
+                                    }
+                                    td {
+                                        form.inline method="post" action="/admin/delete" {
+                                            input type="hidden" name="csrf" value=(a.csrf);
+                                            input type="hidden" name="id" value=(row.id());
+                                            button type="submit" aria-label=(format!("Slet {}", row.id())) { "Slet" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if pages > 1 {
+                    nav.pages aria-label="Sider i dokumentlisten" {
+                        @if a.page > 1 { a href=(admin_url(a.filter, a.page - 1)) rel="prev" { "← Forrige" } }
+                        @if a.page < pages { a href=(admin_url(a.filter, a.page + 1)) rel="next" { "Næste →" } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn admin_confirm_delete(id: &str, csrf: &str) -> Markup {
+    admin_layout(
+        "Slet dokument",
+        html! {
+            h1 { "Slet dokument" }
+            p { "Filen " strong { (id) } " slettes fra corpus-mappen og forsvinder fra søgningen. Det kan ikke fortrydes." }
+            form.inline method="post" action="/admin/delete" {
+                input type="hidden" name="csrf" value=(csrf);
+                input type="hidden" name="id" value=(id);
+                input type="hidden" name="confirm" value="ja";
+                button type="submit" { "Slet" }
+            }
+            " "
+            a href="/admin" { "Fortryd" }
         },
     )
 }

@@ -203,3 +203,99 @@ pub fn binary(corpus: &Path, index: &Path) -> std::process::Command {
         .arg(index);
     command
 }
+
+/// A real `vidensbase serve` on a free loopback port, killed when dropped.
+pub struct Served {
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+}
+
+impl Served {
+    /// Starts `serve` (watching) over `corpus` and `index` with `env` set, and waits until it
+    /// listens.
+    pub fn start(corpus: &Path, index: &Path, env: &[(&str, &str)]) -> Served {
+        use std::io::{BufRead, BufReader};
+        let mut command = binary(corpus, index);
+        command
+            .args(["--addr", "127.0.0.1:0", "serve"])
+            .env("NO_COLOR", "1")
+            .stderr(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("spawn vidensbase serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let (found, inbox) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stderr).lines().map_while(Result::ok);
+            for line in lines.by_ref() {
+                if let Some((_, rest)) = line.split_once("serving on ") {
+                    let base: String = rest
+                        .chars()
+                        .take_while(|c| !c.is_whitespace() && !c.is_control())
+                        .collect();
+                    let _ = found.send(base);
+                    break;
+                }
+            }
+            // Keep draining so the server never blocks on a full pipe.
+            for line in lines {
+                if line.contains("WARN") || line.contains("ERROR") {
+                    eprintln!("serve: {line}");
+                }
+            }
+        });
+        let base = inbox
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|_| {
+                let _ = child.kill();
+                panic!("vidensbase serve did not start listening within 60 s")
+            });
+        Served { child, base }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Served {
+    /// A GET over a real connection: the status and the body.
+    pub fn get(&self, path: &str) -> (u16, String) {
+        self.request("GET", path, &[])
+    }
+
+    /// A request with `headers` and no body: the status and the body.
+    pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+        use std::io::{Read, Write};
+        let host = self.base.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(host).expect("connect");
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .expect("timeout");
+        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: 0\r\n");
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream.write_all(head.as_bytes()).expect("send");
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).expect("read");
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        let status = answer
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = answer
+            .split_once("\r\n\r\n")
+            .map(|(_, body)| body.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+}

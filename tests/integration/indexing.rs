@@ -364,6 +364,16 @@ fn an_index_built_by_another_analysis_is_refused_with_what_to_do() {
             .is_some_and(|m| m.contains("run `vidensbase index --rebuild`")),
         "{message:?}"
     );
+    // What the message says to do works.
+    let report = vidensbase::indexer::rebuild(
+        &fixture.corpus(),
+        &fixture.index(),
+        &Default::default(),
+        Duration::ZERO,
+    )
+    .expect("rebuild");
+    assert_eq!(report.total, 9);
+    assert_eq!(fixture.engine().num_docs(), 9);
 }
 
 #[test]
@@ -409,7 +419,7 @@ fn a_sync_of_named_paths_looks_only_at_them() {
     let corpus = fixture.corpus();
     let scoped = |paths: &[&str]| {
         let scope = Scope::of_paths(&corpus, paths.iter().map(|p| corpus.join(p)));
-        sync_scope(&corpus, &fixture.index(), &scope).expect("sync")
+        sync_scope(&corpus, &fixture.index(), &scope, &Default::default()).expect("sync")
     };
     std::fs::create_dir_all(corpus.join("nyt/under")).expect("mkdir");
     std::fs::write(corpus.join("nyt/under/a.txt"), "Vandforsyning i kommunen").expect("write");
@@ -443,4 +453,85 @@ fn a_sync_of_named_paths_looks_only_at_them() {
         (0, 0, 0, 10),
         "{r}"
     );
+}
+
+/// `rebuild` builds beside the live index and swaps it in: an engine opened on the old index
+/// goes on answering, a [`Current`] switches to the new one by itself, a leftover of a killed
+/// rebuild is cleared first, and the folder's `.gitignore` stays.
+#[test]
+fn a_rebuild_is_built_beside_and_swapped_in_while_searches_go_on() {
+    use vidensbase::indexer::{rebuild, Progress};
+    use vidensbase::search::Current;
+    let fixture = Fixture::new();
+    fixture.sync();
+    let index = fixture.index();
+    std::fs::write(index.join(".gitignore"), "*\n").expect("gitignore");
+    let current = Current::new(fixture.engine());
+    let old = current.get();
+    let before = search(&old, "frivillige").total;
+    assert!(before > 0);
+
+    // A file the live index does not have yet, and the leftover of an interrupted rebuild.
+    std::fs::write(
+        fixture.corpus().join("kommuner/havne.txt"),
+        "Havneudvikling i kommunen",
+    )
+    .expect("write");
+    let leftover = vidensbase::schema::rebuild_dir(&index);
+    std::fs::create_dir_all(&leftover).expect("mkdir");
+    std::fs::write(leftover.join("meta.json"), "not json").expect("junk");
+
+    let progress = Progress::default();
+    let report = rebuild(&fixture.corpus(), &index, &progress, Duration::ZERO).expect("rebuild");
+    assert_eq!((report.added, report.total), (10, 10), "{report}");
+    assert_eq!(progress.get(), (report.read, report.read));
+    assert!(
+        !leftover.exists(),
+        "the old index is deleted after the swap"
+    );
+    assert_eq!(
+        std::fs::read_to_string(index.join(".gitignore"))
+            .ok()
+            .as_deref(),
+        Some("*\n")
+    );
+
+    // The old engine's files are gone from the folder, but it still answers.
+    assert_eq!(search(&old, "frivillige").total, before);
+    assert!(search(&old, "havneudvikling").hits.is_empty());
+    std::thread::sleep(Current::CHECK_EVERY + Duration::from_millis(100));
+    let _ = current.get(); // the check that notices the new folder
+    assert_eq!(top(&current.get(), "havneudvikling"), "kommuner/havne.txt");
+    // The new index takes incremental syncs like any other.
+    let r = fixture.sync();
+    assert_eq!((r.added, r.unchanged, r.total), (0, 10, 10), "{r}");
+}
+
+#[test]
+fn a_rebuild_waits_for_the_live_writer_and_gives_up_when_told() {
+    let fixture = Fixture::new();
+    fixture.sync();
+    let (index, _) = vidensbase::schema::open_or_create(&fixture.index()).expect("open");
+    let writer: tantivy::IndexWriter = index.writer(15_000_000).expect("writer");
+    let result = vidensbase::indexer::rebuild(
+        &fixture.corpus(),
+        &fixture.index(),
+        &Default::default(),
+        Duration::from_millis(300),
+    );
+    assert!(
+        matches!(result, Err(vidensbase::Error::Locked(_))),
+        "{result:?}"
+    );
+    drop(writer);
+    // The live index is untouched, and the next rebuild clears what the failed one built.
+    assert_eq!(fixture.engine().num_docs(), 9);
+    let report = vidensbase::indexer::rebuild(
+        &fixture.corpus(),
+        &fixture.index(),
+        &Default::default(),
+        Duration::ZERO,
+    )
+    .expect("rebuild");
+    assert_eq!(report.total, 9);
 }

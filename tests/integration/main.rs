@@ -10,6 +10,8 @@
 //! `vidensbase index` at several moments and checks the next run loses and doubles nothing.
 
 mod admin;
+mod admin_page;
+mod browser;
 mod common;
 mod crash;
 mod danish;

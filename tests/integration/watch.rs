@@ -208,3 +208,57 @@ fn serve_waits_for_an_index_run_building_the_first_index() {
     let _ = child.wait();
     assert!(served, "serve did not start after the writer finished");
 }
+
+/// `vidensbase index --rebuild` beside a running server, and the admin API's rebuild inside
+/// it: the server answers throughout and then searches the new index.
+#[test]
+fn a_server_follows_rebuilds_by_hand_and_by_the_admin_api() {
+    let fixture = Fixture::new();
+    fixture.sync();
+    let token = "rebuild-test-token-0123456789";
+    let served = crate::common::Served::start(
+        &fixture.corpus(),
+        &fixture.index(),
+        &[("VIDENSBASE_ADMIN_TOKEN", token)],
+    );
+    let total = |q: &str| -> u64 {
+        let (status, body) = served.get(&format!("/api/search?q={q}"));
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str::<serde_json::Value>(&body).expect("json")["total"]
+            .as_u64()
+            .expect("total")
+    };
+    assert!(total("frivillige") > 0);
+
+    let output = crate::common::binary(&fixture.corpus(), &fixture.index())
+        .args(["index", "--rebuild"])
+        .output()
+        .expect("run index --rebuild");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("rebuilt: 9 added"), "{stdout}");
+    assert!(total("frivillige") > 0, "the server answers after the swap");
+
+    // The admin API: 401 without the token, 202 with it, then done.
+    let (status, _) = served.request("POST", "/api/reindex", &[]);
+    assert_eq!(status, 401);
+    let bearer = format!("Bearer {token}");
+    let (status, body) = served.request("POST", "/api/reindex", &[("Authorization", &bearer)]);
+    assert_eq!(status, 202, "{body}");
+    let started = Instant::now();
+    loop {
+        let (_, body) = served.get("/api/status");
+        let status: serde_json::Value = serde_json::from_str(&body).expect("json");
+        assert!(total("frivillige") > 0, "answers during the rebuild");
+        if status["rebuilding"] == false && status["documents"] == 9 {
+            break;
+        }
+        assert!(started.elapsed() < LIMIT, "rebuild did not finish: {body}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!vidensbase::schema::rebuild_dir(&fixture.index()).exists());
+}

@@ -1,0 +1,187 @@
+// The admin page in a real browser: headless Chromium (Debian's /usr/bin/chromium, or
+// $CHROMIUM) driven by playwright-core, accessibility checked with axe-core (WCAG 2.1 A/AA).
+//
+//   node admin.mjs BASE_URL TOKEN UPLOAD_PDF
+//
+// Run by tests/integration/browser.rs against a real `vidensbase serve` on a free port. Prints
+// one line per check and the measured times; exits 1 when a check fails.
+import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const [base, token, pdf] = process.argv.slice(2);
+if (!base || !token || !pdf) {
+  console.error("usage: node admin.mjs BASE_URL TOKEN UPLOAD_PDF");
+  process.exit(2);
+}
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const failures = [];
+const check = (ok, what) => {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  if (!ok) failures.push(what);
+};
+
+async function axe(page, label) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  );
+  const found = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  check(found.length === 0, `axe ${label}${found.length ? " — " + found.join("; ") : ""}`);
+}
+
+async function noSideways(page, label) {
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  check(scroll <= width, `${label}: no horizontal scrolling (${scroll} ≤ ${width})`);
+}
+
+/// Polls the search API until `found(total)` holds; the time it took in ms, or null.
+async function waitForSearch(request, q, found, limitMs = 30000) {
+  const start = Date.now();
+  while (Date.now() - start < limitMs) {
+    const r = await request.get(`${base}/api/search?q=${encodeURIComponent(q)}`);
+    if (r.ok() && found((await r.json()).total)) return Date.now() - start;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
+
+async function signIn(page) {
+  await page.goto(`${base}/admin`);
+  await page.getByLabel("Adgangsnøgle").fill(token);
+  await page.getByRole("button", { name: "Log ind" }).click();
+  await page.waitForURL(`${base}/admin`);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
+});
+try {
+  // axe is injected into the page, so the page's own script policy is bypassed for it.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const page = await context.newPage();
+
+  // Signing in: a wrong token is refused with a message, the right one opens a session.
+  await page.goto(`${base}/admin`);
+  check((await page.locator("h1").innerText()) === "Administration", "sign-in page has its h1");
+  await axe(page, "sign-in page");
+  await page.getByLabel("Adgangsnøgle").fill("not-the-token-at-all");
+  const refused = page.waitForResponse((r) => r.url().endsWith("/admin/login"));
+  await page.getByRole("button", { name: "Log ind" }).click();
+  check((await refused).status() === 401, "a wrong token answers 401");
+  check(await page.getByRole("alert").filter({ hasText: "Forkert adgangsnøgle" }).isVisible(), "a wrong token says so");
+  await signIn(page);
+  check(await page.getByRole("button", { name: "Log ud" }).isVisible(), "the right token signs in");
+  const cookie = (await context.cookies()).find((c) => c.name === "vidensbase_admin");
+  check(cookie && cookie.httpOnly && cookie.sameSite === "Strict", "session cookie is HttpOnly and SameSite=Strict");
+  await axe(page, "admin page at 1280 px");
+  check(await page.locator("#drop").isVisible(), "with JavaScript the drop zone is shown");
+
+  // Dropping a file on the form puts it into the file field.
+  await page.evaluate(() => {
+    const files = new DataTransfer();
+    files.items.add(new File(["Notat"], "droppet.txt", { type: "text/plain" }));
+    const drop = new DragEvent("drop", { dataTransfer: files, bubbles: true, cancelable: true });
+    document.getElementById("upload").dispatchEvent(drop);
+  });
+  check((await page.locator("#files").evaluate((i) => i.files.length)) === 1, "a dropped file lands in the file field");
+  check((await page.locator("#chosen").innerText()).includes("droppet.txt"), "the dropped file is named");
+
+  // A form posted without the session's CSRF token is refused.
+  const forged = await context.request.post(`${base}/admin/reindex`, { form: { csrf: "forged" } });
+  check(forged.status() === 403, `a form without the CSRF token answers 403 (got ${forged.status()})`);
+
+  const documentsBefore = (await (await context.request.get(`${base}/api/status`)).json()).documents;
+
+  // Without JavaScript: upload two files (a PDF and a text file) into a category.
+  const plain = await browser.newContext({ viewport: { width: 390, height: 800 }, javaScriptEnabled: false, bypassCSP: true });
+  const noJs = await plain.newPage();
+  await signIn(noJs);
+  check(await noJs.locator("#drop").isHidden(), "without JavaScript the drop zone stays hidden");
+  await noSideways(noJs, "admin page at 390 px");
+  const word = "zebrafinkeregister";
+  await noJs.getByLabel(/^Filer/).setInputFiles([
+    { name: "notat om fugle.txt", mimeType: "text/plain", buffer: Buffer.from(`Notat om ${word}\n\nKommunens ${word} over fugle.`) },
+    { name: "rapport.pdf", mimeType: "application/pdf", buffer: readFileSync(pdf) },
+  ]);
+  await noJs.getByLabel(/^Kategori/).fill("uploads");
+  const uploaded = Date.now();
+  await noJs.getByRole("button", { name: "Tilføj" }).click();
+  await noJs.waitForURL(`${base}/admin`);
+  check((await noJs.getByRole("status").first().innerText()).includes("2 filer er tilføjet"), "the upload says 2 files were added");
+  const found = await waitForSearch(context.request, word, (t) => t === 1);
+  check(found !== null, "the uploaded text file is found by search");
+  console.log(`time  upload answered → searchable: ${found} ms (${Date.now() - uploaded} ms from the click)`);
+
+  // A file that is not what its name says is refused, and nothing is written.
+  await noJs.getByLabel(/^Filer/).setInputFiles([{ name: "falsk.pdf", mimeType: "application/pdf", buffer: Buffer.from("not a pdf") }]);
+  await noJs.getByRole("button", { name: "Tilføj" }).click();
+  await noJs.waitForURL(`${base}/admin`);
+  check(await noJs.getByRole("alert").filter({ hasText: "not what the name says" }).isVisible(), "a fake PDF is refused with the reason");
+
+  // The list shows the new document with its category and state; the filter finds it.
+  await noJs.goto(`${base}/admin?filter=fugle`);
+  const row = noJs.locator("tr", { hasText: "uploads/notat om fugle.txt" });
+  check((await row.count()) === 1, "the document list has the upload");
+  check((await row.innerText()).includes("Indekseret"), "its state is Indekseret");
+  await noSideways(noJs, "document list at 390 px");
+  await plain.close();
+  // axe needs JavaScript: the same page in the scripted browser, narrow.
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto(`${base}/admin?filter=fugle`);
+  await axe(page, "document list at 390 px");
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Deleting asks first, then removes the file from search.
+  await page.getByRole("button", { name: "Slet uploads/notat om fugle.txt" }).click();
+  check((await page.locator("h1").innerText()) === "Slet dokument", "deleting asks for confirmation");
+  await axe(page, "delete confirmation");
+  await page.getByRole("button", { name: "Slet", exact: true }).click();
+  await page.waitForURL(`${base}/admin`);
+  check((await page.getByRole("status").first().innerText()).includes("Slettet"), "the deletion says so");
+  const gone = await waitForSearch(context.request, word, (t) => t === 0);
+  check(gone !== null, "the deleted document is gone from search");
+  console.log(`time  delete answered → gone from search: ${gone} ms`);
+
+  // Re-index everything: searches keep answering, and the count comes back the same.
+  const expected = documentsBefore + 1; // the PDF stays
+  await page.reload();
+  await page.getByRole("button", { name: "Indeksér alt forfra" }).click();
+  await page.waitForURL(`${base}/admin`);
+  check((await page.getByRole("status").first().innerText()).includes("bygges forfra"), "the rebuild says it started");
+  let minimum = Infinity;
+  const start = Date.now();
+  for (;;) {
+    const status = await (await context.request.get(`${base}/api/status`)).json();
+    const total = (await (await context.request.get(`${base}/api/search?q=kommune`)).json()).total;
+    minimum = Math.min(minimum, total);
+    if (!status.rebuilding && !status.indexing && status.documents === expected) break;
+    if (Date.now() - start > 60000) {
+      check(false, `the rebuild finishes (status ${JSON.stringify(status)})`);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  check(minimum > 0, `searches answered during the rebuild (fewest hits seen: ${minimum})`);
+  console.log(`time  rebuild: ${Date.now() - start} ms`);
+
+  // Signing out ends the session.
+  await page.reload();
+  await page.getByRole("button", { name: "Log ud" }).click();
+  await page.waitForURL(`${base}/admin`);
+  check(await page.getByLabel("Adgangsnøgle").isVisible(), "signing out shows the sign-in form again");
+
+  // The search pages stay accessible too.
+  for (const url of ["/", `/search?q=kommune`]) {
+    await page.goto(base + url);
+    await axe(page, `search site ${url}`);
+  }
+} finally {
+  await browser.close();
+}
+if (failures.length) {
+  console.error(`${failures.length} check(s) failed`);
+  process.exit(1);
+}
+console.log("all browser checks passed");

@@ -1,0 +1,305 @@
+//! The admin page through the router: closed without a token, sign-in and its cookie, CSRF on
+//! every form, upload, two-step delete, the document list with skipped files, sign-out.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use vidensbase::web::{router, Settings};
+
+use crate::common::Fixture;
+
+const TOKEN: &str = "korrekt-hest-batteri-haefteklamme";
+const BOUNDARY: &str = "vidensbase-page-boundary";
+
+fn app(fixture: &Fixture, token: Option<&str>) -> Router {
+    router(
+        fixture.engine(),
+        Settings {
+            admin_token: token.map(str::to_string),
+            ..Settings::new(fixture.corpus())
+        },
+    )
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Answer {
+    let response = app.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::builder().uri(uri);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::empty()).expect("request")
+}
+
+fn form(uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Request<Body> {
+    let mut request = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let body = serde_urlencoded::to_string(fields).expect("form");
+    request.body(Body::from(body)).expect("request")
+}
+
+fn upload(cookie: &str, csrf: &str, name: &str, bytes: &[u8]) -> Request<Body> {
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+             --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\nnoter\r\n\
+             --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: text/plain\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    Request::builder()
+        .method("POST")
+        .uri("/admin/upload")
+        .header(header::COOKIE, cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(Body::from(body))
+        .expect("request")
+}
+
+/// Signs in; the cookie to send back and the page's CSRF token.
+async fn sign_in(app: &Router) -> (String, String) {
+    let answer = send(app, form("/admin/login", None, &[("token", TOKEN)])).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    let set = answer.headers[header::SET_COOKIE].to_str().expect("cookie");
+    let cookie = set.split(';').next().expect("pair").to_string();
+    let page = send(app, get("/admin", Some(&cookie))).await;
+    let csrf = page
+        .body
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("csrf token in the page")
+        .to_string();
+    (cookie, csrf)
+}
+
+#[tokio::test]
+async fn without_a_token_the_admin_page_does_not_exist() {
+    let fixture = Fixture::new();
+    fixture.sync();
+    let app = app(&fixture, None);
+    assert_eq!(
+        send(&app, get("/admin", None)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let login = send(&app, form("/admin/login", None, &[("token", TOKEN)])).await;
+    assert_eq!(login.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_strict_http_only_cookie_and_a_wrong_token_does_not() {
+    let fixture = Fixture::new();
+    fixture.sync();
+    let app = app(&fixture, Some(TOKEN));
+    let page = send(&app, get("/admin", None)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Adgangsnøgle"), "{}", page.body);
+    let policy = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("csp");
+    let scripts = policy
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src"))
+        .expect("a script-src directive");
+    assert_eq!(scripts, "script-src 'self'", "{policy}");
+
+    let wrong = send(&app, form("/admin/login", None, &[("token", "forkert")])).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.headers.get(header::SET_COOKIE).is_none());
+    assert!(wrong.body.contains("Forkert adgangsnøgle"));
+
+    let right = send(&app, form("/admin/login", None, &[("token", TOKEN)])).await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER);
+    let cookie = right.headers[header::SET_COOKIE].to_str().expect("cookie");
+    for flag in ["HttpOnly", "SameSite=Strict", "Path=/admin"] {
+        assert!(cookie.contains(flag), "{cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "plain HTTP: {cookie}");
+
+    // Behind a TLS proxy the cookie is Secure.
+    let mut request = form("/admin/login", None, &[("token", TOKEN)]);
+    request
+        .headers_mut()
+        .insert("x-forwarded-proto", "https".parse().expect("header"));
+    let tls = send(&app, request).await;
+    assert!(tls.headers[header::SET_COOKIE]
+        .to_str()
+        .expect("cookie")
+        .contains("; Secure"));
+
+    // A made-up session is no session.
+    let forged = send(&app, get("/admin", Some("vidensbase_admin=00ff"))).await;
+    assert!(forged.body.contains("Adgangsnøgle"));
+}
+
+#[tokio::test]
+async fn every_form_needs_the_sessions_csrf_token() {
+    let fixture = Fixture::new();
+    fixture.sync();
+    let app = app(&fixture, Some(TOKEN));
+    let (cookie, csrf) = sign_in(&app).await;
+    let target = fixture.corpus().join("noter/notat.txt");
+
+    // Without the token, with another, or without the session: 403 and nothing written.
+    for (cookie, csrf) in [
+        (cookie.as_str(), "forkert"),
+        (cookie.as_str(), ""),
+        ("vidensbase_admin=00ff", csrf.as_str()),
+    ] {
+        let answer = send(&app, upload(cookie, csrf, "notat.txt", b"Et notat")).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.body);
+        assert!(!target.exists());
+        for uri in ["/admin/reindex", "/admin/logout"] {
+            let answer = send(&app, form(uri, Some(cookie), &[("csrf", csrf)])).await;
+            assert_eq!(answer.status, StatusCode::FORBIDDEN, "{uri}");
+        }
+        let answer = send(
+            &app,
+            form(
+                "/admin/delete",
+                Some(cookie),
+                &[
+                    ("csrf", csrf),
+                    ("id", "irm/dk0058-civil-society-strategy.txt"),
+                    ("confirm", "ja"),
+                ],
+            ),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    }
+
+    // With it, the upload lands in its category.
+    let answer = send(
+        &app,
+        upload(&cookie, &csrf, "notat.txt", b"Et notat om havne"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        std::fs::read(&target).expect("written"),
+        b"Et notat om havne"
+    );
+    let page = send(&app, get("/admin", Some(&cookie))).await;
+    assert!(page.body.contains("Filen er tilføjet"), "{}", page.body);
+    // The message is shown once.
+    let again = send(&app, get("/admin", Some(&cookie))).await;
+    assert!(!again.body.contains("Filen er tilføjet"));
+
+    // A refused upload says why on the page.
+    let answer = send(&app, upload(&cookie, &csrf, "program.exe", b"MZ")).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    let page = send(&app, get("/admin", Some(&cookie))).await;
+    assert!(page.body.contains("Det lykkedes ikke"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn deleting_asks_first_and_signing_out_ends_the_session() {
+    let fixture = Fixture::new();
+    fixture.sync();
+    let app = app(&fixture, Some(TOKEN));
+    let (cookie, csrf) = sign_in(&app).await;
+    let id = "irm/dk0058-civil-society-strategy.txt";
+    let file = fixture.corpus().join(id);
+    assert!(file.exists());
+
+    let ask = send(
+        &app,
+        form(
+            "/admin/delete",
+            Some(&cookie),
+            &[("csrf", &csrf), ("id", id)],
+        ),
+    )
+    .await;
+    assert_eq!(ask.status, StatusCode::OK);
+    assert!(ask.body.contains("Slet dokument") && ask.body.contains(id));
+    assert!(file.exists(), "asking deletes nothing");
+
+    let delete = [("csrf", csrf.as_str()), ("id", id), ("confirm", "ja")];
+    let done = send(&app, form("/admin/delete", Some(&cookie), &delete)).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert!(!file.exists());
+    // Deleting it again: the page says there is no such document.
+    send(&app, form("/admin/delete", Some(&cookie), &delete)).await;
+    let page = send(&app, get("/admin", Some(&cookie))).await;
+    assert!(page.body.contains("There is no document"), "{}", page.body);
+
+    let out = send(
+        &app,
+        form("/admin/logout", Some(&cookie), &[("csrf", &csrf)]),
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let after = send(&app, get("/admin", Some(&cookie))).await;
+    assert!(after.body.contains("Adgangsnøgle"), "signed out");
+}
+
+#[tokio::test]
+async fn the_document_list_shows_state_and_why_files_were_skipped() {
+    let fixture = Fixture::new();
+    let report = fixture.sync();
+    assert!(report.skipped > 0);
+    let app = app(&fixture, Some(TOKEN));
+    let (cookie, _) = sign_in(&app).await;
+    let page = send(&app, get("/admin", Some(&cookie))).await;
+    assert!(page.body.contains("irm/dk0058-civil-society-strategy.txt"));
+    assert!(page.body.contains("Indekseret"));
+    // broken.txt is binary: listed, not indexed, with the reason.
+    let row = page
+        .body
+        .split("<tr>")
+        .find(|row| row.contains("broken.txt"))
+        .expect("a row for the skipped file");
+    assert!(
+        row.contains("Ikke indekseret") && row.contains("binary"),
+        "{row}"
+    );
+
+    // The filter narrows the list by path.
+    let filtered = send(&app, get("/admin?filter=BROKEN.TXT", Some(&cookie))).await;
+    assert!(filtered.body.contains("broken.txt"));
+    assert!(!filtered
+        .body
+        .contains("irm/dk0058-civil-society-strategy.txt"));
+    assert!(filtered.body.contains("1 fil"));
+
+    // Without a watching server there is no rebuild button, and the form says why.
+    assert!(!page.body.contains("Indeksér alt forfra"));
+}
