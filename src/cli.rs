@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::indexer::Scope;
 use crate::lang::Lang;
-use crate::search::{Engine, SearchRequest};
+use crate::search::{Current, Engine, SearchRequest};
 use crate::{corpus, extract, indexer, schema, web};
 
 #[derive(Debug, Parser)]
@@ -251,13 +251,18 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
     }
     let engine = Engine::open(index)?;
     tracing::info!(documents = engine.num_docs(), "index opened");
+    let engine = Arc::new(Current::new(engine));
     // Kept alive until the server stops.
     let watch = if watch {
-        let watch = crate::watch::spawn(corpus, index, |report| {
+        let synced = engine.clone();
+        let watch = crate::watch::spawn(corpus, index, move |report| {
             if report.added + report.updated + report.deleted + report.skipped
                 > report.skipped_before
             {
                 tracing::info!("{report}");
+            }
+            if report.added + report.updated + report.deleted > 0 {
+                synced.refresh();
             }
         })
         .context("watching the corpus folder")?;
@@ -296,7 +301,7 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
         tracing::info!("serving on http://{bound}");
         web::server::run(
             listener,
-            web::router(engine, settings),
+            web::router_with(engine, settings),
             web::server::HEADER_READ_TIMEOUT,
             async {
                 let _ = tokio::signal::ctrl_c().await;

@@ -182,6 +182,15 @@ impl Current {
         }
     }
 
+    /// Searches the latest commit from now on (the reader would see it within half a second by
+    /// itself): called by the watcher after a sync, so a new file is searchable at once.
+    pub fn refresh(&self) {
+        self.follow();
+        if let Err(e) = self.get().reload() {
+            tracing::warn!("reloading the index: {e}");
+        }
+    }
+
     /// Opens the index folder again if another folder has taken its place.
     fn follow(&self) {
         let now = folder_id(&self.dir);

@@ -109,7 +109,7 @@ async fn check_host(
 
 /// What every handler shares.
 pub struct AppState {
-    engine: Current,
+    engine: Arc<Current>,
     pub settings: Settings,
     /// Signed-in sessions of the admin page.
     sessions: admin_page::Sessions,
@@ -126,9 +126,14 @@ impl AppState {
 
 /// The application's routes. Tests drive this with `tower::ServiceExt::oneshot`.
 pub fn router(engine: Engine, settings: Settings) -> Router {
+    router_with(Arc::new(Current::new(engine)), settings)
+}
+
+/// The routes over an engine that others also hold (the watcher refreshes it after a sync).
+pub fn router_with(engine: Arc<Current>, settings: Settings) -> Router {
     let max_upload = settings.max_upload;
     let state = Arc::new(AppState {
-        engine: Current::new(engine),
+        engine,
         settings,
         sessions: Default::default(),
         failures: Default::default(),

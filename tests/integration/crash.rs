@@ -1,6 +1,8 @@
-//! Nothing lost when `vidensbase index` is killed: the real binary is killed with SIGKILL at
-//! several moments of a full build and of an incremental run, and the next run must open the
-//! index, finish the work, and leave exactly what a clean build of the same corpus holds.
+//! Nothing lost when `vidensbase index`, `index --rebuild` or a watching `serve` is killed: the
+//! real binary is killed with SIGKILL at several moments of a full build, an incremental run, a
+//! rebuild and a server's sync. The index must open holding one committed state (the one before
+//! or the one after, never a mixture), and the next run must finish the work and leave exactly
+//! what a clean build of the same corpus holds.
 
 use std::path::Path;
 use std::time::Duration;
@@ -36,8 +38,13 @@ fn contents(index: &Path) -> Vec<(String, String)> {
 
 /// Runs `vidensbase index` and kills it after `delay` (if it is still running then).
 fn index_killed_after(corpus: &Path, index: &Path, delay: Duration) {
+    killed_after(corpus, index, &["index"], delay);
+}
+
+/// Runs `vidensbase ARGS` and kills it after `delay` (if it is still running then).
+fn killed_after(corpus: &Path, index: &Path, args: &[&str], delay: Duration) {
     let mut child = crate::common::binary(corpus, index)
-        .arg("index")
+        .args(args)
         .env("VIDENSBASE_LOG", "error")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -98,6 +105,61 @@ fn killed_index_runs_lose_nothing_and_double_nothing() {
             expected,
             "killed after {ms} ms of an incremental run; then {report}"
         );
+    }
+}
+
+/// A rebuild (`index --rebuild`) or a watching server's first sync killed at any moment leaves
+/// the index as it was or as it is to be, and the next run completes it.
+#[test]
+fn killed_rebuilds_and_servers_leave_one_whole_state() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = dir.path().join("corpus");
+    write_docs(&corpus, 0..2000, 1);
+    let base = dir.path().join("base");
+    sync(&corpus, &base);
+    let before = contents(&base);
+    write_docs(&corpus, 0..300, 2);
+    for i in 1500..1700 {
+        std::fs::remove_file(corpus.join(format!("bulk/doc-{i:04}.txt"))).expect("rm");
+    }
+    write_docs(&corpus, 2000..2200, 1);
+    let clean = dir.path().join("clean");
+    sync(&corpus, &clean);
+    let after = contents(&clean);
+
+    let runs: [(&str, &[&str]); 2] = [
+        ("rebuild", &["index", "--rebuild"]),
+        ("serve", &["--addr", "127.0.0.1:0", "serve"]),
+    ];
+    for (name, args) in runs {
+        for ms in DELAYS_MS {
+            let index = dir.path().join(format!("{name}-{ms}"));
+            copy_tree(&base, &index);
+            killed_after(&corpus, &index, args, Duration::from_millis(ms));
+            let left = contents(&index);
+            assert!(
+                left == before || left == after,
+                "{name} killed after {ms} ms: {} documents, neither state",
+                left.len()
+            );
+            // The next sync finishes the work.
+            let report = sync(&corpus, &index);
+            assert_eq!(
+                contents(&index),
+                after,
+                "{name} killed after {ms} ms; then {report}"
+            );
+            // The next rebuild clears what a killed one left beside the index.
+            let report =
+                vidensbase::indexer::rebuild(&corpus, &index, &Default::default(), Duration::ZERO)
+                    .expect("a rebuild after the kill completes");
+            assert_eq!(report.added, 2000, "{report}");
+            assert_eq!(
+                contents(&index),
+                after,
+                "{name} killed after {ms} ms, rebuilt"
+            );
+        }
     }
 }
 
