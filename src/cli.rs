@@ -154,6 +154,33 @@ fn admin_token() -> anyhow::Result<Option<String>> {
     Ok(Some(token))
 }
 
+/// Who runs the site: `VIDENSBASE_SITE_OWNER`, `VIDENSBASE_SITE_CONTACT` (an e-mail address or
+/// a web address) and the accessibility statement in the file named by
+/// `VIDENSBASE_ACCESSIBILITY_STATEMENT`.
+fn site() -> anyhow::Result<web::Site> {
+    let var = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let statement = match std::env::var_os("VIDENSBASE_ACCESSIBILITY_STATEMENT") {
+        Some(file) => Some(std::fs::read_to_string(&file).with_context(|| {
+            format!(
+                "reading the accessibility statement {}",
+                file.to_string_lossy()
+            )
+        })?),
+        None => None,
+    };
+    let default = web::Site::default();
+    Ok(web::Site {
+        owner: var("VIDENSBASE_SITE_OWNER").unwrap_or(default.owner),
+        contact: var("VIDENSBASE_SITE_CONTACT"),
+        statement,
+    })
+}
+
 /// The host names the server answers to: `VIDENSBASE_ALLOWED_HOSTS` (comma-separated; `*` for
 /// any), else, on a loopback address, the loopback names only; else any.
 fn allowed_hosts(addr: &str) -> Option<Vec<String>> {
@@ -285,6 +312,7 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
         status: watch.as_ref().map(|w| w.status()),
         rebuilder: watch.as_ref().map(|w| Arc::new(w.rebuilder())),
         allowed_hosts: allowed_hosts(addr),
+        site: site()?,
         ..web::Settings::new(corpus.to_path_buf())
     };
     if settings.admin_token.is_some() {

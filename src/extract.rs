@@ -195,6 +195,49 @@ pub fn extract(format: Format, bytes: Vec<u8>, fallback_title: &str) -> Result<E
     Ok(doc)
 }
 
+/// Skip links that scraped web pages begin with, in Danish and English: page furniture, not
+/// content, so they are neither shown nor searched.
+const FURNITURE: &[&str] = &[
+    "skip navigation",
+    "skip to main content",
+    "skip to content",
+    "skip to navigation",
+    "gå til hovedindhold",
+    "gå til indhold",
+    "spring til hovedindhold",
+    "spring til indhold",
+    "spring navigation over",
+];
+
+/// The text without the [`FURNITURE`] phrases it starts with (each followed by the end of its
+/// line, a space or a separator): `Skip Navigation Denmark Civil Society …` keeps `Denmark …`.
+fn without_furniture(text: &str) -> &str {
+    let mut start = text.len() - text.trim_start().len();
+    'phrases: loop {
+        let rest = &text[start..];
+        for phrase in FURNITURE {
+            let Some(head) = rest.get(..phrase.len()) else {
+                continue;
+            };
+            let ends = rest[phrase.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| c.is_whitespace() || matches!(c, '·' | '|' | '»' | '>'));
+            if ends && head.to_lowercase() == *phrase {
+                let after = &rest[phrase.len()..];
+                let skipped = after.len()
+                    - after
+                        .trim_start_matches(|c: char| c.is_whitespace() || "·|»>".contains(c))
+                        .len();
+                start += phrase.len() + skipped;
+                continue 'phrases;
+            }
+        }
+        break;
+    }
+    &text[start..]
+}
+
 /// `2019-07-01` from an ISO 8601 date or date-time (`2019-07-01T10:00:00+02:00`).
 pub(crate) fn iso_date(value: &str) -> Option<String> {
     let date = value.trim().get(..10)?;
@@ -209,10 +252,16 @@ pub(crate) fn iso_date(value: &str) -> Option<String> {
 fn text_file(format: Format, bytes: Vec<u8>) -> Result<Extracted, Refusal> {
     let raw = decode(bytes)?;
     let (front, body) = front_matter(&raw);
+    // Skip links are removed before a text file's first line becomes its title.
     let mut doc = match format {
-        Format::Html => html::extract(body),
-        Format::Markdown => markdown(body),
-        _ => plain(body),
+        Format::Html => {
+            let mut doc = html::extract(body);
+            let start = doc.text.len() - without_furniture(&doc.text).len();
+            doc.text.replace_range(..start, "");
+            doc
+        }
+        Format::Markdown => markdown(without_furniture(body)),
+        _ => plain(without_furniture(body)),
     };
     if let Some(title) = front.title {
         doc.title = title;
@@ -515,6 +564,21 @@ fn truncate_chars(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn skip_links_at_the_start_are_not_text() {
+        let strip = without_furniture;
+        assert_eq!(
+            strip("Skip Navigation Denmark Civil Society"),
+            "Denmark Civil Society"
+        );
+        assert_eq!(strip("  Gå til indhold\n\nSamarbejde"), "Samarbejde");
+        assert_eq!(strip("Gå til indhold · Skip to content\nTekst"), "Tekst");
+        // Only at the start, and only whole phrases.
+        assert_eq!(strip("Tekst. Gå til indhold"), "Tekst. Gå til indhold");
+        assert_eq!(strip("Skip navigationen"), "Skip navigationen");
+        assert_eq!(strip("Gå til indhold"), "");
+    }
 
     #[test]
     fn text_title_skips_navigation_lines() {

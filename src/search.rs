@@ -74,6 +74,8 @@ pub struct Hit {
     pub score: f32,
     /// The physical page (from 1) of the snippet, for paged documents (PDF); `None` otherwise.
     pub page: Option<u32>,
+    /// The document's date as stored (`2019-07-01`), when it has one.
+    pub date: Option<String>,
     #[serde(skip)]
     pub snippet: Snippet,
     /// The title with the query's words marked (for HTML; `title` stays plain text).
@@ -475,6 +477,7 @@ impl Engine {
                 category: stored_text(&doc, f.category),
                 score,
                 page,
+                date: Some(stored_text(&doc, f.date)).filter(|d| !d.is_empty()),
                 snippet,
                 title_marked,
             });

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
-use super::{admin, views, AppState, WebError};
+use super::{admin, views, AppState, Here, Ui, WebError};
 
 /// The session cookie's name.
 const COOKIE: &str = "vidensbase_admin";
@@ -135,7 +135,7 @@ fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<SignedIn>, 
 fn forbidden() -> WebError {
     WebError::new(
         StatusCode::FORBIDDEN,
-        "Formularen er udløbet eller kom ikke fra dette websted. Åbn /admin og prøv igen.",
+        "The form has expired or did not come from this site; open /admin and try again.",
     )
 }
 
@@ -146,6 +146,14 @@ fn checked(state: &AppState, headers: &HeaderMap, csrf: &str) -> Result<SignedIn
         return Err(forbidden());
     }
     Ok(session)
+}
+
+/// The admin pages are in Danish.
+fn here() -> Here {
+    Here {
+        ui: Ui::Da,
+        path: "/admin".into(),
+    }
 }
 
 fn page(markup: maud::Markup) -> Response {
@@ -188,7 +196,7 @@ pub async fn show(
 ) -> Response {
     let result = async {
         let Some(session) = signed_in(&state, &headers)? else {
-            return Ok(page(views::admin_sign_in(None)));
+            return Ok(page(views::admin_sign_in(&state.ctx(&here()), None)));
         };
         let Query(params) = params.unwrap_or_default();
         let page_no = params.side.unwrap_or(1).clamp(1, 100_000);
@@ -204,18 +212,21 @@ pub async fn show(
         .await
         .map_err(|e| WebError::internal(e.to_string()))?;
         let listing = listing?;
-        Ok::<_, WebError>(page(views::admin(&views::AdminPage {
-            csrf: &session.csrf,
-            flash: session.flash.as_ref(),
-            status: &status,
-            listing: &listing,
-            filter: &params.filter,
-            page: page_no,
-            can_rebuild: state.settings.rebuilder.is_some(),
-        })))
+        Ok::<_, WebError>(page(views::admin(
+            &state.ctx(&here()),
+            &views::AdminPage {
+                csrf: &session.csrf,
+                flash: session.flash.as_ref(),
+                status: &status,
+                listing: &listing,
+                filter: &params.filter,
+                page: page_no,
+                can_rebuild: state.settings.rebuilder.is_some(),
+            },
+        )))
     }
     .await;
-    result.unwrap_or_else(IntoResponse::into_response)
+    result.unwrap_or_else(|e| state.error_page(&here(), e))
 }
 
 #[derive(Deserialize)]
@@ -233,7 +244,7 @@ pub async fn sign_in(
     let offered = form.map(|Form(f)| f.token).unwrap_or_default();
     if let Err(e) = admin::check_token(&state, offered.trim()) {
         return match e.status {
-            StatusCode::NOT_FOUND => e.into_response(),
+            StatusCode::NOT_FOUND => state.error_page(&here(), e),
             status => {
                 let message = match status {
                     StatusCode::TOO_MANY_REQUESTS => {
@@ -241,7 +252,7 @@ pub async fn sign_in(
                     }
                     _ => "Forkert adgangsnøgle. Prøv igen.",
                 };
-                let mut response = page(views::admin_sign_in(Some(message)));
+                let mut response = page(views::admin_sign_in(&state.ctx(&here()), Some(message)));
                 *response.status_mut() = status;
                 response
             }
@@ -299,7 +310,7 @@ pub async fn sign_out(
             );
             response
         }
-        Err(e) => e.into_response(),
+        Err(e) => state.error_page(&here(), e),
     }
 }
 
@@ -313,7 +324,7 @@ pub async fn upload(
     let session = match signed_in(&state, &headers) {
         Ok(Some(session)) => session,
         Ok(None) => return forbidden().into_response(),
-        Err(e) => return e.into_response(),
+        Err(e) => return state.error_page(&here(), e),
     };
     let received = match admin::receive(&state, multipart).await {
         Ok(received) => received,
@@ -321,7 +332,7 @@ pub async fn upload(
     };
     let csrf = received.fields.get("csrf").cloned().unwrap_or_default();
     if let Err(e) = checked(&state, &headers, &csrf) {
-        return e.into_response();
+        return state.error_page(&here(), e);
     }
     let flash = match admin::store(&state, received).await {
         Ok(ids) => views::Flash::Added(ids),
@@ -352,10 +363,14 @@ pub async fn delete(
     };
     let session = match checked(&state, &headers, &form.csrf) {
         Ok(session) => session,
-        Err(e) => return e.into_response(),
+        Err(e) => return state.error_page(&here(), e),
     };
     if form.confirm.as_deref() != Some("ja") {
-        return page(views::admin_confirm_delete(&form.id, &session.csrf));
+        return page(views::admin_confirm_delete(
+            &state.ctx(&here()),
+            &form.id,
+            &session.csrf,
+        ));
     }
     let flash = match admin::remove(&state, &form.id).await {
         Ok(()) => views::Flash::Deleted(form.id),
@@ -373,28 +388,13 @@ pub async fn reindex(
     let csrf = form.map(|Form(f)| f.csrf).unwrap_or_default();
     let session = match checked(&state, &headers, &csrf) {
         Ok(session) => session,
-        Err(e) => return e.into_response(),
+        Err(e) => return state.error_page(&here(), e),
     };
     let flash = match admin::start_rebuild(&state) {
         Ok(()) => views::Flash::Rebuilding,
         Err(e) => views::Flash::Failed(e.message),
     };
     back(&state, &session, flash)
-}
-
-/// The page's one script: dropping files on the upload form.
-const SCRIPT: &str = include_str!("admin.js");
-
-/// `GET /admin/admin.js`.
-pub async fn script() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        SCRIPT,
-    )
-        .into_response()
 }
 
 #[cfg(test)]

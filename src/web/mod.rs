@@ -8,8 +8,12 @@
 
 mod admin;
 mod admin_page;
+mod assets;
 pub mod server;
+mod ui;
 mod views;
+
+pub use ui::{Categories, Site, Ui};
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -47,6 +51,10 @@ pub struct Settings {
     pub allowed_hosts: Option<Vec<String>>,
     /// Starts a rebuild of the index (the watcher's; none when not watching).
     pub rebuilder: Option<Arc<crate::watch::Rebuilder>>,
+    /// Who runs the site (footer, accessibility statement).
+    pub site: Site,
+    /// Display names of the category folders (`kategorier.tsv` in the corpus).
+    pub categories: Categories,
 }
 
 /// Default largest upload: 100 MB.
@@ -56,6 +64,8 @@ impl Settings {
     /// Serving `corpus`, admin API closed.
     pub fn new(corpus: PathBuf) -> Settings {
         Settings {
+            categories: Categories::load(&corpus),
+            site: Site::default(),
             corpus,
             admin_token: None,
             max_upload: MAX_UPLOAD,
@@ -122,6 +132,47 @@ impl AppState {
     fn engine(&self) -> Arc<Engine> {
         self.engine.get()
     }
+
+    /// What a page needs to render for the request at `here`.
+    fn ctx<'a>(&'a self, here: &'a Here) -> views::Ctx<'a> {
+        views::Ctx {
+            ui: here.ui,
+            site: &self.settings.site,
+            categories: &self.settings.categories,
+            here: &here.path,
+        }
+    }
+
+    /// An error as a page in the request's interface language.
+    fn error_page(&self, here: &Here, e: WebError) -> Response {
+        let page = views::error(&self.ctx(here), e.status, &e.message).into_string();
+        (
+            e.status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            page,
+        )
+            .into_response()
+    }
+}
+
+/// Where a page request is: its path and query, and the interface language it asks for.
+pub struct Here {
+    pub ui: Ui,
+    pub path: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Here {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Here {
+            ui: Ui::from_query(parts.uri.query().unwrap_or("")),
+            path: parts
+                .uri
+                .path_and_query()
+                .map_or("/".to_string(), |p| p.as_str().to_string()),
+        })
+    }
 }
 
 /// The application's routes. Tests drive this with `tower::ServiceExt::oneshot`.
@@ -143,6 +194,7 @@ pub fn router_with(engine: Arc<Current>, settings: Settings) -> Router {
         .route("/search", get(search_page))
         .route("/api/search", get(search_api))
         .route("/doc/{*id}", get(document_page))
+        .route("/was", get(statement))
         .route("/files/{*id}", get(original_file))
         .route("/api/status", get(admin::status))
         .route("/api/reindex", axum::routing::post(admin::reindex))
@@ -156,7 +208,10 @@ pub fn router_with(engine: Arc<Current>, settings: Settings) -> Router {
         )
         .route("/api/documents/{*id}", axum::routing::delete(admin::delete))
         .route("/admin", get(admin_page::show))
-        .route("/admin/admin.js", get(admin_page::script))
+        .route("/admin/admin.js", get(assets::admin_script))
+        .route("/favicon.svg", get(assets::favicon))
+        .route("/robots.txt", get(assets::robots))
+        .route("/opensearch.xml", get(assets::opensearch))
         .route("/admin/login", axum::routing::post(admin_page::sign_in))
         .route("/admin/logout", axum::routing::post(admin_page::sign_out))
         .route(
@@ -175,6 +230,9 @@ pub fn router_with(engine: Arc<Current>, settings: Settings) -> Router {
         ))
         .with_state(state)
         .layer(axum::middleware::map_response(security_headers))
+        // gzip when the client accepts it (pages and JSON; tower-http leaves small bodies and
+        // images alone).
+        .layer(tower_http::compression::CompressionLayer::new())
 }
 
 /// The site's pages load nothing from elsewhere and run no script; their one stylesheet is inline.
@@ -291,18 +349,28 @@ async fn run_search(state: Arc<AppState>, request: SearchRequest) -> Result<Sear
         .and_then(|r| r)
 }
 
-async fn home(State(state): State<Arc<AppState>>) -> Html<String> {
-    Html(views::home(state.engine().num_docs()).into_string())
+async fn home(State(state): State<Arc<AppState>>, here: Here) -> Html<String> {
+    Html(views::home(&state.ctx(&here), state.engine().num_docs()).into_string())
 }
 
 async fn search_page(
     State(state): State<Arc<AppState>>,
+    here: Here,
     params: SearchParams,
-) -> Result<Html<String>, WebError> {
+) -> Response {
     let offset = (params.page() - 1) * PAGE_SIZE;
-    let request = params.request(PAGE_SIZE, offset, true)?;
-    let results = run_search(state, request).await.map_err(WebError::from)?;
-    Ok(Html(views::results(&params, &results).into_string()))
+    let results = match params.request(PAGE_SIZE, offset, true) {
+        Ok(request) => run_search(state.clone(), request)
+            .await
+            .map_err(WebError::from),
+        Err(e) => Err(e),
+    };
+    match results {
+        Ok(results) => {
+            Html(views::results(&state.ctx(&here), &params, &results).into_string()).into_response()
+        }
+        Err(e) => state.error_page(&here, e),
+    }
 }
 
 /// The JSON shape of `/api/search`.
@@ -368,15 +436,27 @@ async fn search_api(State(state): State<Arc<AppState>>, params: SearchParams) ->
 
 async fn document_page(
     State(state): State<Arc<AppState>>,
+    here: Here,
     Path(id): Path<String>,
     params: SearchParams,
-) -> Result<Html<String>, WebError> {
+) -> Response {
     let q = params.q.clone();
-    let doc = tokio::task::spawn_blocking(move || state.engine().document(&id, Some(&q)))
+    let shared = state.clone();
+    let doc = tokio::task::spawn_blocking(move || shared.engine().document(&id, Some(&q)))
         .await
-        .map_err(|e| WebError::internal(e.to_string()))?
-        .map_err(WebError::from)?;
-    Ok(Html(views::document(&doc, &params.q).into_string()))
+        .map_err(|e| WebError::internal(e.to_string()))
+        .and_then(|doc| doc.map_err(WebError::from));
+    match doc {
+        Ok(doc) => {
+            Html(views::document(&state.ctx(&here), &doc, &params).into_string()).into_response()
+        }
+        Err(e) => state.error_page(&here, e),
+    }
+}
+
+/// `/was`: the accessibility statement.
+async fn statement(State(state): State<Arc<AppState>>, here: Here) -> Html<String> {
+    Html(views::statement(&state.ctx(&here)).into_string())
 }
 
 /// The original file of a document, byte for byte. Only ids of indexed documents are served,
@@ -459,11 +539,11 @@ fn content_disposition(name: &str) -> String {
     )
 }
 
-async fn not_found() -> WebError {
-    WebError {
-        status: StatusCode::NOT_FOUND,
-        message: "There is no page at this address.".into(),
-    }
+async fn not_found(State(state): State<Arc<AppState>>, here: Here) -> Response {
+    state.error_page(
+        &here,
+        WebError::not_found("There is no page at this address."),
+    )
 }
 
 /// An error as the user sees it.
@@ -526,8 +606,20 @@ impl From<Error> for WebError {
 }
 
 impl IntoResponse for WebError {
+    /// The error page of a Danish page without the site's details (handlers that have them use
+    /// [`AppState::error_page`]).
     fn into_response(self) -> Response {
-        let page = views::error(self.status, &self.message).into_string();
+        let here = Here {
+            ui: Ui::Da,
+            path: "/".into(),
+        };
+        let ctx = views::Ctx {
+            ui: Ui::Da,
+            site: &Site::default(),
+            categories: &Categories::default(),
+            here: &here.path,
+        };
+        let page = views::error(&ctx, self.status, &self.message).into_string();
         (
             self.status,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],

@@ -2,39 +2,61 @@
 //!
 //! maud escapes every interpolated string, so document text can only reach the page escaped; the
 //! one exception is a [`Snippet`], which renders itself through [`Snippet::to_html`] (escaping each
-//! piece and adding `<mark>`). Links carry the query so the document page can mark its words.
-//! The pages work without JavaScript.
+//! piece and adding `<mark>`). The interface speaks Danish, or English with `?ui=en` ([`Ui`]),
+//! which every link and form keeps; document text carries its own language (`lang`), so a screen
+//! reader reads it with the right pronunciation. Links carry the query, so the document page can
+//! mark its words and lead back to the results. The pages work without JavaScript.
 
 use axum::http::StatusCode;
 use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 
 use super::admin::StatusBody;
+use super::ui::{Categories, Site, Ui};
 use super::{SearchParams, PAGE_SIZE};
-use crate::lang::Lang;
 use crate::search::{DocumentView, Listed, Listing, SearchResults};
 use crate::snippet::Snippet;
 
 const CSS: &str = r#"
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:52rem;margin:0 auto;padding:1rem 1.25rem;color:#1d1d1f;line-height:1.5}
-header a{color:inherit;text-decoration:none}header h1,header .brand{font-size:1.4rem;font-weight:bold;margin:.2rem 0 1rem}
-form.search{display:flex;gap:.5rem;margin-bottom:1rem}form.search input[type=search]{flex:1;font-size:1.05rem;padding:.5rem .6rem;border:1px solid #8a8a8e;border-radius:6px}
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:52rem;margin:0 auto;padding:1rem 1.25rem;color:#1d1d1f;background:#fff;line-height:1.5}
+a{color:#0b5cad}a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #0b5cad;outline-offset:2px}
+.skip{position:absolute;left:-9999px;top:0}.skip:focus{left:1rem;top:.5rem;background:#fff;padding:.4rem .7rem;z-index:1}
+header{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:.5rem}
+header a{color:inherit;text-decoration:none}header .brand{font-size:1.4rem;font-weight:bold;margin:.2rem 0 1rem}
+header nav a{text-decoration:underline;display:inline-block;min-height:24px;padding:.1rem .2rem}
+h1{font-size:1.5rem;margin:.2rem 0 1rem;overflow-wrap:anywhere}
+form.search{display:flex;flex-wrap:wrap;gap:.5rem;margin-bottom:1rem}form.search input[type=search]{flex:1 1 12rem;min-width:0;font-size:1.05rem;padding:.5rem .6rem;border:1px solid #6e6e73;border-radius:6px}
 form.search button{font-size:1rem;padding:.5rem 1rem;border-radius:6px;border:1px solid #0b5cad;background:#0b5cad;color:#fff;cursor:pointer}
-.meta,.facets,.notice{color:#555;font-size:.9rem}.facets a,.facets strong{margin-right:.8rem}
-.hit{margin:1.2rem 0}.hit h2{font-size:1.1rem;margin:0}.hit p{margin:.25rem 0}
-.badge{display:inline-block;font-size:.75rem;padding:0 .4rem;border-radius:4px;background:#eef;color:#224;margin-right:.3rem}
-mark{background:#ffe58a;color:inherit;padding:0 .1em}
-nav.pages a,nav.pages strong{margin-right:.6rem}
-.doc{white-space:pre-wrap;overflow-wrap:anywhere}
-.pageno{margin:1.5rem 0 .3rem;padding-top:.4rem;border-top:1px solid #ccc;color:#555;font-size:.85rem}
+.meta,.notice{color:#4a4a4f;font-size:.9rem}
+h2.count{font-size:1.05rem;margin:.5rem 0}
+.filters{display:flex;flex-wrap:wrap;gap:.2rem 1.5rem;font-size:.9rem}.filters h2{font-size:.9rem;margin:.3rem 0 0;color:#4a4a4f}
+.filters ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:0 .3rem}
+.filters a,nav.pages a,nav.pages span{display:inline-block;min-height:24px;min-width:24px;padding:.15rem .35rem}
+[aria-current]{font-weight:bold;text-decoration:none;color:inherit}
+.hit{margin:1.2rem 0}.hit h2{font-size:1.1rem;margin:0;overflow-wrap:anywhere}.hit p{margin:.25rem 0;overflow-wrap:anywhere}
+.badge{display:inline-block;font-size:.75rem;padding:0 .4rem;border-radius:4px;background:#e8ebf7;color:#1f2a4d;margin-right:.3rem}
+mark{background:#ffdd55;color:#1d1d1f;box-shadow:inset 0 -2px #8a6a00;padding:0 .1em}
+.hops a{display:inline-block;min-width:24px;min-height:24px;text-align:center;text-decoration:none;font-size:.8rem}
+.doc p{overflow-wrap:anywhere}
+.pageno{margin:1.5rem 0 .3rem;padding-top:.4rem;border-top:1px solid #ccc;color:#4a4a4f;font-size:.85rem}
 aside{border-top:1px solid #ddd;margin-top:2rem}
+footer{border-top:1px solid #ddd;margin-top:3rem;padding-top:.6rem;color:#4a4a4f;font-size:.85rem}
+footer a{display:inline-block;min-height:24px}
 .admin section{margin:1.5rem 0}.admin h2{font-size:1.15rem}
 .admin form.inline{display:inline}.admin label{display:block;margin:.6rem 0 .2rem}
 .admin button,.admin input{font-size:1rem;padding:.35rem .6rem}
 .admin table{border-collapse:collapse;width:100%;font-size:.9rem}.admin th,.admin td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #ddd;vertical-align:top}
 .admin td.id{overflow-wrap:anywhere}.table{overflow-x:auto;position:relative}
-.flash{padding:.6rem .8rem;border-radius:6px;background:#e7f4e4;border:1px solid #2e7d32}.flash.failed{background:#fdecea;border-color:#b3261e}
+.flash{padding:.6rem .8rem;border-radius:6px;background:#e7f4e4;color:#1d1d1f;border:1px solid #2e7d32}.flash.failed{background:#fdecea;border-color:#b3261e}
 #drop{border:2px dashed #8a8a8e;border-radius:6px;padding:1rem;margin:.6rem 0;text-align:center}#drop.over{border-color:#0b5cad;background:#eef4fb}
 .skipped{color:#8a1c14}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+@media (prefers-color-scheme:dark){.skipped{color:#ffb4a9}#drop.over{background:#1e2a3a}}
+@media (prefers-color-scheme:dark){
+body{background:#121214;color:#e6e6e9}a{color:#8ab4f8}.skip:focus{background:#121214}
+.meta,.notice,.pageno,footer,.filters h2{color:#b4b4ba}.badge{background:#2b3150;color:#dfe4ff}
+mark{background:#7a5f00;color:#fff;box-shadow:inset 0 -2px #ffdd55}
+form.search input[type=search]{background:#1e1e22;color:#e6e6e9;border-color:#8a8a90}
+}
+@media print{header nav,form,footer,.filters,nav.pages,.skip,.hops,aside{display:none!important}body{max-width:none}a{color:inherit}}
 "#;
 
 impl Render for Snippet {
@@ -43,60 +65,143 @@ impl Render for Snippet {
     }
 }
 
-fn layout(title: &str, body: Markup) -> Markup {
-    layout_with(title, None, body)
+/// What every page needs besides its content: the interface language, who runs the site, the
+/// category names, and the page's own address (for the link to the other language).
+pub struct Ctx<'a> {
+    pub ui: Ui,
+    pub site: &'a Site,
+    pub categories: &'a Categories,
+    /// The path and query of this page.
+    pub here: &'a str,
 }
 
-/// The page frame; `script` is the URL of a script of the page's own.
-fn layout_with(title: &str, script: Option<&str>, body: Markup) -> Markup {
+/// `url` with `ui=en` added for an English page.
+fn localised(ui: Ui, url: &str) -> String {
+    match ui {
+        Ui::Da => url.to_string(),
+        Ui::En if url.contains('?') => format!("{url}&ui=en"),
+        Ui::En => format!("{url}?ui=en"),
+    }
+}
+
+/// This page in the other interface language: the same address with `ui=en` added or removed.
+fn other_language(here: &str, to: Ui) -> String {
+    let (path, query) = here.split_once('?').unwrap_or((here, ""));
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("ui="))
+        .collect();
+    let url = if kept.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    };
+    localised(to, &url)
+}
+
+/// Options of the page frame.
+#[derive(Default)]
+struct Frame<'a> {
+    /// The URL of a script of the page's own.
+    script: Option<&'a str>,
+    /// Refresh the page after this many seconds (the admin page while it indexes).
+    refresh: Option<u32>,
+}
+
+fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+    layout_with(ctx, title, Frame::default(), body)
+}
+
+/// The page frame: skip link, header with the language switch, `main`, and the footer with the
+/// site's owner, contact and accessibility statement.
+fn layout_with(ctx: &Ctx, title: &str, frame: Frame, body: Markup) -> Markup {
+    let ui = ctx.ui;
+    let other = match ui {
+        Ui::Da => Ui::En,
+        Ui::En => Ui::Da,
+    };
     html! {
         (DOCTYPE)
-        html lang="da" {
+        html lang=(ui.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                @if let Some(seconds) = frame.refresh { meta http-equiv="refresh" content=(seconds); }
                 title { (title) " · vidensbase" }
+                link rel="icon" href="/favicon.svg" type="image/svg+xml";
+                link rel="search" type="application/opensearchdescription+xml" href="/opensearch.xml" title="vidensbase";
                 style { (PreEscaped(CSS)) }
-                @if let Some(src) = script { script src=(src) defer {} }
+                @if let Some(src) = frame.script { script src=(src) defer {} }
             }
             body {
+                a.skip href="#indhold" { (ui.t("Gå til indhold", "Skip to content")) }
                 header {
-                    // On the admin pages the page's own title is the one h1.
-                    @if script.is_some() { p.brand { a href="/" { "vidensbase" } } }
-                    @else { h1 { a href="/" { "vidensbase" } } }
+                    p.brand { a href=(localised(ui, "/")) { "vidensbase" } }
+                    nav aria-label=(ui.t("Sprog", "Language")) {
+                        a href=(other_language(ctx.here, other)) lang=(other.code()) hreflang=(other.code()) {
+                            (other.t("Dansk", "English"))
+                        }
+                    }
                 }
-                main { (body) }
+                main #indhold { (body) }
+                footer {
+                    p {
+                        (ctx.site.owner)
+                        @if let Some(contact) = &ctx.site.contact {
+                            " · " (ui.t("Kontakt: ", "Contact: "))
+                            @if let Some(href) = ctx.site.contact_href() { a href=(href) { (contact) } } @else { (contact) }
+                        }
+                        " · "
+                        a href=(localised(ui, "/was")) { (ui.t("Tilgængelighedserklæring", "Accessibility statement")) }
+                    }
+                }
             }
         }
     }
 }
 
-fn search_form(q: &str, params: Option<&SearchParams>) -> Markup {
+fn search_form(ctx: &Ctx, q: &str, params: Option<&SearchParams>, autofocus: bool) -> Markup {
+    let ui = ctx.ui;
     html! {
         form.search action="/search" method="get" role="search" {
-            input type="search" name="q" value=(q) placeholder="Søg i dokumenter · Search documents" aria-label="Søg" autofocus;
+            label.visually-hidden for="q" { (ui.t("Søg i dokumenterne", "Search the documents")) }
+            input #q type="search" name="q" value=(q)
+                placeholder=(ui.t("Søg i dokumenter på dansk og engelsk", "Search documents in Danish and English"))
+                autofocus[autofocus];
             @if let Some(p) = params {
                 @if let Some(lang) = &p.lang { input type="hidden" name="lang" value=(lang); }
                 @if let Some(category) = &p.category { input type="hidden" name="category" value=(category); }
+                @if !p.expand { input type="hidden" name="expand" value="false"; }
             }
-            button type="submit" { "Søg" }
+            @if ui == Ui::En { input type="hidden" name="ui" value="en"; }
+            button type="submit" { (ui.t("Søg", "Search")) }
         }
     }
 }
 
-pub fn home(documents: u64) -> Markup {
+pub fn home(ctx: &Ctx, documents: u64) -> Markup {
+    let ui = ctx.ui;
     layout(
-        "Søg",
+        ctx,
+        ui.t("Søg", "Search"),
         html! {
-            (search_form("", None))
-            p.meta { "Søg i " (documents) " dokumenter på dansk og engelsk. Search " (documents) " documents in Danish and English." }
-            p.meta { "Brug \"anførselstegn\" til fraser og -ord for at udelukke. Use \"quotes\" for phrases and -word to exclude." }
+            h1 { (ui.t("Find dokumenter", "Find documents")) }
+            (search_form(ctx, "", None, true))
+            p.meta {
+                (ui.t("Søg i ", "Search "))
+                (ui.count(documents as usize, ("dokument", "dokumenter"), ("document", "documents")))
+                (ui.t(" på dansk og engelsk. Et dansk ord finder også engelske dokumenter og omvendt.", " in Danish and English. A Danish word also finds English documents, and the other way round."))
+            }
+            p.meta {
+                (ui.t("Brug \"anførselstegn\" om en frase og -ord for at udelukke et ord.", "Use \"quotes\" for a phrase and -word to leave a word out."))
+            }
         },
     )
 }
 
 /// A `/search` URL for these parameters with some changed.
 fn search_url(
+    ui: Ui,
     p: &SearchParams,
     lang: Option<&str>,
     category: Option<&str>,
@@ -116,6 +221,9 @@ fn search_url(
     if !expand {
         pairs.push(("expand", "false".into()));
     }
+    if ui == Ui::En {
+        pairs.push(("ui", "en".into()));
+    }
     format!(
         "/search?{}",
         serde_urlencoded::to_string(&pairs).unwrap_or_default()
@@ -130,6 +238,32 @@ pub fn doc_url(id: &str, q: Option<&str>) -> String {
         url.push('?');
         url.push_str(&serde_urlencoded::to_string([("q", q)]).unwrap_or_default());
     }
+    url
+}
+
+/// The document page as linked from the results: the query, the filters and the results page
+/// it came from, so the document page can lead back to them.
+fn doc_link(ui: Ui, id: &str, p: &SearchParams) -> String {
+    let mut url = String::from("/doc/");
+    push_id(&mut url, id);
+    let mut pairs: Vec<(&str, String)> = vec![("q", p.q.clone())];
+    if let Some(l) = &p.lang {
+        pairs.push(("lang", l.clone()));
+    }
+    if let Some(c) = &p.category {
+        pairs.push(("category", c.clone()));
+    }
+    if p.page() > 1 {
+        pairs.push(("page", p.page().to_string()));
+    }
+    if !p.expand {
+        pairs.push(("expand", "false".into()));
+    }
+    if ui == Ui::En {
+        pairs.push(("ui", "en".into()));
+    }
+    url.push('?');
+    url.push_str(&serde_urlencoded::to_string(&pairs).unwrap_or_default());
     url
 }
 
@@ -170,93 +304,141 @@ pub(super) fn percent_encode(segment: &str) -> String {
     out
 }
 
-fn lang_name(code: &str) -> &'static str {
-    code.parse::<Lang>().map_or("?", Lang::name)
+/// `»…«` in Danish, `“…”` in English.
+fn quoted(ui: Ui, text: &str) -> String {
+    match ui {
+        Ui::Da => format!("»{text}«"),
+        Ui::En => format!("“{text}”"),
+    }
 }
 
-pub fn results(p: &SearchParams, r: &SearchResults) -> Markup {
+pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
+    let ui = ctx.ui;
     let lang = p.lang.as_deref();
     let category = p.category.as_deref();
     let page = p.page();
-    let pages = r.total.div_ceil(PAGE_SIZE).min(1000);
-    let title = if p.q.trim().is_empty() {
-        "Søg".to_string()
+    let pages = r.total.div_ceil(PAGE_SIZE).clamp(1, 1000);
+    let asked = !p.q.trim().is_empty() || lang.is_some() || category.is_some();
+    let heading = if p.q.trim().is_empty() {
+        ui.t("Søg", "Search").to_string()
     } else {
-        p.q.clone()
+        format!(
+            "{} {}",
+            ui.t("Søgeresultater for", "Search results for"),
+            quoted(ui, p.q.trim())
+        )
+    };
+    let title = if pages > 1 {
+        format!(
+            "{heading} – {} {page} {} {pages}",
+            ui.t("side", "page"),
+            ui.t("af", "of")
+        )
+    } else {
+        heading.clone()
+    };
+    let url = |lang: Option<&str>, category: Option<&str>, page: usize, expand: bool| {
+        search_url(ui, p, lang, category, page, expand)
     };
     layout(
+        ctx,
         &title,
         html! {
-            (search_form(&p.q, Some(p)))
-            @if p.q.trim().is_empty() && lang.is_none() && category.is_none() {
-                p.notice { "Skriv et eller flere ord for at søge. Type one or more words to search." }
+            h1 { (heading) }
+            (search_form(ctx, &p.q, Some(p), false))
+            @if !asked {
+                p.notice { (ui.t("Skriv et eller flere ord for at søge.", "Type one or more words to search.")) }
             } @else {
-                p.meta {
-                    (r.total) " resultater · results"
-                    " (" (format!("{:.1}", r.took_ms)) " ms)"
-                }
+                h2.count { (ui.count(r.total, ("resultat", "resultater"), ("result", "results"))) }
                 @if r.relaxed {
-                    p.notice { "Nogle resultater indeholder kun nogle af ordene. Some results contain only some of the words." }
+                    p.notice { (ui.t("Ingen dokumenter indeholder alle ordene; her er dem, der indeholder nogle af dem.", "No document contains all the words; these contain some of them.")) }
                 }
                 @if !r.expansions.is_empty() {
                     p.notice {
-                        "Also searched: "
+                        (ui.t("Søgte også på oversættelserne ", "Also searched for the translations "))
                         @for (i, e) in r.expansions.iter().enumerate() {
                             @if i > 0 { ", " }
-                            em { (e.phrase) } " (" (e.lang) ")"
+                            em lang=(e.lang) { (e.phrase) } " (" (ui.language_name(e.lang.code())) ")"
                         }
-                        " · " a href=(search_url(p, lang, category, 1, false)) { "search without translations" }
+                        " · " a href=(url(lang, category, 1, false)) { (ui.t("søg uden oversættelser", "search without translations")) }
                     }
                 }
                 @if !p.expand {
-                    p.notice { "Translations are off. " a href=(search_url(p, lang, category, 1, true)) { "Search with translations" } }
+                    p.notice {
+                        (ui.t("Oversættelser er slået fra. ", "Translations are off. "))
+                        a href=(url(lang, category, 1, true)) { (ui.t("Søg med oversættelser", "Search with translations")) }
+                    }
                 }
                 @if let Some(f) = &r.facets {
-                    div.facets {
-                        "Sprog: "
-                        @if lang.is_some() { a href=(search_url(p, None, category, 1, p.expand)) { "alle" } } @else { strong { "alle" } }
-                        @for (code, n) in &f.lang {
-                            @if Some(code.as_str()) == lang { strong { (lang_name(code)) " (" (n) ")" } }
-                            @else { a href=(search_url(p, Some(code), category, 1, p.expand)) { (lang_name(code)) " (" (n) ")" } }
+                    div.filters {
+                        section aria-labelledby="filter-sprog" {
+                            h2 #filter-sprog { (ui.t("Sprog", "Language")) }
+                            ul {
+                                li { @if lang.is_none() { a href=(url(None, category, 1, p.expand)) aria-current="true" { (ui.t("alle", "all")) } } @else { a href=(url(None, category, 1, p.expand)) { (ui.t("alle", "all")) } } }
+                                @for (code, n) in &f.lang {
+                                    li {
+                                        @let label = format!("{} ({})", ui.language_name(code), ui.number(*n as usize));
+                                        @if Some(code.as_str()) == lang { a href=(url(Some(code), category, 1, p.expand)) aria-current="true" { (label) } }
+                                        @else { a href=(url(Some(code), category, 1, p.expand)) { (label) } }
+                                    }
+                                }
+                            }
                         }
-                    }
-                    div.facets {
-                        "Kategori: "
-                        @if category.is_some() { a href=(search_url(p, lang, None, 1, p.expand)) { "alle" } } @else { strong { "alle" } }
-                        @for (name, n) in &f.category {
-                            @if Some(name.as_str()) == category { strong { (name) " (" (n) ")" } }
-                            @else { a href=(search_url(p, lang, Some(name), 1, p.expand)) { (name) " (" (n) ")" } }
+                        section aria-labelledby="filter-kategori" {
+                            h2 #filter-kategori { (ui.t("Kategori", "Category")) }
+                            ul {
+                                li { @if category.is_none() { a href=(url(lang, None, 1, p.expand)) aria-current="true" { (ui.t("alle", "all")) } } @else { a href=(url(lang, None, 1, p.expand)) { (ui.t("alle", "all")) } } }
+                                @for (name, n) in &f.category {
+                                    li {
+                                        @let label = format!("{} ({})", ctx.categories.name(name, ui), ui.number(*n as usize));
+                                        @if Some(name.as_str()) == category { a href=(url(lang, Some(name), 1, p.expand)) aria-current="true" { (label) } }
+                                        @else { a href=(url(lang, Some(name), 1, p.expand)) { (label) } }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
                 @for hit in &r.hits {
                     article.hit {
-                        @let doc_link = match hit.page {
-                            Some(n) => format!("{}#{}", doc_url(&hit.id, Some(&p.q)), page_anchor(n)),
-                            None => doc_url(&hit.id, Some(&p.q)),
+                        @let link = doc_link(ui, &hit.id, p);
+                        @let link = match hit.page {
+                            Some(n) => format!("{link}#{}", page_anchor(n)),
+                            None => link,
                         };
-                        h2 { a href=(doc_link) { (hit.title_marked) } }
+                        h2 lang=(hit.lang) { a href=(link) { (hit.title_marked) } }
                         p.meta {
-                            span.badge lang=(hit.lang) { (lang_name(&hit.lang)) }
-                            span.badge { (hit.category) }
-                            (hit.id)
+                            span.badge { (ctx.categories.name(&hit.category, ui)) }
+                            span.badge { (ui.language_name(&hit.lang)) }
+                            @if let Some(date) = &hit.date { (ui.date(date)) }
                             @if let Some(n) = hit.page {
-                                " · " a href=(file_url(&hit.id, Some(n))) { "side " (n) }
+                                @if hit.date.is_some() { " · " }
+                                a href=(file_url(&hit.id, Some(n))) { (ui.t("side ", "page ")) (n) }
                             }
                         }
-                        p.snippet { (hit.snippet) }
+                        p.snippet lang=(hit.lang) { (hit.snippet) }
                     }
                 }
                 @if r.total == 0 {
-                    p { "Ingen dokumenter matchede. No documents matched." }
+                    p { (ui.t("Ingen dokumenter matchede ", "No documents matched ")) (quoted(ui, p.q.trim())) "." }
+                    @if lang.is_some() || category.is_some() || !p.expand {
+                        ul {
+                            @if lang.is_some() || category.is_some() {
+                                li { a href=(url(None, None, 1, p.expand)) { (ui.t("Søg uden filtre", "Search without filters")) } }
+                            }
+                            @if !p.expand {
+                                li { a href=(url(lang, category, 1, true)) { (ui.t("Søg med oversættelser", "Search with translations")) } }
+                            }
+                        }
+                    }
                 }
                 @if pages > 1 {
-                    nav.pages aria-label="Sider" {
-                        @if page > 1 { a href=(search_url(p, lang, category, page - 1, p.expand)) rel="prev" { "← Forrige" } }
+                    nav.pages aria-label=(ui.t("Sider med resultater", "Result pages")) {
+                        @if page > 1 { a href=(url(lang, category, page - 1, p.expand)) rel="prev" { (ui.t("← Forrige", "← Previous")) } }
                         @for n in page.saturating_sub(4).max(1)..=(page + 4).min(pages) {
-                            @if n == page { strong { (n) } } @else { a href=(search_url(p, lang, category, n, p.expand)) { (n) } }
+                            @if n == page { span aria-current="page" { (n) } } @else { a href=(url(lang, category, n, p.expand)) { (n) } }
                         }
-                        @if page < pages { a href=(search_url(p, lang, category, page + 1, p.expand)) rel="next" { "Næste →" } }
+                        @if page < pages { a href=(url(lang, category, page + 1, p.expand)) rel="next" { (ui.t("Næste →", "Next →")) } }
                     }
                 }
             }
@@ -264,53 +446,235 @@ pub fn results(p: &SearchParams, r: &SearchResults) -> Markup {
     )
 }
 
-pub fn document(d: &DocumentView, q: &str) -> Markup {
+/// A body of text as paragraphs (blank lines between them), lines kept, every match marked and
+/// numbered from `first` (`fund-N`), each with links to the previous and the next match.
+fn paragraphs(ui: Ui, body: &Snippet, first: usize, total: usize) -> Markup {
+    let mut out = String::new();
+    let mut n = first;
+    out.push_str("<p>");
+    for f in &body.fragments {
+        if f.marked {
+            n += 1;
+            out.push_str(&format!("<mark id=\"fund-{n}\">"));
+            crate::snippet::escape_into(&f.text, &mut out);
+            out.push_str("</mark>");
+            out.push_str("<span class=\"hops\">");
+            if n > 1 {
+                out.push_str(&format!(
+                    "<a href=\"#fund-{}\" aria-label=\"{} ({} {} {total})\">↑</a>",
+                    n - 1,
+                    ui.t("Forrige fund", "Previous match"),
+                    n - 1,
+                    ui.t("af", "of"),
+                ));
+            }
+            if n < total {
+                out.push_str(&format!(
+                    "<a href=\"#fund-{}\" aria-label=\"{} ({} {} {total})\">↓</a>",
+                    n + 1,
+                    ui.t("Næste fund", "Next match"),
+                    n + 1,
+                    ui.t("af", "of"),
+                ));
+            }
+            out.push_str("</span>");
+            continue;
+        }
+        let mut blocks = f.text.split("\n\n").peekable();
+        while let Some(block) = blocks.next() {
+            for (i, line) in block.split('\n').enumerate() {
+                if i > 0 {
+                    out.push_str("<br>");
+                }
+                crate::snippet::escape_into(line, &mut out);
+            }
+            if blocks.peek().is_some() {
+                out.push_str("</p><p>");
+            }
+        }
+    }
+    out.push_str("</p>");
+    // Blank lines in a row leave empty paragraphs.
+    PreEscaped(out.replace("<p></p>", ""))
+}
+
+fn marks(body: &Snippet) -> usize {
+    body.fragments.iter().filter(|f| f.marked).count()
+}
+
+pub fn document(ctx: &Ctx, d: &DocumentView, p: &SearchParams) -> Markup {
+    let ui = ctx.ui;
     let source_link = d
         .source
         .as_deref()
         .filter(|s| s.starts_with("https://") || s.starts_with("http://"));
+    let pages = if d.pages > 0 {
+        d.body.pages()
+    } else {
+        Vec::new()
+    };
+    let total = marks(&d.body);
+    // The number of the first match on each page, less one.
+    let before: Vec<usize> = pages
+        .iter()
+        .scan(0, |seen, page| {
+            let first = *seen;
+            *seen += marks(page);
+            Some(first)
+        })
+        .collect();
     layout(
+        ctx,
         &d.title,
         html! {
-            (search_form(q, None))
+            (search_form(ctx, &p.q, Some(p), false))
+            @if !p.q.trim().is_empty() {
+                p { a href=(search_url(ui, p, p.lang.as_deref(), p.category.as_deref(), p.page(), p.expand)) { (ui.t("← Tilbage til resultaterne", "← Back to the results")) } }
+            }
             article {
-                h2 { (d.title) }
+                h1 lang=(d.lang) { (d.title) }
                 p.meta {
-                    span.badge lang=(d.lang) { (lang_name(&d.lang)) }
-                    span.badge { (d.category) }
-                    (d.id)
-                    @if let Some(author) = &d.author { " · " (author) }
-                    @if let Some(date) = &d.date { " · " (date) }
-                    @if d.pages > 0 { " · " (d.pages) (if d.pages == 1 { " side" } else { " sider" }) }
-                    " · " a href=(file_url(&d.id, None)) { "originalfil" }
-                    @if let Some(src) = source_link { " · " a href=(src) rel="nofollow noopener" { "kilde / source" } }
+                    span.badge { (ctx.categories.name(&d.category, ui)) }
+                    span.badge { (ui.language_name(&d.lang)) }
+                    @if let Some(author) = &d.author { (author) " · " }
+                    @if let Some(date) = &d.date { (ui.date(date)) " · " }
+                    @if d.pages > 0 { (ui.count(d.pages as usize, ("side", "sider"), ("page", "pages"))) " · " }
+                    a href=(file_url(&d.id, None)) { (ui.t("originalfil", "original file")) }
+                    @if let Some(src) = source_link { " · " a href=(src) rel="nofollow noopener" { (ui.t("kilde", "source")) } }
                     @else if let Some(src) = &d.source { " · " (src) }
                 }
+                @if total > 0 {
+                    p { a href="#fund-1" { (ui.t("Gå til første fund", "Go to the first match")) " (" (ui.number(total)) ")" } }
+                }
                 @if d.pages > 0 {
-                    @for (i, page) in d.body.pages().into_iter().enumerate() {
+                    @for (i, (page, before)) in pages.iter().zip(&before).enumerate() {
                         @let n = i as u32 + 1;
-                        section.page id=(page_anchor(n)) {
-                            p.pageno { a href=(format!("#{}", page_anchor(n))) { "Side " (n) } " · " a href=(file_url(&d.id, Some(n))) { "åbn siden i PDF" } }
-                            div.doc lang=(d.lang) { (page) }
+                        section.page id=(page_anchor(n)) aria-label=(format!("{} {n}", ui.t("Side", "Page"))) {
+                            p.pageno { a href=(format!("#{}", page_anchor(n))) { (ui.t("Side ", "Page ")) (n) } " · " a href=(file_url(&d.id, Some(n))) { (ui.t("åbn siden i PDF'en", "open the page in the PDF")) } }
+                            div.doc lang=(d.lang) { (paragraphs(ui, page, *before, total)) }
                         }
                     }
                 } @else {
-                    div.doc lang=(d.lang) { (d.body) }
+                    div.doc lang=(d.lang) { (paragraphs(ui, &d.body, 0, total)) }
                 }
             }
             @if !d.related.is_empty() {
-                aside {
-                    h3 { "Relaterede dokumenter · Related documents" }
+                aside aria-labelledby="relaterede" {
+                    h2 #relaterede { (ui.t("Relaterede dokumenter", "Related documents")) }
                     ul {
                         @for r in &d.related {
                             li {
-                                a href=(doc_url(&r.id, None)) { (r.title) }
-                                " " span.badge { (lang_name(&r.lang)) } span.badge { (r.category) }
+                                a href=(localised(ui, &doc_url(&r.id, None))) lang=(r.lang) { (r.title) }
+                                " " span.badge { (ui.language_name(&r.lang)) } span.badge { (ctx.categories.name(&r.category, ui)) }
                             }
                         }
                     }
                 }
             }
+        },
+    )
+}
+
+/// `/was`: the accessibility statement (webtilgængelighedsloven): the operator's own, or the
+/// built-in one in the form Digitaliseringsstyrelsen asks for.
+pub fn statement(ctx: &Ctx) -> Markup {
+    let ui = ctx.ui;
+    let site = ctx.site;
+    let contact = html! {
+        @match (&site.contact, site.contact_href()) {
+            (Some(c), Some(href)) => a href=(href) { (c) },
+            (Some(c), None) => (c),
+            (None, _) => (site.owner),
+        }
+    };
+    layout(
+        ctx,
+        ui.t("Tilgængelighedserklæring", "Accessibility statement"),
+        html! {
+            h1 { (ui.t("Tilgængelighedserklæring", "Accessibility statement")) }
+            @if let Some(text) = &site.statement {
+                div lang="da" {
+                    @for block in text.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+                        @if let Some(heading) = block.strip_prefix("# ") { h2 { (heading) } } @else { p { (block) } }
+                    }
+                }
+            } @else {
+                @match ui {
+                    Ui::Da => {
+                        p { (site.owner) " er forpligtet til at gøre dette websted tilgængeligt i overensstemmelse med lov om tilgængelighed af offentlige organers websteder og mobilapplikationer (webtilgængelighedsloven). Erklæringen gælder søgesiderne og dokumentsiderne." }
+                        h2 { "Overensstemmelsesstatus" }
+                        p { "Webstedet er delvist i overensstemmelse med WCAG 2.1 niveau AA, af grundene nedenfor. Siderne kontrolleres med axe-core i en rigtig browser, hver gang programmet ændres, og de virker uden JavaScript." }
+                        h2 { "Indhold, der ikke er tilgængeligt" }
+                        p { "Dokumenterne (PDF, Word og OpenDocument) vises, som de er modtaget, og er ikke nødvendigvis tilgængelige. Teksten i dem kan altid læses som almindelig tekst på dokumentets side." }
+                        h2 { "Feedback og kontaktoplysninger" }
+                        p { "Hvis du oplever problemer med tilgængeligheden, eller har du brug for et dokument i en anden form, så skriv til " (contact) "." }
+                        h2 { "Håndhævelsesprocedure" }
+                        p { "Du kan klage til Digitaliseringsstyrelsen, hvis du mener, at webstedet ikke lever op til kravene, eller hvis du er utilfreds med svaret på din henvendelse: " a href="https://digst.dk/" lang="da" { "digst.dk" } "." }
+                    }
+                    Ui::En => {
+                        p { (site.owner) " is committed to making this website accessible in accordance with the Danish act on the accessibility of public sector bodies' websites and mobile applications. The statement covers the search and document pages." }
+                        h2 { "Compliance status" }
+                        p { "The website is partially compliant with WCAG 2.1 level AA, for the reasons below. The pages are checked with axe-core in a real browser whenever the software changes, and they work without JavaScript." }
+                        h2 { "Non-accessible content" }
+                        p { "The documents (PDF, Word and OpenDocument) are shown as they were received and are not necessarily accessible. Their text can always be read as plain text on the document's page." }
+                        h2 { "Feedback and contact information" }
+                        p { "If you meet a problem with accessibility, or need a document in another form, write to " (contact) "." }
+                        h2 { "Enforcement procedure" }
+                        p { "You can complain to the Danish Agency for Digital Government if you think the website does not meet the requirements, or if you are not satisfied with the answer to your enquiry: " a href="https://digst.dk/" lang="da" { "digst.dk" } "." }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// An error page: a heading and sentence in the interface language, and the detail (in
+/// English, as the JSON API gives it).
+pub fn error(ctx: &Ctx, status: StatusCode, detail: &str) -> Markup {
+    let ui = ctx.ui;
+    let (heading, text) = match status {
+        StatusCode::NOT_FOUND => (
+            ui.t("Siden findes ikke", "Page not found"),
+            ui.t(
+                "Der er ingen side eller intet dokument på denne adresse.",
+                "There is no page or document at this address.",
+            ),
+        ),
+        StatusCode::BAD_REQUEST => (
+            ui.t(
+                "Forespørgslen kan ikke bruges",
+                "The request cannot be used",
+            ),
+            ui.t(
+                "Noget i adressen eller formularen er ikke, som det skal være.",
+                "Something in the address or form is not as it should be.",
+            ),
+        ),
+        StatusCode::FORBIDDEN => (ui.t("Ingen adgang", "Forbidden"), ""),
+        StatusCode::TOO_MANY_REQUESTS => (
+            ui.t("For mange forsøg", "Too many attempts"),
+            ui.t(
+                "Vent et minut, og prøv igen.",
+                "Wait a minute and try again.",
+            ),
+        ),
+        s if s.is_server_error() => (
+            ui.t("Der skete en fejl", "Something went wrong"),
+            ui.t(
+                "Fejlen er logget. Prøv igen om lidt.",
+                "The error has been logged. Try again shortly.",
+            ),
+        ),
+        _ => (ui.t("Fejl", "Error"), ""),
+    };
+    layout(
+        ctx,
+        heading,
+        html! {
+            h1 { (heading) }
+            @if !text.is_empty() { p { (text) } }
+            @if !detail.is_empty() && detail != text { p.meta lang=[(ui == Ui::Da).then_some("en")] { (detail) } }
+            (search_form(ctx, "", None, false))
         },
     )
 }
@@ -337,17 +701,21 @@ pub struct AdminPage<'a> {
     pub can_rebuild: bool,
 }
 
-fn admin_layout(title: &str, body: Markup) -> Markup {
-    layout_with(
-        title,
-        Some("/admin/admin.js"),
-        html! { div.admin { (body) } },
-    )
+/// The admin pages' frame: their script, and a reload every 2 s while `busy` (the progress
+/// of an index run, without a script).
+fn admin_layout(ctx: &Ctx, title: &str, busy: bool, body: Markup) -> Markup {
+    let frame = Frame {
+        script: Some("/admin/admin.js"),
+        refresh: busy.then_some(2),
+    };
+    layout_with(ctx, title, frame, html! { div.admin { (body) } })
 }
 
-pub fn admin_sign_in(error: Option<&str>) -> Markup {
+pub fn admin_sign_in(ctx: &Ctx, error: Option<&str>) -> Markup {
     admin_layout(
+        ctx,
         "Log ind",
+        false,
         html! {
             h1 { "Administration" }
             @if let Some(error) = error { p.flash.failed role="alert" { (error) } }
@@ -389,7 +757,7 @@ fn admin_url(filter: &str, page: usize) -> String {
     )
 }
 
-pub fn admin(a: &AdminPage) -> Markup {
+pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
     let s = a.status;
     let busy = s.indexing || s.rebuilding;
     let pages = a
@@ -398,12 +766,10 @@ pub fn admin(a: &AdminPage) -> Markup {
         .div_ceil(super::admin_page::LIST_PAGE)
         .max(1);
     admin_layout(
+        ctx,
         "Administration",
+        busy,
         html! {
-            @if busy {
-                // Shows the progress without a script: the page reloads itself while indexing.
-                meta http-equiv="refresh" content="2";
-            }
             h1 { "Administration" }
             form.inline method="post" action="/admin/logout" {
                 input type="hidden" name="csrf" value=(a.csrf);
@@ -489,7 +855,7 @@ pub fn admin(a: &AdminPage) -> Markup {
                                         Listed::Indexed { id, title, lang, category, date, size: bytes, pages } => {
                                             td.id { a href=(doc_url(id, None)) lang=(lang) { (title) } br; span.meta { (id) } }
                                             td { (category) }
-                                            td { (lang_name(lang)) }
+                                            td { (Ui::Da.language_name(lang)) }
                                             td { (date.as_deref().unwrap_or("–")) }
                                             td { (size(*bytes)) @if *pages > 0 { br; span.meta { (pages) (if *pages == 1 { " side" } else { " sider" }) } } }
                                             td { "Indekseret" }
@@ -524,9 +890,11 @@ pub fn admin(a: &AdminPage) -> Markup {
     )
 }
 
-pub fn admin_confirm_delete(id: &str, csrf: &str) -> Markup {
+pub fn admin_confirm_delete(ctx: &Ctx, id: &str, csrf: &str) -> Markup {
     admin_layout(
+        ctx,
         "Slet dokument",
+        false,
         html! {
             h1 { "Slet dokument" }
             p { "Filen " strong { (id) } " slettes fra corpus-mappen og forsvinder fra søgningen. Det kan ikke fortrydes." }
@@ -538,17 +906,6 @@ pub fn admin_confirm_delete(id: &str, csrf: &str) -> Markup {
             }
             " "
             a href="/admin" { "Fortryd" }
-        },
-    )
-}
-
-pub fn error(status: StatusCode, message: &str) -> Markup {
-    layout(
-        status.canonical_reason().unwrap_or("Error"),
-        html! {
-            (search_form("", None))
-            h2 { (status.as_u16()) " " (status.canonical_reason().unwrap_or("")) }
-            p { (message) }
         },
     )
 }
@@ -566,6 +923,40 @@ mod tests {
         assert_eq!(
             doc_url("news/århus.txt", Some("a&b")),
             "/doc/news/%C3%A5rhus.txt?q=a%26b"
+        );
+    }
+
+    #[test]
+    fn the_other_language_is_the_same_address_with_ui_changed() {
+        assert_eq!(other_language("/search?q=a&ui=en", Ui::Da), "/search?q=a");
+        assert_eq!(other_language("/search?q=a", Ui::En), "/search?q=a&ui=en");
+        assert_eq!(other_language("/", Ui::En), "/?ui=en");
+        assert_eq!(other_language("/?ui=en", Ui::Da), "/");
+    }
+
+    #[test]
+    fn a_body_becomes_paragraphs_with_numbered_matches() {
+        let body = Snippet {
+            fragments: vec![
+                crate::snippet::Fragment {
+                    text: "Første <afsnit>\n\nAndet ".into(),
+                    marked: false,
+                },
+                crate::snippet::Fragment {
+                    text: "ord".into(),
+                    marked: true,
+                },
+                crate::snippet::Fragment {
+                    text: " linje\nny linje".into(),
+                    marked: false,
+                },
+            ],
+            anchor: 0,
+        };
+        let html = paragraphs(Ui::Da, &body, 2, 3).into_string();
+        assert_eq!(
+            html,
+            "<p>Første &lt;afsnit&gt;</p><p>Andet <mark id=\"fund-3\">ord</mark><span class=\"hops\"><a href=\"#fund-2\" aria-label=\"Forrige fund (2 af 3)\">↑</a></span> linje<br>ny linje</p>"
         );
     }
 }

@@ -1,9 +1,10 @@
-//! The admin page and the search site in a real browser: `tests/browser/admin.mjs` drives
-//! headless Chromium (Debian's) with playwright-core and checks accessibility with axe-core,
-//! against a real `vidensbase serve` on a free port. Needs `node`, `chromium` and
-//! `npm ci` in `tests/browser` (`.ci/run` installs all three); without them the test says
-//! SKIPPED, except under CI, where it fails.
+//! The search site and the admin page in a real browser: `tests/browser/site.mjs` and
+//! `tests/browser/admin.mjs` drive headless Chromium (Debian's) with playwright-core and check
+//! accessibility with axe-core, against a real `vidensbase serve` on a free port. Needs `node`,
+//! `chromium`, `pdftotext` and `npm ci` in `tests/browser` (`.ci/run` installs them); without
+//! them the tests say SKIPPED, except under CI, where they fail.
 
+use std::ffi::OsStr;
 use std::path::Path;
 use std::process::Command;
 
@@ -11,7 +12,7 @@ use crate::common::*;
 
 const TOKEN: &str = "browser-test-token-0123456789";
 
-/// Why the browser test cannot run here, if it cannot.
+/// Why the browser tests cannot run here, if they cannot.
 fn missing(browser_dir: &Path) -> Option<String> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if !Path::new(&chromium).exists() {
@@ -31,15 +32,15 @@ fn missing(browser_dir: &Path) -> Option<String> {
     None
 }
 
-#[test]
-fn the_admin_page_works_in_a_browser_and_passes_axe() {
+/// Runs `tests/browser/SCRIPT BASE_URL ARGS…` against a server of the fixture corpus.
+fn run_in_browser(test: &str, script: &str, args: &[&OsStr]) {
     let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     if let Some(why) = missing(&browser_dir) {
         assert!(
             std::env::var_os("CI").is_none(),
             "browser test cannot run under CI: {why}"
         );
-        eprintln!("SKIPPED the_admin_page_works_in_a_browser_and_passes_axe: {why}");
+        eprintln!("SKIPPED {test}: {why}");
         return;
     }
     let fixture = Fixture::new();
@@ -49,14 +50,11 @@ fn the_admin_page_works_in_a_browser_and_passes_axe() {
         &fixture.index(),
         &[("VIDENSBASE_ADMIN_TOKEN", TOKEN)],
     );
-    let pdf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/documents/rapport-libreoffice.pdf");
     let output = Command::new("node")
         .current_dir(&browser_dir)
-        .arg("admin.mjs")
+        .arg(script)
         .arg(&served.base)
-        .arg(TOKEN)
-        .arg(&pdf)
+        .args(args)
         .output()
         .expect("run node");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -68,4 +66,24 @@ fn the_admin_page_works_in_a_browser_and_passes_axe() {
     );
     // The checks ran to the end (a script that stopped early cannot pass).
     assert!(stdout.contains("all browser checks passed"), "{stdout}");
+}
+
+#[test]
+fn the_admin_page_works_in_a_browser_and_passes_axe() {
+    let pdf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/documents/rapport-libreoffice.pdf");
+    run_in_browser(
+        "the_admin_page_works_in_a_browser_and_passes_axe",
+        "admin.mjs",
+        &[OsStr::new(TOKEN), pdf.as_os_str()],
+    );
+}
+
+#[test]
+fn the_search_site_works_in_a_browser_and_passes_axe() {
+    run_in_browser(
+        "the_search_site_works_in_a_browser_and_passes_axe",
+        "site.mjs",
+        &[OsStr::new("frivillige")],
+    );
 }

@@ -73,10 +73,15 @@ async fn api_lists_translations_and_can_switch_them_off() {
     assert_eq!(v["expansions"].as_array().map(Vec::len), Some(0));
     let (_, page) = get("/search?q=loneliness").await;
     assert!(
-        page.contains("Also searched: <em>ensomhed</em> (da)"),
+        page.contains("Søgte også på oversættelserne <em lang=\"da\">ensomhed</em> (dansk)"),
         "{page}"
     );
     assert!(page.contains("expand=false"));
+    let (_, page) = get("/search?q=loneliness&ui=en").await;
+    assert!(
+        page.contains("Also searched for the translations <em lang=\"da\">ensomhed</em> (Danish)"),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -112,7 +117,10 @@ async fn document_markup_is_escaped_everywhere() {
         !body.contains("<script>alert") && !body.contains("<img src=x"),
         "{body}"
     );
-    assert!(body.contains("<mark>literally</mark>"), "{body}");
+    assert!(
+        body.contains("<mark id=\"fund-1\">literally</mark>"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -120,8 +128,24 @@ async fn document_page_shows_text_metadata_and_marks() {
     let (status, body) = get(&format!("/doc/{DA_VOLUNTEERS}?q=foreningerne")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Kommunernes samarbejde med frivillige foreninger"));
-    assert!(body.contains("<mark>foreningerne</mark>"), "{body}");
-    assert!(body.contains("Dansk") && body.contains("kommuner"));
+    // Every match is numbered, the page leads to the first, and each to the next.
+    assert!(
+        body.contains("<mark id=\"fund-3\">foreningerne</mark>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<a href=\"#fund-1\">Gå til første fund (3)</a>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<a href=\"#fund-3\" aria-label=\"Næste fund (3 af 3)\">"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<h1 lang=\"da\">Kommunernes samarbejde"),
+        "{body}"
+    );
+    assert!(body.contains("dansk") && body.contains("kommuner"));
     let (status, _) = get("/doc/no/such/doc.txt").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

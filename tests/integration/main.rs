@@ -20,4 +20,5 @@ mod http;
 mod indexing;
 mod ranking;
 mod relevance;
+mod site;
 mod watch;

@@ -1,0 +1,165 @@
+// The search site in a real browser: headless Chromium (Debian's /usr/bin/chromium, or
+// $CHROMIUM) driven by playwright-core, accessibility checked with axe-core (WCAG 2.1 A/AA) in
+// light and dark mode, at 1280 and 320 px.
+//
+//   node site.mjs BASE_URL QUERY
+//
+// QUERY must find several documents, the first with more than one match in its text. Run by
+// tests/integration/browser.rs against a real `vidensbase serve`. Prints one line per check;
+// exits 1 when a check fails.
+import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const [base, query] = process.argv.slice(2);
+if (!base || !query) {
+  console.error("usage: node site.mjs BASE_URL QUERY");
+  process.exit(2);
+}
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const failures = [];
+const check = (ok, what) => {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  if (!ok) failures.push(what);
+};
+
+async function axe(page, label) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  );
+  const found = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  check(found.length === 0, `axe ${label}${found.length ? " — " + found.join("; ") : ""}`);
+}
+
+async function noSideways(page, label) {
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  check(scroll <= width, `${label}: no horizontal scrolling (${scroll} ≤ ${width})`);
+}
+
+const h1s = (page) => page.locator("h1").count();
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
+});
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const page = await context.newPage();
+
+  // Home: Danish, one h1, the search field focused, the skip link first.
+  await page.goto(`${base}/`);
+  check((await page.getAttribute("html", "lang")) === "da", "the interface is Danish by default");
+  check((await h1s(page)) === 1, "home has one h1");
+  check(await page.evaluate(() => document.activeElement?.id === "q"), "home focuses the search field");
+  check((await page.locator('link[rel="search"]').getAttribute("href")) === "/opensearch.xml", "the OpenSearch description is linked");
+  await axe(page, "home");
+
+  // Results: heading, count, languages marked on each hit.
+  await page.getByLabel("Søg i dokumenterne").fill(query);
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/search\?/);
+  check((await page.locator("h1").innerText()) === `Søgeresultater for »${query}«`, "results have their h1");
+  check((await h1s(page)) === 1, "results have one h1");
+  check(await page.evaluate(() => document.activeElement?.id !== "q"), "the results page does not steal focus");
+  await page.reload();
+  await page.keyboard.press("Tab");
+  check((await page.evaluate(() => document.activeElement?.textContent)) === "Gå til indhold", "the first Tab reaches the skip link");
+  await page.keyboard.press("Enter");
+  check(page.url().endsWith("#indhold"), "the skip link leads to the content");
+  check(/^\d+ resultat(er)?$/.test(await page.locator("h2.count").innerText()), "the count is a heading in Danish");
+  const hits = page.locator("article.hit");
+  check((await hits.count()) > 1, "the query finds several documents");
+  for (const hit of await hits.all()) {
+    const lang = await hit.locator("h2").getAttribute("lang");
+    const snippet = await hit.locator("p.snippet").getAttribute("lang");
+    check(["da", "en"].includes(lang) && lang === snippet, `a hit's title and snippet carry its language (${lang})`);
+  }
+  for (const link of await page.locator(".filters a, nav.pages a").all()) {
+    const box = await link.boundingBox();
+    if (box && box.height < 24) check(false, `tap target ${await link.innerText()} is ${box.height} px high`);
+  }
+  await axe(page, "results at 1280 px");
+
+  // A filter: the chosen one is marked for assistive technology.
+  await page.locator("#filter-sprog + ul a").nth(1).click();
+  await page.waitForURL(/lang=/);
+  check((await page.locator('#filter-sprog + ul a[aria-current="true"]').count()) === 1, "the chosen filter has aria-current");
+
+  // Narrow, dark and printed.
+  await page.goto(`${base}/search?q=${encodeURIComponent(query)}`);
+  await page.setViewportSize({ width: 320, height: 800 });
+  await noSideways(page, "results at 320 px");
+  await axe(page, "results at 320 px");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await axe(page, "results in dark mode");
+  const darkBackground = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  check(darkBackground !== "rgb(255, 255, 255)", `dark mode has a dark background (${darkBackground})`);
+  await page.emulateMedia({ colorScheme: "light", media: "print" });
+  check(await page.locator("form.search").isHidden(), "the search form is not printed");
+  await page.emulateMedia({ media: "screen" });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // The document page: its title is the h1, and it leads from match to match and back.
+  await page.locator("article.hit h2 a").first().click();
+  await page.waitForURL(/\/doc\//);
+  check((await h1s(page)) === 1, "the document page has one h1");
+  check(["da", "en"].includes(await page.locator("h1").getAttribute("lang")), "the document's h1 carries its language");
+  const first = page.getByRole("link", { name: /^Gå til første fund \(\d+\)$/ });
+  check(await first.isVisible(), "the document page offers the first match");
+  await first.click();
+  check(page.url().endsWith("#fund-1"), "the link goes to the first match");
+  check(await page.locator("#fund-1").isVisible(), "the first match is in view");
+  const next = page.locator("#fund-1 + .hops a[aria-label^='Næste fund']");
+  if ((await next.count()) > 0) {
+    await next.click();
+    check(page.url().endsWith("#fund-2"), "the next-match link goes to the second match");
+  }
+  await axe(page, "document page");
+  await page.getByRole("link", { name: "← Tilbage til resultaterne" }).click();
+  await page.waitForURL(/\/search\?/);
+  check((await page.getByLabel("Søg i dokumenterne").inputValue()) === query, "back leads to the same results");
+
+  // English on request, kept on every link and form.
+  await page.getByRole("link", { name: "English" }).click();
+  await page.waitForURL(/ui=en/);
+  check((await page.getAttribute("html", "lang")) === "en", "ui=en makes the page English");
+  check((await page.locator("h1").innerText()) === `Search results for “${query}”`, "the English h1");
+  const local = await page.locator("a[href^='/search']:not([hreflang]), a[href^='/doc'], a[href^='/was']").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  const lost = local.filter((h) => !h.includes("ui=en"));
+  check(local.length > 0 && lost.length === 0, `every link keeps ui=en${lost.length ? ": " + lost.join(", ") : ""}`);
+  await page.getByLabel("Search the documents").fill("kommune");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/q=kommune/);
+  check(page.url().includes("ui=en"), "the search form keeps ui=en");
+  check((await page.getByRole("link", { name: "Dansk" }).getAttribute("lang")) === "da", "the link to Danish is marked Danish");
+  await axe(page, "results in English");
+
+  // Nothing found: a way out.
+  await page.goto(`${base}/search?q=qqxyzzyqq&lang=da`);
+  check((await page.locator("h2.count").innerText()) === "0 resultater", "no results is a count too");
+  check(await page.getByRole("link", { name: "Søg uden filtre" }).isVisible(), "no results offers searching without filters");
+  await axe(page, "no results");
+
+  // The accessibility statement, linked from every page's footer.
+  await page.getByRole("link", { name: "Tilgængelighedserklæring" }).click();
+  await page.waitForURL(/\/was/);
+  check((await page.locator("h1").innerText()) === "Tilgængelighedserklæring", "the statement has its h1");
+  for (const heading of ["Overensstemmelsesstatus", "Indhold, der ikke er tilgængeligt", "Feedback og kontaktoplysninger", "Håndhævelsesprocedure"]) {
+    check(await page.getByRole("heading", { name: heading }).isVisible(), `the statement has "${heading}"`);
+  }
+  await axe(page, "accessibility statement");
+
+  // An unknown address: a Danish error page in the same frame.
+  const missing = await page.goto(`${base}/ingen/side`);
+  check(missing.status() === 404, "an unknown address is 404");
+  check((await page.locator("h1").innerText()) === "Siden findes ikke", "the 404 page is Danish");
+  await axe(page, "404 page");
+} finally {
+  await browser.close();
+}
+if (failures.length) {
+  console.error(`${failures.length} check(s) failed`);
+  process.exit(1);
+}
+console.log("all browser checks passed");

@@ -1,0 +1,182 @@
+//! The search site's own texts through the router: Danish by default and English with
+//! `?ui=en`, category names from `kategorier.tsv`, counts in the right number, the footer and
+//! the accessibility statement from the operator's settings, the files the binary serves, gzip,
+//! and skip links of scraped pages kept out of the text.
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use vidensbase::web::{router, Settings, Site};
+
+use crate::common::*;
+
+/// A fixture with a category table, indexed; its router's settings built by `settings`.
+fn site(settings: impl FnOnce(Settings) -> Settings) -> (Fixture, axum::Router) {
+    let fixture = Fixture::new();
+    std::fs::write(
+        fixture.corpus().join("kategorier.tsv"),
+        "# mappe\tdansk\tengelsk\nkommuner\tKommunale dokumenter\tMunicipal documents\n",
+    )
+    .expect("write table");
+    std::fs::write(
+        fixture.corpus().join("kommuner/skrabet.txt"),
+        "Skip Navigation Gå til indhold\n\nHavnebadet åbner igen efter renoveringen.",
+    )
+    .expect("write");
+    fixture.sync();
+    let app = router(fixture.engine(), settings(Settings::new(fixture.corpus())));
+    (fixture, app)
+}
+
+async fn fetch(
+    app: &axum::Router,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let mut request = Request::builder().uri(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    (status, headers, body)
+}
+
+async fn page(app: &axum::Router, uri: &str) -> String {
+    let (status, _, body) = fetch(app, uri, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{uri}");
+    String::from_utf8_lossy(&body).into_owned()
+}
+
+#[tokio::test]
+async fn danish_by_default_english_on_request_with_category_names() {
+    let (_fixture, app) = site(|s| s);
+    let da = page(&app, "/search?q=frivillige").await;
+    assert!(da.contains("<html lang=\"da\">"), "{da}");
+    assert!(da.contains("Søgeresultater for »frivillige«"));
+    assert!(
+        da.contains("Kommunale dokumenter"),
+        "the table's name: {da}"
+    );
+    assert!(!da.contains(" results"), "no English on a Danish page");
+    assert!(!da.contains(" ms)"), "no search time for staff");
+
+    let en = page(&app, "/search?q=frivillige&ui=en").await;
+    assert!(en.contains("<html lang=\"en\">"));
+    assert!(en.contains("Search results for “frivillige”"));
+    assert!(en.contains("Municipal documents"), "{en}");
+    assert!(
+        en.contains("name=\"ui\" value=\"en\""),
+        "the form keeps ui=en"
+    );
+    // `lang` still filters documents; `ui` only changes the interface.
+    let filtered = page(&app, "/search?q=frivillige&lang=da&ui=en").await;
+    assert!(filtered.contains("Danish (") && filtered.contains("aria-current=\"true\""));
+
+    // One hit is "1 resultat", more are "resultater".
+    let one = page(&app, "/search?q=havnebadet").await;
+    assert!(one.contains("<h2 class=\"count\">1 resultat</h2>"), "{one}");
+    let none = page(&app, "/search?q=qqxyzzy").await;
+    assert!(none.contains("<h2 class=\"count\">0 resultater</h2>"));
+}
+
+#[tokio::test]
+async fn the_footer_and_statement_name_the_operator() {
+    let (_fixture, app) = site(|s| Settings {
+        site: Site {
+            owner: "Eksempel Kommune".into(),
+            contact: Some("web@eksempel.dk".into()),
+            statement: None,
+        },
+        ..s
+    });
+    let home = page(&app, "/").await;
+    assert!(home.contains("Eksempel Kommune"));
+    assert!(home.contains("href=\"mailto:web@eksempel.dk\""));
+    assert!(home.contains("href=\"/was\">Tilgængelighedserklæring</a>"));
+    let statement = page(&app, "/was").await;
+    for part in [
+        "Eksempel Kommune er forpligtet",
+        "Overensstemmelsesstatus",
+        "Håndhævelsesprocedure",
+        "mailto:web@eksempel.dk",
+    ] {
+        assert!(statement.contains(part), "{part}: {statement}");
+    }
+    assert!(page(&app, "/was?ui=en")
+        .await
+        .contains("Enforcement procedure"));
+
+    // The operator's own statement replaces the built-in one, escaped.
+    let (_fixture, app) = site(|s| Settings {
+        site: Site {
+            statement: Some("# Vores erklæring\n\nVi <b>arbejder</b> på det.".into()),
+            ..Site::default()
+        },
+        ..s
+    });
+    let own = page(&app, "/was").await;
+    assert!(own.contains("<h2>Vores erklæring</h2>"));
+    assert!(own.contains("Vi &lt;b&gt;arbejder&lt;/b&gt; på det."));
+    assert!(!own.contains("Overensstemmelsesstatus"));
+}
+
+#[tokio::test]
+async fn served_files_are_cached_and_pages_compressed() {
+    let (_fixture, app) = site(|s| s);
+    for (uri, kind) in [
+        ("/favicon.svg", "image/svg+xml"),
+        ("/robots.txt", "text/plain"),
+        ("/opensearch.xml", "application/opensearchdescription+xml"),
+        ("/admin/admin.js", "text/javascript"),
+    ] {
+        let (status, headers, _) = fetch(&app, uri, &[]).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(
+            headers[header::CONTENT_TYPE]
+                .to_str()
+                .is_ok_and(|t| t.starts_with(kind)),
+            "{uri}"
+        );
+        let etag = headers[header::ETAG].to_str().expect("etag").to_string();
+        assert!(headers.contains_key(header::CACHE_CONTROL), "{uri}");
+        let (again, _, body) = fetch(&app, uri, &[("if-none-match", &etag)]).await;
+        assert_eq!((again, body.len()), (StatusCode::NOT_MODIFIED, 0), "{uri}");
+    }
+    let (_, headers, body) =
+        fetch(&app, "/search?q=frivillige", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(
+        headers
+            .get(header::CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok()),
+        Some("gzip")
+    );
+    assert_eq!(&body[..2], &[0x1f, 0x8b], "a gzip stream");
+}
+
+#[tokio::test]
+async fn skip_links_of_scraped_pages_are_not_text() {
+    let (fixture, app) = site(|s| s);
+    let doc = page(&app, "/doc/kommuner/skrabet.txt").await;
+    assert!(doc.contains("Havnebadet åbner igen"));
+    assert!(
+        !doc.contains("Skip Navigation") && !doc.contains("<p>Gå til indhold"),
+        "{doc}"
+    );
+    assert!(search(&fixture.engine(), "\"skip navigation\"")
+        .hits
+        .is_empty());
+}
