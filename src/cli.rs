@@ -278,6 +278,12 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
     }
     let engine = Engine::open(index)?;
     tracing::info!(documents = engine.num_docs(), "index opened");
+    // Read the word list now rather than in the first search that needs it.
+    let speller = crate::spelling::Speller::global();
+    tracing::info!(
+        words = speller.listed(),
+        "word list for spelling suggestions"
+    );
     let engine = Arc::new(Current::new(engine));
     // Kept alive until the server stops.
     let watch = if watch {

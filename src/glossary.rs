@@ -100,6 +100,15 @@ impl Glossary {
         &self.danish_words
     }
 
+    /// Every phrase of the glossary, Danish and English (lowercase words separated by spaces).
+    pub fn phrases(&self) -> impl Iterator<Item = &str> {
+        self.da_to_en
+            .values()
+            .chain(self.en_to_da.values())
+            .flatten()
+            .map(String::as_str)
+    }
+
     /// Translations of the query's lowercased words into the other language.
     pub fn expand(&self, query_words: &[String]) -> Vec<Expansion> {
         let mut out = Vec::new();

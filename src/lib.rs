@@ -3,7 +3,7 @@
 //! Indexing flows one way — corpus file → [`extract`] (title, text, metadata) → [`lang`]
 //! (detection) → [`analysis`] and [`compound`] → tantivy document ([`schema`]) → index — driven by
 //! [`indexer`] (kept current while the server runs by [`watch`]). Searching flows the other way — query → [`query`] (parse, expand with
-//! [`glossary`]) → [`search`] → [`snippet`] → HTML or JSON in [`web`]. [`cli`] wires the commands.
+//! [`glossary`]) → [`search`] (with [`spelling`] for "Mente du …?") → [`snippet`] → HTML or JSON in [`web`]. [`cli`] wires the commands.
 //! See ARCHITECTURE.md for the map.
 
 pub mod analysis;
@@ -19,6 +19,7 @@ pub mod query;
 pub mod schema;
 pub mod search;
 pub mod snippet;
+pub mod spelling;
 pub mod watch;
 pub mod web;
 

@@ -29,6 +29,7 @@ use crate::lang::Lang;
 use crate::query::{self, UsedExpansion};
 use crate::schema::{self, stored_text, Fields};
 use crate::snippet::{self, Snippet};
+use crate::spelling;
 use rustc_hash::FxHashMap;
 
 pub const DEFAULT_LIMIT: usize = 10;
@@ -49,6 +50,8 @@ pub struct SearchRequest {
     pub expand: bool,
     /// Count hits per language and category (for filter links).
     pub facets: bool,
+    /// Offer a corrected query when this one finds little ([`SearchResults::suggestion`]).
+    pub suggest: bool,
 }
 
 impl SearchRequest {
@@ -61,6 +64,7 @@ impl SearchRequest {
             offset: 0,
             expand: true,
             facets: false,
+            suggest: true,
         }
     }
 }
@@ -101,7 +105,20 @@ pub struct SearchResults {
     /// True when no document had all the words and any word was allowed to match.
     pub relaxed: bool,
     pub facets: Option<Facets>,
+    /// "Mente du …?": the query with misspelt words corrected, when this one found fewer than
+    /// [`SUGGEST_BELOW`] documents (or only some of its words) and the corrected one finds more.
+    pub suggestion: Option<Suggestion>,
 }
+
+/// A corrected query and how many documents it finds.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Suggestion {
+    pub query: String,
+    pub total: usize,
+}
+
+/// Below this many results a corrected query is looked for.
+pub const SUGGEST_BELOW: usize = 3;
 
 /// One whole document, for its page.
 #[derive(Debug, Clone)]
@@ -365,6 +382,67 @@ impl Engine {
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let mut results = self.search_once(req)?;
+        // A word of the query may be misspelt: look for a spelling that finds more.
+        if req.suggest && req.offset == 0 && (results.total < SUGGEST_BELOW || results.relaxed) {
+            let started = Instant::now();
+            results.suggestion = self.suggest(req, &results)?;
+            results.took_ms += elapsed_ms(started);
+        }
+        Ok(results)
+    }
+
+    /// The query with each word that no word list knows replaced by the known spelling
+    /// ([`spelling::Speller`]) that finds more than the word itself, and the most (documents
+    /// with all the words count before documents with some, and a spelling's finds include its
+    /// glossary translations, which a misspelt word misses); offered when the whole corrected
+    /// query finds more than `found`.
+    fn suggest(&self, req: &SearchRequest, found: &SearchResults) -> Result<Option<Suggestion>> {
+        let speller = spelling::Speller::global();
+        let finds = |query: &str| -> Result<(bool, usize)> {
+            let probe = SearchRequest {
+                query: query.to_string(),
+                limit: 1,
+                offset: 0,
+                facets: false,
+                suggest: false,
+                ..req.clone()
+            };
+            let r = self.search_once(&probe)?;
+            Ok((r.total > 0 && !r.relaxed, r.total))
+        };
+        let mut corrected = req.query.clone();
+        let spans: Vec<(usize, usize)> = analysis::words(&req.query).collect();
+        // Right to left, so the spans of the words not yet seen stay where they are.
+        for &(start, end) in spans.iter().rev() {
+            let lower = req.query[start..end].to_lowercase();
+            let spellings = speller.spellings(&lower);
+            if spellings.is_empty() {
+                continue;
+            }
+            let (mut best, mut best_found) = (None, finds(&lower)?);
+            for spelling in spellings {
+                let found = finds(&spelling)?;
+                if found > best_found {
+                    (best, best_found) = (Some(spelling), found);
+                }
+            }
+            if let Some(spelling) = best {
+                corrected = spelling::replaced(&corrected, (start, end), &spelling);
+            }
+        }
+        if corrected == req.query {
+            return Ok(None);
+        }
+        let (all_words, total) = finds(&corrected)?;
+        let better = (all_words, total) > (found.total > 0 && !found.relaxed, found.total);
+        Ok(better.then_some(Suggestion {
+            query: corrected,
+            total,
+        }))
+    }
+
+    fn search_once(&self, req: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
         let f = &self.fields;
@@ -390,6 +468,7 @@ impl Engine {
             expansions: plan.expansions,
             relaxed: false,
             facets: None,
+            suggestion: None,
         };
         // A query without words lists documents only when a filter is set (browsing).
         if plan.query.is_none() && filters.is_empty() {

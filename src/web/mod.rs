@@ -329,6 +329,7 @@ impl SearchParams {
             offset,
             expand: self.expand,
             facets,
+            suggest: true,
         })
     }
 }
@@ -382,6 +383,8 @@ struct ApiResults<'a> {
     hits: Vec<ApiHit<'a>>,
     expansions: &'a [crate::query::UsedExpansion],
     relaxed: bool,
+    /// A corrected query when this one found little: `{"query", "total"}`, else `null`.
+    suggestion: Option<&'a crate::search::Suggestion>,
 }
 
 #[derive(Serialize)]
@@ -428,6 +431,7 @@ async fn search_api(State(state): State<Arc<AppState>>, params: SearchParams) ->
                 .collect(),
             expansions: &r.expansions,
             relaxed: r.relaxed,
+            suggestion: r.suggestion.as_ref(),
         })
         .into_response(),
         Err(e) => WebError::from(e).json(),

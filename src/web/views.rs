@@ -26,7 +26,7 @@ header nav a{text-decoration:underline;display:inline-block;min-height:24px;padd
 h1{font-size:1.5rem;margin:.2rem 0 1rem;overflow-wrap:anywhere}
 form.search{display:flex;flex-wrap:wrap;gap:.5rem;margin-bottom:1rem}form.search input[type=search]{flex:1 1 12rem;min-width:0;font-size:1.05rem;padding:.5rem .6rem;border:1px solid #6e6e73;border-radius:6px}
 form.search button{font-size:1rem;padding:.5rem 1rem;border-radius:6px;border:1px solid #0b5cad;background:#0b5cad;color:#fff;cursor:pointer}
-.meta,.notice{color:#4a4a4f;font-size:.9rem}
+.meta,.notice{color:#4a4a4f;font-size:.9rem}.suggestion{font-size:1.05rem}
 h2.count{font-size:1.05rem;margin:.5rem 0}
 .filters{display:flex;flex-wrap:wrap;gap:.2rem 1.5rem;font-size:.9rem}.filters h2{font-size:.9rem;margin:.3rem 0 0;color:#4a4a4f}
 .filters ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:0 .3rem}
@@ -350,6 +350,14 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
                 p.notice { (ui.t("Skriv et eller flere ord for at søge.", "Type one or more words to search.")) }
             } @else {
                 h2.count { (ui.count(r.total, ("resultat", "resultater"), ("result", "results"))) }
+                @if let Some(suggestion) = &r.suggestion {
+                    @let corrected = SearchParams { q: suggestion.query.clone(), ..p.clone() };
+                    p.suggestion {
+                        (ui.t("Mente du ", "Did you mean "))
+                        a href=(search_url(ui, &corrected, lang, category, 1, p.expand)) { strong { (suggestion.query) } }
+                        "? (" (ui.count(suggestion.total, ("resultat", "resultater"), ("result", "results"))) ")"
+                    }
+                }
                 @if r.relaxed {
                     p.notice { (ui.t("Ingen dokumenter indeholder alle ordene; her er dem, der indeholder nogle af dem.", "No document contains all the words; these contain some of them.")) }
                 }

@@ -180,3 +180,52 @@ async fn skip_links_of_scraped_pages_are_not_text() {
         .hits
         .is_empty());
 }
+
+/// "Mente du …?": a misspelt Danish word whose only matches are English documents (through
+/// the glossary) still reaches them, on the page and in the API.
+#[tokio::test]
+async fn a_misspelt_word_gets_a_spelling_that_finds_documents() {
+    let (fixture, _) = site(|s| s);
+    std::fs::write(
+        fixture.corpus().join("reports/consultation.txt"),
+        "Public consultation on the climate plan\n\nThe municipality opens a public consultation; \
+         citizens send a consultation response before the deadline.",
+    )
+    .expect("write");
+    fixture.sync();
+    let engine = fixture.engine();
+    assert!(search(&engine, "høring")
+        .hits
+        .iter()
+        .any(|h| h.id == "reports/consultation.txt"));
+
+    let results = search(&engine, "hørring");
+    assert!(results
+        .hits
+        .iter()
+        .all(|h| h.id != "reports/consultation.txt"));
+    let suggestion = results.suggestion.expect("a suggestion");
+    assert_eq!(suggestion.query, "høring");
+    assert!(suggestion.total >= 1);
+
+    // The other words stay as they are, exclusions too.
+    let two = search(&engine, "hørring -budget");
+    assert_eq!(
+        two.suggestion.map(|s| s.query).as_deref(),
+        Some("høring -budget")
+    );
+
+    let app = router(fixture.engine(), Settings::new(fixture.corpus()));
+    let html = page(&app, "/search?q=h%C3%B8rring").await;
+    assert!(
+        html.contains("Mente du <a href=\"/search?q=h%C3%B8ring\"><strong>høring</strong></a>?"),
+        "{html}"
+    );
+    let (_, _, body) = fetch(&app, "/api/search?q=h%C3%B8rring", &[]).await;
+    let json: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(json["suggestion"]["query"], "høring");
+
+    // A query that finds enough, or that no spelling helps, gets none.
+    assert!(search(&engine, "frivillige").suggestion.is_none());
+    assert!(search(&engine, "qqxyzzy").suggestion.is_none());
+}

@@ -1,0 +1,192 @@
+//! "Mente du …?": spellings for query words that no word list knows.
+//!
+//! The known words are a Danish word list of the system, read when present (Debian's `wdanish`,
+//! `/usr/share/dict/danish`, GPL data that is read, not shipped; `VIDENSBASE_WORDLIST` names
+//! another file of one word per line) and the glossary's words in both languages. A word of the
+//! query that is none of these, and at least [`MIN_CHARS`] long, gets its known spellings within
+//! one edit (two for words of [`TWO_EDITS_FROM`] characters or more) that keep its first letter:
+//! the search engine then tries them and offers the one that finds the most. The index's own
+//! vocabulary needs no list: its close spellings are searched anyway (`query::typo`).
+
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder, SINK_STATE};
+use tantivy_fst::{IntoStreamer, Map, Streamer};
+
+use crate::analysis::words;
+use crate::glossary::Glossary;
+
+/// Shorter words are left alone: at one edit, nearly every short word is close to another.
+pub const MIN_CHARS: usize = 4;
+/// Words this long may be two edits away from their spelling.
+pub const TWO_EDITS_FROM: usize = 8;
+/// Spellings tried per word, closest first.
+const CANDIDATES: usize = 6;
+
+/// Where the word list is looked for when `VIDENSBASE_WORDLIST` is not set.
+pub const DEFAULT_WORDLIST: &str = "/usr/share/dict/danish";
+
+/// The known words, as an FST of lowercase words (values unused).
+pub struct Speller {
+    words: Option<Map<Vec<u8>>>,
+    /// Words read from the word list (0 without one).
+    listed: usize,
+}
+
+static SPELLER: LazyLock<Speller> = LazyLock::new(|| {
+    let path = std::env::var_os("VIDENSBASE_WORDLIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_WORDLIST));
+    let list = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            tracing::info!(
+                "no word list at {} ({e}): spelling suggestions know only the glossary's words",
+                path.display()
+            );
+            String::new()
+        }
+    };
+    Speller::new(&list, Glossary::global())
+});
+
+impl Speller {
+    /// The speller of the server: the system's word list and the bundled glossary.
+    pub fn global() -> &'static Speller {
+        &SPELLER
+    }
+
+    /// The words of `list` (one per line) and of `glossary`.
+    pub fn new(list: &str, glossary: &Glossary) -> Speller {
+        let mut all: Vec<String> = list
+            .lines()
+            .map(|w| w.trim().to_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let listed = all.len();
+        for phrase in glossary.phrases() {
+            all.extend(words(phrase).map(|(s, e)| phrase[s..e].to_lowercase()));
+        }
+        all.sort_unstable();
+        all.dedup();
+        let words = Map::from_iter(all.iter().map(|w| (w, 0))).ok();
+        Speller { words, listed }
+    }
+
+    /// Words read from the word list.
+    pub fn listed(&self) -> usize {
+        self.listed
+    }
+
+    pub fn knows(&self, lower: &str) -> bool {
+        self.words.as_ref().is_some_and(|w| w.contains_key(lower))
+    }
+
+    /// Known spellings close to `lower` (an unknown word), closest first, then alphabetically;
+    /// none for a known or short word.
+    pub fn spellings(&self, lower: &str) -> Vec<String> {
+        let chars = lower.chars().count();
+        let Some(known) = self.words.as_ref() else {
+            return Vec::new();
+        };
+        if chars < MIN_CHARS || self.knows(lower) || !lower.chars().all(char::is_alphabetic) {
+            return Vec::new();
+        }
+        let distance = if chars >= TWO_EDITS_FROM { 2 } else { 1 };
+        let dfa = LevenshteinAutomatonBuilder::new(distance, true).build_dfa(lower);
+        let first = lower.chars().next().map(String::from).unwrap_or_default();
+        let mut found: Vec<(u8, String)> = Vec::new();
+        let mut stream = known
+            .search(Lev(&dfa))
+            .ge(&first)
+            .lt(next_prefix(&first))
+            .into_stream();
+        while let Some((word, _)) = stream.next() {
+            if let Ok(word) = std::str::from_utf8(word) {
+                let d = match dfa.eval(word) {
+                    Distance::Exact(d) | Distance::AtLeast(d) => d,
+                };
+                found.push((d, word.to_string()));
+            }
+        }
+        found.sort();
+        found.into_iter().take(CANDIDATES).map(|(_, w)| w).collect()
+    }
+}
+
+/// The smallest string after every string starting with `prefix` (one character).
+fn next_prefix(prefix: &str) -> String {
+    prefix
+        .chars()
+        .next()
+        .and_then(|c| char::from_u32(c as u32 + 1))
+        .map(String::from)
+        .unwrap_or_else(|| "\u{10ffff}".into())
+}
+
+/// A Levenshtein DFA as an FST automaton.
+struct Lev<'a>(&'a levenshtein_automata::DFA);
+
+impl tantivy_fst::Automaton for Lev<'_> {
+    type State = u32;
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(self.0.distance(*state), Distance::Exact(_))
+    }
+    fn can_match(&self, state: &u32) -> bool {
+        *state != SINK_STATE
+    }
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
+}
+
+/// The query with the word at byte range `at` replaced by `with`.
+pub fn replaced(query: &str, at: (usize, usize), with: &str) -> String {
+    format!("{}{with}{}", &query[..at.0], &query[at.1..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn speller() -> Speller {
+        Speller::new(
+            "høring\nhøringer\nkommune\nKommunerne\nfrivillig\nborgerinddragelse\n",
+            &Glossary::parse("høring\tconsultation\n"),
+        )
+    }
+
+    #[test]
+    fn close_known_spellings_of_unknown_words() {
+        let s = speller();
+        assert!(s.knows("kommunerne") && s.knows("consultation"));
+        assert_eq!(s.spellings("høreing"), ["høring"]);
+        assert_eq!(s.spellings("hørring"), ["høring"]);
+        assert_eq!(s.spellings("frivilig"), ["frivillig"]);
+        // Two edits for a long word, and the glossary's English words too.
+        assert_eq!(s.spellings("borgerindragelsse"), ["borgerinddragelse"]);
+        assert_eq!(s.spellings("consultaton"), ["consultation"]);
+    }
+
+    #[test]
+    fn known_short_and_far_words_get_nothing() {
+        let s = speller();
+        assert!(s.spellings("høring").is_empty(), "known");
+        assert!(s.spellings("hør").is_empty(), "short");
+        assert!(s.spellings("kommission").is_empty(), "too far");
+        assert!(s.spellings("føring").is_empty(), "the first letter is kept");
+        assert!(s.spellings("h0ring").is_empty(), "not a word");
+    }
+
+    #[test]
+    fn a_word_is_replaced_where_it_stands() {
+        assert_eq!(
+            replaced("\"høreing\" -x", (1, 9), "høring"),
+            "\"høring\" -x"
+        );
+    }
+}
