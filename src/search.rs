@@ -52,6 +52,9 @@ pub struct SearchRequest {
     pub facets: bool,
     /// Offer a corrected query when this one finds little ([`SearchResults::suggestion`]).
     pub suggest: bool,
+    /// The query is being typed: its last word also matches what it begins
+    /// ([`query::plan_as_typed`]).
+    pub as_typed: bool,
 }
 
 impl SearchRequest {
@@ -65,6 +68,7 @@ impl SearchRequest {
             expand: true,
             facets: false,
             suggest: true,
+            as_typed: false,
         }
     }
 }
@@ -308,7 +312,7 @@ impl Engine {
         want: usize,
     ) -> Result<FxHashMap<String, (f32, u32)>> {
         let f = &self.fields;
-        let plan = query::plan(&req.query, f, pages, req.expand);
+        let plan = query::plan_as_typed(&req.query, f, pages, req.expand, req.as_typed);
         let core = if relaxed { plan.relaxed } else { plan.query };
         let mut best: FxHashMap<String, (f32, u32)> = FxHashMap::default();
         let Some(core) = core else {
@@ -446,7 +450,7 @@ impl Engine {
         let started = Instant::now();
         let searcher = self.reader.searcher();
         let f = &self.fields;
-        let plan = query::plan(&req.query, f, &searcher, req.expand);
+        let plan = query::plan_as_typed(&req.query, f, &searcher, req.expand, req.as_typed);
         let planned = started.elapsed();
         let limit = req.limit.clamp(1, MAX_LIMIT);
         let offset = req.offset.min(MAX_OFFSET);

@@ -91,20 +91,46 @@ pub struct Plan {
 
 /// Builds the plan for `raw`. `expand` turns glossary translations on.
 pub fn plan(raw: &str, fields: &Fields, searcher: &Searcher, expand: bool) -> Plan {
+    plan_as_typed(raw, fields, searcher, expand, false)
+}
+
+/// The plan for a query still being typed when `prefix` is set: its last word, unless a space,
+/// a quote or a `-` makes it finished or special, also matches the indexed terms it begins
+/// ([`PREFIX_TERMS`] most frequent per field), so `frivil` finds `frivillig` and
+/// `frivilligudvalg`.
+pub fn plan_as_typed(
+    raw: &str,
+    fields: &Fields,
+    searcher: &Searcher,
+    expand: bool,
+    prefix: bool,
+) -> Plan {
+    let clauses = parse(raw);
+    let typing = prefix
+        && !raw.ends_with(char::is_whitespace)
+        && clauses.last().is_some_and(|c| !c.quoted && !c.excluded);
     Builder {
         fields,
         searcher,
         highlight: Highlight::default(),
         expansions: Vec::new(),
+        typing,
     }
-    .build(&parse(raw), expand)
+    .build(&clauses, expand)
 }
+
+/// Terms a word being typed is completed to, per field.
+pub const PREFIX_TERMS: usize = 16;
+/// A word being typed is completed from this many characters on.
+pub const PREFIX_MIN_CHARS: usize = 3;
 
 struct Builder<'a> {
     fields: &'a Fields,
     searcher: &'a Searcher,
     highlight: Highlight,
     expansions: Vec<UsedExpansion>,
+    /// The query's last word is being typed (see [`plan_as_typed`]).
+    typing: bool,
 }
 
 /// One required piece of the query: everything that may satisfy it, and the exact-spelling part
@@ -179,7 +205,18 @@ impl Builder<'_> {
             loose.push(unit.clone_unit());
             units.push(unit);
         }
+        let typed = self.typing.then(|| free_run.last().cloned()).flatten();
         self.flush_free(&mut free_run, &mut units, &mut loose, expand);
+        if let Some(word) = typed.filter(|w| w.chars().count() >= PREFIX_MIN_CHARS) {
+            // The unit that holds the last word (its word, or a glossary span ending in it).
+            if let Some(last) = units.pop() {
+                let completed = self.completed(last, &word);
+                if let Some(l) = loose.last_mut() {
+                    *l = completed.clone_unit();
+                }
+                units.push(completed);
+            }
+        }
 
         if units.is_empty() {
             return Plan {
@@ -551,6 +588,42 @@ impl Builder<'_> {
             Box::new(fold::FoldQuery::new(self.fields, text)),
             boost,
         ))
+    }
+
+    /// `unit` (the last word, being typed) or any indexed term that begins with it, in the
+    /// language fields and the folded view; the completions are marked in snippets too.
+    fn completed(&mut self, unit: Unit, lower: &str) -> Unit {
+        let f = *self.fields;
+        let folded = Analyzer::Fold.term(lower);
+        let mut completions: Vec<Box<dyn Query>> = Vec::new();
+        for (field, begun, boost) in [
+            (f.title_da, lower, TITLE_BOOST),
+            (f.body_da, lower, 1.0),
+            (f.title_en, lower, TITLE_BOOST),
+            (f.body_en, lower, 1.0),
+            (f.fold, folded.as_str(), FOLD_BOOST),
+        ] {
+            for t in typo::terms_beginning(self.searcher, field, begun, PREFIX_TERMS) {
+                if field == f.body_da || field == f.title_da {
+                    self.highlight.da.insert(t.clone());
+                } else if field == f.fold {
+                    self.highlight.fold.insert(t.clone());
+                } else {
+                    self.highlight.en.insert(t.clone());
+                }
+                completions.push(term(field, &t, boost));
+            }
+        }
+        if completions.is_empty() {
+            return unit;
+        }
+        let any: Box<dyn Query> = Box::new(BooleanQuery::union(completions));
+        Unit {
+            full: Box::new(BooleanQuery::union(vec![unit.full, any.box_clone()])),
+            direct: Box::new(BooleanQuery::union(vec![unit.direct, any])),
+            optional: false,
+            alternatives: unit.alternatives,
+        }
     }
 
     fn doc_freq(&self, field: Field, text: &str) -> u64 {

@@ -1,4 +1,5 @@
-//! Close spellings: the indexed terms within one or two edits of a query word's stem.
+//! Close spellings: the indexed terms within one or two edits of a query word's stem; and the
+//! terms a word being typed begins (search as you type).
 //!
 //! A Levenshtein automaton (the `levenshtein_automata` builders tantivy's fuzzy query uses, with
 //! transpositions) is run over a field's term dictionary, confined to the terms that share the
@@ -108,6 +109,36 @@ pub(super) fn close_terms(
         .take(CANDIDATES)
         .map(|(_, _, t)| t)
         .collect()
+}
+
+/// The indexed terms of `field` that begin with `begun`, the `n` most frequent.
+pub(super) fn terms_beginning(
+    searcher: &Searcher,
+    field: Field,
+    begun: &str,
+    n: usize,
+) -> Vec<String> {
+    let mut found: HashMap<String, u64> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let mut range = inverted.terms().range().ge(begun);
+        if let Some(end) = prefix_end(begun) {
+            range = range.lt(end);
+        }
+        let Ok(mut stream) = range.into_stream() else {
+            continue;
+        };
+        while stream.advance() {
+            if let Ok(t) = std::str::from_utf8(stream.key()) {
+                *found.entry(t.to_string()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    let mut found: Vec<(u64, String)> = found.into_iter().map(|(t, df)| (df, t)).collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    found.into_iter().take(n).map(|(_, t)| t).collect()
 }
 
 #[cfg(test)]

@@ -29,10 +29,6 @@ const MAX_SESSIONS: usize = 64;
 /// Rows of the document list per page.
 pub const LIST_PAGE: usize = 50;
 
-/// The admin pages' policy: the site's, plus the page's own script file.
-const ADMIN_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; \
-                            img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
 /// Signed-in sessions, by their cookie value.
 #[derive(Default)]
 pub struct Sessions(Mutex<HashMap<String, Session>>);
@@ -158,12 +154,9 @@ fn here() -> Here {
 
 fn page(markup: maud::Markup) -> Response {
     let mut response = axum::response::Html(markup.into_string()).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(ADMIN_POLICY),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 

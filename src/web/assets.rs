@@ -1,5 +1,6 @@
 //! Files the binary serves as they are: the favicon, the OpenSearch description (so a browser
-//! can add the site as a search engine), `robots.txt`, and the admin page's script.
+//! can add the site as a search engine), `robots.txt`, and the two scripts (search as you type,
+//! and dropping files on the admin page).
 //!
 //! Each answers with a strong `ETag` (a hash of its bytes) and `Cache-Control`, and a request
 //! that already holds the same bytes (`If-None-Match`) gets 304 without a body.
@@ -13,6 +14,7 @@ const FAVICON: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 3
 const ROBOTS: &str = "User-agent: *\nDisallow: /search\nDisallow: /api/\nDisallow: /admin\n";
 
 const ADMIN_SCRIPT: &str = include_str!("admin.js");
+const SEARCH_SCRIPT: &str = include_str!("search.js");
 
 /// One asset: its bytes with their type, cached by the browser for `max_age` seconds and then
 /// revalidated by its ETag.
@@ -60,6 +62,16 @@ pub async fn admin_script(headers: HeaderMap) -> Response {
         "text/javascript; charset=utf-8",
         0,
         ADMIN_SCRIPT.to_string(),
+    )
+}
+
+/// `GET /search.js`: search as you type (revalidated on every use, like the admin script).
+pub async fn search_script(headers: HeaderMap) -> Response {
+    asset(
+        &headers,
+        "text/javascript; charset=utf-8",
+        0,
+        SEARCH_SCRIPT.to_string(),
     )
 }
 

@@ -209,6 +209,7 @@ pub fn router_with(engine: Arc<Current>, settings: Settings) -> Router {
         .route("/api/documents/{*id}", axum::routing::delete(admin::delete))
         .route("/admin", get(admin_page::show))
         .route("/admin/admin.js", get(assets::admin_script))
+        .route("/search.js", get(assets::search_script))
         .route("/favicon.svg", get(assets::favicon))
         .route("/robots.txt", get(assets::robots))
         .route("/opensearch.xml", get(assets::opensearch))
@@ -235,9 +236,11 @@ pub fn router_with(engine: Arc<Current>, settings: Settings) -> Router {
         .layer(tower_http::compression::CompressionLayer::new())
 }
 
-/// The site's pages load nothing from elsewhere and run no script; their one stylesheet is inline.
-const PAGE_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; \
-                           form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// The site's pages load nothing from elsewhere; their one stylesheet is inline, their scripts
+/// are the binary's own files (`/search.js`, `/admin/admin.js`), which only fetch from the site.
+const PAGE_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; \
+                           connect-src 'self'; img-src 'self'; form-action 'self'; \
+                           frame-ancestors 'none'; base-uri 'none'";
 
 /// Headers on every response: no content sniffing, no referrer sent elsewhere, and for HTML
 /// without a policy of its own (an original served from `/files` brings `sandbox`) the site's
@@ -276,6 +279,8 @@ pub struct SearchParams {
     pub limit: Option<usize>,
     pub offset: Option<usize>,
     pub expand: bool,
+    /// `prefix=1`: the query is being typed (search as you type).
+    pub as_typed: bool,
 }
 
 impl SearchParams {
@@ -299,6 +304,7 @@ impl SearchParams {
                 first("expand").as_deref(),
                 Some("false" | "0" | "no" | "off")
             ),
+            as_typed: matches!(first("prefix").as_deref(), Some("1" | "true")),
         }
     }
 
@@ -330,6 +336,7 @@ impl SearchParams {
             expand: self.expand,
             facets,
             suggest: true,
+            as_typed: self.as_typed,
         })
     }
 }

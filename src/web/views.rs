@@ -179,11 +179,18 @@ fn search_form(ctx: &Ctx, q: &str, params: Option<&SearchParams>, autofocus: boo
     }
 }
 
+/// The search pages' frame: with the script that searches as you type.
+const SEARCHING: Frame = Frame {
+    script: Some("/search.js"),
+    refresh: None,
+};
+
 pub fn home(ctx: &Ctx, documents: u64) -> Markup {
     let ui = ctx.ui;
-    layout(
+    layout_with(
         ctx,
         ui.t("Søg", "Search"),
+        SEARCHING,
         html! {
             h1 { (ui.t("Find dokumenter", "Find documents")) }
             (search_form(ctx, "", None, true))
@@ -340,12 +347,15 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
     let url = |lang: Option<&str>, category: Option<&str>, page: usize, expand: bool| {
         search_url(ui, p, lang, category, page, expand)
     };
-    layout(
+    layout_with(
         ctx,
         &title,
+        SEARCHING,
         html! {
             h1 { (heading) }
             (search_form(ctx, &p.q, Some(p), false))
+            // What search as you type replaces.
+            div #resultater {
             @if !asked {
                 p.notice { (ui.t("Skriv et eller flere ord for at søge.", "Type one or more words to search.")) }
             } @else {
@@ -449,6 +459,7 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
                         @if page < pages { a href=(url(lang, category, page + 1, p.expand)) rel="next" { (ui.t("Næste →", "Next →")) } }
                     }
                 }
+            }
             }
         },
     )

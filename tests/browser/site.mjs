@@ -55,6 +55,30 @@ try {
   check((await page.locator('link[rel="search"]').getAttribute("href")) === "/opensearch.xml", "the OpenSearch description is linked");
   await axe(page, "home");
 
+  // Search as you type: the results follow the field, its last word completed ("frivil" finds
+  // "frivillige"), the address follows, the count is announced, and focus stays in the field.
+  await page.locator("#q").pressSequentially("frivil", { delay: 80 });
+  await page.waitForSelector("#resultater article.hit", { timeout: 15000 });
+  await page.waitForFunction(() => /\?q=frivil(&|$)/.test(location.search), null, { timeout: 15000 });
+  check(true, "typing shows results and the address follows");
+  check(await page.evaluate(() => document.activeElement?.id === "q"), "focus stays in the field while results change");
+  const marked = await page.locator("#resultater mark").allInnerTexts();
+  check(marked.some((m) => /^frivil./i.test(m)), `a completion of the typed word is marked (${marked.slice(0, 4).join(", ")})`);
+  const announced = await page.locator('p[role="status"]').innerText();
+  check(/^\d+ resultat(er)?$/.test(announced), `the new count is announced (${announced})`);
+  check((await page.locator("h1").innerText()) === "Søgeresultater for »frivil«", "the heading follows");
+  await axe(page, "results typed in");
+  // Without JavaScript the same form searches on Enter.
+  const plain = await browser.newContext({ javaScriptEnabled: false });
+  const noJs = await plain.newPage();
+  await noJs.goto(`${base}/`);
+  await noJs.locator("#q").fill(query);
+  await noJs.keyboard.press("Enter");
+  await noJs.waitForURL(/\/search\?q=/);
+  check((await noJs.locator("article.hit").count()) > 0, "without JavaScript the form still searches");
+  await plain.close();
+  await page.goto(`${base}/`);
+
   // Results: heading, count, languages marked on each hit.
   await page.getByLabel("Søg i dokumenterne").fill(query);
   await page.keyboard.press("Enter");
