@@ -36,6 +36,8 @@ pub struct Fields {
     pub mtime: Field,
     pub size: Field,
     pub hash: Field,
+    /// The document's date as a number, `20190701` (0 when it has none): for "newest first".
+    pub day: Field,
     pub title_da: Field,
     pub body_da: Field,
     pub title_en: Field,
@@ -52,6 +54,7 @@ pub const MTIME: &str = "mtime";
 pub const SIZE: &str = "size";
 pub const HASH: &str = "hash";
 pub const PAGES: &str = "pages";
+pub const DAY: &str = "day";
 
 /// The page index, inside the index folder: one document per page of every paged document,
 /// with the page's terms in the same fields as the main index, so a long report can be scored
@@ -115,6 +118,7 @@ pub fn schema() -> (Schema, Fields) {
         mtime: b.add_u64_field(MTIME, FAST),
         size: b.add_u64_field(SIZE, FAST),
         hash: b.add_u64_field(HASH, FAST),
+        day: b.add_u64_field(DAY, FAST),
         // Analyzer::Da / Analyzer::En terms, per paragraph language.
         title_da: b.add_text_field("title_da", text(positions)),
         body_da: b.add_text_field("body_da", text(positions)),

@@ -55,6 +55,17 @@ pub struct SearchRequest {
     /// The query is being typed: its last word also matches what it begins
     /// ([`query::plan_as_typed`]).
     pub as_typed: bool,
+    pub sort: Sort,
+}
+
+/// The order of the results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Newest document first (by its date; documents without one last); every hit's score is 0.
+    Newest,
 }
 
 impl SearchRequest {
@@ -69,6 +80,7 @@ impl SearchRequest {
             facets: false,
             suggest: true,
             as_typed: false,
+            sort: Sort::Relevance,
         }
     }
 }
@@ -479,23 +491,38 @@ impl Engine {
             results.took_ms = elapsed_ms(started);
             return Ok(results);
         }
-        // With a page index, the first `offset + limit` are ranked again by their pages.
-        let page_searcher = self.page_searcher();
+        // With a page index, the first `offset + limit` are ranked again by their pages (not
+        // when they are ordered by date).
+        let page_searcher = self.page_searcher().filter(|_| req.sort == Sort::Relevance);
         let top = || match page_searcher {
             Some(_) => TopDocs::with_limit(offset + limit).order_by_score(),
             None => TopDocs::with_limit(limit)
                 .and_offset(offset)
                 .order_by_score(),
         };
+        let newest = || {
+            TopDocs::with_limit(limit)
+                .and_offset(offset)
+                .order_by_fast_field::<u64>(schema::DAY, tantivy::Order::Desc)
+        };
+        let collect = |q: &dyn Query| -> Result<(Vec<(f32, DocAddress)>, usize)> {
+            Ok(match req.sort {
+                Sort::Relevance => searcher.search(q, &(top(), Count))?,
+                Sort::Newest => {
+                    let (docs, total) = searcher.search(q, &(newest(), Count))?;
+                    (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), total)
+                }
+            })
+        };
         let mut core = plan.query;
         let q = query::filtered(core.as_ref().map(|q| q.box_clone()), &filters);
-        let (mut top_docs, mut total) = searcher.search(&*q, &(top(), Count))?;
+        let (mut top_docs, mut total) = collect(&*q)?;
         // Too few documents have all the words to fill the page: add those with some of them,
         // below the complete matches.
         if total < offset + limit {
             if let Some(relaxed) = plan.relaxed {
                 let rq = query::filtered(Some(relaxed.box_clone()), &filters);
-                let (relaxed_docs, relaxed_total) = searcher.search(&*rq, &(top(), Count))?;
+                let (relaxed_docs, relaxed_total) = collect(&*rq)?;
                 if relaxed_total > total {
                     (top_docs, total) = (relaxed_docs, relaxed_total);
                     results.relaxed = true;

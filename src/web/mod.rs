@@ -281,6 +281,8 @@ pub struct SearchParams {
     pub expand: bool,
     /// `prefix=1`: the query is being typed (search as you type).
     pub as_typed: bool,
+    /// `sort=newest`: newest documents first.
+    pub newest: bool,
 }
 
 impl SearchParams {
@@ -305,6 +307,7 @@ impl SearchParams {
                 Some("false" | "0" | "no" | "off")
             ),
             as_typed: matches!(first("prefix").as_deref(), Some("1" | "true")),
+            newest: first("sort").as_deref() == Some("newest"),
         }
     }
 
@@ -337,6 +340,11 @@ impl SearchParams {
             facets,
             suggest: true,
             as_typed: self.as_typed,
+            sort: if self.newest {
+                crate::search::Sort::Newest
+            } else {
+                crate::search::Sort::Relevance
+            },
         })
     }
 }

@@ -30,7 +30,7 @@ form.search button{font-size:1rem;padding:.5rem 1rem;border-radius:6px;border:1p
 h2.count{font-size:1.05rem;margin:.5rem 0}
 .filters{display:flex;flex-wrap:wrap;gap:.2rem 1.5rem;font-size:.9rem}.filters h2{font-size:.9rem;margin:.3rem 0 0;color:#4a4a4f}
 .filters ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:0 .3rem}
-.filters a,nav.pages a,nav.pages span{display:inline-block;min-height:24px;min-width:24px;padding:.15rem .35rem}
+.filters a,nav.pages a,nav.pages span,nav.sort a{display:inline-block;min-height:24px;min-width:24px;padding:.15rem .35rem}nav.sort{font-size:.9rem;color:#4a4a4f}
 [aria-current]{font-weight:bold;text-decoration:none;color:inherit}
 .hit{margin:1.2rem 0}.hit h2{font-size:1.1rem;margin:0;overflow-wrap:anywhere}.hit p{margin:.25rem 0;overflow-wrap:anywhere}
 .badge{display:inline-block;font-size:.75rem;padding:0 .4rem;border-radius:4px;background:#e8ebf7;color:#1f2a4d;margin-right:.3rem}
@@ -52,7 +52,7 @@ footer a{display:inline-block;min-height:24px}
 @media (prefers-color-scheme:dark){.skipped{color:#ffb4a9}#drop.over{background:#1e2a3a}}
 @media (prefers-color-scheme:dark){
 body{background:#121214;color:#e6e6e9}a{color:#8ab4f8}.skip:focus{background:#121214}
-.meta,.notice,.pageno,footer,.filters h2{color:#b4b4ba}.badge{background:#2b3150;color:#dfe4ff}
+.meta,.notice,.pageno,footer,.filters h2,nav.sort{color:#b4b4ba}.badge{background:#2b3150;color:#dfe4ff}
 mark{background:#7a5f00;color:#fff;box-shadow:inset 0 -2px #ffdd55}
 form.search input[type=search]{background:#1e1e22;color:#e6e6e9;border-color:#8a8a90}
 }
@@ -172,6 +172,7 @@ fn search_form(ctx: &Ctx, q: &str, params: Option<&SearchParams>, autofocus: boo
                 @if let Some(lang) = &p.lang { input type="hidden" name="lang" value=(lang); }
                 @if let Some(category) = &p.category { input type="hidden" name="category" value=(category); }
                 @if !p.expand { input type="hidden" name="expand" value="false"; }
+                @if p.newest { input type="hidden" name="sort" value="newest"; }
             }
             @if ui == Ui::En { input type="hidden" name="ui" value="en"; }
             button type="submit" { (ui.t("Søg", "Search")) }
@@ -228,6 +229,9 @@ fn search_url(
     if !expand {
         pairs.push(("expand", "false".into()));
     }
+    if p.newest {
+        pairs.push(("sort", "newest".into()));
+    }
     if ui == Ui::En {
         pairs.push(("ui", "en".into()));
     }
@@ -265,6 +269,9 @@ fn doc_link(ui: Ui, id: &str, p: &SearchParams) -> String {
     }
     if !p.expand {
         pairs.push(("expand", "false".into()));
+    }
+    if p.newest {
+        pairs.push(("sort", "newest".into()));
     }
     if ui == Ui::En {
         pairs.push(("ui", "en".into()));
@@ -360,6 +367,18 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
                 p.notice { (ui.t("Skriv et eller flere ord for at søge.", "Type one or more words to search.")) }
             } @else {
                 h2.count { (ui.count(r.total, ("resultat", "resultater"), ("result", "results"))) }
+                @if r.total > 1 {
+                    @let by_relevance = SearchParams { newest: false, ..p.clone() };
+                    @let by_date = SearchParams { newest: true, ..p.clone() };
+                    nav.sort aria-label=(ui.t("Sortering", "Sort order")) {
+                        (ui.t("Sortér: ", "Sort: "))
+                        @for (label, params, chosen) in [(ui.t("bedste match", "best match"), &by_relevance, !p.newest), (ui.t("nyeste", "newest"), &by_date, p.newest)] {
+                            @if chosen { a href=(search_url(ui, params, lang, category, 1, p.expand)) aria-current="true" { (label) } }
+                            @else { a href=(search_url(ui, params, lang, category, 1, p.expand)) { (label) } }
+                            " "
+                        }
+                    }
+                }
                 @if let Some(suggestion) = &r.suggestion {
                     @let corrected = SearchParams { q: suggestion.query.clone(), ..p.clone() };
                     p.suggestion {

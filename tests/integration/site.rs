@@ -229,3 +229,67 @@ async fn a_misspelt_word_gets_a_spelling_that_finds_documents() {
     assert!(search(&engine, "frivillige").suggestion.is_none());
     assert!(search(&engine, "qqxyzzy").suggestion.is_none());
 }
+
+/// `sort=newest`: the newest document first, undated ones last, whatever the scores; the
+/// choice is kept on the page's links.
+#[tokio::test]
+async fn results_can_be_sorted_newest_first() {
+    let (fixture, _) = site(|s| s);
+    let write = |name: &str, date: Option<&str>, text: &str| {
+        let front = date.map_or(String::new(), |d| format!("---\ndate: {d}\n---\n"));
+        std::fs::write(fixture.corpus().join(name), format!("{front}{text}")).expect("write");
+    };
+    write(
+        "kommuner/havn-2019.txt",
+        Some("2019-07-01"),
+        "Havneplan 2019\n\nHavneplan havneplan havneplan for havnen.",
+    );
+    write(
+        "kommuner/havn-2023.txt",
+        Some("2023-02-15"),
+        "Havneplan 2023\n\nEn kort note om havneplan.",
+    );
+    write(
+        "kommuner/havn-udateret.txt",
+        None,
+        "Havneplan uden dato\n\nHavneplan havneplan.",
+    );
+    fixture.sync();
+    let app = router(fixture.engine(), Settings::new(fixture.corpus()));
+
+    let mut request = vidensbase::search::SearchRequest::new("havneplan");
+    request.sort = vidensbase::search::Sort::Newest;
+    let newest = fixture.engine().search(&request).expect("search");
+    assert_eq!(
+        ids(&newest),
+        [
+            "kommuner/havn-2023.txt",
+            "kommuner/havn-2019.txt",
+            "kommuner/havn-udateret.txt"
+        ]
+    );
+    let best = search(&fixture.engine(), "havneplan");
+    assert_ne!(
+        ids(&best).first(),
+        Some(&"kommuner/havn-2023.txt"),
+        "the short note is not the best match"
+    );
+
+    let html = page(&app, "/search?q=havneplan&sort=newest").await;
+    assert!(html.contains("aria-current=\"true\">nyeste</a>"), "{html}");
+    assert!(
+        html.contains("15. februar 2023"),
+        "dates the Danish way: {html}"
+    );
+    let first = html.find("havn-2023").expect("2023 listed");
+    let second = html.find("havn-2019").expect("2019 listed");
+    assert!(first < second, "newest first on the page");
+    assert!(
+        html.contains("name=\"sort\" value=\"newest\""),
+        "the form keeps the order"
+    );
+    assert!(
+        html.contains("q=havneplan&amp;lang=da&amp;sort=newest"),
+        "filter links keep it: {html}"
+    );
+}
