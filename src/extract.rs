@@ -195,6 +195,21 @@ pub fn extract(format: Format, bytes: Vec<u8>, fallback_title: &str) -> Result<E
     Ok(doc)
 }
 
+/// The marks that begin a heading's paragraph in a document's text: `#` once per level, then a
+/// space (`## Mål` is a heading of level 2), as in Markdown. Words are runs of letters and
+/// digits, so the marks are never indexed or searched; the document page shows such paragraphs
+/// as headings and snippets leave the marks out ([`heading`]).
+pub fn heading_marks(level: usize) -> String {
+    format!("{} ", "#".repeat(level.clamp(1, 6)))
+}
+
+/// A paragraph's heading level and text, when it is a heading ([`heading_marks`]).
+pub fn heading(paragraph: &str) -> Option<(usize, &str)> {
+    let level = paragraph.bytes().take_while(|&b| b == b'#').count();
+    let text = paragraph.get(level..)?.strip_prefix(' ')?;
+    ((1..=6).contains(&level) && !text.trim().is_empty()).then_some((level, text))
+}
+
 /// Skip links that scraped web pages begin with, in Danish and English: page furniture, not
 /// content, so they are neither shown nor searched.
 const FURNITURE: &[&str] = &[
@@ -399,19 +414,8 @@ fn front_matter(text: &str) -> (FrontMatter, &str) {
     (FrontMatter::default(), text)
 }
 
-/// Lines that open many scraped pages but are never their title.
-const NAVIGATION_LINES: [&str; 10] = [
-    "skip navigation",
-    "skip to content",
-    "skip to main content",
-    "gå til indhold",
-    "gå til hovedindhold",
-    "spring til indhold",
-    "menu",
-    "søg",
-    "search",
-    "forside",
-];
+/// Menu lines of scraped pages, never their title (nor are the skip links of [`FURNITURE`]).
+const MENU_LINES: [&str; 4] = ["menu", "søg", "search", "forside"];
 
 /// Plain text: the title is the first line that reads as one.
 fn plain(text: &str) -> Extracted {
@@ -433,7 +437,7 @@ fn plain(text: &str) -> Extracted {
 
 fn reads_as_title(line: &str) -> bool {
     let lower = line.to_lowercase();
-    if NAVIGATION_LINES.contains(&lower.as_str()) {
+    if MENU_LINES.contains(&lower.as_str()) || FURNITURE.contains(&lower.as_str()) {
         return false;
     }
     let words = line.split_whitespace().count();
@@ -459,8 +463,18 @@ fn markdown(text: &str) -> Extracted {
         } else {
             trimmed.trim_start_matches('#').trim()
         };
-        if !in_code && trimmed.starts_with('#') && title.is_none() && !line.is_empty() {
-            title = Some(strip_inline_markdown(line));
+        if !in_code && trimmed.starts_with('#') && !line.is_empty() {
+            let text = strip_inline_markdown(line);
+            if title.is_none() {
+                title = Some(text.clone());
+            }
+            // A heading is a paragraph of its own, with its level's marks.
+            let level = trimmed.len() - trimmed.trim_start_matches('#').len();
+            out.push('\n');
+            out.push_str(&heading_marks(level));
+            out.push_str(&text);
+            out.push_str("\n\n");
+            continue;
         }
         if let Some(rest) = line.strip_prefix("> ") {
             line = rest;
@@ -524,6 +538,11 @@ impl ParagraphBuilder {
 
     fn break_paragraph(&mut self) {
         let mut words = self.current.split_whitespace();
+        // Heading marks without a heading (an empty `<h2>`) are no paragraph.
+        if self.current.trim().bytes().all(|b| b == b'#') {
+            self.current.clear();
+            return;
+        }
         if let Some(first) = words.next() {
             if !self.text.is_empty() {
                 self.text.push_str("\n\n");
@@ -564,6 +583,25 @@ fn truncate_chars(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headings_are_marked_paragraphs() {
+        assert_eq!(heading("## Mål og midler"), Some((2, "Mål og midler")));
+        assert_eq!(heading("# A"), Some((1, "A")));
+        assert_eq!(heading("#hashtag"), None);
+        assert_eq!(heading("####### for dybt"), None);
+        assert_eq!(heading("Tekst # ikke"), None);
+        assert_eq!(heading("## "), None);
+        let doc = extract(
+            Format::Markdown,
+            "# Titel\n\nTekst.\n## Mål\nMere tekst.".as_bytes().to_vec(),
+            "x",
+        )
+        .expect("md");
+        let paragraphs: Vec<&str> = doc.text.split("\n\n").map(str::trim).collect();
+        assert_eq!(paragraphs, ["# Titel", "Tekst.", "## Mål", "Mere tekst."]);
+        assert_eq!(doc.title, "Titel");
+    }
 
     #[test]
     fn skip_links_at_the_start_are_not_text() {
@@ -632,7 +670,10 @@ mod tests {
             <footer>Kontakt</footer></body></html>"#;
         let doc = extract(Format::Html, src.as_bytes().to_vec(), "x").expect("html");
         assert_eq!(doc.title, "Talformat: Valuta");
-        assert_eq!(doc.text, "Valuta\n\nVælg valuta for cellen.\n\nAnden linje");
+        assert_eq!(
+            doc.text,
+            "# Valuta\n\nVælg valuta for cellen.\n\nAnden linje"
+        );
     }
 
     #[test]
@@ -653,7 +694,7 @@ mod tests {
         let src = "<body><div>Menu tekst</div><main><h1>Overskrift</h1><p>Indhold <script>var a = '</p>';</script>her</p></main>\
                    <div>Efter</div></body>";
         let doc = extract(Format::Html, src.as_bytes().to_vec(), "x").expect("html");
-        assert_eq!(doc.text, "Overskrift\n\nIndhold her");
+        assert_eq!(doc.text, "# Overskrift\n\nIndhold her");
         assert_eq!(doc.title, "Overskrift");
     }
 

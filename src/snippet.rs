@@ -37,15 +37,16 @@ pub struct Fragment {
 
 impl Snippet {
     /// Escaped HTML with matches in `<mark>`.
+    /// Heading marks (`## `, see [`crate::extract::heading`]) are left out.
     pub fn to_html(&self) -> String {
         let mut out = String::new();
-        for f in &self.fragments {
+        for (i, f) in self.fragments.iter().enumerate() {
             if f.marked {
                 out.push_str("<mark>");
                 escape_into(&f.text, &mut out);
                 out.push_str("</mark>");
             } else {
-                escape_into(&f.text, &mut out);
+                escape_into(&without_heading_marks(&f.text, i == 0), &mut out);
             }
         }
         out
@@ -90,6 +91,24 @@ impl Snippet {
             });
         }
     }
+}
+
+/// `text` without the heading marks that begin its lines (and, when `at_start`, the text).
+fn without_heading_marks(text: &str, at_start: bool) -> std::borrow::Cow<'_, str> {
+    if !text.contains('#') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        match crate::extract::heading(line) {
+            Some((_, heading)) if i > 0 || at_start => out.push_str(heading),
+            _ => out.push_str(line),
+        }
+    }
+    out.into()
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -178,6 +178,21 @@ impl State {
         if is_void(name) {
             return Content::Markup;
         }
+        // A heading's paragraph begins with its level's marks (`super::heading_marks`).
+        let level = match name.as_bytes() {
+            [b'h', digit @ b'1'..=b'6'] => Some(usize::from(digit - b'0')),
+            _ => None,
+        };
+        if let (Some(level), 0) = (level, self.skipped) {
+            if !(is_skipped(name) || tag.hidden || tag.aria_hidden) {
+                let marks = super::heading_marks(level);
+                for (builder, &active) in self.text.iter_mut().zip(&self.active) {
+                    if active > 0 {
+                        builder.push(&marks);
+                    }
+                }
+            }
+        }
         let skipped = is_skipped(name) || tag.hidden || tag.aria_hidden;
         let rank = if skipped || self.skipped > 0 {
             None

@@ -199,7 +199,11 @@ fn read_body(xml: &[u8], flavour: Flavour, body: &mut Body) -> Result<(), Refusa
                             if heading && body.first_heading.is_none() {
                                 body.first_heading = Some(text.clone());
                             }
-                            body.paragraphs.push(text);
+                            body.paragraphs.push(if heading {
+                                format!("{}{text}", super::heading_marks(1))
+                            } else {
+                                text
+                            });
                         }
                     }
                 } else if e.name().as_ref() == "w:t" {
@@ -314,7 +318,7 @@ mod tests {
         let x = docx(&bytes).expect("docx");
         assert_eq!(
             x.text,
-            "Samarbejde\n\ntekstboks\n\nKommunen indsatord feltresultat\n\ncellealfa\n\ncellebeta"
+            "# Samarbejde\n\ntekstboks\n\nKommunen indsatord feltresultat\n\ncellealfa\n\ncellebeta"
         );
         assert_eq!(x.title, "Elementer & mere");
         assert_eq!(x.author.as_deref(), Some("Anne"));
@@ -333,7 +337,7 @@ mod tests {
         let x = odt(&bytes).expect("odt");
         assert_eq!(
             x.text,
-            "Overskrift her\n\nfodnoteord\n\nEn tekst slut & mere"
+            "# Overskrift her\n\nfodnoteord\n\nEn tekst slut & mere"
         );
         assert_eq!(x.title, "Overskrift her");
     }

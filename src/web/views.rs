@@ -484,19 +484,66 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
     )
 }
 
-/// A body of text as paragraphs (blank lines between them), lines kept, every match marked and
-/// numbered from `first` (`fund-N`), each with links to the previous and the next match.
+/// A body of text as paragraphs and headings (blank lines between them; a heading begins with
+/// its marks, see [`crate::extract::heading`], and becomes `h2`–`h6` under the page's `h1`),
+/// lines kept, every match marked and numbered from `first` (`fund-N`), each with links to the
+/// previous and the next match.
 fn paragraphs(ui: Ui, body: &Snippet, first: usize, total: usize) -> Markup {
-    let mut out = String::new();
-    let mut n = first;
-    out.push_str("<p>");
+    // The body cut into blocks at blank lines, each a run of (text, marked) pieces.
+    let mut blocks: Vec<Vec<(&str, bool)>> = vec![Vec::new()];
     for f in &body.fragments {
         if f.marked {
+            if let Some(block) = blocks.last_mut() {
+                block.push((&f.text, true));
+            }
+            continue;
+        }
+        for (i, piece) in f.text.split("\n\n").enumerate() {
+            if i > 0 {
+                blocks.push(Vec::new());
+            }
+            if let Some(block) = blocks.last_mut() {
+                block.push((piece, false));
+            }
+        }
+    }
+    let mut out = String::new();
+    let mut n = first;
+    for mut block in blocks {
+        // Leading newlines of a block (three or more in a row) are no content.
+        if let Some((text, false)) = block.first_mut() {
+            *text = text.trim_start_matches('\n');
+        }
+        if block.iter().all(|(text, _)| text.trim().is_empty()) {
+            continue;
+        }
+        let tag = match block.first() {
+            Some((text, false)) => match crate::extract::heading(text) {
+                Some((level, rest)) => {
+                    if let Some((first, _)) = block.first_mut() {
+                        *first = rest;
+                    }
+                    format!("h{}", (level + 1).min(6))
+                }
+                None => "p".into(),
+            },
+            _ => "p".into(),
+        };
+        out.push_str(&format!("<{tag}>"));
+        for (text, marked) in block {
+            if !marked {
+                for (i, line) in text.split('\n').enumerate() {
+                    if i > 0 {
+                        out.push_str("<br>");
+                    }
+                    crate::snippet::escape_into(line, &mut out);
+                }
+                continue;
+            }
             n += 1;
             out.push_str(&format!("<mark id=\"fund-{n}\">"));
-            crate::snippet::escape_into(&f.text, &mut out);
-            out.push_str("</mark>");
-            out.push_str("<span class=\"hops\">");
+            crate::snippet::escape_into(text, &mut out);
+            out.push_str("</mark><span class=\"hops\">");
             if n > 1 {
                 out.push_str(&format!(
                     "<a href=\"#fund-{}\" aria-label=\"{} ({} {} {total})\">↑</a>",
@@ -516,24 +563,10 @@ fn paragraphs(ui: Ui, body: &Snippet, first: usize, total: usize) -> Markup {
                 ));
             }
             out.push_str("</span>");
-            continue;
         }
-        let mut blocks = f.text.split("\n\n").peekable();
-        while let Some(block) = blocks.next() {
-            for (i, line) in block.split('\n').enumerate() {
-                if i > 0 {
-                    out.push_str("<br>");
-                }
-                crate::snippet::escape_into(line, &mut out);
-            }
-            if blocks.peek().is_some() {
-                out.push_str("</p><p>");
-            }
-        }
+        out.push_str(&format!("</{tag}>"));
     }
-    out.push_str("</p>");
-    // Blank lines in a row leave empty paragraphs.
-    PreEscaped(out.replace("<p></p>", ""))
+    PreEscaped(out)
 }
 
 fn marks(body: &Snippet) -> usize {
@@ -970,6 +1003,21 @@ mod tests {
         assert_eq!(other_language("/search?q=a", Ui::En), "/search?q=a&ui=en");
         assert_eq!(other_language("/", Ui::En), "/?ui=en");
         assert_eq!(other_language("/?ui=en", Ui::Da), "/");
+    }
+
+    #[test]
+    fn headings_become_headings_under_the_pages_h1() {
+        let body = Snippet {
+            fragments: vec![crate::snippet::Fragment {
+                text: "# Mål\n\nTekst om mål.\n\n\n\n### Dybere\n\n#ikke overskrift".into(),
+                marked: false,
+            }],
+            anchor: 0,
+        };
+        assert_eq!(
+            paragraphs(Ui::Da, &body, 0, 0).into_string(),
+            "<h2>Mål</h2><p>Tekst om mål.</p><h4>Dybere</h4><p>#ikke overskrift</p>"
+        );
     }
 
     #[test]

@@ -293,3 +293,22 @@ async fn results_can_be_sorted_newest_first() {
         "filter links keep it: {html}"
     );
 }
+
+/// Headings of the original (an HTML `h1`, a Word heading style, a Markdown `#`) are headings
+/// on the document page, under its own `h1`, and their marks never show in snippets.
+#[tokio::test]
+async fn headings_stay_headings() {
+    let (fixture, app) = site(|s| s);
+    let doc = page(&app, &format!("/doc/{EN_GUIDE_HTML}")).await;
+    assert!(
+        doc.contains("<h2>Working together on prevention</h2>"),
+        "{doc}"
+    );
+    let results = search(&fixture.engine(), "prevention");
+    for hit in &results.hits {
+        let html = hit.snippet.to_html();
+        assert!(!html.contains("# "), "{html}");
+    }
+    let (_, _, body) = fetch(&app, "/api/search?q=prevention", &[]).await;
+    assert!(!String::from_utf8_lossy(&body).contains("# "));
+}
