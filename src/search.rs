@@ -135,6 +135,8 @@ pub struct Suggestion {
 
 /// Below this many results a corrected query is looked for.
 pub const SUGGEST_BELOW: usize = 3;
+/// A query of at most this many words is also corrected when only some of its words matched.
+pub const SUGGEST_WORDS: usize = 3;
 
 /// One whole document, for its page.
 #[derive(Debug, Clone)]
@@ -400,7 +402,13 @@ impl Engine {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let mut results = self.search_once(req)?;
         // A word of the query may be misspelt: look for a spelling that finds more.
-        if req.suggest && req.offset == 0 && (results.total < SUGGEST_BELOW || results.relaxed) {
+        // Only some of the words matched: a misspelling is likely in a short query, not in a
+        // sentence pasted in.
+        let short = analysis::words(&req.query).count() <= SUGGEST_WORDS;
+        if req.suggest
+            && req.offset == 0
+            && (results.total < SUGGEST_BELOW || (results.relaxed && short))
+        {
             let started = Instant::now();
             results.suggestion = self.suggest(req, &results)?;
             results.took_ms += elapsed_ms(started);
@@ -408,7 +416,8 @@ impl Engine {
         Ok(results)
     }
 
-    /// The query with each word that no word list knows replaced by the known spelling
+    /// The query with each word that no word list knows and no document holds replaced by the
+    /// known spelling
     /// ([`spelling::Speller`]) that finds more than the word itself, and the most (documents
     /// with all the words count before documents with some, and a spelling's finds include its
     /// glossary translations, which a misspelt word misses); offered when the whole corrected
@@ -427,13 +436,31 @@ impl Engine {
             let r = self.search_once(&probe)?;
             Ok((r.total > 0 && !r.relaxed, r.total))
         };
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        // A word the documents hold as it is written is no misspelling, whatever the lists say.
+        let in_documents = |lower: &str| {
+            let (da, en) = (analysis::stem_da(lower), analysis::stem_en(lower));
+            [
+                (f.body_da, &da),
+                (f.title_da, &da),
+                (f.body_en, &en),
+                (f.title_en, &en),
+            ]
+            .iter()
+            .any(|(field, t)| {
+                searcher
+                    .doc_freq(&Term::from_field_text(*field, t))
+                    .is_ok_and(|n| n > 0)
+            })
+        };
         let mut corrected = req.query.clone();
         let spans: Vec<(usize, usize)> = analysis::words(&req.query).collect();
         // Right to left, so the spans of the words not yet seen stay where they are.
         for &(start, end) in spans.iter().rev() {
             let lower = req.query[start..end].to_lowercase();
             let spellings = speller.spellings(&lower);
-            if spellings.is_empty() {
+            if spellings.is_empty() || in_documents(&lower) {
                 continue;
             }
             let (mut best, mut best_found) = (None, finds(&lower)?);
