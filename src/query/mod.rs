@@ -373,16 +373,41 @@ impl Builder<'_> {
         let da = analysis::stem_da(lower);
         let en = analysis::stem_en(lower);
         let fold = Analyzer::Fold.term(lower);
-        let direct: Vec<Box<dyn Query>> = vec![
+        let mut direct: Vec<Box<dyn Query>> = vec![
             term(f.title_da, &da, TITLE_BOOST),
             term(f.body_da, &da, 1.0),
             term(f.title_en, &en, TITLE_BOOST),
             term(f.body_en, &en, 1.0),
         ];
-        let mut should: Vec<Box<dyn Query>> = direct.iter().map(|q| q.box_clone()).collect();
+        // `aa` and `å` are one letter in Danish spelling (`Aarhus`, `Århus`; `Aalborg`): the
+        // other spelling is the same word, in the same tier, not a lossy fold.
+        let other = analysis::aa_spelling(lower)
+            .map(|other| (analysis::stem_da(&other), analysis::stem_en(&other)));
+        if let Some((other_da, other_en)) = &other {
+            self.highlight.da.insert(other_da.clone());
+            self.highlight.en.insert(other_en.clone());
+        }
         let df = |field: Field, t: &str| self.doc_freq(field, t);
-        let in_bodies = df(f.body_da, &da) + df(f.body_en, &en);
-        let exact = in_bodies + df(f.title_da, &da) + df(f.title_en, &en);
+        let mut in_bodies = df(f.body_da, &da) + df(f.body_en, &en);
+        let mut exact = in_bodies + df(f.title_da, &da) + df(f.title_en, &en);
+        if let Some((other_da, other_en)) = &other {
+            for (field, t, boost) in [
+                (f.title_da, other_da, TITLE_BOOST),
+                (f.body_da, other_da, 1.0),
+                (f.title_en, other_en, TITLE_BOOST),
+                (f.body_en, other_en, 1.0),
+            ] {
+                let n = df(field, t);
+                if n > 0 {
+                    direct.push(term(field, t, boost));
+                    exact += n;
+                    if field == f.body_da || field == f.body_en {
+                        in_bodies += n;
+                    }
+                }
+            }
+        }
+        let mut should: Vec<Box<dyn Query>> = direct.iter().map(|q| q.box_clone()).collect();
         let fold_df: u64 = f.folded_view().iter().map(|&field| df(field, &fold)).sum();
         // The folded view reaches documents the exact terms may not only through `fold_extra`
         // and the language fields whose own term for the word is not the folded one.

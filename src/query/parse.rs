@@ -1,5 +1,9 @@
 //! Lenient parsing of what a user typed: quoted phrases and leading `-` are the only syntax.
 //!
+//! A `-word` right after `og`, `eller` or `samt`, or after a word that ends in `-`, is Danish
+//! writing, not an exclusion: the second half of an elided compound (`Sikkerhedsindstillinger og
+//! -advarsler`, `børne- og -ungeudvalget`), searched as a word.
+//!
 //! Everything else is text: `field:`, `AND`, brackets and other punctuation separate words and
 //! are never errors, so `Talformat: Valuta` searches for its two words, an unbalanced quote runs
 //! to the end, and a query made only of exclusions searches its words instead. The parser has no
@@ -19,18 +23,30 @@ pub struct Clause {
     pub excluded: bool,
 }
 
+/// Words after which `-word` completes an elided compound instead of excluding it.
+const ELIDING: [&str; 3] = ["og", "eller", "samt"];
+
 /// Splits a raw query into clauses. Never fails.
 pub fn parse(raw: &str) -> Vec<Clause> {
-    let mut clauses = Vec::new();
+    let mut clauses: Vec<Clause> = Vec::new();
     let mut rest = raw;
     let mut total_words = 0;
+    // The previous piece as typed, to tell an elided compound from an exclusion.
+    let mut previous = "";
     while !rest.is_empty() && total_words < MAX_WORDS {
         rest = rest.trim_start();
         let Some(first) = rest.chars().next() else {
             break;
         };
+        let elided = previous.ends_with('-')
+            || clauses.last().is_some_and(|c| {
+                !c.quoted
+                    && c.words
+                        .last()
+                        .is_some_and(|w| ELIDING.contains(&w.as_str()))
+            });
         let (excluded, after_sign) = match first {
-            '-' => (true, &rest[1..]),
+            '-' => (!elided, &rest[1..]),
             '+' => (false, &rest[1..]),
             _ => (false, rest),
         };
@@ -52,6 +68,7 @@ pub fn parse(raw: &str) -> Vec<Clause> {
             (&after_sign[..end], false, &after_sign[end..])
         };
         rest = next;
+        previous = text;
         let mut words: Vec<String> = analysis::words(text)
             .map(|(s, e)| text[s..e].to_lowercase())
             .collect();
@@ -78,6 +95,33 @@ pub fn parse(raw: &str) -> Vec<Clause> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dash_after_og_completes_an_elided_compound() {
+        let words = |raw: &str| -> Vec<(String, bool)> {
+            parse(raw)
+                .into_iter()
+                .flat_map(|c| c.words.into_iter().map(move |w| (w, c.excluded)))
+                .collect()
+        };
+        let kept = |w: &str| (w.to_string(), false);
+        assert_eq!(
+            words("Sikkerhedsindstillinger og -advarsler"),
+            [
+                kept("sikkerhedsindstillinger"),
+                kept("og"),
+                kept("advarsler")
+            ]
+        );
+        assert_eq!(words("børne- -unge"), [kept("børne"), kept("unge")]);
+        assert_eq!(words("planer eller -strategier")[2], kept("strategier"));
+        // Elsewhere `-word` still excludes.
+        assert_eq!(
+            words("planer -strategier")[1],
+            ("strategier".to_string(), true)
+        );
+        assert_eq!(words("\"skole og\" -lærer")[2], ("lærer".to_string(), true));
+    }
 
     fn words_of(clauses: &[Clause]) -> Vec<(Vec<&str>, bool, bool)> {
         clauses

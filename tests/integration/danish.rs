@@ -77,13 +77,14 @@ fn a_compound_query_finds_its_parts() {
 }
 
 #[test]
-fn exact_spelling_ranks_above_folded_spelling() {
-    let r = search("Aarhus");
-    let exact = rank(&r, "frivilligudvalg-aarhus.txt");
-    let folded = rank(&r, "aeldrepleje-lokale-teams.txt");
-    assert!(exact < folded, "{:?}", ids(&r));
-    let r = search("Århus");
-    assert_eq!(ids(&r)[0], "aeldrepleje-lokale-teams.txt");
+fn aa_and_å_are_one_spelling_and_lossy_folds_a_fallback() {
+    // `Aarhus` and `Århus` are the same word: either query ranks the two documents (one says
+    // `Aarhus`, the other `Århus`) the same way, by how much they say it.
+    let (aa, å) = (search("Aarhus"), search("Århus"));
+    assert_eq!(ids(&aa)[..2], ids(&å)[..2]);
+    for id in ["frivilligudvalg-aarhus.txt", "aeldrepleje-lokale-teams.txt"] {
+        assert!(rank(&aa, id) < 2 && rank(&å, id) < 2, "{:?}", ids(&aa));
+    }
     // Lossy folds (før → for) are a fallback only.
     let r = search("før");
     assert_eq!(ids(&r)[0], "hoering-ogp-handlingsplan-2019-2021.txt");

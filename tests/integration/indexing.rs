@@ -535,3 +535,65 @@ fn a_rebuild_waits_for_the_live_writer_and_gives_up_when_told() {
     .expect("rebuild");
     assert_eq!(report.total, 9);
 }
+
+/// `Sikkerhedsindstillinger og -advarsler` is a title, not an exclusion: its own document is
+/// found by it (first), and `-word` elsewhere still excludes.
+#[test]
+fn an_elided_compound_in_a_query_is_no_exclusion() {
+    let fixture = Fixture::new();
+    std::fs::write(
+        fixture.corpus().join("kommuner/sikkerhed.txt"),
+        "Sikkerhedsindstillinger og -advarsler\n\nSådan vælger du sikkerhedsindstillinger og advarsler for makroer.",
+    )
+    .expect("write");
+    std::fs::write(
+        fixture.corpus().join("kommuner/indstillinger.txt"),
+        "Sikkerhedsindstillinger for netværket\n\nSikkerhedsindstillinger uden noget om det andet.",
+    )
+    .expect("write");
+    fixture.sync();
+    let engine = fixture.engine();
+    assert_eq!(
+        top(&engine, "Sikkerhedsindstillinger og -advarsler"),
+        "kommuner/sikkerhed.txt"
+    );
+    let excluded = search(&engine, "sikkerhedsindstillinger -advarsler");
+    assert_eq!(ids(&excluded), ["kommuner/indstillinger.txt"]);
+}
+
+/// `Aarhus` and `Århus` are one spelling: a query with either finds the document that says the
+/// other throughout in the same tier as its own spelling, so the document about the city ranks
+/// above one that merely mentions it.
+#[test]
+fn aa_and_å_are_one_spelling() {
+    let fixture = Fixture::new();
+    std::fs::write(
+        fixture.corpus().join("kommuner/aarhus-havn.txt"),
+        "Århus havn\n\nÅrhus Kommune udvider Århus havn. Århus får en ny containerterminal, \
+         og Århus byråd har vedtaget planen for Århus.",
+    )
+    .expect("write");
+    std::fs::write(
+        fixture.corpus().join("kommuner/nævnt.txt"),
+        "Møde om trafik\n\nEn lang referat om trafik i mange byer, blandt andet Aarhus, med \
+         busser, cykelstier, vejarbejde, parkering og kollektiv trafik i hele regionen.",
+    )
+    .expect("write");
+    fixture.sync();
+    let engine = fixture.engine();
+    assert_eq!(top(&engine, "Aarhus"), "kommuner/aarhus-havn.txt");
+    assert_eq!(top(&engine, "Århus havn"), "kommuner/aarhus-havn.txt");
+    let both = search(&engine, "Århus");
+    assert!(
+        ids(&both).contains(&"kommuner/nævnt.txt"),
+        "{:?}",
+        ids(&both)
+    );
+    // The other spelling is marked too.
+    let hit = &search(&engine, "Aarhus").hits[0];
+    assert!(
+        hit.snippet.to_html().contains("<mark>Århus</mark>"),
+        "{}",
+        hit.snippet.to_html()
+    );
+}
