@@ -508,7 +508,7 @@ impl Engine {
             total: 0,
             took_ms: 0.0,
             hits: Vec::new(),
-            expansions: plan.expansions,
+            expansions: Vec::new(),
             relaxed: false,
             facets: None,
             suggestion: None,
@@ -582,6 +582,22 @@ impl Engine {
                 })
                 .collect(),
         };
+        // "Also searched" names the translations that a shown document matched, not those of
+        // words inside a longer match (`samfund` beside `civilsamfund` for `civil society`).
+        for (used, found) in plan.expansions {
+            if matches_any(&searcher, &*found, ranked.iter().map(|r| r.address))? {
+                results.expansions.push(used);
+            }
+        }
+        let spans: Vec<Vec<String>> = results
+            .expansions
+            .iter()
+            .map(|e| e.from.split(' ').map(str::to_string).collect())
+            .filter(|words: &Vec<String>| words.len() > 1)
+            .collect();
+        results
+            .expansions
+            .retain(|e| !spans.iter().any(|span| span.contains(&e.from)));
         for Ranked {
             score,
             address,
@@ -956,6 +972,26 @@ fn open_reader(index: &tantivy::Index) -> Result<IndexReader> {
         .reader_builder()
         .reload_policy(ReloadPolicy::OnCommitWithDelay)
         .try_into()?)
+}
+
+/// Whether `query` matches any of `addresses`.
+fn matches_any(
+    searcher: &Searcher,
+    query: &dyn Query,
+    addresses: impl Iterator<Item = DocAddress>,
+) -> Result<bool> {
+    use tantivy::DocSet;
+    let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+        searcher,
+    ))?;
+    for address in addresses {
+        let segment = searcher.segment_reader(address.segment_ord);
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        if scorer.seek(address.doc_id) == address.doc_id {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// A document in the final order, with the page that scored it when one did.

@@ -86,7 +86,9 @@ pub struct Plan {
     /// The same query with any single word sufficing; tried when `query` finds nothing.
     pub relaxed: Option<Box<dyn Query>>,
     pub highlight: Highlight,
-    pub expansions: Vec<UsedExpansion>,
+    /// The glossary translations the query was expanded with, each with the query that finds
+    /// it (to tell which ones the shown documents matched).
+    pub expansions: Vec<(UsedExpansion, Box<dyn Query>)>,
 }
 
 /// Builds the plan for `raw`. `expand` turns glossary translations on.
@@ -128,7 +130,7 @@ struct Builder<'a> {
     fields: &'a Fields,
     searcher: &'a Searcher,
     highlight: Highlight,
-    expansions: Vec<UsedExpansion>,
+    expansions: Vec<(UsedExpansion, Box<dyn Query>)>,
     /// The query's last word is being typed (see [`plan_as_typed`]).
     typing: bool,
 }
@@ -357,8 +359,16 @@ impl Builder<'_> {
             lang,
             from: from.to_string(),
         };
-        if !self.expansions.contains(&used) {
-            self.expansions.push(used);
+        if !self.expansions.iter().any(|(known, _)| *known == used) {
+            // What names the translation in "Also searched": the words themselves, not a
+            // compound that holds them (`samfund` inside `civilsamfund`).
+            let f = self.fields;
+            let analyzer = Analyzer::of(lang);
+            let itself: Box<dyn Query> = Box::new(BooleanQuery::union(vec![
+                self::phrase(f.title_field(lang), analyzer, &words, 0, 1.0),
+                self::phrase(f.body_field(lang), analyzer, &words, 0, 1.0),
+            ]));
+            self.expansions.push((used, itself));
         }
         Box::new(BoostQuery::new(
             self.in_language(&words, lang),

@@ -312,3 +312,32 @@ async fn headings_stay_headings() {
     let (_, _, body) = fetch(&app, "/api/search?q=prevention", &[]).await;
     assert!(!String::from_utf8_lossy(&body).contains("# "));
 }
+
+/// "Also searched" names the translations shown documents matched, and not a one-word
+/// translation of a word inside a longer one (`samfund` beside `civilsamfund`).
+#[tokio::test]
+async fn also_searched_lists_what_the_shown_documents_matched() {
+    let (fixture, _) = site(|s| s);
+    std::fs::write(
+        fixture.corpus().join("kommuner/civilsamfund.txt"),
+        "Civilsamfundet i kommunen\n\nKommunen styrker civilsamfundet til gavn for hele samfundet.",
+    )
+    .expect("write");
+    fixture.sync();
+    let results = search(&fixture.engine(), "civil society");
+    let phrases: Vec<&str> = results
+        .expansions
+        .iter()
+        .map(|e| e.phrase.as_str())
+        .collect();
+    assert_eq!(phrases, ["civilsamfund"], "{:?}", ids(&results));
+    // Nothing shown, nothing named.
+    let mut request = vidensbase::search::SearchRequest::new("civil society");
+    request.category = Some("ingen-kategori".into());
+    let none = fixture.engine().search(&request).expect("search");
+    assert!(
+        none.hits.is_empty() && none.expansions.is_empty(),
+        "{:?}",
+        none.expansions
+    );
+}
