@@ -987,7 +987,12 @@ fn matches_any(
     for address in addresses {
         let segment = searcher.segment_reader(address.segment_ord);
         let mut scorer = weight.scorer(segment, 1.0)?;
-        if scorer.seek(address.doc_id) == address.doc_id {
+        // A new scorer stands on its first document; `seek` may only move forward.
+        let at = match scorer.doc() {
+            doc if doc >= address.doc_id => doc,
+            _ => scorer.seek(address.doc_id),
+        };
+        if at == address.doc_id {
             return Ok(true);
         }
     }

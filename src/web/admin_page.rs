@@ -321,7 +321,7 @@ pub async fn upload(
     };
     let received = match admin::receive(&state, multipart).await {
         Ok(received) => received,
-        Err(e) => return back(&state, &session, views::Flash::Failed(e.message)),
+        Err(e) => return back(&state, &session, views::Flash::Failed(e.status, e.message)),
     };
     let csrf = received.fields.get("csrf").cloned().unwrap_or_default();
     if let Err(e) = checked(&state, &headers, &csrf) {
@@ -329,7 +329,7 @@ pub async fn upload(
     }
     let flash = match admin::store(&state, received).await {
         Ok(ids) => views::Flash::Added(ids),
-        Err(e) => views::Flash::Failed(e.message),
+        Err(e) => views::Flash::Failed(e.status, e.message),
     };
     back(&state, &session, flash)
 }
@@ -367,7 +367,7 @@ pub async fn delete(
     }
     let flash = match admin::remove(&state, &form.id).await {
         Ok(()) => views::Flash::Deleted(form.id),
-        Err(e) => views::Flash::Failed(e.message),
+        Err(e) => views::Flash::Failed(e.status, e.message),
     };
     back(&state, &session, flash)
 }
@@ -385,7 +385,7 @@ pub async fn reindex(
     };
     let flash = match admin::start_rebuild(&state) {
         Ok(()) => views::Flash::Rebuilding,
-        Err(e) => views::Flash::Failed(e.message),
+        Err(e) => views::Flash::Failed(e.status, e.message),
     };
     back(&state, &session, flash)
 }

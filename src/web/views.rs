@@ -721,7 +721,10 @@ pub fn error(ctx: &Ctx, status: StatusCode, detail: &str) -> Markup {
                 "Something in the address or form is not as it should be.",
             ),
         ),
-        StatusCode::FORBIDDEN => (ui.t("Ingen adgang", "Forbidden"), ""),
+        StatusCode::FORBIDDEN => (
+            ui.t("Ingen adgang", "Forbidden"),
+            ui.t("Formularen er udløbet eller kom ikke fra dette websted. Åbn siden igen, og prøv igen.", "The form has expired or did not come from this site. Open the page again and retry."),
+        ),
         StatusCode::TOO_MANY_REQUESTS => (
             ui.t("For mange forsøg", "Too many attempts"),
             ui.t(
@@ -744,7 +747,9 @@ pub fn error(ctx: &Ctx, status: StatusCode, detail: &str) -> Markup {
         html! {
             h1 { (heading) }
             @if !text.is_empty() { p { (text) } }
-            @if !detail.is_empty() && detail != text { p.meta lang=[(ui == Ui::Da).then_some("en")] { (detail) } }
+            // The detail is the API's English wording: shown on English pages, and on Danish ones
+            // where there is no Danish sentence or the request itself was wrong (what in it).
+            @if !detail.is_empty() && (ui == Ui::En || text.is_empty() || status == StatusCode::BAD_REQUEST) { p.meta lang=[(ui == Ui::Da).then_some("en")] { (detail) } }
             (search_form(ctx, "", None, false))
         },
     )
@@ -756,8 +761,21 @@ pub enum Flash {
     Added(Vec<String>),
     Deleted(String),
     Rebuilding,
-    /// The reason, as the API words it (English).
-    Failed(String),
+    /// The answer's status, and the reason as the API words it (English).
+    Failed(StatusCode, String),
+}
+
+/// What went wrong with an admin form, in Danish, by the answer's status.
+fn failure(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "Det lykkedes ikke: filerne er større, end serveren tager imod.",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "Det lykkedes ikke: vidensbase læser kun PDF, Word (.docx), OpenDocument (.odt), tekst, Markdown og HTML, og indholdet skal passe til filnavnet.",
+        StatusCode::NOT_FOUND => "Det lykkedes ikke: dokumentet findes ikke (længere).",
+        StatusCode::CONFLICT => "Indekset bygges allerede forfra.",
+        StatusCode::SERVICE_UNAVAILABLE => "Serveren holder ikke indekset ajour (den er startet med --no-watch); byg det forfra med vidensbase index --rebuild.",
+        StatusCode::BAD_REQUEST => "Det lykkedes ikke: formularen var ufuldstændig, eller en kategori var ikke ét mappenavn.",
+        _ => "Det lykkedes ikke.",
+    }
 }
 
 /// What the admin page shows.
@@ -854,7 +872,10 @@ pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
                     },
                     Flash::Deleted(id) => p.flash role="status" { "Slettet: " (id) },
                     Flash::Rebuilding => p.flash role="status" { "Indekset bygges forfra ved siden af det nuværende; søgningen bruger det gamle, til det nye er klar." },
-                    Flash::Failed(why) => p.flash.failed role="alert" { "Det lykkedes ikke: " span lang="en" { (why) } },
+                    Flash::Failed(status, why) => div.flash.failed role="alert" {
+                        p { (failure(*status)) }
+                        p.meta { "Detaljer: " span lang="en" { (why) } }
+                    },
                 }
             }
             section aria-labelledby="status-h" {

@@ -259,7 +259,16 @@ async fn deleting_asks_first_and_signing_out_ends_the_session() {
     // Deleting it again: the page says there is no such document.
     send(&app, form("/admin/delete", Some(&cookie), &delete)).await;
     let page = send(&app, get("/admin", Some(&cookie))).await;
-    assert!(page.body.contains("There is no document"), "{}", page.body);
+    assert!(
+        page.body.contains("dokumentet findes ikke"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("There is no document"),
+        "the detail: {}",
+        page.body
+    );
 
     let out = send(
         &app,
