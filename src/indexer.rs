@@ -984,25 +984,8 @@ fn read_stamps(index: &Index, fields: &Fields, scope: &Scope) -> Result<HashMap<
             }
             continue;
         }
-        let Some(ids) = ff.str(schema::ID)? else {
-            continue;
-        };
-        // Every id once, in ordinal order: one pass over the dictionary instead of a lookup
-        // (which scans a block) per document.
-        let mut by_ord = Vec::with_capacity(ids.num_terms());
-        let mut stream = ids.dictionary().stream()?;
-        while stream.advance() {
-            by_ord.push(String::from_utf8_lossy(stream.key()).into_owned());
-        }
-        for doc in segment.doc_ids_alive() {
-            let Some(id) = ids
-                .term_ords(doc)
-                .next()
-                .and_then(|ord| by_ord.get(ord as usize))
-            else {
-                continue;
-            };
-            stamps.insert(id.clone(), stamp(doc));
+        for (doc, id) in schema::live_ids(segment)? {
+            stamps.insert(id, stamp(doc));
         }
     }
     Ok(stamps)

@@ -891,25 +891,10 @@ impl Engine {
         let mut rows: Vec<(String, Option<DocAddress>, Option<String>)> = Vec::new();
         let mut categories = std::collections::BTreeSet::new();
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-            let Some(ids) = segment.fast_fields().str(schema::ID)? else {
-                continue;
-            };
-            let mut by_ord = Vec::with_capacity(ids.num_terms());
-            let mut stream = ids.dictionary().stream()?;
-            while stream.advance() {
-                by_ord.push(String::from_utf8_lossy(stream.key()).into_owned());
-            }
-            for doc in segment.doc_ids_alive() {
-                let Some(id) = ids
-                    .term_ords(doc)
-                    .next()
-                    .and_then(|o| by_ord.get(o as usize))
-                else {
-                    continue;
-                };
-                categories.insert(crate::corpus::category_of(id));
-                if matches(id) {
-                    rows.push((id.clone(), Some(DocAddress::new(ord as u32, doc)), None));
+            for (doc, id) in schema::live_ids(segment)? {
+                categories.insert(crate::corpus::category_of(&id));
+                if matches(&id) {
+                    rows.push((id, Some(DocAddress::new(ord as u32, doc)), None));
                 }
             }
         }

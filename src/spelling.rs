@@ -11,11 +11,12 @@
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
-use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder, SINK_STATE};
+use levenshtein_automata::Distance;
 use tantivy_fst::{IntoStreamer, Map, Streamer};
 
 use crate::analysis::words;
 use crate::glossary::Glossary;
+use crate::query::typo;
 
 /// Shorter words are left alone: at one edit, nearly every short word is close to another.
 pub const MIN_CHARS: usize = 4;
@@ -94,14 +95,15 @@ impl Speller {
             return Vec::new();
         }
         let distance = if chars >= TWO_EDITS_FROM { 2 } else { 1 };
-        let dfa = LevenshteinAutomatonBuilder::new(distance, true).build_dfa(lower);
-        let first = lower.chars().next().map(String::from).unwrap_or_default();
+        let dfa = typo::automaton(lower, distance);
+        // The first letter is kept (as for the index's own close spellings).
+        let first = typo::prefix(lower, 1);
         let mut found: Vec<(u8, String)> = Vec::new();
-        let mut stream = known
-            .search(Lev(&dfa))
-            .ge(&first)
-            .lt(next_prefix(&first))
-            .into_stream();
+        let mut range = known.search(typo::Dfa(&dfa)).ge(first);
+        if let Some(end) = typo::prefix_end(first) {
+            range = range.lt(end);
+        }
+        let mut stream = range.into_stream();
         while let Some((word, _)) = stream.next() {
             if let Ok(word) = std::str::from_utf8(word) {
                 let d = match dfa.eval(word) {
@@ -112,35 +114,6 @@ impl Speller {
         }
         found.sort();
         found.into_iter().take(CANDIDATES).map(|(_, w)| w).collect()
-    }
-}
-
-/// The smallest string after every string starting with `prefix` (one character).
-fn next_prefix(prefix: &str) -> String {
-    prefix
-        .chars()
-        .next()
-        .and_then(|c| char::from_u32(c as u32 + 1))
-        .map(String::from)
-        .unwrap_or_else(|| "\u{10ffff}".into())
-}
-
-/// A Levenshtein DFA as an FST automaton.
-struct Lev<'a>(&'a levenshtein_automata::DFA);
-
-impl tantivy_fst::Automaton for Lev<'_> {
-    type State = u32;
-    fn start(&self) -> u32 {
-        self.0.initial_state()
-    }
-    fn is_match(&self, state: &u32) -> bool {
-        matches!(self.0.distance(*state), Distance::Exact(_))
-    }
-    fn can_match(&self, state: &u32) -> bool {
-        *state != SINK_STATE
-    }
-    fn accept(&self, state: &u32, byte: u8) -> u32 {
-        self.0.transition(*state, byte)
     }
 }
 

@@ -9,7 +9,7 @@
 
 mod fold;
 mod parse;
-mod typo;
+pub(crate) mod typo;
 
 use std::collections::HashSet;
 

@@ -25,12 +25,13 @@ static LEVENSHTEIN: LazyLock<[LevenshteinAutomatonBuilder; 2]> = LazyLock::new(|
 });
 
 /// The automaton accepting words within `distance` (1 or 2) edits of `stem`.
-pub(super) fn automaton(stem: &str, distance: u8) -> DFA {
+pub(crate) fn automaton(stem: &str, distance: u8) -> DFA {
     LEVENSHTEIN[usize::from(distance.clamp(1, 2)) - 1].build_dfa(stem)
 }
 
-/// Adapter so tantivy's term dictionaries can be searched with a Levenshtein DFA.
-struct Dfa<'a>(&'a DFA);
+/// Adapter so tantivy's term dictionaries (and other FSTs) can be searched with a Levenshtein
+/// DFA.
+pub(crate) struct Dfa<'a>(pub(crate) &'a DFA);
 
 impl tantivy_fst::Automaton for Dfa<'_> {
     type State = u32;
@@ -50,12 +51,12 @@ impl tantivy_fst::Automaton for Dfa<'_> {
 
 /// The first `n` characters of a word, which a typo is assumed to leave intact (as Lucene's
 /// `prefix_length`): it confines the automaton to a small slice of the term dictionary.
-fn prefix(word: &str, n: usize) -> &str {
+pub(crate) fn prefix(word: &str, n: usize) -> &str {
     word.char_indices().nth(n).map_or(word, |(i, _)| &word[..i])
 }
 
 /// The smallest byte string greater than every string starting with `prefix`, if any.
-fn prefix_end(prefix: &str) -> Option<Vec<u8>> {
+pub(crate) fn prefix_end(prefix: &str) -> Option<Vec<u8>> {
     let mut end = prefix.as_bytes().to_vec();
     while let Some(last) = end.pop() {
         if last < u8::MAX {

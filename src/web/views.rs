@@ -318,6 +318,25 @@ pub(super) fn percent_encode(segment: &str) -> String {
     out
 }
 
+/// A labelled list of filter links `(label, href, chosen)`, the chosen one marked for
+/// assistive technology with `aria-current`.
+fn filter_list(
+    id: &str,
+    heading: &str,
+    items: impl Iterator<Item = (String, String, bool)>,
+) -> Markup {
+    html! {
+        section aria-labelledby=(id) {
+            h2 id=(id) { (heading) }
+            ul {
+                @for (label, href, chosen) in items {
+                    li { a href=(href) aria-current=[chosen.then_some("true")] { (label) } }
+                }
+            }
+        }
+    }
+}
+
 /// `»…«` in Danish, `“…”` in English.
 fn quoted(ui: Ui, text: &str) -> String {
     match ui {
@@ -373,8 +392,7 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
                     nav.sort aria-label=(ui.t("Sortering", "Sort order")) {
                         (ui.t("Sortér: ", "Sort: "))
                         @for (label, params, chosen) in [(ui.t("bedste match", "best match"), &by_relevance, !p.newest), (ui.t("nyeste", "newest"), &by_date, p.newest)] {
-                            @if chosen { a href=(search_url(ui, params, lang, category, 1, p.expand)) aria-current="true" { (label) } }
-                            @else { a href=(search_url(ui, params, lang, category, 1, p.expand)) { (label) } }
+                            a href=(search_url(ui, params, lang, category, 1, p.expand)) aria-current=[chosen.then_some("true")] { (label) }
                             " "
                         }
                     }
@@ -408,32 +426,20 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
                 }
                 @if let Some(f) = &r.facets {
                     div.filters {
-                        section aria-labelledby="filter-sprog" {
-                            h2 #filter-sprog { (ui.t("Sprog", "Language")) }
-                            ul {
-                                li { @if lang.is_none() { a href=(url(None, category, 1, p.expand)) aria-current="true" { (ui.t("alle", "all")) } } @else { a href=(url(None, category, 1, p.expand)) { (ui.t("alle", "all")) } } }
-                                @for (code, n) in &f.lang {
-                                    li {
-                                        @let label = format!("{} ({})", ui.language_name(code), ui.number(*n as usize));
-                                        @if Some(code.as_str()) == lang { a href=(url(Some(code), category, 1, p.expand)) aria-current="true" { (label) } }
-                                        @else { a href=(url(Some(code), category, 1, p.expand)) { (label) } }
-                                    }
-                                }
-                            }
-                        }
-                        section aria-labelledby="filter-kategori" {
-                            h2 #filter-kategori { (ui.t("Kategori", "Category")) }
-                            ul {
-                                li { @if category.is_none() { a href=(url(lang, None, 1, p.expand)) aria-current="true" { (ui.t("alle", "all")) } } @else { a href=(url(lang, None, 1, p.expand)) { (ui.t("alle", "all")) } } }
-                                @for (name, n) in &f.category {
-                                    li {
-                                        @let label = format!("{} ({})", ctx.categories.name(name, ui), ui.number(*n as usize));
-                                        @if Some(name.as_str()) == category { a href=(url(lang, Some(name), 1, p.expand)) aria-current="true" { (label) } }
-                                        @else { a href=(url(lang, Some(name), 1, p.expand)) { (label) } }
-                                    }
-                                }
-                            }
-                        }
+                        (filter_list("filter-sprog", ui.t("Sprog", "Language"),
+                            std::iter::once((ui.t("alle", "all").to_string(), url(None, category, 1, p.expand), lang.is_none()))
+                                .chain(f.lang.iter().map(|(code, n)| (
+                                    format!("{} ({})", ui.language_name(code), ui.number(*n as usize)),
+                                    url(Some(code), category, 1, p.expand),
+                                    Some(code.as_str()) == lang,
+                                )))))
+                        (filter_list("filter-kategori", ui.t("Kategori", "Category"),
+                            std::iter::once((ui.t("alle", "all").to_string(), url(lang, None, 1, p.expand), category.is_none()))
+                                .chain(f.category.iter().map(|(name, n)| (
+                                    format!("{} ({})", ctx.categories.name(name, ui), ui.number(*n as usize)),
+                                    url(lang, Some(name), 1, p.expand),
+                                    Some(name.as_str()) == category,
+                                )))))
                     }
                 }
                 @for hit in &r.hits {

@@ -5,34 +5,13 @@
 //
 // Run by tests/integration/browser.rs against a real `vidensbase serve` on a free port. Prints
 // one line per check and the measured times; exits 1 when a check fails.
-import { chromium } from "playwright-core";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { axe, check, finish, launch, noSideways } from "./checks.mjs";
 
 const [base, token, pdf] = process.argv.slice(2);
 if (!base || !token || !pdf) {
   console.error("usage: node admin.mjs BASE_URL TOKEN UPLOAD_PDF");
   process.exit(2);
-}
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const failures = [];
-const check = (ok, what) => {
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
-  if (!ok) failures.push(what);
-};
-
-async function axe(page, label) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
-  );
-  const found = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  check(found.length === 0, `axe ${label}${found.length ? " — " + found.join("; ") : ""}`);
-}
-
-async function noSideways(page, label) {
-  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  check(scroll <= width, `${label}: no horizontal scrolling (${scroll} ≤ ${width})`);
 }
 
 /// Polls the search API until `found(total)` holds; the time it took in ms, or null.
@@ -53,10 +32,7 @@ async function signIn(page) {
   await page.waitForURL(`${base}/admin`);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
-});
+const browser = await launch();
 try {
   // axe is injected into the page, so the page's own script policy is bypassed for it.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
@@ -180,8 +156,4 @@ try {
 } finally {
   await browser.close();
 }
-if (failures.length) {
-  console.error(`${failures.length} check(s) failed`);
-  process.exit(1);
-}
-console.log("all browser checks passed");
+finish();

@@ -4,8 +4,6 @@
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 use vidensbase::web::{router, Settings};
 
 use crate::common::Fixture;
@@ -30,15 +28,7 @@ struct Answer {
 }
 
 async fn send(app: &Router, request: Request<Body>) -> Answer {
-    let response = app.clone().oneshot(request).await.expect("response");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
+    let (status, headers, bytes) = crate::common::send_to(app, request).await;
     Answer {
         status,
         headers,

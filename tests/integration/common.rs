@@ -172,15 +172,20 @@ pub async fn get_from(
     corpus: PathBuf,
     uri: &str,
 ) -> (StatusCode, HeaderMap, Vec<u8>) {
-    let response = vidensbase::web::router(engine, vidensbase::web::Settings::new(corpus))
-        .oneshot(
-            Request::builder()
-                .uri(uri)
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
-        .expect("response");
+    let app = vidensbase::web::router(engine, vidensbase::web::Settings::new(corpus));
+    let request = Request::builder()
+        .uri(uri)
+        .body(Body::empty())
+        .expect("request");
+    send_to(&app, request).await
+}
+
+/// One request through `app`, without a port: status, headers, body.
+pub async fn send_to(
+    app: &axum::Router,
+    request: Request<Body>,
+) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let response = app.clone().oneshot(request).await.expect("response");
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response

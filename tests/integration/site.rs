@@ -5,8 +5,6 @@
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 use vidensbase::web::{router, Settings, Site};
 
 use crate::common::*;
@@ -38,21 +36,7 @@ async fn fetch(
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response = app
-        .clone()
-        .oneshot(request.body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes()
-        .to_vec();
-    (status, headers, body)
+    send_to(app, request.body(Body::empty()).expect("request")).await
 }
 
 async fn page(app: &axum::Router, uri: &str) -> String {
