@@ -44,7 +44,7 @@ footer a{display:inline-block;min-height:24px}
 .admin section{margin:1.5rem 0}.admin h2{font-size:1.15rem}
 .admin form.inline{display:inline}.admin label{display:block;margin:.6rem 0 .2rem}
 .admin button,.admin input{font-size:1rem;padding:.35rem .6rem}
-.admin table{border-collapse:collapse;width:100%;font-size:.9rem}.admin th,.admin td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #ddd;vertical-align:top}
+.admin table{border-collapse:collapse;width:100%;min-width:40rem;font-size:.9rem}.admin td.id{min-width:12rem}.admin th,.admin td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #ddd;vertical-align:top}
 .admin td.id{overflow-wrap:anywhere}.table{overflow-x:auto;position:relative}
 .flash{padding:.6rem .8rem;border-radius:6px;background:#e7f4e4;color:#1d1d1f;border:1px solid #2e7d32}.flash.failed{background:#fdecea;border-color:#b3261e}
 #drop{border:2px dashed #8a8a8e;border-radius:6px;padding:1rem;margin:.6rem 0;text-align:center}#drop.over{border-color:#0b5cad;background:#eef4fb}
@@ -106,6 +106,8 @@ struct Frame<'a> {
     script: Option<&'a str>,
     /// Refresh the page after this many seconds (the admin page while it indexes).
     refresh: Option<u32>,
+    /// The page exists in Danish only (the admin pages): no link to English.
+    danish_only: bool,
 }
 
 fn layout(ctx: &Ctx, title: &str, body: Markup) -> Markup {
@@ -137,9 +139,11 @@ fn layout_with(ctx: &Ctx, title: &str, frame: Frame, body: Markup) -> Markup {
                 a.skip href="#indhold" { (ui.t("Gå til indhold", "Skip to content")) }
                 header {
                     p.brand { a href=(localised(ui, "/")) { "vidensbase" } }
-                    nav aria-label=(ui.t("Sprog", "Language")) {
-                        a href=(other_language(ctx.here, other)) lang=(other.code()) hreflang=(other.code()) {
-                            (other.t("Dansk", "English"))
+                    @if !frame.danish_only {
+                        nav aria-label=(ui.t("Sprog", "Language")) {
+                            a href=(other_language(ctx.here, other)) lang=(other.code()) hreflang=(other.code()) {
+                                (other.t("Dansk", "English"))
+                            }
                         }
                     }
                 }
@@ -184,6 +188,7 @@ fn search_form(ctx: &Ctx, q: &str, params: Option<&SearchParams>, autofocus: boo
 const SEARCHING: Frame = Frame {
     script: Some("/search.js"),
     refresh: None,
+    danish_only: false,
 };
 
 pub fn home(ctx: &Ctx, documents: u64) -> Markup {
@@ -771,6 +776,14 @@ pub enum Flash {
     Failed(StatusCode, String),
 }
 
+/// `2026-11-28T03:33:07.18Z` as `28. november 2026 kl. 03:33 UTC` (as it is when not RFC 3339).
+fn moment(rfc3339: &str) -> String {
+    match (rfc3339.get(..10), rfc3339.get(10..11), rfc3339.get(11..16)) {
+        (Some(date), Some("T"), Some(time)) => format!("{} kl. {time} UTC", Ui::Da.date(date)),
+        _ => rfc3339.to_string(),
+    }
+}
+
 /// What went wrong with an admin form, in Danish, by the answer's status.
 fn failure(status: StatusCode) -> &'static str {
     match status {
@@ -802,6 +815,7 @@ fn admin_layout(ctx: &Ctx, title: &str, busy: bool, body: Markup) -> Markup {
     let frame = Frame {
         script: Some("/admin/admin.js"),
         refresh: busy.then_some(2),
+        danish_only: true,
     };
     layout_with(ctx, title, frame, html! { div.admin { (body) } })
 }
@@ -888,7 +902,7 @@ pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
                 h2 #status-h { "Status" }
                 p {
                     (s.documents) " dokumenter i indekset"
-                    @if let Some(at) = &s.last_commit { " · senest opdateret " (at) }
+                    @if let Some(at) = &s.last_commit { " · senest opdateret " (moment(at)) }
                     @if !s.watching { " · mappen overvåges ikke (serveren er startet med --no-watch)" }
                 }
                 @if busy {
@@ -952,7 +966,7 @@ pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
                                     @match row {
                                         Listed::Indexed { id, title, lang, category, date, size: bytes, pages } => {
                                             td.id { a href=(doc_url(id, None)) lang=(lang) { (title) } br; span.meta { (id) } }
-                                            td { (category) }
+                                            td { (ctx.categories.name(category, Ui::Da)) }
                                             td { (Ui::Da.language_name(lang)) }
                                             td { (date.as_deref().unwrap_or("–")) }
                                             td { (size(*bytes)) @if *pages > 0 { br; span.meta { (pages) (if *pages == 1 { " side" } else { " sider" }) } } }
@@ -960,7 +974,7 @@ pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
                                         }
                                         Listed::Skipped { id, reason } => {
                                             td.id { (id) }
-                                            td { (crate::corpus::category_of(id)) }
+                                            td { (ctx.categories.name(&crate::corpus::category_of(id), Ui::Da)) }
                                             td { "–" } td { "–" } td { "–" }
                                             td.skipped { "Ikke indekseret: " span lang="en" { (reason) } }
                                         }
@@ -1030,6 +1044,15 @@ mod tests {
         assert_eq!(other_language("/search?q=a", Ui::En), "/search?q=a&ui=en");
         assert_eq!(other_language("/", Ui::En), "/?ui=en");
         assert_eq!(other_language("/?ui=en", Ui::Da), "/");
+    }
+
+    #[test]
+    fn commit_times_read_the_danish_way() {
+        assert_eq!(
+            moment("2026-11-28T03:33:07.183738284Z"),
+            "28. november 2026 kl. 03:33 UTC"
+        );
+        assert_eq!(moment("i går"), "i går");
     }
 
     #[test]
