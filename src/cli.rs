@@ -355,13 +355,14 @@ fn print_results(results: &crate::search::SearchResults, json: bool) -> anyhow::
             .map(|h| {
                 serde_json::json!({
                     "id": h.id, "title": h.title, "lang": h.lang, "category": h.category,
-                    "score": h.score, "snippet": h.snippet.to_html(),
+                    "score": h.score, "tier": h.tier, "snippet": h.snippet.to_html(),
                 })
             })
             .collect();
         let value = serde_json::json!({
             "query": results.query, "total": results.total, "took_ms": results.took_ms,
             "hits": hits, "expansions": results.expansions, "relaxed": results.relaxed,
+            "query_lang": results.query_lang,
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
         return Ok(());

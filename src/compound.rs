@@ -8,9 +8,11 @@
 //! Splits are cached per word, since a corpus repeats its vocabulary, and so are the stems of the
 //! candidate parts.
 
+use std::cell::RefCell;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::analysis::{is_stop_word, with_stem_da};
+use crate::analysis::{is_stop_word, Analysis, Analyzer};
 
 /// Shorter parts are never split off: `og`, `for`, `i` must not match inside compounds.
 pub const MIN_PART_CHARS: usize = 4;
@@ -19,11 +21,12 @@ const MIN_COMPOUND_CHARS: usize = 2 * MIN_PART_CHARS;
 
 /// A lexicon of known Danish stems and the splits made with it.
 ///
-/// Stems come from the per-thread term cache ([`with_stem_da`]): splitting tries every head of a
-/// word, and stemming each costs more than the rest of the split.
-#[derive(Debug, Default)]
+/// Stems come through the splitter's own [`Analysis`] (its term cache): splitting tries every
+/// head of a word, and stemming each costs more than the rest of the split.
+#[derive(Default)]
 pub struct Splitter {
     lexicon: HashSet<String>,
+    analysis: RefCell<Analysis>,
     /// Where each word's split is in `splits`.
     index: HashMap<Box<str>, usize>,
     splits: Vec<Split>,
@@ -46,7 +49,13 @@ impl Splitter {
     /// Adds a lowercased word to the lexicon (its stem, if it can be a part at all).
     pub fn learn(&mut self, lower: &str) {
         if can_be_part(lower) {
-            with_stem_da(lower, |stem| self.add(stem));
+            let Splitter {
+                lexicon, analysis, ..
+            } = self;
+            let stem = analysis.get_mut().term(Analyzer::Da, lower);
+            if !lexicon.contains(stem) {
+                lexicon.insert(stem.to_string());
+            }
         }
     }
 
@@ -96,7 +105,7 @@ impl Splitter {
                     if !joined.is_empty() {
                         joined.push(' ');
                     }
-                    with_stem_da(part, |stem| joined.push_str(stem));
+                    joined.push_str(self.analysis.borrow_mut().term(Analyzer::Da, part));
                 }
                 joined.into_boxed_str()
             });
@@ -106,7 +115,8 @@ impl Splitter {
     }
 
     fn known(&self, part: &str) -> bool {
-        with_stem_da(part, |stem| self.lexicon.contains(stem))
+        let mut analysis = self.analysis.borrow_mut();
+        self.lexicon.contains(analysis.term(Analyzer::Da, part))
     }
 }
 

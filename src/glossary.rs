@@ -35,6 +35,8 @@ pub struct Glossary {
     /// English stems key → Danish phrases.
     en_to_da: HashMap<String, Vec<String>>,
     danish_words: Vec<String>,
+    /// Every word of the English side, as written (lowercase).
+    english_words: std::collections::HashSet<String>,
     max_words: usize,
     pairs: usize,
 }
@@ -80,6 +82,7 @@ impl Glossary {
                 da_words.join(" "),
             );
             g.danish_words.extend(da_words);
+            g.english_words.extend(en_words);
         }
         g.danish_words.sort();
         g.danish_words.dedup();
@@ -107,6 +110,20 @@ impl Glossary {
             .chain(self.en_to_da.values())
             .flatten()
             .map(String::as_str)
+    }
+
+    /// The language whose side of the glossary has the word `lower`: `None` when neither side
+    /// or both sides do. The Danish side is looked up by Danish stem, as Danish queries inflect
+    /// (`klimaplanen`); the English side by the word as written, as the English stemmer would
+    /// put the Danish `moderne` beside English `modernisation`.
+    pub fn side(&self, lower: &str) -> Option<Lang> {
+        let da = self.da_to_en.contains_key(&stem_da(lower));
+        let en = self.english_words.contains(lower);
+        match (da, en) {
+            (true, false) => Some(Lang::Da),
+            (false, true) => Some(Lang::En),
+            _ => None,
+        }
     }
 
     /// Translations of the query's lowercased words into the other language.

@@ -23,14 +23,14 @@ use tantivy::{DocSet, Index, IndexWriter, TantivyDocument, Term};
 
 use rustc_hash::FxHashMap;
 
-use crate::analysis::{analyse_for_index, Analyzer, WordId};
+use crate::analysis::{Analysis, SideTerms, WordId};
 use crate::compound::{at_least_chars, Splitter, MIN_PART_CHARS};
 use crate::corpus::{self, CorpusFile};
 use crate::error::{Error, Result};
 use crate::extract::{self, Extracted};
 use crate::glossary::Glossary;
 use crate::lang::{self, Lang};
-use crate::schema::{self, Fields};
+use crate::schema::{self, Fields, TermField};
 
 /// Documents extracted in parallel before being added, and the unit the lexicon grows by.
 const CHUNK: usize = 4096;
@@ -115,10 +115,13 @@ struct Scratch {
     title: String,
     /// The body's terms per paragraph language (index: `Lang as usize`).
     body: [String; 2],
-    folded: String,
+    /// The folded terms and word forms of title and body.
+    side: SideTerms,
     danish: WordCounter,
-    /// Where each page's terms start in `body` and `folded` (paged formats only).
-    page_starts: Vec<[usize; 3]>,
+    /// Where each page's terms start in `body` and `side` (paged formats only).
+    page_starts: Vec<[usize; 4]>,
+    /// This thread's analysis, with its term cache.
+    analysis: Analysis,
 }
 
 thread_local! {
@@ -471,7 +474,7 @@ pub fn sync_scope(
                 let mut doc = p.doc;
                 let parts = compound_parts(&p.danish_words, &mut splitter);
                 if !parts.is_empty() {
-                    doc.add_text(fields.parts, &parts);
+                    doc.add_text(fields.get(TermField::Parts), &parts);
                 }
                 if existed {
                     writer.delete(&p.id)?;
@@ -809,22 +812,23 @@ fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Pre
         let Scratch {
             title,
             body,
-            folded,
+            side,
             danish,
             page_starts,
+            analysis,
         } = scratch;
         title.clear();
-        folded.clear();
+        side.clear();
         page_starts.clear();
         for body in body.iter_mut() {
             body.clear();
         }
         // (The Danish analyser's term of a word is its Danish stem.)
-        analyse_for_index(
+        analysis.index_text(
             &doc.title,
-            Analyzer::of(lang),
+            TermField::Title(lang).analyzer(),
             title,
-            folded,
+            side,
             |word, term, id| {
                 if lang == Lang::Da {
                     danish.add(id, word, term)
@@ -841,16 +845,17 @@ fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Pre
         };
         for page in pages {
             if doc.pages > 0 {
-                page_starts.push([body[0].len(), body[1].len(), folded.len()]);
+                let [folded, forms] = side.marks();
+                page_starts.push([body[0].len(), body[1].len(), folded, forms]);
             }
             for paragraph in lang::paragraphs(page) {
-                let marks = (body[doc_lang as usize].len(), folded.len());
+                let marks = (body[doc_lang as usize].len(), side.marks());
                 let mut function_words = lang::FunctionWords::default();
-                analyse_for_index(
+                analysis.index_text(
                     paragraph,
-                    Analyzer::of(doc_lang),
+                    TermField::Body(doc_lang).analyzer(),
                     &mut body[doc_lang as usize],
-                    folded,
+                    side,
                     |word, term, id| {
                         function_words.count(word);
                         if doc_lang == Lang::Da {
@@ -863,12 +868,12 @@ fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Pre
                     continue;
                 }
                 body[doc_lang as usize].truncate(marks.0);
-                folded.truncate(marks.1);
-                analyse_for_index(
+                side.truncate(marks.1);
+                analysis.index_text(
                     paragraph,
-                    Analyzer::of(lang),
+                    TermField::Body(lang).analyzer(),
                     &mut body[lang as usize],
-                    folded,
+                    side,
                     |word, term, id| match lang {
                         Lang::Da => danish.add(id, word, term),
                         // Danish words counted before the paragraph turned out English.
@@ -909,7 +914,8 @@ fn page_documents(
     let ends = starts.iter().skip(1).copied().chain(std::iter::once([
         terms.body[0].len(),
         terms.body[1].len(),
-        terms.folded.len(),
+        terms.side.folded.len(),
+        terms.side.forms.len(),
     ]));
     let mut pages = Vec::with_capacity(starts.len());
     for (n, (start, end)) in starts.iter().zip(ends).enumerate() {
@@ -927,15 +933,16 @@ fn page_documents(
                 .get(start[i]..end[i])
                 .filter(|s| !s.trim().is_empty())
             {
-                doc.add_text(f.body_field(l), slice);
+                doc.add_text(f.get(TermField::Body(l)), slice);
             }
         }
-        if let Some(slice) = terms
-            .folded
-            .get(start[2]..end[2])
-            .filter(|s| !s.trim().is_empty())
-        {
-            doc.add_text(f.fold, slice);
+        for (field, text, i) in [
+            (f.get(TermField::Fold), &terms.side.folded, 2),
+            (f.get(TermField::Forms), &terms.side.forms, 3),
+        ] {
+            if let Some(slice) = text.get(start[i]..end[i]).filter(|s| !s.trim().is_empty()) {
+                doc.add_text(field, slice);
+            }
         }
         pages.push(doc);
     }
@@ -995,7 +1002,7 @@ fn read_stamps(index: &Index, fields: &Fields, scope: &Scope) -> Result<HashMap<
 fn learn_index_vocabulary(index: &Index, fields: &Fields, splitter: &mut Splitter) -> Result<()> {
     let searcher = index.reader()?.searcher();
     for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(fields.body_da)?;
+        let inverted = segment.inverted_index(fields.get(TermField::Body(Lang::Da)))?;
         let mut stream = inverted.terms().stream()?;
         while stream.advance() {
             if let Ok(term) = std::str::from_utf8(stream.key()) {
@@ -1059,14 +1066,17 @@ fn document(
     doc.add_u64(f.size, file.size);
     doc.add_u64(f.hash, hash);
 
-    doc.add_text(f.title_field(lang), &terms.title);
-    if !terms.folded.is_empty() {
-        doc.add_text(f.fold, &terms.folded);
+    doc.add_text(f.get(TermField::Title(lang)), &terms.title);
+    if !terms.side.folded.is_empty() {
+        doc.add_text(f.get(TermField::Fold), &terms.side.folded);
+    }
+    if !terms.side.forms.is_empty() {
+        doc.add_text(f.get(TermField::Forms), &terms.side.forms);
     }
     for lang in Lang::ALL {
         let body = &terms.body[lang as usize];
         if !body.is_empty() {
-            doc.add_text(f.body_field(lang), body);
+            doc.add_text(f.get(TermField::Body(lang)), body);
         }
     }
     doc
@@ -1190,7 +1200,9 @@ mod tests {
                 .unwrap_or_default()
                 .to_string()
         };
-        assert!(field(fields.body_en).contains(&Analyzer::En.term("municipalities")));
+        assert!(
+            field(fields.body_en).contains(&crate::analysis::Analyzer::En.term("municipalities"))
+        );
         assert!(!field(fields.body_da).contains("municipal"));
         let words: Vec<(&str, u32)> = p.danish_words.iter().map(|(w, n, _)| (w, n)).collect();
         assert!(words.contains(&("kommunerne", 2)), "{words:?}");

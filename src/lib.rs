@@ -16,6 +16,7 @@ pub mod glossary;
 pub mod indexer;
 pub mod lang;
 pub mod query;
+pub mod rank;
 pub mod schema;
 pub mod search;
 pub mod snippet;

@@ -14,9 +14,9 @@ use tantivy::schema::Value;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
-use tantivy::{Index, TantivyDocument};
+use tantivy::{Index, TantivyDocument, Term};
 
-use crate::analysis;
+use crate::analysis::{self, Analyzer};
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 
@@ -44,6 +44,7 @@ pub struct Fields {
     pub body_en: Field,
     pub fold: Field,
     pub parts: Field,
+    pub forms: Field,
 }
 
 /// Fast-field names used by collectors that read columns by name.
@@ -62,31 +63,88 @@ pub const DAY: &str = "day";
 /// index's statistics (document count, average length) or results.
 pub const PAGES_DIR: &str = "pages";
 
-impl Fields {
-    pub fn title_field(&self, lang: Lang) -> Field {
-        match lang {
-            Lang::Da => self.title_da,
-            Lang::En => self.title_en,
-        }
-    }
+/// A field of analysed terms, with the analyser that made them: the contract between the
+/// indexer, which writes each field's terms, and everything that looks a word up in them (the
+/// query builder, related documents, the query-language vote, "Mente du"), which must make the
+/// word's term the same way. [`Fields::term`] is that lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermField {
+    /// The title's words, when the document is in this language.
+    Title(Lang),
+    /// The words of the document's paragraphs in this language.
+    Body(Lang),
+    /// The folded terms of the words whose folded term differs from their language term
+    /// (`fold_extra`; the others are in the language fields already).
+    Fold,
+    /// The Danish stems of the parts of Danish compounds.
+    Parts,
+    /// Every word of title and body as written, lowercased.
+    Forms,
+}
 
-    pub fn body_field(&self, lang: Lang) -> Field {
-        match lang {
-            Lang::Da => self.body_da,
-            Lang::En => self.body_en,
-        }
-    }
-
+impl TermField {
     /// The four language fields: every word of a document is in exactly one of them.
-    pub fn language_fields(&self) -> [Field; 4] {
-        [self.title_da, self.body_da, self.title_en, self.body_en]
+    pub const LANGUAGE: [TermField; 4] = [
+        TermField::Title(Lang::Da),
+        TermField::Body(Lang::Da),
+        TermField::Title(Lang::En),
+        TermField::Body(Lang::En),
+    ];
+
+    /// Every field that holds folded terms: `Fold` those that differ from the language term, the
+    /// language fields the rest.
+    pub const FOLDED_VIEW: [TermField; 5] = [
+        TermField::Fold,
+        TermField::Title(Lang::Da),
+        TermField::Body(Lang::Da),
+        TermField::Title(Lang::En),
+        TermField::Body(Lang::En),
+    ];
+
+    /// The analyser whose terms the field holds: what the indexer applied, and what a lookup of
+    /// a word must apply.
+    pub fn analyzer(self) -> Analyzer {
+        match self {
+            TermField::Title(lang) | TermField::Body(lang) => Analyzer::of(lang),
+            TermField::Fold => Analyzer::Fold,
+            TermField::Parts => Analyzer::Da,
+            TermField::Forms => Analyzer::Form,
+        }
     }
 
-    /// Every field that holds folded terms: `fold_extra` those that differ from the language
-    /// term, the language fields the rest.
-    pub fn folded_view(&self) -> [Field; 5] {
-        let [title_da, body_da, title_en, body_en] = self.language_fields();
-        [self.fold, title_da, body_da, title_en, body_en]
+    /// The language of the text the field holds; `None` for the fields of both.
+    pub fn lang(self) -> Option<Lang> {
+        match self {
+            TermField::Title(lang) | TermField::Body(lang) => Some(lang),
+            TermField::Parts => Some(Lang::Da),
+            TermField::Fold | TermField::Forms => None,
+        }
+    }
+}
+
+impl Fields {
+    /// The tantivy field of a term field.
+    pub fn get(&self, field: TermField) -> Field {
+        match field {
+            TermField::Title(Lang::Da) => self.title_da,
+            TermField::Body(Lang::Da) => self.body_da,
+            TermField::Title(Lang::En) => self.title_en,
+            TermField::Body(Lang::En) => self.body_en,
+            TermField::Fold => self.fold,
+            TermField::Parts => self.parts,
+            TermField::Forms => self.forms,
+        }
+    }
+
+    /// A lowercased word's term in `field`, made by the field's analyser.
+    pub fn term(&self, field: TermField, lower: &str) -> Term {
+        Term::from_field_text(self.get(field), &field.analyzer().term(lower))
+    }
+
+    /// An already-made term (read from the field's dictionary, or made by its analyser) in
+    /// `field`.
+    pub fn raw_term(&self, field: TermField, term: &str) -> Term {
+        Term::from_field_text(self.get(field), term)
     }
 }
 
@@ -132,6 +190,9 @@ pub fn schema() -> (Schema, Fields) {
         fold: b.add_text_field("fold_extra", text(IndexRecordOption::WithFreqs)),
         // Analyzer::Da stems of compound parts.
         parts: b.add_text_field("parts", text(IndexRecordOption::WithFreqs)),
+        // Every word of title and body lowercased, not stemmed (`analysis::SideTerms::forms`):
+        // the query's own word form scores above other inflections of it.
+        forms: b.add_text_field("forms", text(IndexRecordOption::WithFreqs)),
     };
     (b.build(), fields)
 }

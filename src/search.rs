@@ -7,6 +7,7 @@
 //! word sufficing, and the results say so. Also here: fetching one document for its page, with
 //! the query's words marked, and finding related documents.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -21,13 +22,14 @@ use tantivy::{
     Term,
 };
 
-use crate::analysis::{self, Analyzer};
+use crate::analysis;
 use crate::error::{Error, Result};
 use crate::extract;
 use crate::glossary::Glossary;
 use crate::lang::Lang;
-use crate::query::{self, UsedExpansion};
-use crate::schema::{self, stored_text, Fields};
+use crate::query::{self, Tiered, UsedExpansion};
+use crate::rank::{ByTier, Rank};
+use crate::schema::{self, stored_text, Fields, TermField};
 use crate::snippet::{self, Snippet};
 use crate::spelling;
 use rustc_hash::FxHashMap;
@@ -37,6 +39,10 @@ pub const MAX_LIMIT: usize = 100;
 /// Deep pages cost work for nobody; past this offset results are cut.
 pub const MAX_OFFSET: usize = 10_000;
 const RELATED: usize = 5;
+/// A query that fewer documents than this match with every word is relaxed: documents with some
+/// of its words follow those with all. A constant, not the page's end, so that all pages of a
+/// query agree.
+pub const RELAX_BELOW: usize = DEFAULT_LIMIT;
 
 /// What to search for.
 #[derive(Debug, Clone)]
@@ -92,6 +98,8 @@ pub struct Hit {
     pub lang: String,
     pub category: String,
     pub score: f32,
+    /// The ranking tier ([`crate::rank::Rank::tier`]): results are ordered by tier, then score.
+    pub tier: u8,
     /// The physical page (from 1) of the snippet, for paged documents (PDF); `None` otherwise.
     pub page: Option<u32>,
     /// The document's date as stored (`2019-07-01`), when it has one.
@@ -118,8 +126,12 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Glossary translations the query was expanded with.
     pub expansions: Vec<UsedExpansion>,
-    /// True when no document had all the words and any word was allowed to match.
+    /// True when fewer than [`RELAX_BELOW`] documents had all the words and any word was
+    /// allowed to match.
     pub relaxed: bool,
+    /// The reader's language as the query's words tell it (`da`, `en`), whose matches rank
+    /// first; `None` when they tell both or neither.
+    pub query_lang: Option<&'static str>,
     pub facets: Option<Facets>,
     /// "Mente du …?": the query with misspelt words corrected, when this one found fewer than
     /// [`SUGGEST_BELOW`] documents (or only some of its words) and the corrected one finds more.
@@ -324,69 +336,74 @@ impl Engine {
         relaxed: bool,
         filters: &[(tantivy::schema::Field, &str)],
         want: usize,
-    ) -> Result<FxHashMap<String, (f32, u32)>> {
+    ) -> Result<FxHashMap<String, (Rank, u32)>> {
         let f = &self.fields;
         let plan = query::plan_as_typed(&req.query, f, pages, req.expand, req.as_typed);
         let core = if relaxed { plan.relaxed } else { plan.query };
-        let mut best: FxHashMap<String, (f32, u32)> = FxHashMap::default();
+        let mut best: FxHashMap<String, (Rank, u32)> = FxHashMap::default();
         let Some(core) = core else {
             return Ok(best);
         };
-        let q = query::filtered(Some(core), filters);
-        let top = TopDocs::with_limit(want.saturating_mul(4)).order_by_score();
-        for (score, address) in pages.search(&*q, &top)? {
+        let q = query::filtered(Some(core.query), filters);
+        let top =
+            TopDocs::with_limit(want.saturating_mul(4)).order_by(ByTier::new(pages, &core.tiers)?);
+        for (rank, address) in pages.search(&*q, &top)? {
             // Page documents store only their id, filters and number: cheap to read.
             let doc: TantivyDocument = pages.doc(address)?;
             let page = stored_pages(&doc, f);
-            let entry = best.entry(stored_text(&doc, f.id)).or_insert((score, page));
-            if score > entry.0 {
-                *entry = (score, page);
+            let entry = best.entry(stored_text(&doc, f.id)).or_insert((rank, page));
+            if rank > entry.0 {
+                *entry = (rank, page);
             }
         }
         Ok(best)
     }
 
     /// Main-index results ranked again with each paged document scored by the better of its
-    /// whole text and its best page, so a long report competes page for page with a short
-    /// note. `top` is the main index's best `want`, best first.
+    /// whole text and its best page of the same tier, so a long report competes page for page
+    /// with a short note. `top` is the main index's best `want`, best first.
     fn rerank_by_pages(
         &self,
         searcher: &Searcher,
-        top: Vec<(f32, DocAddress)>,
-        best: FxHashMap<String, (f32, u32)>,
+        top: Vec<(Rank, DocAddress)>,
+        best: FxHashMap<String, (Rank, u32)>,
         want: usize,
     ) -> Result<Vec<Ranked>> {
-        // Below this score a document could not enter the first `want` by its page alone.
+        // Below this rank a document could not enter the first `want` by its page alone.
         let floor = match top.last() {
-            Some(&(score, _)) if top.len() >= want => score,
-            _ => f32::NEG_INFINITY,
+            Some(&(rank, _)) if top.len() >= want => Some(rank),
+            _ => None,
         };
         // Each paged document's best page, by where the document is in the main index.
-        let mut by_address: FxHashMap<DocAddress, (f32, u32)> = FxHashMap::default();
+        let mut by_address: FxHashMap<DocAddress, (Rank, u32)> = FxHashMap::default();
         for (id, best_page) in best {
             if let Some(address) = self.address(searcher, &id)? {
                 by_address.insert(address, best_page);
             }
         }
         let mut ranked = Vec::with_capacity(top.len() + by_address.len());
-        for (score, address) in top {
+        for (rank, address) in top {
             let page = by_address.remove(&address);
+            // A page ranks its document only within the document's own tier.
+            let by_page = page
+                .filter(|(p, _)| p.tier == rank.tier && p.score > rank.score)
+                .map(|(p, _)| p);
             ranked.push(Ranked {
-                score: page.map_or(score, |(p, _)| p.max(score)),
+                rank: by_page.unwrap_or(rank),
                 address,
                 page: page.map(|(_, n)| n),
             });
         }
-        for (address, (score, page)) in by_address {
-            if score > floor {
+        for (address, (rank, page)) in by_address {
+            if floor.is_none_or(|floor| rank > floor) {
                 ranked.push(Ranked {
-                    score,
+                    rank,
                     address,
                     page: Some(page),
                 });
             }
         }
-        ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
+        ranked.sort_by(|a, b| b.rank.partial_cmp(&a.rank).unwrap_or(Ordering::Equal));
         Ok(ranked)
     }
 
@@ -440,17 +457,9 @@ impl Engine {
         let f = &self.fields;
         // A word the documents hold as it is written is no misspelling, whatever the lists say.
         let in_documents = |lower: &str| {
-            let (da, en) = (analysis::stem_da(lower), analysis::stem_en(lower));
-            [
-                (f.body_da, &da),
-                (f.title_da, &da),
-                (f.body_en, &en),
-                (f.title_en, &en),
-            ]
-            .iter()
-            .any(|(field, t)| {
+            TermField::LANGUAGE.iter().any(|&field| {
                 searcher
-                    .doc_freq(&Term::from_field_text(*field, t))
+                    .doc_freq(&f.term(field, lower))
                     .is_ok_and(|n| n > 0)
             })
         };
@@ -510,6 +519,7 @@ impl Engine {
             hits: Vec::new(),
             expansions: Vec::new(),
             relaxed: false,
+            query_lang: plan.lang.map(Lang::code),
             facets: None,
             suggestion: None,
         };
@@ -521,46 +531,53 @@ impl Engine {
         // With a page index, the first `offset + limit` are ranked again by their pages (not
         // when they are ordered by date).
         let page_searcher = self.page_searcher().filter(|_| req.sort == Sort::Relevance);
-        let top = || match page_searcher {
-            Some(_) => TopDocs::with_limit(offset + limit).order_by_score(),
-            None => TopDocs::with_limit(limit)
-                .and_offset(offset)
-                .order_by_score(),
+        let (want, skip) = match page_searcher {
+            Some(_) => (offset + limit, 0),
+            None => (limit, offset),
         };
-        let newest = || {
-            TopDocs::with_limit(limit)
-                .and_offset(offset)
-                .order_by_fast_field::<u64>(schema::DAY, tantivy::Order::Desc)
-        };
-        let collect = |q: &dyn Query| -> Result<(Vec<(f32, DocAddress)>, usize)> {
+        let collect = |t: &Tiered| -> Result<(Vec<(Rank, DocAddress)>, usize)> {
+            let q = query::filtered(Some(t.query.box_clone()), &filters);
             Ok(match req.sort {
-                Sort::Relevance => searcher.search(q, &(top(), Count))?,
+                Sort::Relevance => {
+                    let top = TopDocs::with_limit(want)
+                        .and_offset(skip)
+                        .order_by(ByTier::new(&searcher, &t.tiers)?);
+                    searcher.search(&*q, &(top, Count))?
+                }
                 Sort::Newest => {
-                    let (docs, total) = searcher.search(q, &(newest(), Count))?;
-                    (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), total)
+                    let newest = TopDocs::with_limit(limit)
+                        .and_offset(offset)
+                        .order_by_fast_field::<u64>(schema::DAY, tantivy::Order::Desc);
+                    let (docs, total) = searcher.search(&*q, &(newest, Count))?;
+                    let docs = docs.into_iter().map(|(_, a)| (Rank::default(), a));
+                    (docs.collect(), total)
                 }
             })
         };
-        let mut core = plan.query;
-        let q = query::filtered(core.as_ref().map(|q| q.box_clone()), &filters);
-        let (mut top_docs, mut total) = collect(&*q)?;
-        // Too few documents have all the words to fill the page: add those with some of them,
-        // below the complete matches.
-        if total < offset + limit {
+        // A query without words browses the filtered documents.
+        let browse = || Tiered {
+            query: Box::new(tantivy::query::AllQuery),
+            tiers: Vec::new(),
+        };
+        let mut core = plan.query.unwrap_or_else(browse);
+        let (mut top_docs, mut total) = collect(&core)?;
+        // Too few documents have all the words: add those with some of them, below the complete
+        // matches. Whether to is decided by the query alone, not by the page asked for, so every
+        // page of a query has the same documents in the same order and the same `total`.
+        if total < RELAX_BELOW {
             if let Some(relaxed) = plan.relaxed {
-                let rq = query::filtered(Some(relaxed.box_clone()), &filters);
-                let (relaxed_docs, relaxed_total) = collect(&*rq)?;
+                let (relaxed_docs, relaxed_total) = collect(&relaxed)?;
                 if relaxed_total > total {
                     (top_docs, total) = (relaxed_docs, relaxed_total);
                     results.relaxed = true;
-                    core = Some(relaxed);
+                    core = relaxed;
                 }
             }
         }
         results.total = total;
         let searched = started.elapsed();
         if req.facets {
-            results.facets = Some(self.facets(&searcher, core.as_deref(), lang, category)?);
+            results.facets = Some(self.facets(&searcher, &*core.query, lang, category)?);
         }
         let ranked: Vec<Ranked> = match &page_searcher {
             Some(pages) => {
@@ -575,8 +592,8 @@ impl Engine {
             }
             None => top_docs
                 .into_iter()
-                .map(|(score, address)| Ranked {
-                    score,
+                .map(|(rank, address)| Ranked {
+                    rank,
                     address,
                     page: None,
                 })
@@ -599,7 +616,7 @@ impl Engine {
             .expansions
             .retain(|e| !spans.iter().any(|span| span.contains(&e.from)));
         for Ranked {
-            score,
+            rank,
             address,
             page: best_page,
         } in ranked
@@ -628,7 +645,8 @@ impl Engine {
                 title,
                 lang: stored_text(&doc, f.lang),
                 category: stored_text(&doc, f.category),
-                score,
+                score: rank.score,
+                tier: rank.tier,
                 page,
                 date: Some(stored_text(&doc, f.date)).filter(|d| !d.is_empty()),
                 snippet,
@@ -652,13 +670,13 @@ impl Engine {
     fn facets(
         &self,
         searcher: &Searcher,
-        core: Option<&dyn Query>,
+        core: &dyn Query,
         lang: Option<&str>,
         category: Option<&str>,
     ) -> Result<Facets> {
         let f = &self.fields;
         let run = |filters: &[(tantivy::schema::Field, &str)]| -> Result<FacetFruit> {
-            let q = query::filtered(core.map(|q| q.box_clone()), filters);
+            let q = query::filtered(Some(core.box_clone()), filters);
             Ok(searcher.search(&*q, &FacetCounts)?)
         };
         let (langs, categories) = match (lang, category) {
@@ -745,19 +763,18 @@ impl Engine {
             stored_text(doc, f.title),
             stored_text(doc, f.body)
         );
-        let analyzer = Analyzer::of(lang);
+        let body = TermField::Body(lang);
         // Term frequencies of the document's own words (first occurrence keeps the surface form).
         let mut tf: HashMap<String, (u32, String)> = HashMap::new();
-        for (s, e) in analysis::words(&text) {
-            let lower = text[s..e].to_lowercase();
+        for (_, lower) in analysis::lower_words(&text) {
             if lower.chars().count() < 4 || lower.chars().any(|c| c.is_ascii_digit()) {
                 continue;
             }
-            let t = analyzer.term(&lower);
+            let t = body.analyzer().term(&lower);
             tf.entry(t).or_insert((0, lower)).0 += 1;
         }
         let n = searcher.num_docs().max(1) as f32;
-        let field = f.body_field(lang);
+        let field = f.get(body);
         let mut scored: Vec<(f32, String, String)> = tf
             .into_iter()
             .filter_map(|(t, (count, surface))| {
@@ -781,12 +798,10 @@ impl Engine {
                 Box::new(BoostQuery::new(Box::new(q), *weight)),
             ));
             for e in Glossary::global().expand(std::slice::from_ref(surface)) {
-                let other = f.body_field(e.lang);
-                let other_analyzer = Analyzer::of(e.lang);
                 let words: Vec<&str> = e.phrase.split(' ').collect();
                 if let [single] = words.as_slice() {
                     let q = TermQuery::new(
-                        Term::from_field_text(other, &other_analyzer.term(single)),
+                        f.term(TermField::Body(e.lang), single),
                         IndexRecordOption::WithFreqs,
                     );
                     should.push((
@@ -986,7 +1001,7 @@ fn matches_any(
 
 /// A document in the final order, with the page that scored it when one did.
 struct Ranked {
-    score: f32,
+    rank: Rank,
     address: DocAddress,
     page: Option<u32>,
 }

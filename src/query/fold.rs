@@ -18,12 +18,12 @@ use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Explanation, Query, 
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
-use crate::schema::Fields;
+use crate::schema::{Fields, TermField};
 
 /// A folded term, searched in `fold_extra` and in the language fields as one field.
 #[derive(Debug, Clone)]
 pub(super) struct FoldQuery {
-    /// The same text in every field of [`Fields::folded_view`].
+    /// The same text in every field of [`TermField::FOLDED_VIEW`].
     terms: Vec<Term>,
     /// The fields whose lengths add up to the document's length in words.
     length_fields: [Field; 4],
@@ -32,12 +32,11 @@ pub(super) struct FoldQuery {
 impl FoldQuery {
     pub(super) fn new(fields: &Fields, folded: &str) -> FoldQuery {
         FoldQuery {
-            terms: fields
-                .folded_view()
+            terms: TermField::FOLDED_VIEW
                 .iter()
-                .map(|&field| Term::from_field_text(field, folded))
+                .map(|&field| fields.raw_term(field, folded))
                 .collect(),
-            length_fields: fields.language_fields(),
+            length_fields: TermField::LANGUAGE.map(|field| fields.get(field)),
         }
     }
 

@@ -1,13 +1,19 @@
 //! From what a user typed to a tantivy query: parsing ([`parse`]), then expansion and ranking rules.
 //!
-//! A word is searched in both languages' fields at once (the query's language is unknown), with
-//! lower-weighted alternatives: the folded view ([`fold`]), Danish compound parts, close spellings
-//! ([`typo`]) when the word itself is nowhere in the index, and glossary translations into the
-//! other language. Content words are required; documents matching with the query's own spellings
-//! rank in a tier above all others; a sloppy phrase of the words adds proximity; and a relaxed
-//! variant (any word, complete matches first) fills pages strict matching cannot.
+//! A word is searched in both languages' fields at once, with lower-weighted alternatives: the
+//! folded view ([`fold`]), Danish compound parts, close spellings ([`typo`]) when the word itself
+//! is nowhere in the index, and glossary translations into the other language. Content words are
+//! required; a sloppy phrase of the words adds proximity; the word as typed (its form, unstemmed)
+//! adds score over its other inflections; and a relaxed variant (any word) fills pages strict
+//! matching cannot.
+//!
+//! The ranking tiers come with the query ([`Tiered`], sorted by [`crate::rank`]): first the
+//! documents that match every word with the reader's own spelling in the reader's language
+//! ([`language`]), then those that match every word in that language in any way (inflection,
+//! compound part, folding, a typo), then the rest (translations, the other language's text).
 
 mod fold;
+mod language;
 mod parse;
 pub(crate) mod typo;
 
@@ -23,7 +29,7 @@ use crate::analysis::{self, Analyzer};
 use crate::compound::MIN_PART_CHARS;
 use crate::glossary::Glossary;
 use crate::lang::Lang;
-use crate::schema::Fields;
+use crate::schema::{Fields, TermField};
 
 pub use parse::{parse, Clause, MAX_WORDS};
 
@@ -32,6 +38,9 @@ const FOLD_BOOST: f32 = 0.3;
 const PARTS_BOOST: f32 = 0.45;
 const FUZZY_BOOST: f32 = 0.25;
 const TRANSLATION_BOOST: f32 = 0.5;
+/// The query's word form, unstemmed, in `forms`: `volunteering` above `volunteer` for
+/// `volunteering`, within a tier.
+const FORM_BOOST: f32 = 0.5;
 const PROXIMITY_BOOST: f32 = 1.5;
 const PROXIMITY_SLOP: u32 = 3;
 /// Longer queries get no proximity boost in bodies: it costs position reads for every
@@ -55,14 +64,28 @@ pub struct Highlight {
 
 impl Highlight {
     fn add_word(&mut self, lower: &str) {
-        if self.da.insert(analysis::stem_da(lower)) && !analysis::is_stop_word(lower) {
+        if self.da.insert(Analyzer::Da.term(lower)) && !analysis::is_stop_word(lower) {
             self.words += 1;
         }
-        self.en.insert(analysis::stem_en(lower));
+        self.en.insert(Analyzer::En.term(lower));
         self.fold.insert(Analyzer::Fold.term(lower));
         if lower.chars().count() >= MIN_PART_CHARS {
-            self.parts.push(analysis::stem_da(lower));
+            self.parts.push(Analyzer::Da.term(lower));
         }
+    }
+
+    /// Another spelling of a word already added (`aarhus` for `århus`): its language terms.
+    fn add_spelling(&mut self, lower: &str) {
+        self.da.insert(Analyzer::Da.term(lower));
+        self.en.insert(Analyzer::En.term(lower));
+    }
+
+    /// A term of `lang`'s analyser.
+    fn insert(&mut self, lang: Lang, term: String) {
+        match lang {
+            Lang::Da => self.da.insert(term),
+            Lang::En => self.en.insert(term),
+        };
     }
 
     pub fn is_empty(&self) -> bool {
@@ -79,12 +102,32 @@ pub struct UsedExpansion {
     pub from: String,
 }
 
+/// A query and its ranking tiers: yes/no queries, best first, that order the documents the query
+/// finds before their scores do ([`crate::rank`]).
+pub struct Tiered {
+    pub query: Box<dyn Query>,
+    pub tiers: Vec<Box<dyn Query>>,
+}
+
+impl Tiered {
+    pub fn box_clone(&self) -> Tiered {
+        Tiered {
+            query: self.query.box_clone(),
+            tiers: self.tiers.iter().map(|t| t.box_clone()).collect(),
+        }
+    }
+}
+
 /// Everything the search needs from a query.
 pub struct Plan {
     /// `None` for a query with no words.
-    pub query: Option<Box<dyn Query>>,
-    /// The same query with any single word sufficing; tried when `query` finds nothing.
-    pub relaxed: Option<Box<dyn Query>>,
+    pub query: Option<Tiered>,
+    /// The same query with any single word sufficing, documents with every word first; used
+    /// when `query` finds too few.
+    pub relaxed: Option<Tiered>,
+    /// The reader's language as the query's words tell it; `None` when they tell both or
+    /// neither.
+    pub lang: Option<Lang>,
     pub highlight: Highlight,
     /// The glossary translations the query was expanded with, each with the query that finds
     /// it (to tell which ones the shown documents matched).
@@ -111,14 +154,16 @@ pub fn plan_as_typed(
     let typing = prefix
         && !raw.ends_with(char::is_whitespace)
         && clauses.last().is_some_and(|c| !c.quoted && !c.excluded);
-    Builder {
+    let mut builder = Builder {
         fields,
         searcher,
         highlight: Highlight::default(),
         expansions: Vec::new(),
         typing,
-    }
-    .build(&clauses, expand)
+        reader: None,
+    };
+    builder.reader = builder.language(&clauses);
+    builder.build(&clauses, expand)
 }
 
 /// Terms a word being typed is completed to, per field.
@@ -133,16 +178,22 @@ struct Builder<'a> {
     expansions: Vec<(UsedExpansion, Box<dyn Query>)>,
     /// The query's last word is being typed (see [`plan_as_typed`]).
     typing: bool,
+    /// The reader's language ([`language`]); `None` for both.
+    reader: Option<Lang>,
 }
 
-/// One required piece of the query: everything that may satisfy it, and the exact-spelling part
-/// alone (which decides the ranking tier).
+/// One required piece of the query: everything that may satisfy it, and the parts of that which
+/// decide its ranking tier.
 struct Unit {
     full: Box<dyn Query>,
+    /// The reader's own spelling (or its `aa`/`å` twin) in the reader's language's fields.
     direct: Box<dyn Query>,
+    /// Any match in the reader's language: `direct`, inflections, folding, compound parts,
+    /// close spellings; not translations, not the other language's text.
+    native: Box<dyn Query>,
     /// A function word: it adds to the score where it occurs but is not required.
     optional: bool,
-    /// `full` can match where `direct` does not (folding, parts, typos, translations).
+    /// `full` can match where `direct` does not.
     alternatives: bool,
 }
 
@@ -151,15 +202,36 @@ impl Unit {
         Unit {
             full: self.full.box_clone(),
             direct: self.direct.box_clone(),
+            native: self.native.box_clone(),
             optional: self.optional,
             alternatives: self.alternatives,
         }
     }
 }
 
-/// How many of `n` units a document must match.
-fn required_units(n: usize) -> usize {
-    n
+/// A query's alternatives sorted by what they say about the match: all of them, those in the
+/// reader's language, and the reader's own spellings there.
+#[derive(Default)]
+struct Alternatives {
+    all: Vec<Box<dyn Query>>,
+    native: Vec<Box<dyn Query>>,
+    direct: Vec<Box<dyn Query>>,
+    /// Queries that add score to matches the others make, and find nothing new.
+    scoring: Vec<Box<dyn Query>>,
+}
+
+impl Alternatives {
+    fn into_unit(self, optional: bool) -> Unit {
+        Unit {
+            alternatives: self.all.len() > self.direct.len(),
+            full: Box::new(BooleanQuery::union(
+                self.all.into_iter().chain(self.scoring).collect(),
+            )),
+            direct: Box::new(BooleanQuery::union(self.direct)),
+            native: Box::new(BooleanQuery::union(self.native)),
+            optional,
+        }
+    }
 }
 
 /// All of `queries` (when `required` is all of them) or at least `required` of them.
@@ -224,6 +296,7 @@ impl Builder<'_> {
             return Plan {
                 query: None,
                 relaxed: None,
+                lang: self.reader,
                 highlight: self.highlight,
                 expansions: self.expansions,
             };
@@ -239,38 +312,84 @@ impl Builder<'_> {
         }
         let (optional, units): (Vec<Unit>, Vec<Unit>) = units.into_iter().partition(|u| u.optional);
         let optional: Vec<Box<dyn Query>> = optional.into_iter().map(|u| u.full).collect();
-        // Without fallbacks every match is direct, and the tier would only repeat the query.
+        // Without fallbacks every match is direct, and the tiers would only repeat the query.
         let tiered = units.iter().chain(&loose).any(|u| u.alternatives);
-        let required = required_units(units.len());
-        let (full, direct): (Vec<_>, Vec<_>) =
-            units.into_iter().map(|u| (u.full, u.direct)).unzip();
-        let core = at_least(full, required);
-        let tier = tiered.then(|| at_least(direct, required));
+        let mut full = Vec::new();
+        let mut direct = Vec::new();
+        let mut native = Vec::new();
+        for u in units {
+            full.push(u.full);
+            direct.push(u.direct);
+            native.push(u.native);
+        }
+        let core = at_least(full, usize::MAX);
+        let tiers = if tiered {
+            vec![at_least(direct, usize::MAX), at_least(native, usize::MAX)]
+        } else {
+            Vec::new()
+        };
         let loose: Vec<Unit> = loose.into_iter().filter(|u| !u.optional).collect();
         let relaxed = (loose.len() > 1).then(|| {
-            let (any, any_direct): (Vec<_>, Vec<_>) =
-                loose.into_iter().map(|u| (u.full, u.direct)).unzip();
-            let relaxed = wrap(
-                at_least(any, 1),
-                tiered.then(|| at_least(any_direct, 1)),
-                proximity.as_deref(),
-                &optional,
-                &excluded,
-            );
-            // Documents with all the required words stay above those with only some.
-            Box::new(BooleanQuery::new(vec![
-                (Occur::Must, relaxed),
-                (
-                    Occur::Should,
-                    Box::new(ConstScoreQuery::new(core.box_clone(), COMPLETE_TIER)),
-                ),
-            ])) as Box<dyn Query>
+            let any: Vec<_> = loose.into_iter().map(|u| u.full).collect();
+            // Documents with every word first, in the strict query's tiers; the others by score.
+            let mut relaxed_tiers = vec![core.box_clone()];
+            relaxed_tiers.extend(tiers.iter().map(|t| t.box_clone()));
+            Tiered {
+                query: wrap(at_least(any, 1), proximity.as_deref(), &optional, &excluded),
+                tiers: relaxed_tiers,
+            }
         });
         Plan {
-            query: Some(wrap(core, tier, proximity.as_deref(), &optional, &excluded)),
+            query: Some(Tiered {
+                query: wrap(core, proximity.as_deref(), &optional, &excluded),
+                tiers,
+            }),
             relaxed,
+            lang: self.reader,
             highlight: self.highlight,
             expansions: self.expansions,
+        }
+    }
+
+    /// The reader's language, from the words of the query ([`language`]).
+    fn language(&self, clauses: &[Clause]) -> Option<Lang> {
+        let docs = |code: &str| self.raw_df(self.fields.lang, code);
+        let (da_docs, en_docs) = (docs(Lang::Da.code()), docs(Lang::En.code()));
+        let words = clauses
+            .iter()
+            .filter(|c| !c.excluded)
+            .flat_map(|c| &c.words)
+            .map(|lower| {
+                let mut seen = language::Occurrences {
+                    da_docs,
+                    en_docs,
+                    ..Default::default()
+                };
+                let spellings = std::iter::once(lower.clone()).chain(analysis::aa_spelling(lower));
+                // Documents, as far as frequencies tell: a document with the word in its title
+                // and its text is one, so each language counts its field with the most.
+                for w in spellings {
+                    let (mut da, mut en) = (0, 0);
+                    for field in TermField::LANGUAGE.into_iter().chain([TermField::Parts]) {
+                        match field.lang() {
+                            Some(Lang::Da) => da = da.max(self.df(field, &w)),
+                            Some(Lang::En) => en = en.max(self.df(field, &w)),
+                            None => {}
+                        }
+                    }
+                    seen.in_da += da;
+                    seen.in_en += en;
+                }
+                language::of_word(lower, seen)
+            });
+        language::of_query(words)
+    }
+
+    /// Whether a match in `lang`'s fields (`None`: a field of both) is in the reader's language.
+    fn native(&self, lang: Option<Lang>) -> bool {
+        match (self.reader, lang) {
+            (Some(reader), Some(lang)) => reader == lang,
+            _ => true,
         }
     }
 
@@ -287,7 +406,7 @@ impl Builder<'_> {
             return;
         }
         let spans = if expand {
-            Glossary::global().expand(run)
+            self.translations(run)
         } else {
             Vec::new()
         };
@@ -307,15 +426,22 @@ impl Builder<'_> {
                 i += 1;
                 continue;
             };
+            // A glossary entry of several words is a concept: written as a phrase it is the
+            // reader's own match; its words apart match only as well as its translation does.
             let full = words[i..end].iter().map(|u| u.full.box_clone()).collect();
-            let direct = words[i..end].iter().map(|u| u.direct.box_clone()).collect();
-            let mut alternatives = vec![at_least(full, usize::MAX)];
+            let together = self.together(&run[i..end]);
+            let apart = Box::new(BoostQuery::new(
+                at_least(full, usize::MAX),
+                TRANSLATION_BOOST,
+            ));
+            let mut alternatives: Vec<Box<dyn Query>> = vec![apart, together.box_clone()];
             for e in here {
                 alternatives.push(self.translation(&e.phrase, e.lang, &run[i..end].join(" ")));
             }
             units.push(Unit {
                 full: Box::new(BooleanQuery::union(alternatives)),
-                direct: at_least(direct, usize::MAX),
+                direct: together.box_clone(),
+                native: together,
                 optional: false,
                 alternatives: true,
             });
@@ -324,14 +450,23 @@ impl Builder<'_> {
         run.clear();
     }
 
+    /// The glossary's translations of `words` out of the reader's language: a query read as
+    /// English is not translated as if it were Danish (`offer`, a Danish "victim"; `motion`,
+    /// Danish "exercise"), nor the other way round.
+    fn translations(&self, words: &[String]) -> Vec<crate::glossary::Expansion> {
+        let mut found = Glossary::global().expand(words);
+        found.retain(|e| self.reader.is_none_or(|reader| e.lang != reader));
+        found
+    }
+
     /// A word with its single-word glossary translations as alternatives.
     fn translated_word(&mut self, lower: &str, expand: bool) -> Unit {
         let unit = self.word(lower);
         if !expand || unit.optional {
             return unit;
         }
-        let translations: Vec<Box<dyn Query>> = Glossary::global()
-            .expand(&[lower.to_string()])
+        let translations: Vec<Box<dyn Query>> = self
+            .translations(&[lower.to_string()])
             .into_iter()
             .map(|e| self.translation(&e.phrase, e.lang, lower))
             .collect();
@@ -343,6 +478,7 @@ impl Builder<'_> {
         Unit {
             full: Box::new(BooleanQuery::union(alternatives)),
             direct: unit.direct,
+            native: unit.native,
             optional: false,
             alternatives: true,
         }
@@ -362,11 +498,9 @@ impl Builder<'_> {
         if !self.expansions.iter().any(|(known, _)| *known == used) {
             // What names the translation in "Also searched": the words themselves, not a
             // compound that holds them (`samfund` inside `civilsamfund`).
-            let f = self.fields;
-            let analyzer = Analyzer::of(lang);
             let itself: Box<dyn Query> = Box::new(BooleanQuery::union(vec![
-                self::phrase(f.title_field(lang), analyzer, &words, 0, 1.0),
-                self::phrase(f.body_field(lang), analyzer, &words, 0, 1.0),
+                self.phrase(TermField::Title(lang), &words, 0, 1.0),
+                self.phrase(TermField::Body(lang), &words, 0, 1.0),
             ]));
             self.expansions.push((used, itself));
         }
@@ -376,57 +510,68 @@ impl Builder<'_> {
         ))
     }
 
+    /// Adds one alternative of a word: a query in `lang`'s fields (`None`: fields of both), the
+    /// reader's own spelling when `own`.
+    fn alternative(&self, to: &mut Alternatives, q: Box<dyn Query>, lang: Option<Lang>, own: bool) {
+        if self.native(lang) {
+            if own {
+                to.direct.push(q.box_clone());
+            }
+            to.native.push(q.box_clone());
+        }
+        to.all.push(q);
+    }
+
     /// A single word in every field, with its fallbacks.
     fn word(&mut self, lower: &str) -> Unit {
-        let f = *self.fields;
         self.highlight.add_word(lower);
-        let da = analysis::stem_da(lower);
-        let en = analysis::stem_en(lower);
-        let fold = Analyzer::Fold.term(lower);
-        let mut direct: Vec<Box<dyn Query>> = vec![
-            term(f.title_da, &da, TITLE_BOOST),
-            term(f.body_da, &da, 1.0),
-            term(f.title_en, &en, TITLE_BOOST),
-            term(f.body_en, &en, 1.0),
-        ];
+        let mut to = Alternatives::default();
+        for field in TermField::LANGUAGE {
+            let q = self.term(field, lower, weight(field));
+            self.alternative(&mut to, q, field.lang(), true);
+        }
         // `aa` and `å` are one letter in Danish spelling (`Aarhus`, `Århus`; `Aalborg`): the
         // other spelling is the same word, in the same tier, not a lossy fold.
-        let other = analysis::aa_spelling(lower)
-            .map(|other| (analysis::stem_da(&other), analysis::stem_en(&other)));
-        if let Some((other_da, other_en)) = &other {
-            self.highlight.da.insert(other_da.clone());
-            self.highlight.en.insert(other_en.clone());
+        let aa = analysis::aa_spelling(lower);
+        // The word as typed (in either spelling) scores above its other inflections: not a
+        // tier of its own, as the stems above already find it.
+        if !analysis::is_stop_word(lower) {
+            for form in std::iter::once(lower).chain(aa.as_deref()) {
+                to.scoring
+                    .push(self.term(TermField::Forms, form, FORM_BOOST));
+            }
         }
-        let df = |field: Field, t: &str| self.doc_freq(field, t);
-        let mut in_bodies = df(f.body_da, &da) + df(f.body_en, &en);
-        let mut exact = in_bodies + df(f.title_da, &da) + df(f.title_en, &en);
-        if let Some((other_da, other_en)) = &other {
-            for (field, t, boost) in [
-                (f.title_da, other_da, TITLE_BOOST),
-                (f.body_da, other_da, 1.0),
-                (f.title_en, other_en, TITLE_BOOST),
-                (f.body_en, other_en, 1.0),
-            ] {
-                let n = df(field, t);
+        let body = |lang| TermField::Body(lang);
+        let mut in_bodies = self.df(body(Lang::Da), lower) + self.df(body(Lang::En), lower);
+        let mut exact = in_bodies
+            + self.df(TermField::Title(Lang::Da), lower)
+            + self.df(TermField::Title(Lang::En), lower);
+        if let Some(other) = &aa {
+            self.highlight.add_spelling(other);
+            for field in TermField::LANGUAGE {
+                let n = self.df(field, other);
                 if n > 0 {
-                    direct.push(term(field, t, boost));
+                    let q = self.term(field, other, weight(field));
+                    self.alternative(&mut to, q, field.lang(), true);
                     exact += n;
-                    if field == f.body_da || field == f.body_en {
+                    if matches!(field, TermField::Body(_)) {
                         in_bodies += n;
                     }
                 }
             }
         }
-        let mut should: Vec<Box<dyn Query>> = direct.iter().map(|q| q.box_clone()).collect();
-        let fold_df: u64 = f.folded_view().iter().map(|&field| df(field, &fold)).sum();
-        // The folded view reaches documents the exact terms may not only through `fold_extra`
-        // and the language fields whose own term for the word is not the folded one.
-        let mut reach = df(f.fold, &fold);
-        if fold != da {
-            reach += df(f.title_da, &fold) + df(f.body_da, &fold);
-        }
-        if fold != en {
-            reach += df(f.title_en, &fold) + df(f.body_en, &fold);
+        let fold = Analyzer::Fold.term(lower);
+        let fold_df: u64 = TermField::FOLDED_VIEW
+            .iter()
+            .map(|&field| self.raw_df_in(field, &fold))
+            .sum();
+        // The folded view reaches documents the exact terms may not only through `Fold` and the
+        // language fields whose own term for the word is not the folded one.
+        let mut reach = self.raw_df_in(TermField::Fold, &fold);
+        for field in TermField::LANGUAGE {
+            if field.analyzer().term(lower) != fold {
+                reach += self.raw_df_in(field, &fold);
+            }
         }
         // The folded term finds `København` for `kobenhavn`. When what only it can reach is
         // rarer than the exact terms and the word has nothing to fold, it would mostly add
@@ -435,8 +580,9 @@ impl Builder<'_> {
             // One term query per field rather than a `FoldQuery`: tantivy can skip blocks of a
             // union of plain term queries (block-max WAND) but not of a custom scorer, and a
             // known word's folded view mostly lies in fields its exact terms search already.
-            for field in f.folded_view() {
-                should.push(term(field, &fold, FOLD_BOOST));
+            for field in TermField::FOLDED_VIEW {
+                let q = self.raw(field, &fold, FOLD_BOOST);
+                self.alternative(&mut to, q, field.lang(), false);
             }
         }
         // The other way round: a query with Danish letters also finds documents that spell the
@@ -444,78 +590,84 @@ impl Builder<'_> {
         if analysis::respelled(lower) {
             let ascii = analysis::fold(lower);
             if ascii != lower {
-                for (field, t) in [
-                    (f.body_da, analysis::stem_da(&ascii)),
-                    (f.body_en, analysis::stem_en(&ascii)),
-                ] {
-                    if df(field, &t) > 0 {
-                        should.push(term(field, &t, FOLD_BOOST));
+                for field in [body(Lang::Da), body(Lang::En)] {
+                    if self.df(field, &ascii) > 0 {
+                        let q = self.term(field, &ascii, FOLD_BOOST);
+                        self.alternative(&mut to, q, field.lang(), false);
                     }
                 }
             }
         }
         let chars = lower.chars().count();
-        if chars >= MIN_PART_CHARS && df(f.parts, &da) > 0 {
-            should.push(term(f.parts, &da, PARTS_BOOST));
+        if chars >= MIN_PART_CHARS && self.df(TermField::Parts, lower) > 0 {
+            let q = self.term(TermField::Parts, lower, PARTS_BOOST);
+            self.alternative(&mut to, q, TermField::Parts.lang(), false);
         }
-        if chars >= 5 && !lower.chars().any(|c| c.is_ascii_digit()) {
-            let exact = exact + fold_df;
-            if exact == 0 {
-                let distance: u8 = if chars >= 9 { 2 } else { 1 };
-                // One automaton per distinct stem: building one for two edits is the costly part.
-                let mut automata: Vec<(&str, levenshtein_automata::DFA)> = Vec::new();
-                for (field, stem, lang) in [
-                    (f.body_da, &da, Some(Lang::Da)),
-                    (f.body_en, &en, Some(Lang::En)),
-                    (f.fold, &fold, None),
+        if chars >= 5 && !lower.chars().any(|c| c.is_ascii_digit()) && exact + fold_df == 0 {
+            self.close_spellings(lower, &mut to);
+        }
+        to.into_unit(analysis::is_stop_word(lower))
+    }
+
+    /// Close spellings of a word that is in no field: 1 edit from 5 letters, 2 from 9, in each
+    /// language's body (and title) and in the folded view; and the parts of a compound the index
+    /// lacks.
+    fn close_spellings(&mut self, lower: &str, to: &mut Alternatives) {
+        let distance: u8 = if lower.chars().count() >= 9 { 2 } else { 1 };
+        // One automaton per distinct term: building one for two edits is the costly part.
+        let mut automata: Vec<(String, levenshtein_automata::DFA)> = Vec::new();
+        for field in [
+            TermField::Body(Lang::Da),
+            TermField::Body(Lang::En),
+            TermField::Fold,
+        ] {
+            let stem = field.analyzer().term(lower);
+            if !automata.iter().any(|(s, _)| *s == stem) {
+                let dfa = typo::automaton(&stem, distance);
+                automata.push((stem.clone(), dfa));
+            }
+            let Some((_, dfa)) = automata.iter().find(|(s, _)| *s == stem) else {
+                continue;
+            };
+            let close = |in_field: TermField| {
+                let field = self.fields.get(in_field);
+                typo::close_terms(self.searcher, field, dfa, &stem, distance)
+            };
+            let Some(lang) = field.lang() else {
+                // Folded spellings are in `Fold` and, where they equal the language term, in the
+                // language fields: close ones are looked for in all, and scored as one field
+                // (`FoldQuery`).
+                let mut candidates: Vec<String> = Vec::new();
+                for in_field in [
+                    TermField::Fold,
+                    TermField::Body(Lang::Da),
+                    TermField::Body(Lang::En),
                 ] {
-                    if !automata.iter().any(|(s, _)| s == stem) {
-                        automata.push((stem, typo::automaton(stem, distance)));
-                    }
-                    let Some((_, dfa)) = automata.iter().find(|(s, _)| s == stem) else {
-                        continue;
-                    };
-                    let Some(lang) = lang else {
-                        // Folded spellings are in `fold_extra` and, where they equal the
-                        // language term, in the language fields: close ones are looked for in
-                        // all, and scored as one field (`FoldQuery`).
-                        let mut candidates: Vec<String> = Vec::new();
-                        for field in [f.fold, f.body_da, f.body_en] {
-                            for c in typo::close_terms(self.searcher, field, dfa, stem, distance) {
-                                if !candidates.contains(&c) {
-                                    candidates.push(c);
-                                }
-                            }
+                    for c in close(in_field) {
+                        if !candidates.contains(&c) {
+                            candidates.push(c);
                         }
-                        for candidate in candidates {
-                            should.push(self.folded(&candidate, FUZZY_BOOST));
-                            self.highlight.fold.insert(candidate);
-                        }
-                        continue;
-                    };
-                    for candidate in typo::close_terms(self.searcher, field, dfa, stem, distance) {
-                        should.push(term(field, &candidate, FUZZY_BOOST));
-                        should.push(term(
-                            f.title_field(lang),
-                            &candidate,
-                            FUZZY_BOOST * TITLE_BOOST,
-                        ));
-                        match lang {
-                            Lang::Da => self.highlight.da.insert(candidate),
-                            Lang::En => self.highlight.en.insert(candidate),
-                        };
                     }
                 }
-                if let Some(parts) = self.decompound(lower) {
-                    should.push(Box::new(BoostQuery::new(parts, PARTS_BOOST)));
+                for candidate in candidates {
+                    let q = self.folded(&candidate, FUZZY_BOOST);
+                    self.alternative(to, q, None, false);
+                    self.highlight.fold.insert(candidate);
                 }
+                continue;
+            };
+            for candidate in close(field) {
+                let title = TermField::Title(lang);
+                let in_body = self.raw(field, &candidate, FUZZY_BOOST);
+                let in_title = self.raw(title, &candidate, FUZZY_BOOST * TITLE_BOOST);
+                self.alternative(to, in_body, Some(lang), false);
+                self.alternative(to, in_title, Some(lang), false);
+                self.highlight.insert(lang, candidate);
             }
         }
-        Unit {
-            alternatives: should.len() > direct.len(),
-            full: Box::new(BooleanQuery::union(should)),
-            direct: Box::new(BooleanQuery::union(direct)),
-            optional: analysis::is_stop_word(lower),
+        if let Some(parts) = self.decompound(lower) {
+            let q = Box::new(BoostQuery::new(parts, PARTS_BOOST));
+            self.alternative(to, q, Some(Lang::Da), false);
         }
     }
 
@@ -528,61 +680,73 @@ impl Builder<'_> {
             self.highlight.add_word(w);
         }
         self.highlight.phrase = true;
-        let f = *self.fields;
-        let q: Box<dyn Query> = Box::new(BooleanQuery::union(vec![
-            phrase(f.title_da, Analyzer::Da, words, 0, TITLE_BOOST),
-            phrase(f.body_da, Analyzer::Da, words, 0, 1.0),
-            phrase(f.title_en, Analyzer::En, words, 0, TITLE_BOOST),
-            phrase(f.body_en, Analyzer::En, words, 0, 1.0),
-        ]));
+        let together = self.together(words);
+        let q: Box<dyn Query> = Box::new(BooleanQuery::union(
+            TermField::LANGUAGE
+                .into_iter()
+                .map(|field| self.phrase(field, words, 0, weight(field)))
+                .collect(),
+        ));
         Unit {
-            direct: q.box_clone(),
             full: q,
+            direct: together.box_clone(),
+            native: together,
             optional: false,
-            alternatives: false,
+            alternatives: self.reader.is_some(),
         }
+    }
+
+    /// Words side by side, in the reader's language's fields.
+    fn together(&self, words: &[String]) -> Box<dyn Query> {
+        Box::new(BooleanQuery::union(
+            TermField::LANGUAGE
+                .into_iter()
+                .filter(|field| self.native(field.lang()))
+                .map(|field| self.phrase(field, words, 0, weight(field)))
+                .collect(),
+        ))
     }
 
     /// A (translated) phrase or word in one language's fields only.
     fn in_language(&self, words: &[String], lang: Lang) -> Box<dyn Query> {
-        let f = self.fields;
-        let analyzer = Analyzer::of(lang);
         let mut alternatives = vec![
-            phrase(f.title_field(lang), analyzer, words, 0, TITLE_BOOST),
-            phrase(f.body_field(lang), analyzer, words, 0, 1.0),
+            self.phrase(TermField::Title(lang), words, 0, TITLE_BOOST),
+            self.phrase(TermField::Body(lang), words, 0, 1.0),
         ];
         if lang == Lang::Da && words.len() == 1 {
-            alternatives.push(term(f.parts, &analysis::stem_da(&words[0]), PARTS_BOOST));
+            alternatives.push(self.term(TermField::Parts, &words[0], PARTS_BOOST));
         }
         Box::new(BooleanQuery::union(alternatives))
     }
 
     fn highlight_in(&mut self, lower: &str, lang: Lang) {
-        match lang {
-            Lang::Da => {
-                self.highlight.da.insert(analysis::stem_da(lower));
-                if lower.chars().count() >= MIN_PART_CHARS {
-                    self.highlight.parts.push(analysis::stem_da(lower));
-                }
-            }
-            Lang::En => {
-                self.highlight.en.insert(analysis::stem_en(lower));
-            }
+        self.highlight.insert(lang, Analyzer::of(lang).term(lower));
+        if lang == Lang::Da && lower.chars().count() >= MIN_PART_CHARS {
+            self.highlight.parts.push(Analyzer::Da.term(lower));
         }
     }
 
     /// All the free words near each other, in order, in either language's body.
     fn proximity(&self, words: &[String]) -> Box<dyn Query> {
-        let f = self.fields;
         // Titles are short, so their positions are cheap to check for any query length; bodies
         // only for short queries.
         let mut near = vec![
-            phrase(f.title_da, Analyzer::Da, words, PROXIMITY_SLOP, TITLE_BOOST),
-            phrase(f.title_en, Analyzer::En, words, PROXIMITY_SLOP, TITLE_BOOST),
+            self.phrase(
+                TermField::Title(Lang::Da),
+                words,
+                PROXIMITY_SLOP,
+                TITLE_BOOST,
+            ),
+            self.phrase(
+                TermField::Title(Lang::En),
+                words,
+                PROXIMITY_SLOP,
+                TITLE_BOOST,
+            ),
         ];
         if words.len() <= MAX_BODY_PROXIMITY_WORDS {
-            near.push(phrase(f.body_da, Analyzer::Da, words, PROXIMITY_SLOP, 1.0));
-            near.push(phrase(f.body_en, Analyzer::En, words, PROXIMITY_SLOP, 1.0));
+            near.push(self.phrase(TermField::Body(Lang::Da), words, PROXIMITY_SLOP, 1.0));
+            near.push(self.phrase(TermField::Body(Lang::En), words, PROXIMITY_SLOP, 1.0));
         }
         Box::new(BoostQuery::new(
             Box::new(BooleanQuery::union(near)),
@@ -594,25 +758,36 @@ impl Builder<'_> {
     /// compound part): `korruptionsforebyggelse` → `korruption` and `forebyggelse`. The index's
     /// own vocabulary is the lexicon.
     fn decompound(&mut self, lower: &str) -> Option<Box<dyn Query>> {
-        let f = *self.fields;
+        const DANISH: [TermField; 3] = [
+            TermField::Title(Lang::Da),
+            TermField::Body(Lang::Da),
+            TermField::Parts,
+        ];
         let known = |part: &str| {
-            let stem = analysis::stem_da(part);
-            self.doc_freq(f.body_da, &stem)
-                + self.doc_freq(f.parts, &stem)
-                + self.doc_freq(f.title_da, &stem)
+            DANISH
+                .iter()
+                .map(|&field| self.df(field, part))
+                .sum::<u64>()
                 > 0
         };
         let parts = crate::compound::split_word(lower, &known)?;
         let mut each: Vec<Box<dyn Query>> = Vec::new();
         for part in parts {
-            let stem = analysis::stem_da(part);
+            let stem = Analyzer::Da.term(part);
             self.highlight.da.insert(stem.clone());
-            self.highlight.parts.push(stem.clone());
-            each.push(Box::new(BooleanQuery::union(vec![
-                term(f.title_da, &stem, TITLE_BOOST),
-                term(f.body_da, &stem, 1.0),
-                term(f.parts, &stem, PARTS_BOOST),
-            ])));
+            self.highlight.parts.push(stem);
+            each.push(Box::new(BooleanQuery::union(
+                DANISH
+                    .into_iter()
+                    .map(|field| {
+                        let boost = match field {
+                            TermField::Parts => PARTS_BOOST,
+                            field => weight(field),
+                        };
+                        self.term(field, part, boost)
+                    })
+                    .collect(),
+            )));
         }
         Some(Box::new(BooleanQuery::intersection(each)))
     }
@@ -628,67 +803,94 @@ impl Builder<'_> {
     /// `unit` (the last word, being typed) or any indexed term that begins with it, in the
     /// language fields and the folded view; the completions are marked in snippets too.
     fn completed(&mut self, unit: Unit, lower: &str) -> Unit {
-        let f = *self.fields;
         let folded = Analyzer::Fold.term(lower);
-        let mut completions: Vec<Box<dyn Query>> = Vec::new();
-        for (field, begun, boost) in [
-            (f.title_da, lower, TITLE_BOOST),
-            (f.body_da, lower, 1.0),
-            (f.title_en, lower, TITLE_BOOST),
-            (f.body_en, lower, 1.0),
-            (f.fold, folded.as_str(), FOLD_BOOST),
-        ] {
-            for t in typo::terms_beginning(self.searcher, field, begun, PREFIX_TERMS) {
-                if field == f.body_da || field == f.title_da {
-                    self.highlight.da.insert(t.clone());
-                } else if field == f.fold {
-                    self.highlight.fold.insert(t.clone());
-                } else {
-                    self.highlight.en.insert(t.clone());
+        let mut to = Alternatives::default();
+        for field in TermField::LANGUAGE.into_iter().chain([TermField::Fold]) {
+            let (begun, boost) = match field {
+                TermField::Fold => (folded.as_str(), FOLD_BOOST),
+                field => (lower, weight(field)),
+            };
+            let begins =
+                typo::terms_beginning(self.searcher, self.fields.get(field), begun, PREFIX_TERMS);
+            for t in begins {
+                match field.lang() {
+                    Some(lang) => self.highlight.insert(lang, t.clone()),
+                    None => {
+                        self.highlight.fold.insert(t.clone());
+                    }
                 }
-                completions.push(term(field, &t, boost));
+                let q = self.raw(field, &t, boost);
+                self.alternative(&mut to, q, field.lang(), true);
             }
         }
-        if completions.is_empty() {
+        if to.all.is_empty() {
             return unit;
         }
-        let any: Box<dyn Query> = Box::new(BooleanQuery::union(completions));
-        Unit {
-            full: Box::new(BooleanQuery::union(vec![unit.full, any.box_clone()])),
-            direct: Box::new(BooleanQuery::union(vec![unit.direct, any])),
-            optional: false,
-            alternatives: unit.alternatives,
-        }
+        to.all.push(unit.full);
+        to.direct.push(unit.direct);
+        to.native.push(unit.native);
+        to.into_unit(false)
     }
 
-    fn doc_freq(&self, field: Field, text: &str) -> u64 {
+    /// A lowercased word's term query in `field` (made by the field's analyser).
+    fn term(&self, field: TermField, lower: &str, boost: f32) -> Box<dyn Query> {
+        boosted(term_query(self.fields.term(field, lower)), boost)
+    }
+
+    /// A query for a term already made (read from `field`'s dictionary, or folded).
+    fn raw(&self, field: TermField, term: &str, boost: f32) -> Box<dyn Query> {
+        boosted(term_query(self.fields.raw_term(field, term)), boost)
+    }
+
+    /// Words side by side (`slop` words apart at most) in `field`.
+    fn phrase(&self, field: TermField, words: &[String], slop: u32, boost: f32) -> Box<dyn Query> {
+        let terms: Vec<(usize, Term)> = words
+            .iter()
+            .map(|w| self.fields.term(field, w))
+            .enumerate()
+            .collect();
+        let q: Box<dyn Query> = match terms.as_slice() {
+            [(_, t)] => term_query(t.clone()),
+            _ => Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)),
+        };
+        boosted(q, boost)
+    }
+
+    /// Documents whose `field` holds a lowercased word.
+    fn df(&self, field: TermField, lower: &str) -> u64 {
         self.searcher
-            .doc_freq(&Term::from_field_text(field, text))
+            .doc_freq(&self.fields.term(field, lower))
+            .unwrap_or(0)
+    }
+
+    /// Documents whose `field` holds a term already made.
+    fn raw_df_in(&self, field: TermField, term: &str) -> u64 {
+        self.raw_df(self.fields.get(field), term)
+    }
+
+    fn raw_df(&self, field: Field, term: &str) -> u64 {
+        self.searcher
+            .doc_freq(&Term::from_field_text(field, term))
             .unwrap_or(0)
     }
 }
 
-/// Bonus for documents that match the query with its own spellings: it puts them in a tier
-/// above every document found only through folding, compound parts, typos or translations.
-const DIRECT_TIER: f32 = 1000.0;
-/// Bonus, in a relaxed query, for documents that have all the required words.
-const COMPLETE_TIER: f32 = 10_000.0;
+/// The weight of a match in `field`: titles count three times.
+fn weight(field: TermField) -> f32 {
+    match field {
+        TermField::Title(_) => TITLE_BOOST,
+        _ => 1.0,
+    }
+}
 
-/// Adds the ranking tier, the proximity boost and exclusions around a core query.
+/// Adds the proximity boost, the function words and exclusions around a core query.
 fn wrap(
     core: Box<dyn Query>,
-    tier: Option<Box<dyn Query>>,
     proximity: Option<&dyn Query>,
     optional: &[Box<dyn Query>],
     excluded: &[Box<dyn Query>],
 ) -> Box<dyn Query> {
     let mut clauses = vec![(Occur::Must, core)];
-    if let Some(tier) = tier {
-        clauses.push((
-            Occur::Should,
-            Box::new(ConstScoreQuery::new(tier, DIRECT_TIER)),
-        ));
-    }
     if let Some(p) = proximity {
         clauses.push((Occur::Should, p.box_clone()));
     }
@@ -725,36 +927,11 @@ pub fn filtered(query: Option<Box<dyn Query>>, filters: &[(Field, &str)]) -> Box
     Box::new(BooleanQuery::new(clauses))
 }
 
-fn term(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
-    let q = TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    );
-    if boost == 1.0 {
-        Box::new(q)
-    } else {
-        Box::new(BoostQuery::new(Box::new(q), boost))
-    }
+fn term_query(term: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
 }
 
-fn phrase(
-    field: Field,
-    analyzer: Analyzer,
-    words: &[String],
-    slop: u32,
-    boost: f32,
-) -> Box<dyn Query> {
-    let terms: Vec<(usize, Term)> = words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| (i, Term::from_field_text(field, &analyzer.term(w))))
-        .collect();
-    let q: Box<dyn Query> = if terms.len() == 1 {
-        let (_, t) = terms.into_iter().next().expect("one term, checked above");
-        Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs))
-    } else {
-        Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
-    };
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     if boost == 1.0 {
         q
     } else {

@@ -4,7 +4,8 @@
 //! status); `documents` indexes the PDF, Word and OpenDocument
 //! fixtures of `tests/fixtures/documents/`; `danish` checks the Danish-specific behaviours on the judged
 //! relevance corpus; `indexing` covers extraction, languages and incremental
-//! sync; `ranking` covers search behaviour through the library; `http` drives the router with
+//! sync; `ranking` covers search behaviour through the library; `reader` pins down
+//! the reader's-language ranking rules on a corpus of its own; `http` drives the router with
 //! `tower::ServiceExt::oneshot`; `relevance` runs the judged query set and prints its table; `watch`
 //! covers the corpus watcher and `index` waiting for another writer; `crash` kills the real
 //! `vidensbase index` at several moments and checks the next run loses and doubles nothing.
@@ -19,6 +20,7 @@ mod documents;
 mod http;
 mod indexing;
 mod ranking;
+mod reader;
 mod relevance;
 mod site;
 mod watch;
