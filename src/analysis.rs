@@ -81,6 +81,8 @@ struct CacheEntry {
     prefix: [u8; 3],
     /// The word's number in this cache ([`WordId`]).
     id: WordId,
+    /// The word is a function word ([`is_stop_word`]).
+    stop: bool,
     /// The terms that are not prefixes.
     owned: Option<Box<[Option<Box<str>>; 3]>>,
 }
@@ -96,10 +98,11 @@ const UNSET: u8 = u8::MAX;
 const OWNED: u8 = u8::MAX - 1;
 
 impl CacheEntry {
-    fn new(id: WordId) -> CacheEntry {
+    fn new(id: WordId, stop: bool) -> CacheEntry {
         CacheEntry {
             prefix: [UNSET; 3],
             id,
+            stop,
             owned: None,
         }
     }
@@ -166,7 +169,7 @@ impl TermCache {
         let new_entry = || {
             let id = *next_id;
             *next_id = next_id.wrapping_add(1);
-            CacheEntry::new(id)
+            CacheEntry::new(id, is_stop_word(lower))
         };
         if lower.len() <= INLINE_KEY_BYTES {
             let mut key = [0; INLINE_KEY_BYTES];
@@ -185,8 +188,8 @@ pub struct SideTerms {
     /// `Analyzer::Fold` terms of the words whose folded term differs from their language term
     /// (the query side searches a folded term in the language fields too).
     pub folded: String,
-    /// `Analyzer::Form` terms: every word as written, lowercased and not stemmed, so the query's
-    /// own word form scores above its other inflections.
+    /// `Analyzer::Form` terms: every word but the function words as written, lowercased and not
+    /// stemmed, so the query's own word form scores above its other inflections.
     pub forms: String,
 }
 
@@ -263,7 +266,10 @@ impl Analysis {
             if folded != term {
                 push_term(&mut side.folded, folded);
             }
-            push_term(&mut side.forms, lower);
+            // A query never asks for a function word's form: half the words of a text, not kept.
+            if !entry.stop {
+                push_term(&mut side.forms, lower);
+            }
             each(lower, term, entry.id);
         }
     }
@@ -711,8 +717,8 @@ mod tests {
             .collect();
         assert_eq!(expected, ["arhus"]);
         assert_eq!(side.folded, expected.join(" "));
-        // Every word as written, lowercased.
-        assert_eq!(side.forms, seen.join(" "));
+        // Every word but the function words, as written, lowercased.
+        assert_eq!(side.forms, "kommunerne aarhus foreninger");
     }
 
     #[test]

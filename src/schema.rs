@@ -78,7 +78,7 @@ pub enum TermField {
     Fold,
     /// The Danish stems of the parts of Danish compounds.
     Parts,
-    /// Every word of title and body as written, lowercased.
+    /// Every word of title and body but the function words, as written, lowercased.
     Forms,
 }
 
@@ -190,7 +190,8 @@ pub fn schema() -> (Schema, Fields) {
         fold: b.add_text_field("fold_extra", text(IndexRecordOption::WithFreqs)),
         // Analyzer::Da stems of compound parts.
         parts: b.add_text_field("parts", text(IndexRecordOption::WithFreqs)),
-        // Every word of title and body lowercased, not stemmed (`analysis::SideTerms::forms`):
+        // The words of title and body but the function words, lowercased, not stemmed
+        // (`analysis::SideTerms::forms`):
         // the query's own word form scores above other inflections of it.
         forms: b.add_text_field("forms", text(IndexRecordOption::WithFreqs)),
     };
