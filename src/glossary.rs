@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::analysis::{stem_da, stem_en, words};
+use crate::analysis::{self, stem_da, stem_en};
 use crate::lang::Lang;
 
 const SOURCE: &str = include_str!("../data/glossary.tsv");
@@ -46,9 +46,7 @@ fn key(words: &[String], stem: fn(&str) -> String) -> String {
 }
 
 fn lower_words(text: &str) -> Vec<String> {
-    words(text)
-        .map(|(s, e)| text[s..e].to_lowercase())
-        .collect()
+    analysis::lower_words(text).map(|(_, w)| w).collect()
 }
 
 impl Glossary {

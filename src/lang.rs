@@ -288,7 +288,9 @@ mod tests {
             .map(|p| {
                 let mut words = FunctionWords::default();
                 for (start, end) in crate::analysis::words(p) {
-                    words.count(&p[start..end].to_lowercase());
+                    let mut lower = String::new();
+                    crate::analysis::lowercase_into(&p[start..end], &mut lower);
+                    words.count(&lower);
                 }
                 paragraph_language(p, doc_lang, words)
             })

@@ -467,7 +467,8 @@ impl Engine {
         let spans: Vec<(usize, usize)> = analysis::words(&req.query).collect();
         // Right to left, so the spans of the words not yet seen stay where they are.
         for &(start, end) in spans.iter().rev() {
-            let lower = req.query[start..end].to_lowercase();
+            let mut lower = String::new();
+            analysis::lowercase_into(&req.query[start..end], &mut lower);
             let spellings = speller.spellings(&lower);
             if spellings.is_empty() || in_documents(&lower) {
                 continue;

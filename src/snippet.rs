@@ -174,8 +174,7 @@ impl<'a> Matcher<'a> {
         if !plausible && !compound {
             return None;
         }
-        self.lower.clear();
-        self.lower.extend(word.chars().flat_map(char::to_lowercase));
+        analysis::lowercase_into(word, &mut self.lower);
         if let Some(&m) = self.cache.get(&self.lower) {
             return m;
         }

@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 use levenshtein_automata::Distance;
 use tantivy_fst::{IntoStreamer, Map, Streamer};
 
-use crate::analysis::words;
+use crate::analysis::lower_words;
 use crate::glossary::Glossary;
 use crate::query::typo;
 
@@ -67,7 +67,7 @@ impl Speller {
             .collect();
         let listed = all.len();
         for phrase in glossary.phrases() {
-            all.extend(words(phrase).map(|(s, e)| phrase[s..e].to_lowercase()));
+            all.extend(lower_words(phrase).map(|(_, w)| w));
         }
         all.sort_unstable();
         all.dedup();

@@ -69,9 +69,7 @@ pub fn parse(raw: &str) -> Vec<Clause> {
         };
         rest = next;
         previous = text;
-        let mut words: Vec<String> = analysis::words(text)
-            .map(|(s, e)| text[s..e].to_lowercase())
-            .collect();
+        let mut words: Vec<String> = analysis::lower_words(text).map(|(_, w)| w).collect();
         words.truncate(MAX_WORDS - total_words);
         if words.is_empty() {
             continue;
