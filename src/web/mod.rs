@@ -398,6 +398,8 @@ struct ApiResults<'a> {
     hits: Vec<ApiHit<'a>>,
     expansions: &'a [crate::query::UsedExpansion],
     relaxed: bool,
+    /// The reader's language as read from the query (`da`, `en`), `null` for both.
+    query_lang: Option<&'static str>,
     /// A corrected query when this one found little: `{"query", "total"}`, else `null`.
     suggestion: Option<&'a crate::search::Suggestion>,
 }
@@ -409,6 +411,8 @@ struct ApiHit<'a> {
     lang: &'a str,
     category: &'a str,
     score: f32,
+    /// The ranking tier: hits are ordered by tier, then score.
+    tier: u8,
     /// Escaped HTML with the matched words in `<mark>`.
     snippet: String,
     url: String,
@@ -438,6 +442,7 @@ async fn search_api(State(state): State<Arc<AppState>>, params: SearchParams) ->
                     lang: &h.lang,
                     category: &h.category,
                     score: h.score,
+                    tier: h.tier,
                     snippet: h.snippet.to_html(),
                     url: views::doc_url(&h.id, Some(&r.query)),
                     page: h.page,
@@ -446,6 +451,7 @@ async fn search_api(State(state): State<Arc<AppState>>, params: SearchParams) ->
                 .collect(),
             expansions: &r.expansions,
             relaxed: r.relaxed,
+            query_lang: r.query_lang,
             suggestion: r.suggestion.as_ref(),
         })
         .into_response(),

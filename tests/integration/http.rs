@@ -54,6 +54,9 @@ async fn api_returns_the_documented_json() {
         .expect("snippet")
         .contains("<mark>Loneliness</mark>"));
     assert_eq!(hit["url"], format!("/doc/{EN_LONELINESS}?q=loneliness"));
+    // The reader's language and the hit's tier (the English text, in English: the best tier).
+    assert_eq!(v["query_lang"], "en");
+    assert!(hit["tier"].as_u64().expect("tier") > 0);
 }
 
 #[tokio::test]
