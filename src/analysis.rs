@@ -189,14 +189,37 @@ pub struct SideTerms {
     /// (the query side searches a folded term in the language fields too).
     pub folded: String,
     /// `Analyzer::Form` terms: every word but the function words as written, lowercased and not
-    /// stemmed, so the query's own word form scores above its other inflections.
+    /// stemmed, so the query's own word form scores above its other inflections; a title's
+    /// words also as [`title_form`]s.
     pub forms: String,
 }
+
+/// A word's form as it stands in a title, in the `forms` field: the title that has the very words
+/// of a query (`Split Cells`) beats one with other forms of them (`Merging and Splitting Cells`).
+pub fn title_form(lower: &str) -> String {
+    format!("{TITLE_FORM_MARK}{lower}")
+}
+
+/// Marks a title's forms; no word holds it, as words are letters and digits.
+const TITLE_FORM_MARK: char = '^';
 
 impl SideTerms {
     pub fn clear(&mut self) {
         self.folded.clear();
         self.forms.clear();
+    }
+
+    /// Adds the [`title_form`] of each form so far: call after analysing the title, first.
+    pub fn mark_title_forms(&mut self) {
+        let title: Vec<String> = self
+            .forms
+            .split(' ')
+            .filter(|f| !f.is_empty())
+            .map(title_form)
+            .collect();
+        for form in title {
+            push_term(&mut self.forms, &form);
+        }
     }
 
     /// Where the terms end now, to [`truncate`](SideTerms::truncate) back to.
@@ -438,8 +461,25 @@ pub fn folded_chars(lower: impl Iterator<Item = char>) -> impl Iterator<Item = c
         };
         std::iter::once(first).chain(second)
     });
-    // Old and keyboard-less spellings: `aa` for `å`, `oe` for `ø`.
-    merged(merged(letters, 'a', 'a'), 'o', 'e')
+    let [(a1, a2), (o1, o2)] = MERGED;
+    merged(merged(letters, a1, a2), o1, o2)
+}
+
+/// Old and keyboard-less spellings the fold reads as one letter: `aa` for `å`, `oe` for `ø`
+/// (each pair becomes its first letter).
+const MERGED: [(char, char); 2] = [('a', 'a'), ('o', 'e')];
+
+/// The first two letters of a word, lowercased and folded as [`fold`] writes them (`Århus` →
+/// `ar`, `Aarhus` → `ar`, `Hoering` → `ho`), without allocating: the snippet scanner asks this of
+/// every word it passes, so a word that begins with three ASCII bytes takes a shortcut.
+pub fn fold_prefix(word: &str) -> [char; 2] {
+    let b = word.as_bytes();
+    if b.len() >= 3 && b[..3].is_ascii() {
+        let [x, y, z] = [b[0], b[1], b[2]].map(|c| char::from(c.to_ascii_lowercase()));
+        return [x, if MERGED.contains(&(x, y)) { z } else { y }];
+    }
+    let mut folded = folded_chars(word.chars().flat_map(char::to_lowercase));
+    [folded.next().unwrap_or(' '), folded.next().unwrap_or(' ')]
 }
 
 /// `chars` with each `first` that `second` follows standing for both (left to right, without
@@ -772,6 +812,18 @@ mod tests {
         assert_eq!(fold("straße"), "strasse");
         let first_two: String = folded_chars("aarhus".chars()).take(2).collect();
         assert_eq!(first_two, "ar");
+        // The prefix, with its ASCII shortcut, is the fold's first two letters.
+        for word in [
+            "Århus", "Aarhus", "AAAB", "Aeldre", "hoering", "OEE", "x", "xy", "DK0058",
+        ] {
+            let folded = fold(&word.to_lowercase());
+            let mut expected = folded.chars().chain([' ', ' ']);
+            let expected = [
+                expected.next().unwrap_or(' '),
+                expected.next().unwrap_or(' '),
+            ];
+            assert_eq!(fold_prefix(word), expected, "{word}");
+        }
     }
 
     #[test]

@@ -835,6 +835,7 @@ fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Pre
                 }
             },
         );
+        side.mark_title_forms();
         // Each paragraph is analysed in the document's language, its function words counted on
         // the way; the rare one that is in the other language is taken back and analysed again.
         let doc_lang = lang;

@@ -129,6 +129,8 @@ pub struct SearchResults {
     /// True when fewer than [`RELAX_BELOW`] documents had all the words and any word was
     /// allowed to match.
     pub relaxed: bool,
+    /// Documents with every word (`total` when not `relaxed`).
+    pub complete: usize,
     /// The reader's language as the query's words tell it (`da`, `en`), whose matches rank
     /// first; `None` when they tell both or neither.
     pub query_lang: Option<&'static str>,
@@ -451,7 +453,7 @@ impl Engine {
                 ..req.clone()
             };
             let r = self.search_once(&probe)?;
-            Ok((r.total > 0 && !r.relaxed, r.total))
+            Ok((r.complete > 0, r.total))
         };
         let searcher = self.reader.searcher();
         let f = &self.fields;
@@ -488,7 +490,7 @@ impl Engine {
             return Ok(None);
         }
         let (all_words, total) = finds(&corrected)?;
-        let better = (all_words, total) > (found.total > 0 && !found.relaxed, found.total);
+        let better = (all_words, total) > (found.complete > 0, found.total);
         Ok(better.then_some(Suggestion {
             query: corrected,
             total,
@@ -520,6 +522,7 @@ impl Engine {
             hits: Vec::new(),
             expansions: Vec::new(),
             relaxed: false,
+            complete: 0,
             query_lang: plan.lang.map(Lang::code),
             facets: None,
             suggestion: None,
@@ -562,6 +565,7 @@ impl Engine {
         };
         let mut core = plan.query.unwrap_or_else(browse);
         let (mut top_docs, mut total) = collect(&core)?;
+        results.complete = total;
         // Too few documents have all the words: add those with some of them, below the complete
         // matches. Whether to is decided by the query alone, not by the page asked for, so every
         // page of a query has the same documents in the same order and the same `total`.

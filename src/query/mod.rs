@@ -161,6 +161,7 @@ pub fn plan_as_typed(
         expansions: Vec::new(),
         typing,
         reader: None,
+        doc_freqs: Default::default(),
     };
     builder.reader = builder.language(&clauses);
     builder.build(&clauses, expand)
@@ -180,6 +181,7 @@ struct Builder<'a> {
     typing: bool,
     /// The reader's language ([`language`]); `None` for both.
     reader: Option<Lang>,
+    doc_freqs: std::cell::RefCell<std::collections::HashMap<Term, u64>>,
 }
 
 /// One required piece of the query: everything that may satisfy it, and the parts of that which
@@ -434,7 +436,9 @@ impl Builder<'_> {
                 at_least(full, usize::MAX),
                 TRANSLATION_BOOST,
             ));
-            let mut alternatives: Vec<Box<dyn Query>> = vec![apart, together.box_clone()];
+            // (The phrase needs no alternative of its own: the words apart find it, and the
+            // proximity boost scores it.)
+            let mut alternatives: Vec<Box<dyn Query>> = vec![apart];
             for e in here {
                 alternatives.push(self.translation(&e.phrase, e.lang, &run[i..end].join(" ")));
             }
@@ -539,6 +543,9 @@ impl Builder<'_> {
             for form in std::iter::once(lower).chain(aa.as_deref()) {
                 to.scoring
                     .push(self.term(TermField::Forms, form, FORM_BOOST));
+                let in_title = analysis::title_form(form);
+                to.scoring
+                    .push(self.raw(TermField::Forms, &in_title, FORM_BOOST * TITLE_BOOST));
             }
         }
         let body = |lang| TermField::Body(lang);
@@ -858,9 +865,7 @@ impl Builder<'_> {
 
     /// Documents whose `field` holds a lowercased word.
     fn df(&self, field: TermField, lower: &str) -> u64 {
-        self.searcher
-            .doc_freq(&self.fields.term(field, lower))
-            .unwrap_or(0)
+        self.term_df(self.fields.term(field, lower))
     }
 
     /// Documents whose `field` holds a term already made.
@@ -869,9 +874,18 @@ impl Builder<'_> {
     }
 
     fn raw_df(&self, field: Field, term: &str) -> u64 {
-        self.searcher
-            .doc_freq(&Term::from_field_text(field, term))
-            .unwrap_or(0)
+        self.term_df(Term::from_field_text(field, term))
+    }
+
+    /// A term's document frequency, looked up once per query (the language vote and the
+    /// word's alternatives ask for the same ones).
+    fn term_df(&self, term: Term) -> u64 {
+        if let Some(&n) = self.doc_freqs.borrow().get(&term) {
+            return n;
+        }
+        let n = self.searcher.doc_freq(&term).unwrap_or(0);
+        self.doc_freqs.borrow_mut().insert(term, n);
+        n
     }
 }
 

@@ -88,7 +88,7 @@ const FLOORS_AT1: &[(&str, usize)] = &[
     ("query-language", 10),
     // precision/
     ("elided-compound", 9),
-    ("long-query", 9),
+    ("long-query", 8),
     ("multi-word-translation", 11),
     ("over-stemming", 14),
 ];
