@@ -346,7 +346,7 @@ impl Engine {
         let Some(core) = core else {
             return Ok(best);
         };
-        let q = query::filtered(Some(core.query), filters);
+        let q = query::filtered(core.query, filters);
         let top =
             TopDocs::with_limit(want.saturating_mul(4)).order_by(ByTier::new(pages, &core.tiers)?);
         for (rank, address) in pages.search(&*q, &top)? {
@@ -540,7 +540,7 @@ impl Engine {
             None => (limit, offset),
         };
         let collect = |t: &Tiered| -> Result<(Vec<(Rank, DocAddress)>, usize)> {
-            let q = query::filtered(Some(t.query.box_clone()), &filters);
+            let q = query::filtered(t.query.box_clone(), &filters);
             Ok(match req.sort {
                 Sort::Relevance => {
                     let top = TopDocs::with_limit(want)
@@ -681,7 +681,7 @@ impl Engine {
     ) -> Result<Facets> {
         let f = &self.fields;
         let run = |filters: &[(tantivy::schema::Field, &str)]| -> Result<FacetFruit> {
-            let q = query::filtered(Some(core.box_clone()), filters);
+            let q = query::filtered(core.box_clone(), filters);
             Ok(searcher.search(&*q, &FacetCounts)?)
         };
         let (langs, categories) = match (lang, category) {

@@ -20,7 +20,7 @@ pub(crate) mod typo;
 use std::collections::HashSet;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -107,15 +107,6 @@ pub struct UsedExpansion {
 pub struct Tiered {
     pub query: Box<dyn Query>,
     pub tiers: Vec<Box<dyn Query>>,
-}
-
-impl Tiered {
-    pub fn box_clone(&self) -> Tiered {
-        Tiered {
-            query: self.query.box_clone(),
-            tiers: self.tiers.iter().map(|t| t.box_clone()).collect(),
-        }
-    }
 }
 
 /// Everything the search needs from a query.
@@ -917,11 +908,12 @@ fn wrap(
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// Restricts `query` (or everything, when `None`) to documents whose `field` is `value`,
-/// without changing scores.
-pub fn filtered(query: Option<Box<dyn Query>>, filters: &[(Field, &str)]) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-        vec![(Occur::Must, query.unwrap_or_else(|| Box::new(AllQuery)))];
+/// Restricts `query` to documents whose `field` is `value`, without changing scores.
+pub fn filtered(query: Box<dyn Query>, filters: &[(Field, &str)]) -> Box<dyn Query> {
+    if filters.is_empty() {
+        return query;
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
     for (field, value) in filters {
         let t = TermQuery::new(
             Term::from_field_text(*field, value),
@@ -931,12 +923,6 @@ pub fn filtered(query: Option<Box<dyn Query>>, filters: &[(Field, &str)]) -> Box
             Occur::Must,
             Box::new(ConstScoreQuery::new(Box::new(t), 0.0)),
         ));
-    }
-    if clauses.len() == 1 {
-        return clauses
-            .pop()
-            .map(|(_, q)| q)
-            .unwrap_or_else(|| Box::new(AllQuery));
     }
     Box::new(BooleanQuery::new(clauses))
 }

@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder, DFA, SINK_STATE};
 use tantivy::schema::Field;
 use tantivy::Searcher;
+use tantivy_fst::automaton::AlwaysMatch;
 
 /// Close spellings taken per word and field, most frequent first.
 const CANDIDATES: usize = 4;
@@ -31,6 +32,7 @@ pub(crate) fn automaton(stem: &str, distance: u8) -> DFA {
 
 /// Adapter so tantivy's term dictionaries (and other FSTs) can be searched with a Levenshtein
 /// DFA.
+#[derive(Clone, Copy)]
 pub(crate) struct Dfa<'a>(pub(crate) &'a DFA);
 
 impl tantivy_fst::Automaton for Dfa<'_> {
@@ -76,25 +78,12 @@ pub(super) fn close_terms(
     stem: &str,
     distance: u8,
 ) -> Vec<String> {
-    let prefix = prefix(stem, usize::from(distance));
-    let mut found: HashMap<String, u64> = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else {
-            continue;
-        };
-        let mut range = inverted.terms().search(Dfa(dfa)).ge(prefix);
-        if let Some(end) = prefix_end(prefix) {
-            range = range.lt(end);
-        }
-        let Ok(mut stream) = range.into_stream() else {
-            continue;
-        };
-        while stream.advance() {
-            if let Ok(t) = std::str::from_utf8(stream.key()) {
-                *found.entry(t.to_string()).or_default() += u64::from(stream.value().doc_freq);
-            }
-        }
-    }
+    let found = doc_freqs(
+        searcher,
+        field,
+        Dfa(dfa),
+        prefix(stem, usize::from(distance)),
+    );
     let edits = |t: &str| match dfa.eval(t) {
         Distance::Exact(d) | Distance::AtLeast(d) => d,
     };
@@ -119,13 +108,31 @@ pub(super) fn terms_beginning(
     begun: &str,
     n: usize,
 ) -> Vec<String> {
+    let found = doc_freqs(searcher, field, AlwaysMatch, begun);
+    let mut found: Vec<(u64, String)> = found.into_iter().map(|(t, df)| (df, t)).collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    found.into_iter().take(n).map(|(_, t)| t).collect()
+}
+
+/// The indexed terms of `field` that begin with `prefix` and that `automaton` accepts, each with
+/// its document frequency summed over the segments.
+fn doc_freqs<A>(
+    searcher: &Searcher,
+    field: Field,
+    automaton: A,
+    prefix: &str,
+) -> HashMap<String, u64>
+where
+    A: tantivy_fst::Automaton + Clone,
+    A::State: Clone,
+{
     let mut found: HashMap<String, u64> = HashMap::new();
     for segment in searcher.segment_readers() {
         let Ok(inverted) = segment.inverted_index(field) else {
             continue;
         };
-        let mut range = inverted.terms().range().ge(begun);
-        if let Some(end) = prefix_end(begun) {
+        let mut range = inverted.terms().search(automaton.clone()).ge(prefix);
+        if let Some(end) = prefix_end(prefix) {
             range = range.lt(end);
         }
         let Ok(mut stream) = range.into_stream() else {
@@ -137,9 +144,7 @@ pub(super) fn terms_beginning(
             }
         }
     }
-    let mut found: Vec<(u64, String)> = found.into_iter().map(|(t, df)| (df, t)).collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    found.into_iter().take(n).map(|(_, t)| t).collect()
+    found
 }
 
 #[cfg(test)]

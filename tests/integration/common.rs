@@ -102,12 +102,29 @@ pub fn write_corpus(root: &Path) {
         (BROKEN_PDF, b"%PDF-1.4 not a document we can read".to_vec()),
         ("kommuner/ignored.doc", b"an old Word file: a format vidensbase does not read".to_vec()),
     ];
+    write_files(
+        root,
+        files.iter().map(|(id, bytes)| (*id, bytes.as_slice())),
+    );
+}
+
+/// Writes each `(path under root, contents)`, making its folders.
+pub fn write_files<'a>(root: &Path, files: impl IntoIterator<Item = (&'a str, &'a [u8])>) {
     for (id, bytes) in files {
         let path = root.join(id);
         std::fs::create_dir_all(path.parent().expect("fixture paths have a folder"))
             .expect("mkdir");
         std::fs::write(path, bytes).expect("write fixture");
     }
+}
+
+/// The folder `corpus` indexed into a fresh temporary folder (alive as long as the `TempDir`),
+/// and an engine on it.
+pub fn indexed(corpus: &Path) -> (TempDir, Engine) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    vidensbase::indexer::sync(corpus, dir.path()).expect("index");
+    let engine = Engine::open(dir.path()).expect("engine");
+    (dir, engine)
 }
 
 /// A corpus and index in a fresh temporary directory.
@@ -156,6 +173,14 @@ pub fn search(engine: &Engine, q: &str) -> SearchResults {
 
 pub fn ids(results: &SearchResults) -> Vec<&str> {
     results.hits.iter().map(|h| h.id.as_str()).collect()
+}
+
+/// Where `id` is in `results` (from 0); fails the test when it is not there.
+pub fn rank(results: &SearchResults, id: &str) -> usize {
+    ids(results)
+        .iter()
+        .position(|x| *x == id)
+        .unwrap_or_else(|| panic!("{id} not in {:?}", ids(results)))
 }
 
 pub fn top(engine: &Engine, q: &str) -> String {

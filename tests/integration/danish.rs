@@ -7,32 +7,20 @@ use std::sync::OnceLock;
 
 use vidensbase::search::{Engine, SearchRequest, SearchResults};
 
+use crate::common::{ids, indexed, rank};
+
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
     &ENGINE
         .get_or_init(|| {
             let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/relevance/docs");
-            let dir = tempfile::tempdir().expect("tempdir");
-            vidensbase::indexer::sync(&docs, dir.path()).expect("index");
-            let engine = Engine::open(dir.path()).expect("engine");
-            (dir, engine)
+            indexed(&docs)
         })
         .1
 }
 
 fn search(q: &str) -> SearchResults {
     engine().search(&SearchRequest::new(q)).expect("search")
-}
-
-fn ids(r: &SearchResults) -> Vec<&str> {
-    r.hits.iter().map(|h| h.id.as_str()).collect()
-}
-
-fn rank(r: &SearchResults, id: &str) -> usize {
-    ids(r)
-        .iter()
-        .position(|x| *x == id)
-        .unwrap_or_else(|| panic!("{id} not in {:?}", ids(r)))
 }
 
 #[test]

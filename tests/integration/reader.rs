@@ -6,7 +6,10 @@
 
 use std::sync::OnceLock;
 
+use tempfile::TempDir;
 use vidensbase::search::{Engine, SearchRequest, SearchResults, RELAX_BELOW};
+
+use crate::common::{ids, indexed, rank, write_files};
 
 const DOCS: &[(&str, &str)] = &[
     (
@@ -97,37 +100,22 @@ const DOCS: &[(&str, &str)] = &[
 ];
 
 fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
+    static ENGINE: OnceLock<(TempDir, TempDir, Engine)> = OnceLock::new();
     &ENGINE
         .get_or_init(|| {
-            let dir = tempfile::tempdir().expect("tempdir");
-            let corpus = dir.path().join("corpus");
-            for (id, text) in DOCS {
-                let path = corpus.join(id);
-                std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-                std::fs::write(path, text).expect("write");
-            }
-            let index = dir.path().join("index");
-            vidensbase::indexer::sync(&corpus, &index).expect("index");
-            let engine = Engine::open(&index).expect("engine");
-            (dir, engine)
+            let corpus = tempfile::tempdir().expect("tempdir");
+            write_files(
+                corpus.path(),
+                DOCS.iter().map(|(id, text)| (*id, text.as_bytes())),
+            );
+            let (index, engine) = indexed(corpus.path());
+            (corpus, index, engine)
         })
-        .1
+        .2
 }
 
 fn search(q: &str) -> SearchResults {
     engine().search(&SearchRequest::new(q)).expect("search")
-}
-
-fn ids(r: &SearchResults) -> Vec<&str> {
-    r.hits.iter().map(|h| h.id.as_str()).collect()
-}
-
-fn rank(r: &SearchResults, id: &str) -> usize {
-    ids(r)
-        .iter()
-        .position(|x| *x == id)
-        .unwrap_or_else(|| panic!("{id} not in {:?}", ids(r)))
 }
 
 #[test]
