@@ -96,7 +96,11 @@ pub fn init_logging() {
         .init();
 }
 
-pub fn run(cli: Cli) -> anyhow::Result<()> {
+pub fn run(mut cli: Cli) -> anyhow::Result<()> {
+    // Every later comparison (the watcher's events, uploads, deletes, `index PATH…`, the
+    // symbolic-link checks) sees one absolute, resolved spelling of each folder.
+    cli.corpus = corpus::resolve(&cli.corpus);
+    cli.index = corpus::resolve(&cli.index);
     match cli.command {
         Command::Index { rebuild: true, .. } => rebuild(&cli.corpus, &cli.index),
         Command::Index { paths, .. } => {

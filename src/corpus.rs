@@ -161,6 +161,43 @@ fn describe(root: &Path, path: PathBuf, format: Format) -> Result<CorpusFile, St
     })
 }
 
+/// `path` made absolute and free of `.`, `..` and symbolic links, so that paths given relative to
+/// the working folder, with `./` or `..`, or through a link compare equal to the ones the file
+/// system's change events and the walk report. The part that exists is resolved by the file
+/// system (`canonicalize`); a tail that does not exist (a deleted file) is appended as written,
+/// with `.` and `..` applied to it.
+pub fn resolve(path: &Path) -> PathBuf {
+    let path = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut tail = Vec::new();
+    loop {
+        if let Ok(mut resolved) = std::fs::canonicalize(existing) {
+            for part in tail.iter().rev() {
+                match part {
+                    std::path::Component::ParentDir => {
+                        resolved.pop();
+                    }
+                    std::path::Component::Normal(name) => resolved.push(name),
+                    _ => {}
+                }
+            }
+            return resolved;
+        }
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                tail.push(last);
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
 /// The id of the file at `path`: its path relative to `root`, `/`-separated.
 pub fn doc_id(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
@@ -278,6 +315,33 @@ mod tests {
         assert_eq!(category_of("a/b/c.md"), "a");
         assert_eq!(category_of("top.txt"), ROOT_CATEGORY);
         assert_eq!(title_from_id("news/nyt-om_ogp.txt"), "nyt om ogp");
+    }
+
+    #[test]
+    fn resolved_paths_compare_equal_however_they_are_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let real = dir.path().join("real");
+        std::fs::create_dir_all(real.join("news")).expect("mkdir");
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+        let canonical = std::fs::canonicalize(&real).expect("canonical");
+        assert_eq!(resolve(&real), canonical);
+        assert_eq!(resolve(&link), canonical);
+        assert_eq!(resolve(&real.join("news/..")), canonical);
+        assert_eq!(resolve(&real.join("./news/./")), canonical.join("news"));
+        // A file that does not exist (a deleted document) keeps its name under the resolved folder.
+        assert_eq!(
+            resolve(&link.join("news/gone.txt")),
+            canonical.join("news/gone.txt")
+        );
+        assert_eq!(
+            resolve(&link.join("gone/../news/x.txt")),
+            canonical.join("news/x.txt")
+        );
+        // Relative to the working folder.
+        let cwd = std::env::current_dir().expect("cwd");
+        assert_eq!(resolve(Path::new("Cargo.toml")), cwd.join("Cargo.toml"));
+        assert!(resolve(Path::new("no-such-folder/x")).is_absolute());
     }
 
     #[test]

@@ -226,9 +226,16 @@ impl Scope {
     /// The scope of the changed paths (files or folders, removed or not) under `corpus_dir`;
     /// the whole corpus when one of them is the corpus folder itself.
     pub fn of_paths(corpus_dir: &Path, paths: impl IntoIterator<Item = PathBuf>) -> Scope {
+        let root = corpus::resolve(corpus_dir);
         let mut ids = Vec::new();
         for path in paths {
-            match corpus::doc_id(corpus_dir, &path) {
+            // The folder is resolved, the last name is not: a link inside the corpus is a
+            // document of its own, under its own name.
+            let path = match (path.parent(), path.file_name()) {
+                (Some(folder), Some(name)) => corpus::resolve(folder).join(name),
+                _ => corpus::resolve(&path),
+            };
+            match corpus::doc_id(&root, &path) {
                 Some(id) if id.is_empty() => return Scope::All,
                 Some(id) => ids.push(id),
                 None => {}

@@ -35,6 +35,10 @@ pub const FULL_SYNC_EVERY: Duration = Duration::from_secs(300);
 const RETRY: Duration = Duration::from_millis(250);
 /// How long a rebuild waits for another process's writer before giving up the swap.
 const REBUILD_WAIT: Duration = Duration::from_secs(600);
+/// A sync that failed for another reason is retried after this, doubling up to
+/// [`RETRY_FAILED_MAX`].
+const RETRY_FAILED: Duration = Duration::from_secs(1);
+const RETRY_FAILED_MAX: Duration = Duration::from_secs(60);
 /// More changed paths than this make a full sync (one walk is cheaper than many small ones).
 pub const MAX_PATHS: usize = 10_000;
 
@@ -72,6 +76,16 @@ impl Pending {
         }
     }
 
+    /// Makes what is pending due `delay` from now, whatever the debounce says.
+    fn due_in(&mut self, delay: Duration) {
+        let now = Instant::now();
+        let due = now + delay;
+        self.times = Some((
+            due.checked_sub(MAX_DELAY).unwrap_or(now),
+            due.checked_sub(QUIET).unwrap_or(now),
+        ));
+    }
+
     fn full_sync(&mut self) {
         self.full = true;
         self.paths.clear();
@@ -95,6 +109,7 @@ pub struct Status {
     rebuilding: AtomicBool,
     progress: indexer::Progress,
     last: Mutex<Option<(SystemTime, Report)>>,
+    failed: std::sync::atomic::AtomicUsize,
 }
 
 impl Status {
@@ -111,6 +126,12 @@ impl Status {
     /// Files read and files to read by the running sync or rebuild.
     pub fn progress(&self) -> (usize, usize) {
         self.progress.get()
+    }
+
+    /// Syncs that failed (and were tried again) since the watcher started, other than those
+    /// kept back by a busy writer.
+    pub fn failed_syncs(&self) -> usize {
+        self.failed.load(Ordering::Relaxed)
     }
 
     /// When the last sync finished, and its report.
@@ -180,11 +201,16 @@ impl Drop for Watch {
 pub fn spawn(
     corpus: &Path,
     index: &Path,
-    mut on_sync: impl FnMut(&Report) + Send + 'static,
+    on_sync: impl FnMut(&Report) + Send + 'static,
 ) -> Result<Watch> {
+    // The events name paths under the folder as the file system resolves it; so do the ids.
+    let (corpus, index) = (
+        &crate::corpus::resolve(corpus),
+        &crate::corpus::resolve(index),
+    );
     let (messages, inbox) = mpsc::channel();
     // Events inside the index folder (when it lies in the corpus) are the sync's own writes.
-    let ignored = std::fs::canonicalize(index).unwrap_or_else(|_| index.to_path_buf());
+    let ignored = index.clone();
     let events = messages.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let changed = match event {
@@ -211,93 +237,18 @@ pub fn spawn(
         .watch(corpus, notify::RecursiveMode::Recursive)
         .map_err(|e| watch_error(corpus, e))?;
 
-    let (corpus, index): (PathBuf, PathBuf) = (corpus.to_path_buf(), index.to_path_buf());
     let status = Arc::new(Status::default());
-    let shared = status.clone();
+    let worker = Worker {
+        corpus: corpus.to_path_buf(),
+        index: index.to_path_buf(),
+        status: status.clone(),
+        pending: Pending::default(),
+        last_full: Instant::now(),
+        failures: 0,
+    };
     let worker = std::thread::Builder::new()
         .name("vidensbase-watch".into())
-        .spawn(move || {
-            // A full sync is due at the start.
-            let mut pending = Pending::default();
-            pending.add(None);
-            let mut last_full = Instant::now();
-            loop {
-                let wait = match pending.times {
-                    Some((first, last)) => QUIET
-                        .saturating_sub(last.elapsed())
-                        .min(MAX_DELAY.saturating_sub(first.elapsed())),
-                    None => FULL_SYNC_EVERY.saturating_sub(last_full.elapsed()),
-                };
-                match inbox.recv_timeout(wait) {
-                    Ok(Message::Changed(paths)) => {
-                        pending.add(paths);
-                        continue;
-                    }
-                    Ok(Message::Rebuild) => {
-                        shared.syncing.store(true, Ordering::Relaxed);
-                        tracing::info!("rebuilding the index beside the live one");
-                        let result =
-                            indexer::rebuild(&corpus, &index, &shared.progress, REBUILD_WAIT);
-                        shared.syncing.store(false, Ordering::Relaxed);
-                        shared.rebuilding.store(false, Ordering::Relaxed);
-                        match result {
-                            Ok(report) => {
-                                tracing::info!("rebuilt: {report}");
-                                on_sync(&report);
-                                if let Ok(mut last) = shared.last.lock() {
-                                    *last = Some((SystemTime::now(), report));
-                                }
-                            }
-                            Err(e) => tracing::warn!("rebuilding the index: {e}"),
-                        }
-                        // What changed while it was built.
-                        pending.add(None);
-                        continue;
-                    }
-                    Ok(Message::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
-                    Err(mpsc::RecvTimeoutError::Timeout) => {}
-                }
-                match pending.times {
-                    Some((first, last))
-                        if last.elapsed() < QUIET && first.elapsed() < MAX_DELAY =>
-                    {
-                        continue
-                    }
-                    None if last_full.elapsed() < FULL_SYNC_EVERY => continue,
-                    None => pending.add(None),
-                    Some(_) => {}
-                }
-                let scope = pending.take(&corpus);
-                shared.syncing.store(true, Ordering::Relaxed);
-                let result = indexer::sync_scope(&corpus, &index, &scope, &shared.progress);
-                shared.syncing.store(false, Ordering::Relaxed);
-                if matches!(scope, Scope::All) {
-                    last_full = Instant::now();
-                }
-                match result {
-                    Ok(report) => {
-                        on_sync(&report);
-                        if let Ok(mut last) = shared.last.lock() {
-                            *last = Some((SystemTime::now(), report));
-                        }
-                    }
-                    Err(Error::Locked(_)) => {
-                        tracing::debug!("index busy; syncing again shortly");
-                        std::thread::sleep(RETRY);
-                        // Due again at once, with what it was to sync.
-                        let now = Instant::now();
-                        match scope {
-                            Scope::All => pending.add(None),
-                            Scope::Under(ids) => {
-                                pending.add(Some(ids.iter().map(|id| corpus.join(id)).collect()))
-                            }
-                        }
-                        pending.times = Some((now - MAX_DELAY, now - QUIET));
-                    }
-                    Err(e) => tracing::warn!("keeping the index current: {e}"),
-                }
-            }
-        })
+        .spawn(move || worker.run(inbox, on_sync))
         .map_err(|source| Error::Io {
             path: PathBuf::from("(the watcher's thread)"),
             source,
@@ -308,6 +259,129 @@ pub fn spawn(
         worker: Some(worker),
         status,
     })
+}
+
+/// The watcher's thread: collects changes, runs the syncs and rebuilds.
+struct Worker {
+    corpus: PathBuf,
+    index: PathBuf,
+    status: Arc<Status>,
+    pending: Pending,
+    last_full: Instant,
+    /// Syncs failed in a row (other than for a busy writer), for the back-off.
+    failures: u32,
+}
+
+impl Worker {
+    fn run(mut self, inbox: mpsc::Receiver<Message>, mut on_sync: impl FnMut(&Report)) {
+        // A full sync is due at the start.
+        self.pending.add(None);
+        loop {
+            match inbox.recv_timeout(self.wait()) {
+                Ok(Message::Changed(paths)) => self.pending.add(paths),
+                Ok(Message::Rebuild) => self.rebuild(&mut on_sync),
+                Ok(Message::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(mpsc::RecvTimeoutError::Timeout) => self.sync_if_due(&mut on_sync),
+            }
+        }
+    }
+
+    /// How long until the next sync is due: the debounce of pending changes, else the next full
+    /// sync.
+    fn wait(&self) -> Duration {
+        match self.pending.times {
+            Some((first, last)) => QUIET
+                .saturating_sub(last.elapsed())
+                .min(MAX_DELAY.saturating_sub(first.elapsed())),
+            None => FULL_SYNC_EVERY.saturating_sub(self.last_full.elapsed()),
+        }
+    }
+
+    fn sync_if_due(&mut self, on_sync: &mut impl FnMut(&Report)) {
+        match self.pending.times {
+            Some((first, last)) if last.elapsed() < QUIET && first.elapsed() < MAX_DELAY => return,
+            None if self.last_full.elapsed() < FULL_SYNC_EVERY => return,
+            None => self.pending.add(None),
+            Some(_) => {}
+        }
+        let scope = self.pending.take(&self.corpus);
+        self.status.syncing.store(true, Ordering::Relaxed);
+        let result = indexer::sync_scope(&self.corpus, &self.index, &scope, &self.status.progress);
+        self.status.syncing.store(false, Ordering::Relaxed);
+        if matches!(scope, Scope::All) && result.is_ok() {
+            self.last_full = Instant::now();
+        }
+        match result {
+            Ok(report) => {
+                self.failures = 0;
+                self.finished(report, on_sync);
+            }
+            Err(e) => {
+                let delay = self.retry_delay(&e);
+                self.retry(scope, delay);
+            }
+        }
+    }
+
+    /// How long to wait before trying a failed sync again: a moment for a busy writer (another
+    /// process's sync ends soon), else a back-off from one second to a minute, so a lasting
+    /// failure (a full disk, no file descriptors left) neither spins nor loses the changes.
+    fn retry_delay(&mut self, e: &Error) -> Duration {
+        if matches!(e, Error::Locked(_)) {
+            tracing::debug!("index busy; syncing again shortly");
+            return RETRY;
+        }
+        self.failures = self.failures.saturating_add(1);
+        self.status.failed.fetch_add(1, Ordering::Relaxed);
+        let delay = RETRY_FAILED
+            .saturating_mul(1 << self.failures.min(6).saturating_sub(1))
+            .min(RETRY_FAILED_MAX);
+        tracing::warn!(
+            "keeping the index current: {e}; trying again in {} s",
+            delay.as_secs()
+        );
+        delay
+    }
+
+    /// Keeps what a failed sync was to do pending, due again after `delay`.
+    fn retry(&mut self, scope: Scope, delay: Duration) {
+        match scope {
+            Scope::All => self.pending.add(None),
+            Scope::Under(ids) => self
+                .pending
+                .add(Some(ids.iter().map(|id| self.corpus.join(id)).collect())),
+        }
+        self.pending.due_in(delay);
+    }
+
+    fn rebuild(&mut self, on_sync: &mut impl FnMut(&Report)) {
+        self.status.syncing.store(true, Ordering::Relaxed);
+        tracing::info!("rebuilding the index beside the live one");
+        let result = indexer::rebuild(
+            &self.corpus,
+            &self.index,
+            &self.status.progress,
+            REBUILD_WAIT,
+        );
+        self.status.syncing.store(false, Ordering::Relaxed);
+        self.status.rebuilding.store(false, Ordering::Relaxed);
+        match result {
+            Ok(report) => {
+                tracing::info!("rebuilt: {report}");
+                self.finished(report, on_sync);
+            }
+            Err(e) => tracing::warn!("rebuilding the index: {e}"),
+        }
+        // What changed while it was built.
+        self.pending.add(None);
+    }
+
+    fn finished(&self, report: Report, on_sync: &mut impl FnMut(&Report)) {
+        on_sync(&report);
+        if let Ok(mut last) = self.status.last.lock() {
+            *last = Some((SystemTime::now(), report));
+        }
+    }
 }
 
 fn watch_error(corpus: &Path, e: notify::Error) -> Error {

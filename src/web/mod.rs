@@ -63,6 +63,7 @@ pub const MAX_UPLOAD: usize = 100 << 20;
 impl Settings {
     /// Serving `corpus`, admin API closed.
     pub fn new(corpus: PathBuf) -> Settings {
+        let corpus = crate::corpus::resolve(&corpus);
         Settings {
             categories: Categories::load(&corpus),
             site: Site::default(),

@@ -245,8 +245,21 @@ impl Served {
     /// Starts `serve` (watching) over `corpus` and `index` with `env` set, and waits until it
     /// listens.
     pub fn start(corpus: &Path, index: &Path, env: &[(&str, &str)]) -> Served {
+        Served::spawn(binary(corpus, index), env)
+    }
+
+    /// Starts `serve` as the README's quick start does: in `folder`, with the default corpus and
+    /// index folders (`corpus`, `index`) unless `extra` flags say otherwise; only the port is
+    /// chosen free.
+    pub fn in_folder(folder: &Path, extra: &[&str], env: &[(&str, &str)]) -> Served {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_vidensbase"));
+        command.current_dir(folder).args(extra);
+        Served::spawn(command, env)
+    }
+
+    /// Runs `command` (the binary, with whatever flags) as `serve` on a free loopback port.
+    fn spawn(mut command: std::process::Command, env: &[(&str, &str)]) -> Served {
         use std::io::{BufRead, BufReader};
-        let mut command = binary(corpus, index);
         command
             .args(["--addr", "127.0.0.1:0", "serve"])
             .env("NO_COLOR", "1")
@@ -302,18 +315,33 @@ impl Served {
 
     /// A request with `headers` and no body: the status and the body.
     pub fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+        self.send(method, path, headers, &[])
+    }
+
+    /// A request with `headers` and `body`: the status and the body.
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> (u16, String) {
         use std::io::{Read, Write};
         let host = self.base.trim_start_matches("http://");
         let mut stream = std::net::TcpStream::connect(host).expect("connect");
         stream
             .set_read_timeout(Some(std::time::Duration::from_secs(30)))
             .expect("timeout");
-        let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: 0\r\n");
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
         for (name, value) in headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str("\r\n");
         stream.write_all(head.as_bytes()).expect("send");
+        stream.write_all(body).expect("send the body");
         let mut answer = Vec::new();
         stream.read_to_end(&mut answer).expect("read");
         let answer = String::from_utf8_lossy(&answer).into_owned();
@@ -328,4 +356,16 @@ impl Served {
             .unwrap_or_default();
         (status, body)
     }
+}
+
+/// Polls until `check` holds, for at most `limit`; whether it did.
+pub fn eventually(limit: std::time::Duration, mut check: impl FnMut() -> bool) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < limit {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    check()
 }

@@ -19,6 +19,7 @@ mod danish;
 mod documents;
 mod http;
 mod indexing;
+mod quickstart;
 mod ranking;
 mod reader;
 mod relevance;

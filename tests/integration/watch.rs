@@ -7,19 +7,7 @@ use std::time::{Duration, Instant};
 
 use vidensbase::search::{Engine, SearchRequest};
 
-use crate::common::Fixture;
-
-/// Polls until `check` holds, for at most `limit`; whether it did.
-fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
-    let started = Instant::now();
-    while started.elapsed() < limit {
-        if check() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    check()
-}
+use crate::common::{eventually, Fixture};
 
 fn found(engine: &Engine, q: &str) -> Vec<String> {
     let _ = engine.reload();
@@ -144,7 +132,12 @@ fn index_run_by_hand_waits_for_another_writer() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn vidensbase index");
-    std::thread::sleep(Duration::from_secs(1));
+    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut said = String::new();
+    while !said.contains("waiting for it") {
+        let read = std::io::BufRead::read_line(&mut stderr, &mut said).expect("read stderr");
+        assert!(read > 0, "index ended without waiting: {said}");
+    }
     assert!(
         child.try_wait().expect("try_wait").is_none(),
         "index gave up instead of waiting"
@@ -152,9 +145,7 @@ fn index_run_by_hand_waits_for_another_writer() {
     drop(writer);
     let out = child.wait_with_output().expect("wait");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    assert!(stderr.contains("waiting for it"), "{stderr}");
+    assert!(out.status.success(), "{said}");
     assert!(stdout.contains("1 added"), "{stdout}");
     assert!(
         stdout.contains("after the other writer finished"),
@@ -263,4 +254,32 @@ fn a_server_follows_rebuilds_by_hand_and_by_the_admin_api() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(!vidensbase::schema::rebuild_dir(&fixture.index()).exists());
+}
+
+/// A sync that fails (here the index folder is briefly not a folder; in the field, no file
+/// descriptors left or a full disk) keeps the paths it was to sync and tries again, instead of
+/// leaving the change to the five-minute full sync.
+#[test]
+fn a_failed_sync_keeps_its_changes_and_tries_again() {
+    let fixture = Fixture::new();
+    fixture.sync();
+    let engine = fixture.engine();
+    let (watch, syncs) = watched(&fixture);
+    assert!(eventually(LIMIT, || syncs.load(Ordering::SeqCst) >= 1));
+
+    let index = fixture.index();
+    let aside = index.with_extension("aside");
+    std::fs::rename(&index, &aside).expect("move the index aside");
+    std::fs::write(&index, "not an index").expect("a file in its place");
+    std::fs::write(
+        fixture.corpus().join("kommuner/skybrud.txt"),
+        "Skybrudsplan\n\nRegnvandsbassiner ved skolen.",
+    )
+    .expect("write");
+    // The watcher tries, and fails: nothing it can write.
+    assert!(eventually(LIMIT, || watch.status().failed_syncs() >= 1));
+    std::fs::remove_file(&index).expect("rm");
+    std::fs::rename(&aside, &index).expect("the index back");
+    assert!(eventually(LIMIT, || found(&engine, "regnvandsbassiner")
+        == ["kommuner/skybrud.txt"]));
 }
