@@ -360,6 +360,7 @@ fn print_results(results: &crate::search::SearchResults, json: bool) -> anyhow::
                 serde_json::json!({
                     "id": h.id, "title": h.title, "lang": h.lang, "category": h.category,
                     "score": h.score, "tier": h.tier, "snippet": h.snippet.to_html(),
+                    "missing": h.missing, "found_through": h.found_through,
                 })
             })
             .collect();

@@ -34,6 +34,10 @@ use crate::snippet::{self, Snippet};
 use crate::spelling;
 use rustc_hash::FxHashMap;
 
+mod notes;
+use notes::matches_any;
+pub use notes::FoundThrough;
+
 pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 100;
 /// Deep pages cost work for nobody; past this offset results are cut.
@@ -109,6 +113,11 @@ pub struct Hit {
     /// The title with the query's words marked (for HTML; `title` stays plain text).
     #[serde(skip)]
     pub title_marked: Snippet,
+    /// The query's required words this document lacks (a relaxed query's documents with some of
+    /// the words).
+    pub missing: Vec<String>,
+    /// The query's words this document has only through a close spelling or a translation.
+    pub found_through: Vec<FoundThrough>,
 }
 
 /// Hit counts per filter value, most frequent first.
@@ -620,11 +629,16 @@ impl Engine {
         results
             .expansions
             .retain(|e| !spans.iter().any(|span| span.contains(&e.from)));
-        for Ranked {
-            rank,
-            address,
-            page: best_page,
-        } in ranked
+        let addresses: Vec<DocAddress> = ranked.iter().map(|r| r.address).collect();
+        let how = notes::how_found(&searcher, &plan.checks, results.relaxed, &addresses)?;
+        for (
+            Ranked {
+                rank,
+                address,
+                page: best_page,
+            },
+            how,
+        ) in ranked.into_iter().zip(how)
         {
             let doc: TantivyDocument = searcher.doc(address)?;
             let body = doc
@@ -656,6 +670,8 @@ impl Engine {
                 date: Some(stored_text(&doc, f.date)).filter(|d| !d.is_empty()),
                 snippet,
                 title_marked,
+                missing: how.missing,
+                found_through: how.through,
             });
         }
         results.took_ms = elapsed_ms(started);
@@ -977,31 +993,6 @@ fn open_reader(index: &tantivy::Index) -> Result<IndexReader> {
         .reader_builder()
         .reload_policy(ReloadPolicy::OnCommitWithDelay)
         .try_into()?)
-}
-
-/// Whether `query` matches any of `addresses`.
-fn matches_any(
-    searcher: &Searcher,
-    query: &dyn Query,
-    addresses: impl Iterator<Item = DocAddress>,
-) -> Result<bool> {
-    use tantivy::DocSet;
-    let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
-        searcher,
-    ))?;
-    for address in addresses {
-        let segment = searcher.segment_reader(address.segment_ord);
-        let mut scorer = weight.scorer(segment, 1.0)?;
-        // A new scorer stands on its first document; `seek` may only move forward.
-        let at = match scorer.doc() {
-            doc if doc >= address.doc_id => doc,
-            _ => scorer.seek(address.doc_id),
-        };
-        if at == address.doc_id {
-            return Ok(true);
-        }
-    }
-    Ok(false)
 }
 
 /// A document in the final order, with the page that scored it when one did.

@@ -12,6 +12,7 @@
 //! ([`language`]), then those that match every word in that language in any way (inflection,
 //! compound part, folding, a typo), then the rest (translations, the other language's text).
 
+pub(crate) mod checks;
 mod fold;
 mod language;
 mod parse;
@@ -31,6 +32,7 @@ use crate::glossary::Glossary;
 use crate::lang::Lang;
 use crate::schema::{Fields, TermField};
 
+pub use checks::{Found, WordCheck};
 pub use parse::{parse, Clause, MAX_WORDS};
 
 const TITLE_BOOST: f32 = 3.0;
@@ -123,6 +125,8 @@ pub struct Plan {
     /// The glossary translations the query was expanded with, each with the query that finds
     /// it (to tell which ones the shown documents matched).
     pub expansions: Vec<(UsedExpansion, Box<dyn Query>)>,
+    /// Each word's alternatives by kind, to tell how a hit matched it ([`checks`]).
+    pub checks: Vec<WordCheck>,
 }
 
 /// Builds the plan for `raw`. `expand` turns glossary translations on.
@@ -153,6 +157,7 @@ pub fn plan_as_typed(
         typing,
         reader: None,
         doc_freqs: Default::default(),
+        checks: Vec::new(),
     };
     builder.reader = builder.language(&clauses);
     builder.build(&clauses, expand)
@@ -173,6 +178,8 @@ struct Builder<'a> {
     /// The reader's language ([`language`]); `None` for both.
     reader: Option<Lang>,
     doc_freqs: std::cell::RefCell<std::collections::HashMap<Term, u64>>,
+    /// Per word, in the order of the query ([`checks`]).
+    checks: Vec<WordCheck>,
 }
 
 /// One required piece of the query: everything that may satisfy it, and the parts of that which
@@ -214,6 +221,14 @@ struct Alternatives {
 }
 
 impl Alternatives {
+    /// Adds `other`'s alternatives to these.
+    fn absorb(&mut self, other: Alternatives) {
+        self.all.extend(other.all);
+        self.native.extend(other.native);
+        self.direct.extend(other.direct);
+        self.scoring.extend(other.scoring);
+    }
+
     fn into_unit(self, optional: bool) -> Unit {
         Unit {
             alternatives: self.all.len() > self.direct.len(),
@@ -225,6 +240,10 @@ impl Alternatives {
             optional,
         }
     }
+}
+
+fn clones(queries: &[Box<dyn Query>]) -> Vec<Box<dyn Query>> {
+    queries.iter().map(|q| q.box_clone()).collect()
 }
 
 /// All of `queries` (when `required` is all of them) or at least `required` of them.
@@ -255,9 +274,10 @@ impl Builder<'_> {
         } in clauses
         {
             if *is_excluded {
-                let saved = self.highlight.clone();
+                let saved = (self.highlight.clone(), self.checks.len());
                 excluded.push(self.phrase_or_word(words).full);
-                self.highlight = saved;
+                self.highlight = saved.0;
+                self.checks.truncate(saved.1);
                 continue;
             }
             // Unquoted words, including hyphenated ones (`anti-corruption`), are free words:
@@ -292,6 +312,7 @@ impl Builder<'_> {
                 lang: self.reader,
                 highlight: self.highlight,
                 expansions: self.expansions,
+                checks: self.checks,
             };
         }
         let proximity = (2..=12)
@@ -341,6 +362,7 @@ impl Builder<'_> {
             lang: self.reader,
             highlight: self.highlight,
             expansions: self.expansions,
+            checks: self.checks,
         }
     }
 
@@ -403,6 +425,7 @@ impl Builder<'_> {
         } else {
             Vec::new()
         };
+        let first_check = self.checks.len();
         let words: Vec<Unit> = run
             .iter()
             .map(|w| self.translated_word(w, expand))
@@ -431,7 +454,11 @@ impl Builder<'_> {
             // proximity boost scores it.)
             let mut alternatives: Vec<Box<dyn Query>> = vec![apart];
             for e in here {
-                alternatives.push(self.translation(&e.phrase, e.lang, &run[i..end].join(" ")));
+                let q = self.translation(&e.phrase, e.lang, &run[i..end].join(" "));
+                for check in self.checks.iter_mut().skip(first_check + i).take(end - i) {
+                    check.translated.push(q.box_clone());
+                }
+                alternatives.push(q);
             }
             units.push(Unit {
                 full: Box::new(BooleanQuery::union(alternatives)),
@@ -467,6 +494,11 @@ impl Builder<'_> {
             .collect();
         if translations.is_empty() {
             return unit;
+        }
+        if let Some(check) = self.checks.last_mut() {
+            check
+                .translated
+                .extend(translations.iter().map(|q| q.box_clone()));
         }
         let mut alternatives = vec![unit.full];
         alternatives.extend(translations);
@@ -601,10 +633,22 @@ impl Builder<'_> {
             let q = self.term(TermField::Parts, lower, PARTS_BOOST);
             self.alternative(&mut to, q, TermField::Parts.lang(), false);
         }
+        // Close spellings only for a word no document holds; they are told apart from the word
+        // itself, for what a hit says of how it matched.
+        let mut spelt = Alternatives::default();
         if chars >= 5 && !lower.chars().any(|c| c.is_ascii_digit()) && exact + fold_df == 0 {
-            self.close_spellings(lower, &mut to);
+            self.close_spellings(lower, &mut spelt);
+            if let Some(parts) = self.decompound(lower) {
+                let q = Box::new(BoostQuery::new(parts, PARTS_BOOST));
+                self.alternative(&mut to, q, Some(Lang::Da), false);
+            }
         }
-        to.into_unit(analysis::is_stop_word(lower))
+        let optional = analysis::is_stop_word(lower);
+        let mut check = WordCheck::new(lower, optional, clones(&to.all));
+        check.close = clones(&spelt.all);
+        self.checks.push(check);
+        to.absorb(spelt);
+        to.into_unit(optional)
     }
 
     /// Close spellings of a word that is in no field: 1 edit from 5 letters, 2 from 9, in each
@@ -663,10 +707,6 @@ impl Builder<'_> {
                 self.highlight.insert(lang, candidate);
             }
         }
-        if let Some(parts) = self.decompound(lower) {
-            let q = Box::new(BoostQuery::new(parts, PARTS_BOOST));
-            self.alternative(to, q, Some(Lang::Da), false);
-        }
     }
 
     /// Words that must appear together: a phrase in each language's fields.
@@ -685,6 +725,8 @@ impl Builder<'_> {
                 .map(|field| self.phrase(field, words, 0, weight(field)))
                 .collect(),
         ));
+        self.checks
+            .push(WordCheck::new(&words.join(" "), false, vec![q.box_clone()]));
         Unit {
             full: q,
             direct: together.box_clone(),
@@ -823,6 +865,9 @@ impl Builder<'_> {
         }
         if to.all.is_empty() {
             return unit;
+        }
+        if let Some(check) = self.checks.last_mut() {
+            check.plain.extend(clones(&to.all));
         }
         to.all.push(unit.full);
         to.direct.push(unit.direct);

@@ -9,6 +9,7 @@
 mod admin;
 mod admin_page;
 mod assets;
+mod found;
 pub mod server;
 mod ui;
 mod views;

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 
 use super::admin::StatusBody;
+use super::found::how_found;
 use super::ui::{Categories, Site, Ui};
 use super::{SearchParams, PAGE_SIZE};
 use crate::search::{DocumentView, Listed, Listing, SearchResults};
@@ -410,8 +411,13 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
                         "? (" (ui.count(suggestion.total, ("resultat", "resultater"), ("result", "results"))) ")"
                     }
                 }
-                @if r.relaxed {
+                @if r.relaxed && r.complete == 0 {
                     p.notice { (ui.t("Ingen dokumenter indeholder alle ordene; her er dem, der indeholder nogle af dem.", "No document contains all the words; these contain some of them.")) }
+                } @else if r.hits.iter().any(|h| !h.missing.is_empty()) {
+                    p.notice {
+                        (ui.count(r.complete, ("dokument indeholder", "dokumenter indeholder"), ("document contains", "documents contain")))
+                        (ui.t(" alle ordene; resultaterne efter dem mangler nogle af ordene.", " all the words; the results after them lack some of the words."))
+                    }
                 }
                 @if !r.expansions.is_empty() {
                     p.notice {
@@ -465,6 +471,7 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
                             }
                         }
                         p.snippet lang=(hit.lang) { (hit.snippet) }
+                        (how_found(ui, hit))
                     }
                 }
                 @if r.total == 0 {

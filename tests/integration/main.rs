@@ -19,6 +19,7 @@ mod danish;
 mod documents;
 mod http;
 mod indexing;
+mod notices;
 mod quickstart;
 mod ranking;
 mod reader;

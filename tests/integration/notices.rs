@@ -1,0 +1,143 @@
+//! What the results page says is so: "not all the words" only where a shown hit lacks a word,
+//! and a hit that has a word only through a close spelling or a glossary translation says so.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use tempfile::TempDir;
+use vidensbase::search::{Engine, SearchRequest, SearchResults};
+
+use crate::common::{indexed, send_to, write_files};
+
+const DOCS: &[(&str, &str)] = &[
+    (
+        "da/foreninger.txt",
+        "Frivillige foreninger i kommunen\n\n\
+         Kommunen støtter frivillige foreninger med lokaler og tilskud.",
+    ),
+    (
+        "da/frivillige.txt",
+        "Frivillige hjælper i hallen\n\nFrivillige sørger for kaffen til kampene.",
+    ),
+    (
+        "en/visiting.txt",
+        "Visiting hours\n\nThe visiting hours at the care home are from ten to four.",
+    ),
+    (
+        "en/loneliness.txt",
+        "Loneliness among older people\n\nLoneliness is a growing concern for the council.",
+    ),
+    (
+        "da/ensomhed.txt",
+        "Ensomhed blandt ældre\n\nEnsomhed er et voksende problem i kommunen.",
+    ),
+];
+
+fn corpus() -> (TempDir, TempDir, Engine) {
+    let corpus = tempfile::tempdir().expect("tempdir");
+    write_files(corpus.path(), DOCS.iter().map(|(p, t)| (*p, t.as_bytes())));
+    let (index, engine) = indexed(corpus.path());
+    (corpus, index, engine)
+}
+
+fn search(engine: &Engine, q: &str) -> SearchResults {
+    engine.search(&SearchRequest::new(q)).expect("search")
+}
+
+fn hit<'a>(r: &'a SearchResults, id: &str) -> &'a vidensbase::search::Hit {
+    r.hits.iter().find(|h| h.id == id).unwrap_or_else(|| {
+        panic!(
+            "{id} not among {:?}",
+            r.hits.iter().map(|h| &h.id).collect::<Vec<_>>()
+        )
+    })
+}
+
+fn page(engine: Engine, corpus: &TempDir, q: &str) -> String {
+    let app = vidensbase::web::router(
+        engine,
+        vidensbase::web::Settings::new(corpus.path().to_path_buf()),
+    );
+    let url = format!("/search?q={}", q.replace(' ', "+"));
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (status, _, body) = runtime.block_on(send_to(
+        &app,
+        Request::get(url).body(Body::empty()).expect("request"),
+    ));
+    assert_eq!(status, StatusCode::OK);
+    String::from_utf8(body).expect("utf-8")
+}
+
+#[test]
+fn only_the_hits_that_lack_a_word_say_so() {
+    let (corpus, _index, engine) = corpus();
+    let r = search(&engine, "frivillige foreninger");
+    assert!(
+        r.relaxed,
+        "one document has both words: the query is relaxed"
+    );
+    assert_eq!(r.complete, 1);
+    assert_eq!(r.hits[0].id, "da/foreninger.txt");
+    assert!(r.hits[0].missing.is_empty());
+    assert_eq!(hit(&r, "da/frivillige.txt").missing, ["foreninger"]);
+
+    let html = page(engine, &corpus, "frivillige foreninger");
+    assert!(
+        !html.contains("Ingen dokumenter indeholder alle ordene"),
+        "the first hit holds every word"
+    );
+    assert!(html.contains("1 dokument indeholder alle ordene"), "{html}");
+    assert_eq!(html.matches("Mangler: ").count(), 1, "{html}");
+    assert!(html.contains("Mangler: <s>foreninger</s>"), "{html}");
+}
+
+#[test]
+fn no_hit_with_every_word_says_so_once() {
+    let (corpus, _index, engine) = corpus();
+    let r = search(&engine, "hallen kommunen");
+    assert_eq!(r.complete, 0);
+    assert!(r.relaxed);
+    let html = page(engine, &corpus, "hallen kommunen");
+    assert!(html.contains("Ingen dokumenter indeholder alle ordene"));
+}
+
+#[test]
+fn a_hit_found_through_a_close_spelling_says_so() {
+    let (corpus, _index, engine) = corpus();
+    // `lonliness` is in no document; `loneliness` is one letter away.
+    let r = search(&engine, "lonliness");
+    let found = hit(&r, "en/loneliness.txt");
+    assert_eq!(found.found_through.len(), 1, "{:?}", found.found_through);
+    assert_eq!(found.found_through[0].word, "lonliness");
+    assert_eq!(
+        found.found_through[0].through,
+        vidensbase::query::Found::Spelling
+    );
+    // A word found as itself (an inflection is the word) says nothing.
+    let r = search(&engine, "visited");
+    assert!(hit(&r, "en/visiting.txt").found_through.is_empty());
+    let html = page(engine, &corpus, "lonliness");
+    assert!(
+        html.contains("Fundet via en lignende stavemåde af »lonliness«"),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_hit_found_through_a_translation_says_so_and_the_word_itself_does_not() {
+    let (corpus, _index, engine) = corpus();
+    let r = search(&engine, "ensomhed");
+    assert!(hit(&r, "da/ensomhed.txt").found_through.is_empty());
+    let english = hit(&r, "en/loneliness.txt");
+    assert_eq!(english.found_through.len(), 1);
+    assert_eq!(
+        english.found_through[0].through,
+        vidensbase::query::Found::Translation
+    );
+    let html = page(engine, &corpus, "ensomhed");
+    assert_eq!(
+        html.matches("Fundet via oversættelsen af »ensomhed«")
+            .count(),
+        1,
+        "{html}"
+    );
+}
