@@ -167,6 +167,33 @@ pub fn paragraph_language(paragraph: &str, doc_lang: Lang, words: FunctionWords)
     }
 }
 
+/// The language of a paragraph of a document in `doc_lang` by the indexer's rule
+/// ([`paragraph_language`]), its function words counted here: what a passage shown on its own
+/// (a snippet, a paragraph of the document page) is marked with, so it agrees with the language
+/// its words were indexed in.
+pub fn language_of_paragraph(paragraph: &str, doc_lang: Lang) -> Lang {
+    let (da, en) = function_words(paragraph);
+    paragraph_language(paragraph, doc_lang, FunctionWords { da, en })
+}
+
+/// The paragraph of `text` around byte offset `at` (a blank line ends a paragraph, as in
+/// [`paragraphs`]), at most [`DETECT_SAMPLE_BYTES`] on either side of `at`.
+pub fn paragraph_around(text: &str, at: usize) -> &str {
+    let at = floor_char_boundary(text, at.min(text.len()));
+    let from = floor_char_boundary(text, at.saturating_sub(DETECT_SAMPLE_BYTES));
+    let to = floor_char_boundary(text, (at + DETECT_SAMPLE_BYTES).min(text.len()));
+    let start = text[from..at].rfind("\n\n").map_or(from, |i| from + i + 2);
+    let end = text[at..to].find("\n\n").map_or(to, |i| at + i);
+    text[start..end].trim()
+}
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// The longest function word in bytes (`også`).
 const FUNCTION_WORD_MAX_BYTES: usize = 5;
 
@@ -285,16 +312,23 @@ mod tests {
     /// Each paragraph's language, its function words counted as the indexer counts them.
     fn languages(text: &str, doc_lang: Lang) -> Vec<Lang> {
         paragraphs(text)
-            .map(|p| {
-                let mut words = FunctionWords::default();
-                for (start, end) in crate::analysis::words(p) {
-                    let mut lower = String::new();
-                    crate::analysis::lowercase_into(&p[start..end], &mut lower);
-                    words.count(&lower);
-                }
-                paragraph_language(p, doc_lang, words)
-            })
+            .map(|p| language_of_paragraph(p, doc_lang))
             .collect()
+    }
+
+    #[test]
+    fn the_paragraph_around_an_offset() {
+        let text = "Første afsnit.\n\nAndet afsnit, linje et\nlinje to.\n\nTredje.";
+        let at = text.find("linje to").expect("offset");
+        assert_eq!(
+            paragraph_around(text, at),
+            "Andet afsnit, linje et\nlinje to."
+        );
+        assert_eq!(paragraph_around(text, 0), "Første afsnit.");
+        assert_eq!(paragraph_around(text, text.len()), "Tredje.");
+        // Inside a letter of two bytes: the boundary before it.
+        let ae = "ææææ";
+        assert_eq!(paragraph_around(ae, 3), ae);
     }
 
     #[test]

@@ -113,6 +113,9 @@ pub struct Hit {
     /// The title with the query's words marked (for HTML; `title` stays plain text).
     #[serde(skip)]
     pub title_marked: Snippet,
+    /// The language of the snippet's paragraph (`da`, `en`), detected by the rule the indexer
+    /// applied to it: a Danish paragraph of an English document is marked Danish.
+    pub snippet_lang: &'static str,
     /// The query's required words this document lacks (a relaxed query's documents with some of
     /// the words).
     pub missing: Vec<String>,
@@ -659,10 +662,15 @@ impl Engine {
                 snippet = snippet::joined(&title_marked, snippet);
             }
             let page = is_paged(&doc, f).then(|| extract::page_at(body, snippet.anchor));
+            let lang = stored_text(&doc, f.lang);
+            let snippet_lang = lang.parse().map_or("", |doc_lang| {
+                let paragraph = crate::lang::paragraph_around(body, snippet.anchor);
+                crate::lang::language_of_paragraph(paragraph, doc_lang).code()
+            });
             results.hits.push(Hit {
                 id: stored_text(&doc, f.id),
                 title,
-                lang: stored_text(&doc, f.lang),
+                lang,
                 category: stored_text(&doc, f.category),
                 score: rank.score,
                 tier: rank.tier,
@@ -670,6 +678,7 @@ impl Engine {
                 date: Some(stored_text(&doc, f.date)).filter(|d| !d.is_empty()),
                 snippet,
                 title_marked,
+                snippet_lang,
                 missing: how.missing,
                 found_through: how.through,
             });

@@ -470,7 +470,7 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
                                 a href=(file_url(&hit.id, Some(n))) { (ui.t("side ", "page ")) (n) }
                             }
                         }
-                        p.snippet lang=(hit.lang) { (hit.snippet) }
+                        p.snippet lang=(hit.snippet_lang) { (hit.snippet) }
                         (how_found(ui, hit))
                     }
                 }
@@ -505,8 +505,10 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
 /// A body of text as paragraphs and headings (blank lines between them; a heading begins with
 /// its marks, see [`crate::extract::heading`], and becomes `h2`–`h6` under the page's `h1`),
 /// lines kept, every match marked and numbered from `first` (`fund-N`), each with links to the
-/// previous and the next match.
-fn paragraphs(ui: Ui, body: &Snippet, first: usize, total: usize) -> Markup {
+/// previous and the next match. A block whose language ([`crate::lang::language_of_paragraph`])
+/// is not the document's (`doc_lang`) carries its own `lang`.
+fn paragraphs(ui: Ui, body: &Snippet, first: usize, total: usize, doc_lang: &str) -> Markup {
+    let doc_lang: Option<crate::lang::Lang> = doc_lang.parse().ok();
     // The body cut into blocks at blank lines, each a run of (text, marked) pieces.
     let mut blocks: Vec<Vec<(&str, bool)>> = vec![Vec::new()];
     for f in &body.fragments {
@@ -547,7 +549,15 @@ fn paragraphs(ui: Ui, body: &Snippet, first: usize, total: usize) -> Markup {
             },
             _ => "p".into(),
         };
-        out.push_str(&format!("<{tag}>"));
+        out.push_str(&format!("<{tag}"));
+        if let Some(doc_lang) = doc_lang {
+            let text: String = block.iter().map(|(text, _)| *text).collect();
+            let lang = crate::lang::language_of_paragraph(&text, doc_lang);
+            if lang != doc_lang {
+                out.push_str(&format!(" lang=\"{}\"", lang.code()));
+            }
+        }
+        out.push('>');
         for (text, marked) in block {
             if !marked {
                 for (i, line) in text.split('\n').enumerate() {
@@ -640,11 +650,11 @@ pub fn document(ctx: &Ctx, d: &DocumentView, p: &SearchParams) -> Markup {
                         @let n = i as u32 + 1;
                         section.page id=(page_anchor(n)) aria-label=(format!("{} {n}", ui.t("Side", "Page"))) {
                             p.pageno { a href=(format!("#{}", page_anchor(n))) { (ui.t("Side ", "Page ")) (n) } " · " a href=(file_url(&d.id, Some(n))) { (ui.t("åbn siden i PDF'en", "open the page in the PDF")) } }
-                            div.doc lang=(d.lang) { (paragraphs(ui, page, *before, total)) }
+                            div.doc lang=(d.lang) { (paragraphs(ui, page, *before, total, &d.lang)) }
                         }
                     }
                 } @else {
-                    div.doc lang=(d.lang) { (paragraphs(ui, &d.body, 0, total)) }
+                    div.doc lang=(d.lang) { (paragraphs(ui, &d.body, 0, total, &d.lang)) }
                 }
             }
             @if !d.related.is_empty() {
@@ -1072,7 +1082,7 @@ mod tests {
             anchor: 0,
         };
         assert_eq!(
-            paragraphs(Ui::Da, &body, 0, 0).into_string(),
+            paragraphs(Ui::Da, &body, 0, 0, "da").into_string(),
             "<h2>Mål</h2><p>Tekst om mål.</p><h4>Dybere</h4><p>#ikke overskrift</p>"
         );
     }
@@ -1096,7 +1106,7 @@ mod tests {
             ],
             anchor: 0,
         };
-        let html = paragraphs(Ui::Da, &body, 2, 3).into_string();
+        let html = paragraphs(Ui::Da, &body, 2, 3, "da").into_string();
         assert_eq!(
             html,
             "<p>Første &lt;afsnit&gt;</p><p>Andet <mark id=\"fund-3\">ord</mark><span class=\"hops\"><a href=\"#fund-2\" aria-label=\"Forrige fund (2 af 3)\">↑</a></span> linje<br>ny linje</p>"

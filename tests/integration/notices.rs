@@ -1,5 +1,6 @@
 //! What the results page says is so: "not all the words" only where a shown hit lacks a word,
-//! and a hit that has a word only through a close spelling or a glossary translation says so.
+//! a hit that has a word only through a close spelling or a glossary translation says so, and a
+//! passage is marked with its own language, not its document's.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -27,6 +28,17 @@ const DOCS: &[(&str, &str)] = &[
         "Loneliness among older people\n\nLoneliness is a growing concern for the council.",
     ),
     (
+        "en/report.txt",
+        "Annual report of the rowing club\n\n\
+         The club held its annual meeting in the town hall, and the members elected a new \
+         board for the coming year. The meeting was well attended, and the accounts of the \
+         year were approved by the members of the club without any questions from the floor.\n\n\
+         Klubben afholdt sin generalforsamling på rådhuset, og medlemmerne valgte en ny \
+         bestyrelse for det kommende år, som skal arbejde med kajakker og kanoer.\n\n\
+         The board will report on the work with the kayaks and the canoes next spring, when \
+         the boats are back on the water and the new season of the club has begun.",
+    ),
+    (
         "da/ensomhed.txt",
         "Ensomhed blandt ældre\n\nEnsomhed er et voksende problem i kommunen.",
     ),
@@ -52,12 +64,21 @@ fn hit<'a>(r: &'a SearchResults, id: &str) -> &'a vidensbase::search::Hit {
     })
 }
 
+/// The results page for `q`.
 fn page(engine: Engine, corpus: &TempDir, q: &str) -> String {
+    get(
+        engine,
+        corpus,
+        &format!("/search?q={}", q.replace(' ', "+")),
+    )
+}
+
+/// The HTML the site answers `url` with.
+fn get(engine: Engine, corpus: &TempDir, url: &str) -> String {
     let app = vidensbase::web::router(
         engine,
         vidensbase::web::Settings::new(corpus.path().to_path_buf()),
     );
-    let url = format!("/search?q={}", q.replace(' ', "+"));
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let (status, _, body) = runtime.block_on(send_to(
         &app,
@@ -140,4 +161,30 @@ fn a_hit_found_through_a_translation_says_so_and_the_word_itself_does_not() {
         1,
         "{html}"
     );
+}
+
+#[test]
+fn a_passage_is_marked_with_its_own_language() {
+    let (corpus, _index, engine) = corpus();
+    let r = search(&engine, "kajakker");
+    let report = hit(&r, "en/report.txt");
+    assert_eq!(report.lang, "en");
+    assert_eq!(
+        report.snippet_lang, "da",
+        "the Danish paragraph of an English report"
+    );
+    let r = search(&engine, "annual meeting");
+    assert_eq!(hit(&r, "en/report.txt").snippet_lang, "en");
+
+    let html = page(engine, &corpus, "kajakker");
+    assert!(html.contains(r#"<p class="snippet" lang="da">"#), "{html}");
+    let (_index, engine) = indexed(corpus.path());
+    let html = get(engine, &corpus, "/doc/en/report.txt");
+    // The document is English; its one Danish paragraph says so, the English ones do not.
+    assert_eq!(
+        html.matches(r#"<p lang="da">Klubben afholdt"#).count(),
+        1,
+        "{html}"
+    );
+    assert!(html.contains("<p>The club held"), "{html}");
 }
