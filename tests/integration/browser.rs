@@ -1,8 +1,8 @@
 //! The search site and the admin page in a real browser: `tests/browser/site.mjs` and
 //! `tests/browser/admin.mjs` drive headless Chromium (Debian's) with playwright-core and check
 //! accessibility with axe-core, against a real `vidensbase serve` on a free port. Needs `node`,
-//! `chromium`, `pdftotext` and `npm ci` in `tests/browser` (`.ci/run` installs them); without
-//! them the tests say SKIPPED, except under CI, where they fail.
+//! `chromium` and `pdftotext` (`.ci/run` installs them; without them the tests fail, naming the
+//! package), and the pinned npm packages, which the test installs itself (`npm ci`) when missing.
 
 use std::ffi::OsStr;
 use std::path::Path;
@@ -12,37 +12,44 @@ use crate::common::*;
 
 const TOKEN: &str = "browser-test-token-0123456789";
 
-/// Why the browser tests cannot run here, if they cannot.
-fn missing(browser_dir: &Path) -> Option<String> {
+/// Makes sure the browser tests can run: Chromium, `pdftotext` and `node` must be installed (the
+/// test fails naming the package otherwise); the pinned npm packages are installed here when
+/// missing (`npm ci`, from the registry).
+fn prepare(browser_dir: &Path) {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if !Path::new(&chromium).exists() {
-        return Some(format!(
-            "no Chromium at {chromium} (apt-get install chromium)"
-        ));
+    assert!(
+        Path::new(&chromium).exists(),
+        "the browser tests need Chromium at {chromium}: apt-get install chromium (.ci/run installs it)"
+    );
+    require_pdftotext();
+    require("node", "--version", "nodejs");
+    if browser_dir.join("node_modules/playwright-core").exists()
+        && browser_dir.join("node_modules/axe-core").exists()
+    {
+        return;
     }
-    if Command::new("pdftotext").arg("-v").output().is_err() {
-        return Some("no pdftotext (apt-get install poppler-utils)".into());
+    // Two browser tests may start at once: one installs, the other waits for it.
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    if browser_dir.join("node_modules/axe-core").exists() {
+        return;
     }
-    if Command::new("node").arg("--version").output().is_err() {
-        return Some("no node (apt-get install nodejs)".into());
-    }
-    if !browser_dir.join("node_modules/playwright-core").exists() {
-        return Some("no node_modules (npm ci in tests/browser)".into());
-    }
-    None
+    require("npm", "--version", "npm");
+    let status = Command::new("npm")
+        .current_dir(browser_dir)
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .status()
+        .expect("run npm ci");
+    assert!(
+        status.success(),
+        "npm ci in tests/browser failed; run it by hand to see why"
+    );
 }
 
 /// Runs `tests/browser/SCRIPT BASE_URL ARGS…` against a server of the fixture corpus.
-fn run_in_browser(test: &str, script: &str, args: &[&OsStr]) {
+fn run_in_browser(script: &str, args: &[&OsStr]) {
     let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    if let Some(why) = missing(&browser_dir) {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "browser test cannot run under CI: {why}"
-        );
-        eprintln!("SKIPPED {test}: {why}");
-        return;
-    }
+    prepare(&browser_dir);
     let fixture = Fixture::new();
     fixture.sync();
     let served = Served::start(
@@ -72,18 +79,10 @@ fn run_in_browser(test: &str, script: &str, args: &[&OsStr]) {
 fn the_admin_page_works_in_a_browser_and_passes_axe() {
     let pdf = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/documents/rapport-libreoffice.pdf");
-    run_in_browser(
-        "the_admin_page_works_in_a_browser_and_passes_axe",
-        "admin.mjs",
-        &[OsStr::new(TOKEN), pdf.as_os_str()],
-    );
+    run_in_browser("admin.mjs", &[OsStr::new(TOKEN), pdf.as_os_str()]);
 }
 
 #[test]
 fn the_search_site_works_in_a_browser_and_passes_axe() {
-    run_in_browser(
-        "the_search_site_works_in_a_browser_and_passes_axe",
-        "site.mjs",
-        &[OsStr::new("frivillige")],
-    );
+    run_in_browser("site.mjs", &[OsStr::new("frivillige")]);
 }

@@ -369,3 +369,21 @@ pub fn eventually(limit: std::time::Duration, mut check: impl FnMut() -> bool) -
     }
     check()
 }
+
+/// Fails the test, naming the Debian package to install, when `program` is not on this machine:
+/// a test that needs it never passes by skipping.
+pub fn require(program: &str, version_flag: &str, package: &str) {
+    let found = std::process::Command::new(program)
+        .arg(version_flag)
+        .output()
+        .is_ok();
+    assert!(
+        found,
+        "this test needs `{program}`: apt-get install {package} (.ci/run installs it)"
+    );
+}
+
+/// `pdftotext`, which reads every PDF.
+pub fn require_pdftotext() {
+    require("pdftotext", "-v", "poppler-utils");
+}

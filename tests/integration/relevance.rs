@@ -230,18 +230,7 @@ fn precision_set_meets_its_floors() {
 /// that chapter's page; a report that only mentions the query must not come first.
 #[test]
 fn long_reports_rank_by_their_best_page() {
-    if std::process::Command::new("pdftotext")
-        .arg("-v")
-        .output()
-        .is_err()
-    {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "pdftotext is missing under CI"
-        );
-        eprintln!("SKIPPED: pdftotext is not installed (apt-get install poppler-utils)");
-        return;
-    }
+    crate::common::require_pdftotext();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/relevance/long");
     let queries = load(&root.join("queries.tsv"));
     assert!(queries.len() >= 20, "{} queries", queries.len());
