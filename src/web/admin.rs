@@ -5,7 +5,8 @@
 //! in by hand. The writing routes are closed (404) unless the operator set a token; a request
 //! must carry it as `Authorization: Bearer …`, compared in constant time, and failed attempts are
 //! limited. Every upload is checked before anything is written: a safe name, a format vidensbase
-//! reads, and content that is what the name says.
+//! reads, and content that is what the name says; a name, category or place the corpus refuses
+//! is a 4xx that says why.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -163,13 +164,8 @@ pub(super) async fn receive(
                 bytes.to_vec(),
             )?),
             "category" => {
-                let text = String::from_utf8_lossy(&bytes);
-                if !text.trim().is_empty() {
-                    received.category =
-                        Some(corpus::safe_category(&text).ok_or_else(|| {
-                            WebError::bad_request("A category is one folder name.")
-                        })?);
-                }
+                received.category = corpus::safe_category(&String::from_utf8_lossy(&bytes))
+                    .map_err(|e| WebError::bad_request(format!("Category refused: {e}.")))?;
             }
             "replace" => received.replace = String::from_utf8_lossy(&bytes).trim() == "true",
             _ => {
@@ -203,11 +199,16 @@ pub(super) async fn store(state: &AppState, received: Received) -> Result<Vec<St
         files
             .iter()
             .map(|f| corpus::add_file(&root, category.as_deref(), &f.name, &f.bytes, replace))
-            .collect::<std::io::Result<Vec<String>>>()
+            .collect::<Result<Vec<String>, corpus::AddError>>()
     })
     .await
     .map_err(|e| WebError::internal(e.to_string()))?
-    .map_err(|e| WebError::internal(format!("writing an upload: {e}")))?;
+    .map_err(|e| match e {
+        corpus::AddError::Conflict(why) => {
+            WebError::new(StatusCode::CONFLICT, format!("Upload refused: {why}."))
+        }
+        corpus::AddError::Io(e) => WebError::internal(format!("writing an upload: {e}")),
+    })?;
     for id in &ids {
         tracing::info!("uploaded {id}");
     }
@@ -218,7 +219,7 @@ pub(super) async fn store(state: &AppState, received: Received) -> Result<Vec<St
 /// its name says.
 fn check(name: &str, bytes: Vec<u8>) -> Result<Upload, WebError> {
     let name = corpus::safe_file_name(name)
-        .ok_or_else(|| WebError::bad_request("Every file needs a file name."))?;
+        .map_err(|e| WebError::bad_request(format!("File name refused: {e}.")))?;
     let unsupported = |why: String| WebError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, why);
     let format = Format::from_path(std::path::Path::new(&name)).ok_or_else(|| {
         unsupported(format!(
@@ -250,7 +251,7 @@ pub async fn delete(
 }
 
 /// Removes a document's file from the corpus (the watcher removes it from search); 404 for an
-/// unknown id.
+/// unknown id or a file that is no document (`kategorier.tsv`, a hidden file).
 pub(super) async fn remove(state: &AppState, id: &str) -> Result<(), WebError> {
     let root = state.settings.corpus.clone();
     let target = id.to_string();

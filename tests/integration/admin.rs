@@ -14,10 +14,10 @@ use vidensbase::web::{router, Settings};
 
 use crate::common::Fixture;
 
-const TOKEN: &str = "korrekt-hest-batteri-haefteklamme";
-const BOUNDARY: &str = "vidensbase-test-boundary";
+pub const TOKEN: &str = "korrekt-hest-batteri-haefteklamme";
+pub const BOUNDARY: &str = "vidensbase-test-boundary";
 
-fn settings(fixture: &Fixture, token: Option<&str>) -> Settings {
+pub fn settings(fixture: &Fixture, token: Option<&str>) -> Settings {
     Settings {
         admin_token: token.map(str::to_string),
         max_upload: 1 << 20,
@@ -27,7 +27,7 @@ fn settings(fixture: &Fixture, token: Option<&str>) -> Settings {
 
 /// A `multipart/form-data` body: `(field, file name, bytes)`, a file name of `None` for a plain
 /// field.
-fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+pub fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
     let mut body = Vec::new();
     for (field, file_name, bytes) in parts {
         body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
@@ -50,7 +50,7 @@ fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
     body
 }
 
-async fn call(
+pub async fn call(
     fixture: &Fixture,
     settings: Settings,
     method: &str,
@@ -83,7 +83,7 @@ async fn call(
     (status, json)
 }
 
-fn indexed() -> Fixture {
+pub fn indexed() -> Fixture {
     let fixture = Fixture::new();
     fixture.sync();
     fixture
