@@ -1,6 +1,7 @@
 //! The admin API under load and attack: parallel uploads of one name through a real server, an
-//! upload killed midway, names too long, categories in the way, links out of the corpus,
-//! deleting what is not a document, and names that look alike (NFC) or hide control characters.
+//! upload killed midway, failed sign-ins limited per client (a real server seeing several peer
+//! addresses), names too long, categories in the way, links out of the corpus, deleting what is
+//! not a document, and names that look alike (NFC) or hide control characters.
 
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream};
@@ -247,6 +248,64 @@ fn an_upload_killed_midway_leaves_nothing_once_the_server_starts_again() {
     }
     assert!(status["last_commit"].is_string(), "{status}");
     assert_eq!(status["documents"], before + whole, "{status}");
+}
+
+#[test]
+fn failed_sign_ins_lock_out_that_client_only_and_never_the_right_token() {
+    let fixture = Fixture::new();
+    let served = Served::start(
+        &fixture.corpus(),
+        &fixture.index(),
+        &[("VIDENSBASE_ADMIN_TOKEN", TOKEN)],
+    );
+    let attacker: IpAddr = "127.0.0.2".parse().expect("ip");
+    let stranger: IpAddr = "127.0.0.3".parse().expect("ip");
+    let text = b"Et notat om havnen.".as_slice();
+    // Ten failures (no token) from one address; the forwarded-for header it sends is not trusted.
+    for n in 0..10 {
+        let (status, body) = upload_from(&served, attacker, None, "a.txt", text);
+        assert_eq!(status, 401, "failure {n}: {body}");
+    }
+    let (status, _) = upload_from(&served, attacker, Some("Bearer wrong"), "a.txt", text);
+    assert_eq!(status, 429);
+    // The sign-in form shares the per-client count.
+    let sign_in = |from: IpAddr, token: &str| {
+        let body = serde_urlencoded::to_string([("token", token)]).expect("form");
+        let headers = [("Content-Type", "application/x-www-form-urlencoded")];
+        let stream = connect_from(&served, from);
+        exchange(
+            &served,
+            stream,
+            "POST",
+            "/admin/login",
+            &headers,
+            body.as_bytes(),
+        )
+        .expect("sign in")
+        .0
+    };
+    assert_eq!(sign_in(attacker, "forkert"), 429);
+    // Another client's wrong token is a plain 401.
+    assert_eq!(sign_in(stranger, "forkert"), 401);
+    let (status, _) = upload_from(&served, stranger, Some("Bearer wrong"), "a.txt", text);
+    assert_eq!(status, 401);
+    // The right token always gets in: from another client, and from the locked-out one, with
+    // the scheme in any case, and on the form.
+    for (from, scheme) in [
+        (LOCAL, "Bearer"),
+        (attacker, "bearer"),
+        (attacker, "BEARER"),
+    ] {
+        let authorization = format!("{scheme} {TOKEN}");
+        let (status, body) = upload_from(&served, from, Some(&authorization), "a.txt", text);
+        assert_eq!(status, 201, "{from} {scheme}: {body}");
+    }
+    assert_eq!(sign_in(LOCAL, TOKEN), 303);
+    for _ in 0..10 {
+        upload_from(&served, attacker, None, "a.txt", text);
+    }
+    assert_eq!(sign_in(attacker, "forkert"), 429);
+    assert_eq!(sign_in(attacker, TOKEN), 303);
 }
 
 #[tokio::test]
