@@ -65,8 +65,8 @@ pub struct Failures(Mutex<HashMap<Client, VecDeque<Instant>>>);
 
 impl Failures {
     /// Counts a wrong token from `client`; whether the client was over the limit already (then
-    /// the attempt is not counted, so a client locked out is let go a window after its last
-    /// counted failure).
+    /// the attempt is not counted, so a client that keeps trying is let go once the first of its
+    /// counted failures is a window old).
     pub fn failed(&self, client: Client) -> bool {
         self.failed_at(client, Instant::now())
     }
@@ -141,8 +141,8 @@ mod tests {
             !failures.failed_at(b, start),
             "another client is not locked out"
         );
-        // Locked-out attempts are not counted: a window after the last counted failure the
-        // client may try again, however often it tried meanwhile.
+        // Locked-out attempts are not counted: a window after its counted failures the client
+        // may try again, however often it tried meanwhile (one wrong token every 7 s).
         for s in [7, 14, 21, 28, 35, 42, 49, 56] {
             assert!(failures.failed_at(a, start + Duration::from_secs(s)));
         }
