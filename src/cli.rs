@@ -268,6 +268,12 @@ fn sync_waiting(
 }
 
 fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result<()> {
+    for leftover in corpus::clean_uploads(corpus, |w| tracing::warn!("{w}")) {
+        tracing::info!(
+            "removed {}, left by an upload that did not finish",
+            leftover.display()
+        );
+    }
     if schema::open_existing(index)?
         .is_none_or(|(i, _)| i.searchable_segment_ids().is_ok_and(|s| s.is_empty()))
     {

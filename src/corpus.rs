@@ -3,7 +3,8 @@
 //! A document's id is its path relative to the corpus root with `/` separators; its category is
 //! the first folder of that path (files directly in the root are `general`). Hidden files and
 //! folders and files of unknown kinds are not documents. Walking reads only metadata: contents
-//! are read later, and only for files whose size or modification time changed.
+//! are read later, and only for files whose size or modification time changed. The admin API's
+//! writers are in `names` (uploaded names made safe) and `write` (files added and removed).
 
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -12,6 +13,11 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::extract::Format;
+
+mod names;
+mod write;
+pub use names::{safe_category, safe_file_name, BadName, MAX_NAME_BYTES};
+pub use write::{add_file, clean_uploads, remove_file, AddError};
 
 /// Category of documents placed directly in the corpus root.
 pub const ROOT_CATEGORY: &str = "general";
@@ -213,86 +219,6 @@ pub fn category_of(id: &str) -> String {
     }
 }
 
-/// A file name as an uploader sent it, made safe to write into the corpus: its last path
-/// component only (no folders, no `..`), without control characters, without leading dots (the
-/// walk ignores hidden files) and at most 200 characters; `None` when nothing usable is left.
-pub fn safe_file_name(name: &str) -> Option<String> {
-    let last = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String = last
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect::<String>()
-        .trim()
-        .trim_start_matches('.')
-        .chars()
-        .take(200)
-        .collect();
-    Some(cleaned).filter(|n| !n.is_empty() && n != "." && n != "..")
-}
-
-/// A category as an uploader sent it: one folder name, made safe like a file name; `None` for
-/// none (the corpus root).
-pub fn safe_category(category: &str) -> Option<String> {
-    let category = category.trim();
-    if category.is_empty() || category.contains(['/', '\\']) {
-        return None;
-    }
-    safe_file_name(category)
-}
-
-/// Writes a new document into the corpus, in `category`'s folder (the root for none), and
-/// returns its id. A name that exists gets a suffix (`rapport-2.pdf`) unless `replace`. The file
-/// appears whole or not at all: it is written under a hidden name and then renamed.
-pub fn add_file(
-    root: &Path,
-    category: Option<&str>,
-    name: &str,
-    bytes: &[u8],
-    replace: bool,
-) -> std::io::Result<String> {
-    let folder = match category {
-        Some(category) => root.join(category),
-        None => root.to_path_buf(),
-    };
-    std::fs::create_dir_all(&folder)?;
-    let (stem, ext) = match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
-        _ => (name, String::new()),
-    };
-    let mut target = folder.join(name);
-    let mut n = 2;
-    while !replace && target.exists() {
-        target = folder.join(format!("{stem}-{n}{ext}"));
-        n += 1;
-    }
-    let file_name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = folder.join(format!(".{file_name}.upload"));
-    std::fs::write(&temporary, bytes)?;
-    std::fs::rename(&temporary, &target)?;
-    doc_id(root, &target).ok_or_else(|| std::io::Error::other("file name is not valid UTF-8"))
-}
-
-/// Removes document `id`'s file from the corpus; `Ok(false)` when there is no such file inside
-/// the corpus folder.
-pub fn remove_file(root: &Path, id: &str) -> std::io::Result<bool> {
-    if id.split('/').any(|part| matches!(part, "" | "." | "..")) {
-        return Ok(false);
-    }
-    let path = root.join(id);
-    let inside = match (std::fs::canonicalize(root), std::fs::canonicalize(&path)) {
-        (Ok(root), Ok(target)) => target.starts_with(root),
-        _ => false,
-    };
-    if !inside || !path.is_file() {
-        return Ok(false);
-    }
-    std::fs::remove_file(path)?;
-    Ok(true)
-}
-
 /// A readable fallback title from a file name: `civil-society_strategy.txt` → `civil society strategy`.
 pub fn title_from_id(id: &str) -> String {
     let name = id.rsplit('/').next().unwrap_or(id);
@@ -342,51 +268,6 @@ mod tests {
         let cwd = std::env::current_dir().expect("cwd");
         assert_eq!(resolve(Path::new("Cargo.toml")), cwd.join("Cargo.toml"));
         assert!(resolve(Path::new("no-such-folder/x")).is_absolute());
-    }
-
-    #[test]
-    fn uploaded_names_are_made_safe() {
-        assert_eq!(
-            safe_file_name("rapport.pdf").as_deref(),
-            Some("rapport.pdf")
-        );
-        assert_eq!(
-            safe_file_name("../../etc/passwd").as_deref(),
-            Some("passwd")
-        );
-        assert_eq!(
-            safe_file_name("C:\\Users\\x\\notat.docx").as_deref(),
-            Some("notat.docx")
-        );
-        assert_eq!(
-            safe_file_name("/abs/path/å b.txt").as_deref(),
-            Some("å b.txt")
-        );
-        assert_eq!(safe_file_name("..").as_deref(), None);
-        assert_eq!(safe_file_name(".skjult.txt").as_deref(), Some("skjult.txt"));
-        assert_eq!(safe_file_name("a\u{0}b\nc.txt").as_deref(), Some("abc.txt"));
-        assert_eq!(safe_category("irm").as_deref(), Some("irm"));
-        assert_eq!(safe_category("../irm"), None);
-        assert_eq!(safe_category(""), None);
-    }
-
-    #[test]
-    fn added_files_never_overwrite_unless_asked() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path();
-        let add = |bytes: &[u8], replace| {
-            add_file(root, Some("irm"), "notat.txt", bytes, replace).expect("add")
-        };
-        assert_eq!(add(b"en", false), "irm/notat.txt");
-        assert_eq!(add(b"to", false), "irm/notat-2.txt");
-        assert_eq!(add(b"tre", true), "irm/notat.txt");
-        assert_eq!(
-            std::fs::read(root.join("irm/notat.txt")).expect("read"),
-            b"tre"
-        );
-        assert!(remove_file(root, "irm/notat-2.txt").expect("rm"));
-        assert!(!remove_file(root, "irm/notat-2.txt").expect("rm"));
-        assert!(!remove_file(root, "../x").expect("rm"));
     }
 
     #[test]

@@ -3,12 +3,15 @@
 //! Uploads are written into the corpus folder (which stays the source of truth: a rebuild from
 //! scratch gives the same index) and reach search through the corpus watcher, like a file copied
 //! in by hand. The writing routes are closed (404) unless the operator set a token; a request
-//! must carry it as `Authorization: Bearer …`, compared in constant time, and failed attempts are
-//! limited. Every upload is checked before anything is written: a safe name, a format vidensbase
-//! reads, and content that is what the name says.
+//! must carry it as `Authorization: Bearer …` (the scheme in any case), compared in constant
+//! time, and wrong tokens are limited per client ([`limit`]). Every upload is checked before
+//! anything is written: a safe name, a format vidensbase reads, and content that is what the name
+//! says; a name, category or place the corpus refuses is a 4xx that says why.
+
+mod limit;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::SystemTime;
 
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -20,20 +23,24 @@ use subtle::ConstantTimeEq;
 use super::{AppState, WebError};
 use crate::corpus;
 use crate::extract::Format;
+pub(super) use limit::{Client, Failures};
 
-/// Failed sign-ins allowed per [`FAILURE_WINDOW`] before every attempt answers 429.
-const MAX_FAILURES: usize = 10;
-const FAILURE_WINDOW: Duration = Duration::from_secs(60);
-
-/// Checks the bearer token. Without a configured token the route does not exist (404).
-fn authorise(state: &AppState, headers: &HeaderMap) -> Result<(), WebError> {
-    let offered = headers
+/// The token of an `Authorization: Bearer …` header; the scheme is case-insensitive (RFC 7235).
+fn bearer(headers: &HeaderMap) -> &str {
+    let value = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or_default()
         .trim();
-    check_token(state, offered).map_err(|e| match e.status {
+    match value.split_once([' ', '\t']) {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+        _ => "",
+    }
+}
+
+/// Checks the bearer token. Without a configured token the route does not exist (404).
+fn authorise(state: &AppState, headers: &HeaderMap, client: Client) -> Result<(), WebError> {
+    check_token(state, client, bearer(headers)).map_err(|e| match e.status {
         StatusCode::UNAUTHORIZED => WebError::new(
             StatusCode::UNAUTHORIZED,
             "A valid admin token is needed (Authorization: Bearer …).",
@@ -42,32 +49,23 @@ fn authorise(state: &AppState, headers: &HeaderMap) -> Result<(), WebError> {
     })
 }
 
-/// Checks an offered admin token in constant time, counting failures: after [`MAX_FAILURES`]
-/// in [`FAILURE_WINDOW`] every attempt answers 429. 404 when no token is configured.
-pub(super) fn check_token(state: &AppState, offered: &str) -> Result<(), WebError> {
+/// Checks an offered admin token in constant time: the right one always passes; a wrong one is
+/// 401, or 429 from a client past [`limit::MAX_FAILURES`] wrong ones in
+/// [`limit::FAILURE_WINDOW`]. 404 when no token is configured.
+pub(super) fn check_token(state: &AppState, client: Client, offered: &str) -> Result<(), WebError> {
     let Some(token) = state.settings.admin_token.as_deref() else {
         return Err(WebError::not_found("There is no page at this address."));
     };
-    let mut failures = state
-        .failures
-        .lock()
-        .map_err(|_| WebError::internal("sign-in counter poisoned".into()))?;
-    while failures
-        .front()
-        .is_some_and(|t| t.elapsed() > FAILURE_WINDOW)
-    {
-        failures.pop_front();
+    if bool::from(offered.as_bytes().ct_eq(token.as_bytes())) {
+        state.failures.succeeded(client);
+        return Ok(());
     }
-    if failures.len() >= MAX_FAILURES {
+    if state.failures.failed(client) {
         return Err(WebError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "Too many failed attempts; try again in a minute.",
         ));
     }
-    if bool::from(offered.as_bytes().ct_eq(token.as_bytes())) {
-        return Ok(());
-    }
-    failures.push_back(Instant::now());
     Err(WebError::new(
         StatusCode::UNAUTHORIZED,
         "Wrong admin token.",
@@ -99,12 +97,13 @@ struct Added {
 /// `category` and an optional `replace=true` (also as a query parameter).
 pub async fn upload(
     State(state): State<Arc<AppState>>,
+    client: Client,
     headers: HeaderMap,
     query: axum::extract::RawQuery,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let result = async {
-        authorise(&state, &headers)?;
+        authorise(&state, &headers, client)?;
         let mut received = receive(&state, multipart).await?;
         received.replace |= query
             .0
@@ -163,13 +162,8 @@ pub(super) async fn receive(
                 bytes.to_vec(),
             )?),
             "category" => {
-                let text = String::from_utf8_lossy(&bytes);
-                if !text.trim().is_empty() {
-                    received.category =
-                        Some(corpus::safe_category(&text).ok_or_else(|| {
-                            WebError::bad_request("A category is one folder name.")
-                        })?);
-                }
+                received.category = corpus::safe_category(&String::from_utf8_lossy(&bytes))
+                    .map_err(|e| WebError::bad_request(format!("Category refused: {e}.")))?;
             }
             "replace" => received.replace = String::from_utf8_lossy(&bytes).trim() == "true",
             _ => {
@@ -203,11 +197,16 @@ pub(super) async fn store(state: &AppState, received: Received) -> Result<Vec<St
         files
             .iter()
             .map(|f| corpus::add_file(&root, category.as_deref(), &f.name, &f.bytes, replace))
-            .collect::<std::io::Result<Vec<String>>>()
+            .collect::<Result<Vec<String>, corpus::AddError>>()
     })
     .await
     .map_err(|e| WebError::internal(e.to_string()))?
-    .map_err(|e| WebError::internal(format!("writing an upload: {e}")))?;
+    .map_err(|e| match e {
+        corpus::AddError::Conflict(why) => {
+            WebError::new(StatusCode::CONFLICT, format!("Upload refused: {why}."))
+        }
+        corpus::AddError::Io(e) => WebError::internal(format!("writing an upload: {e}")),
+    })?;
     for id in &ids {
         tracing::info!("uploaded {id}");
     }
@@ -218,7 +217,7 @@ pub(super) async fn store(state: &AppState, received: Received) -> Result<Vec<St
 /// its name says.
 fn check(name: &str, bytes: Vec<u8>) -> Result<Upload, WebError> {
     let name = corpus::safe_file_name(name)
-        .ok_or_else(|| WebError::bad_request("Every file needs a file name."))?;
+        .map_err(|e| WebError::bad_request(format!("File name refused: {e}.")))?;
     let unsupported = |why: String| WebError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, why);
     let format = Format::from_path(std::path::Path::new(&name)).ok_or_else(|| {
         unsupported(format!(
@@ -237,11 +236,12 @@ fn check(name: &str, bytes: Vec<u8>) -> Result<Upload, WebError> {
 /// removes it from search.
 pub async fn delete(
     State(state): State<Arc<AppState>>,
+    client: Client,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
     let result = async {
-        authorise(&state, &headers)?;
+        authorise(&state, &headers, client)?;
         remove(&state, &id).await?;
         Ok(Json(serde_json::json!({ "id": id, "deleted": true })).into_response())
     }
@@ -250,7 +250,7 @@ pub async fn delete(
 }
 
 /// Removes a document's file from the corpus (the watcher removes it from search); 404 for an
-/// unknown id.
+/// unknown id or a file that is no document (`kategorier.tsv`, a hidden file).
 pub(super) async fn remove(state: &AppState, id: &str) -> Result<(), WebError> {
     let root = state.settings.corpus.clone();
     let target = id.to_string();
@@ -330,8 +330,12 @@ pub async fn status(State(state): State<Arc<AppState>>) -> Response {
 
 /// `POST /api/reindex`: builds the index again from scratch beside the live one (202; 409 while
 /// one runs; 503 when the server does not watch the corpus).
-pub async fn reindex(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let result = authorise(&state, &headers).and_then(|()| start_rebuild(&state));
+pub async fn reindex(
+    State(state): State<Arc<AppState>>,
+    client: Client,
+    headers: HeaderMap,
+) -> Response {
+    let result = authorise(&state, &headers, client).and_then(|()| start_rebuild(&state));
     match result {
         Ok(()) => (
             StatusCode::ACCEPTED,
@@ -368,6 +372,23 @@ fn rfc3339(at: SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::AUTHORIZATION, value.parse().expect("header"));
+            bearer(&headers).to_string()
+        };
+        for value in ["Bearer abc", "bearer abc", "BEARER  abc ", "Bearer\tabc"] {
+            assert_eq!(with(value), "abc", "{value:?}");
+        }
+        for value in ["Basic abc", "Bearerabc", "abc", "Bearer"] {
+            assert_eq!(with(value), "", "{value:?}");
+        }
+        assert_eq!(bearer(&HeaderMap::new()), "");
+    }
 
     #[test]
     fn dates_in_rfc3339() {

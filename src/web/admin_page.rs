@@ -228,14 +228,16 @@ pub struct SignInForm {
     token: String,
 }
 
-/// `POST /admin/login`: checks the token (rate-limited like the API) and starts a session.
+/// `POST /admin/login`: checks the token (wrong ones limited per client, like the API's) and
+/// starts a session.
 pub async fn sign_in(
     State(state): State<Arc<AppState>>,
+    client: admin::Client,
     headers: HeaderMap,
     form: Result<Form<SignInForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let offered = form.map(|Form(f)| f.token).unwrap_or_default();
-    if let Err(e) = admin::check_token(&state, offered.trim()) {
+    if let Err(e) = admin::check_token(&state, client, offered.trim()) {
         return match e.status {
             StatusCode::NOT_FOUND => state.error_page(&here(), e),
             status => {

@@ -125,8 +125,8 @@ pub struct AppState {
     pub settings: Settings,
     /// Signed-in sessions of the admin page.
     sessions: admin_page::Sessions,
-    /// Times of recent failed admin sign-ins (for rate limiting).
-    failures: std::sync::Mutex<std::collections::VecDeque<std::time::Instant>>,
+    /// Recent failed admin sign-ins, per client (for rate limiting).
+    failures: admin::Failures,
 }
 
 impl AppState {

@@ -31,9 +31,9 @@ pub async fn run(
     let mut connections = tokio::task::JoinSet::new();
     tokio::pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors, say: wait instead of spinning.
                     tracing::warn!("accepting a connection: {e}");
@@ -43,7 +43,11 @@ pub async fn run(
             },
             () = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(app.clone());
+        // Handlers see the peer's address as `ConnectInfo` (the admin sign-in limit is per client).
+        let service = TowerToHyperService::new(tower_http::add_extension::AddExtension::new(
+            app.clone(),
+            axum::extract::ConnectInfo(peer),
+        ));
         let mut stopped = stopped.clone();
         connections.spawn(async move {
             let connection = hyper::server::conn::http1::Builder::new()

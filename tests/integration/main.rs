@@ -1,7 +1,8 @@
 //! Integration tests: one binary, each test with its own temporary corpus and index.
 //!
 //! `common` writes the fixture corpus; `admin` drives the admin API (tokens, uploads, deletion,
-//! status); `documents` indexes the PDF, Word and OpenDocument
+//! status); `admin_attack` drives it under load and attack (parallel uploads, a killed upload, the
+//! per-client sign-in limit, bad names); `documents` indexes the PDF, Word and OpenDocument
 //! fixtures of `tests/fixtures/documents/`; `danish` checks the Danish-specific behaviours on the judged
 //! relevance corpus; `indexing` covers extraction, languages and incremental
 //! sync; `ranking` covers search behaviour through the library; `reader` pins down
@@ -11,6 +12,7 @@
 //! `vidensbase index` at several moments and checks the next run loses and doubles nothing.
 
 mod admin;
+mod admin_attack;
 mod admin_page;
 mod browser;
 mod common;
