@@ -48,10 +48,15 @@ const DEFAULT_MAX_CONNECTIONS: usize = 512;
 /// The server's deadlines and its connection limit.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// Longest wait for a whole request head, and longest idle time between requests.
     pub header_timeout: Duration,
+    /// Time a request body has before the allowance for what arrived.
     pub body_timeout: Duration,
+    /// Each this many bytes of a body that arrive add a second to its deadline.
     pub body_min_rate: u64,
+    /// Longest a response waits for a client that takes none of it.
     pub send_timeout: Duration,
+    /// Most connections open at once.
     pub max_connections: usize,
 }
 
@@ -84,32 +89,28 @@ impl Limits {
 
     fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Limits, BadSetting> {
         let mut limits = Limits::default();
-        let setting = |name: &'static str, what: &'static str| -> Result<Option<f64>, BadSetting> {
-            var(name)
-                .map(|value| {
-                    value
-                        .trim()
-                        .parse::<f64>()
-                        .ok()
-                        .filter(|v| v.is_finite() && *v > 0.0)
-                        .ok_or(BadSetting { name, what })
-                })
-                .transpose()
-        };
-        if let Some(n) = setting("VIDENSBASE_MAX_CONNECTIONS", "a whole number above 0")? {
-            if n.fract() != 0.0 || n > Semaphore::MAX_PERMITS as f64 {
-                return Err(BadSetting {
+        if let Some(value) = var("VIDENSBASE_MAX_CONNECTIONS") {
+            limits.max_connections = value
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=Semaphore::MAX_PERMITS).contains(n))
+                .ok_or(BadSetting {
                     name: "VIDENSBASE_MAX_CONNECTIONS",
                     what: "a whole number above 0",
-                });
-            }
-            limits.max_connections = n as usize;
+                })?;
         }
-        if let Some(secs) = setting(
-            "VIDENSBASE_BODY_TIMEOUT_SECS",
-            "a number of seconds above 0",
-        )? {
-            limits.body_timeout = Duration::from_secs_f64(secs.min(1e9));
+        if let Some(value) = var("VIDENSBASE_BODY_TIMEOUT_SECS") {
+            limits.body_timeout = value
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|secs| *secs > 0.0)
+                .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+                .ok_or(BadSetting {
+                    name: "VIDENSBASE_BODY_TIMEOUT_SECS",
+                    what: "a number of seconds above 0",
+                })?;
         }
         Ok(limits)
     }

@@ -308,6 +308,7 @@ fn the_limits_are_read_from_the_environment() {
         ("VIDENSBASE_MAX_CONNECTIONS", "many"),
         ("VIDENSBASE_BODY_TIMEOUT_SECS", "-1"),
         ("VIDENSBASE_BODY_TIMEOUT_SECS", "NaN"),
+        ("VIDENSBASE_BODY_TIMEOUT_SECS", "inf"),
     ] {
         let error = Limits::from_vars(vars(&[bad])).expect_err(bad.1);
         assert!(error.to_string().starts_with(bad.0), "{error}");
