@@ -334,6 +334,7 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
     if settings.admin_token.is_some() {
         tracing::info!("admin API open (POST /api/documents, DELETE /api/documents/{{id}})");
     }
+    let limits = web::server::Limits::from_env()?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr)
@@ -346,7 +347,7 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
         web::server::run(
             listener,
             web::router_with(engine, settings),
-            web::server::HEADER_READ_TIMEOUT,
+            limits,
             async {
                 let _ = tokio::signal::ctrl_c().await;
             },

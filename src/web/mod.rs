@@ -489,9 +489,15 @@ async fn statement(State(state): State<Arc<AppState>>, here: Here) -> Html<Strin
 /// The original file of a document, byte for byte. Only ids of indexed documents are served,
 /// and only from inside the corpus folder: a path through `..`, an encoded slash or a symbolic
 /// link that leads out of the corpus is a 404 like any unknown id.
+///
+/// The file is streamed by tower-http's `ServeFile` (a chunk at a time, so a large original costs
+/// no more memory than a small one), which also answers `Range` (one range, 206),
+/// `If-Modified-Since` (304) and `If-Unmodified-Since` (412) from the file's modification time.
 async fn original_file(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
+    method: axum::http::Method,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, WebError> {
     let unknown = || WebError::not_found(format!("There is no document {id:?}."));
     let plausible = !id.is_empty()
@@ -503,25 +509,41 @@ async fn original_file(
     }
     let found = {
         let id = id.clone();
-        tokio::task::spawn_blocking(move || read_original(&state, &id))
+        tokio::task::spawn_blocking(move || locate_original(&state, &id))
     };
-    let (format, bytes) = found
+    let (format, path) = found
         .await
         .map_err(|e| WebError::internal(e.to_string()))?
         .map_err(WebError::from)?
         .ok_or_else(unknown)?;
+    let mut request = axum::http::Request::new(axum::body::Body::empty());
+    *request.method_mut() = method;
+    *request.headers_mut() = headers;
+    let response = match tower_http::services::ServeFile::new(&path)
+        .try_call(request)
+        .await
+    {
+        Ok(response) if response.status() != StatusCode::NOT_FOUND => response,
+        Ok(_) => return Err(unknown()),
+        Err(e) => {
+            // Unreadable after all: not served, as if it were not there.
+            tracing::warn!("{}: {e}", path.display());
+            return Err(unknown());
+        }
+    };
+    let mut response = response.map(axum::body::Body::new);
     let name = id.rsplit('/').next().unwrap_or(&id);
-    let mut response = (
-        [
-            (header::CONTENT_TYPE, format.mime().to_string()),
-            (header::CONTENT_DISPOSITION, content_disposition(name)),
-        ],
-        bytes,
-    )
-        .into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(format.mime()),
+    );
+    if let Ok(disposition) = header::HeaderValue::from_str(&content_disposition(name)) {
+        headers.insert(header::CONTENT_DISPOSITION, disposition);
+    }
     if format == crate::extract::Format::Html {
         // A scraped page is shown as it is, but never runs its scripts on this site's origin.
-        response.headers_mut().insert(
+        headers.insert(
             header::CONTENT_SECURITY_POLICY,
             header::HeaderValue::from_static("sandbox"),
         );
@@ -529,23 +551,21 @@ async fn original_file(
     Ok(response)
 }
 
-/// The format and bytes of the original of document `id`, if it is indexed and its file is
-/// inside the corpus folder.
-fn read_original(
+/// The format and canonical path of the original of document `id`, if it is indexed and its
+/// file is inside the corpus folder.
+fn locate_original(
     state: &AppState,
     id: &str,
-) -> Result<Option<(crate::extract::Format, Vec<u8>)>, Error> {
+) -> Result<Option<(crate::extract::Format, PathBuf)>, Error> {
     let Some(format) = state.engine().original(id)? else {
         return Ok(None);
     };
-    let inside = || -> Option<std::path::PathBuf> {
+    let inside = || -> Option<PathBuf> {
         let root = std::fs::canonicalize(&state.settings.corpus).ok()?;
         let path = std::fs::canonicalize(state.settings.corpus.join(id)).ok()?;
-        path.starts_with(&root).then_some(path)
+        (path.starts_with(&root) && path.is_file()).then_some(path)
     };
-    Ok(inside()
-        .and_then(|path| std::fs::read(path).ok())
-        .map(|bytes| (format, bytes)))
+    Ok(inside().map(|path| (format, path)))
 }
 
 /// `inline` with the file's name, ASCII-safe (`filename`) and exact (`filename*`, RFC 6266).

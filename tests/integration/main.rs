@@ -9,7 +9,9 @@
 //! the reader's-language ranking rules on a corpus of its own; `http` drives the router with
 //! `tower::ServiceExt::oneshot`; `relevance` runs the judged query set and prints its table; `watch`
 //! covers the corpus watcher and `index` waiting for another writer; `crash` kills the real
-//! `vidensbase index` at several moments and checks the next run loses and doubles nothing.
+//! `vidensbase index` at several moments and checks the next run loses and doubles nothing;
+//! `server` drives a real `vidensbase serve` with clients that drip request bodies, more
+//! connections than it has file descriptors for and large downloads in parallel.
 
 mod admin;
 mod admin_attack;
@@ -26,5 +28,6 @@ mod quickstart;
 mod ranking;
 mod reader;
 mod relevance;
+mod server;
 mod site;
 mod watch;
