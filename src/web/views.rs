@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 
 use super::admin::StatusBody;
+use super::admin_texts;
 use super::ui::{Categories, Site, Ui};
 use super::{SearchParams, PAGE_SIZE};
 use crate::search::{DocumentView, Listed, Listing, SearchResults};
@@ -776,14 +777,6 @@ pub enum Flash {
     Failed(StatusCode, String),
 }
 
-/// `2026-11-28T03:33:07.18Z` as `28. november 2026 kl. 03:33 UTC` (as it is when not RFC 3339).
-fn moment(rfc3339: &str) -> String {
-    match (rfc3339.get(..10), rfc3339.get(10..11), rfc3339.get(11..16)) {
-        (Some(date), Some("T"), Some(time)) => format!("{} kl. {time} UTC", Ui::Da.date(date)),
-        _ => rfc3339.to_string(),
-    }
-}
-
 /// What went wrong with an admin form, in Danish, by the answer's status.
 fn failure(status: StatusCode) -> &'static str {
     match status {
@@ -902,7 +895,7 @@ pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
                 h2 #status-h { "Status" }
                 p {
                     (s.documents) " dokumenter i indekset"
-                    @if let Some(at) = &s.last_commit { " · senest opdateret " (moment(at)) }
+                    @if let Some(at) = s.last_commit_at { " · senest opdateret " (admin_texts::moment(at)) }
                     @if !s.watching { " · mappen overvåges ikke (serveren er startet med --no-watch)" }
                 }
                 @if busy {
@@ -968,7 +961,7 @@ pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
                                             td.id { a href=(doc_url(id, None)) lang=(lang) { (title) } br; span.meta { (id) } }
                                             td { (ctx.categories.name(category, Ui::Da)) }
                                             td { (Ui::Da.language_name(lang)) }
-                                            td { (date.as_deref().unwrap_or("–")) }
+                                            td { (date.as_deref().map_or("–".to_string(), |d| Ui::Da.date(d))) }
                                             td { (size(*bytes)) @if *pages > 0 { br; span.meta { (pages) (if *pages == 1 { " side" } else { " sider" }) } } }
                                             td { "Indekseret" }
                                         }
@@ -976,7 +969,10 @@ pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
                                             td.id { (id) }
                                             td { (ctx.categories.name(&crate::corpus::category_of(id), Ui::Da)) }
                                             td { "–" } td { "–" } td { "–" }
-                                            td.skipped { "Ikke indekseret: " span lang="en" { (reason) } }
+                                            td.skipped {
+                                                "Ikke indekseret: " (admin_texts::skip_reason(reason)) "."
+                                                @if let Some(detail) = admin_texts::skip_detail(reason) { br; span.meta { "Teknisk: " span lang="en" { (detail) } } }
+                                            }
                                         }
                                     }
                                     td {
@@ -1044,15 +1040,6 @@ mod tests {
         assert_eq!(other_language("/search?q=a", Ui::En), "/search?q=a&ui=en");
         assert_eq!(other_language("/", Ui::En), "/?ui=en");
         assert_eq!(other_language("/?ui=en", Ui::Da), "/");
-    }
-
-    #[test]
-    fn commit_times_read_the_danish_way() {
-        assert_eq!(
-            moment("2026-11-28T03:33:07.183738284Z"),
-            "28. november 2026 kl. 03:33 UTC"
-        );
-        assert_eq!(moment("i går"), "i går");
     }
 
     #[test]

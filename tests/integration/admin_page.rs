@@ -280,16 +280,36 @@ async fn the_document_list_shows_state_and_why_files_were_skipped() {
     let page = send(&app, get("/admin", Some(&cookie))).await;
     assert!(page.body.contains("irm/dk0058-civil-society-strategy.txt"));
     assert!(page.body.contains("Indekseret"));
-    // broken.txt is binary: listed, not indexed, with the reason.
-    let row = page
-        .body
-        .split("<tr>")
-        .find(|row| row.contains("broken.txt"))
-        .expect("a row for the skipped file");
+    // Skipped files are listed, not indexed, with the reason in Danish; the technical detail
+    // (English, marked so) only where it says more, and never a path on the server.
+    let row = |id: &str| {
+        page.body
+            .split("<tr>")
+            .find(|row| row.contains(id))
+            .unwrap_or_else(|| panic!("a row for {id}"))
+            .to_string()
+    };
+    let binary = row("kommuner/broken.txt");
     assert!(
-        row.contains("Ikke indekseret") && row.contains("binary"),
-        "{row}"
+        binary.contains("Ikke indekseret: filen er binær (ikke tekst)"),
+        "{binary}"
     );
+    assert!(
+        !binary.contains("binary") && !binary.contains("lang=\"en\""),
+        "{binary}"
+    );
+    let empty = row("kommuner/empty.txt");
+    assert!(empty.contains("filen indeholder ingen tekst"), "{empty}");
+    if pdftotext() {
+        let damaged = row("kommuner/broken.pdf");
+        assert!(
+            damaged.contains("filen er beskadiget eller ikke det, filnavnet siger")
+                && damaged.contains("Teknisk: <span lang=\"en\">not a readable PDF"),
+            "{damaged}"
+        );
+    }
+    let corpus = fixture.corpus().display().to_string();
+    assert!(!page.body.contains(&corpus), "a server path in the page");
 
     // The filter narrows the list by path.
     let filtered = send(&app, get("/admin?filter=BROKEN.TXT", Some(&cookie))).await;
@@ -301,4 +321,91 @@ async fn the_document_list_shows_state_and_why_files_were_skipped() {
 
     // Without a watching server there is no rebuild button, and the form says why.
     assert!(!page.body.contains("Indeksér alt forfra"));
+}
+
+/// Whether poppler's `pdftotext` is installed (the PDF parts of these tests need it).
+fn pdftotext() -> bool {
+    std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok()
+}
+
+/// Whether the reasons on the page and in `/api/status` name no place on the server: the
+/// corpus folder, however it is spelt.
+fn names_no_server_path(text: &str, fixture: &Fixture) {
+    let root = fixture.dir.path();
+    let canonical = std::fs::canonicalize(root).expect("canonical");
+    for path in [root, canonical.as_path()] {
+        let path = path.display().to_string();
+        assert!(!text.contains(&path), "{path} in {text}");
+    }
+}
+
+#[tokio::test]
+async fn files_a_missing_program_keeps_out_are_listed_and_read_again() {
+    let fixture = Fixture::new();
+    // The first run without pdftotext on the PATH: the broken PDF needs it.
+    let out = crate::common::binary(&fixture.corpus(), &fixture.index())
+        .env("PATH", fixture.dir.path())
+        .arg("index")
+        .output()
+        .expect("run vidensbase");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let app = app(&fixture, Some(TOKEN));
+    let (cookie, _) = sign_in(&app).await;
+    let page = send(&app, get("/admin?filter=broken.pdf", Some(&cookie))).await;
+    assert!(
+        page.body.contains(
+            "Ikke indekseret: filen kræver programmet pdftotext, som ikke er installeret på serveren"
+        ),
+        "{}",
+        page.body
+    );
+    names_no_server_path(&page.body, &fixture);
+    if !pdftotext() {
+        return;
+    }
+    // The next run (with pdftotext) reads it again instead of trusting the old reason.
+    let again = fixture.sync();
+    assert_eq!((again.read, again.skipped_before), (1, 2), "{again}");
+    let page = send(&app, get("/admin?filter=broken.pdf", Some(&cookie))).await;
+    assert!(page.body.contains("filen er beskadiget"), "{}", page.body);
+}
+
+#[test]
+fn the_public_status_names_files_by_id_and_no_server_path() {
+    let fixture = Fixture::new();
+    let served = crate::common::Served::start(&fixture.corpus(), &fixture.index(), &[]);
+    // The watcher's first sync gives the warnings; wait for it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let json = loop {
+        let (status, body) = served.get("/api/status");
+        assert_eq!(status, 200, "{body}");
+        let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+        if json["last_commit"].is_string() || std::time::Instant::now() > deadline {
+            break json;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(json["last_commit"].is_string(), "no sync: {json}");
+    names_no_server_path(&json.to_string(), &fixture);
+    let skipped = json["skipped"].as_array().expect("skipped");
+    let binary = skipped
+        .iter()
+        .find(|s| s["id"] == "kommuner/broken.txt")
+        .expect("the binary file is listed by its id");
+    assert_eq!(binary["reason"], "looks like a binary file", "{json}");
+    assert_eq!(binary["kind"], "binary", "{json}");
+    let warnings = json["warnings"].as_array().expect("warnings");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w == "skipping kommuner/broken.txt: looks like a binary file"),
+        "{json}"
+    );
 }
