@@ -1,6 +1,7 @@
-//! The search site and the admin page in a real browser: `tests/browser/site.mjs` and
-//! `tests/browser/admin.mjs` drive headless Chromium (Debian's) with playwright-core and check
-//! accessibility with axe-core, against a real `vidensbase serve` on a free port. Needs `node`,
+//! The search site and the admin page in a real browser: `tests/browser/site.mjs`,
+//! `tests/browser/typing.mjs` (search as you type) and `tests/browser/admin.mjs` drive headless
+//! Chromium (Debian's) with playwright-core and check accessibility with axe-core, against a real
+//! `vidensbase serve` on a free port. Needs `node`,
 //! `chromium`, `pdftotext` and `npm ci` in `tests/browser` (`.ci/run` installs them); without
 //! them the tests say SKIPPED, except under CI, where they fail.
 
@@ -85,5 +86,16 @@ fn the_search_site_works_in_a_browser_and_passes_axe() {
         "the_search_site_works_in_a_browser_and_passes_axe",
         "site.mjs",
         &[OsStr::new("frivillige")],
+    );
+}
+
+#[test]
+fn search_as_you_type_agrees_with_enter_a_reload_and_a_shared_link() {
+    // Words whose completions find documents the words as written do not: `civilsamfundet`,
+    // `partnerships`.
+    run_in_browser(
+        "search_as_you_type_agrees_with_enter_a_reload_and_a_shared_link",
+        "typing.mjs",
+        &[OsStr::new("civilsam"), OsStr::new("partners")],
     );
 }
