@@ -440,7 +440,8 @@ pub fn sync_scope(
                         stamp,
                         reason,
                     } => {
-                        if reason.is_about_content() && stamps.contains_key(&id) {
+                        let indexed = stamps.contains_key(&id);
+                        if reason.is_about_content() && indexed {
                             writer.delete(&id)?;
                             report.deleted += 1;
                         }
@@ -448,7 +449,11 @@ pub fn sync_scope(
                             SkipKind::ProgramMissing => needs_tool.push(path),
                             _ => warn(&mut report, format!("skipping {path}: {reason}")),
                         }
-                        skips.remember(id, stamp, reason);
+                        // An earlier version that stays in the index is what the file is listed
+                        // as; the next run reads the file again anyway.
+                        if reason.is_about_content() || !indexed {
+                            skips.remember(id, stamp, reason);
+                        }
                     }
                 }
             }

@@ -342,10 +342,8 @@ fn names_no_server_path(text: &str, fixture: &Fixture) {
     }
 }
 
-#[tokio::test]
-async fn files_a_missing_program_keeps_out_are_listed_and_read_again() {
-    let fixture = Fixture::new();
-    // The first run without pdftotext on the PATH: the broken PDF needs it.
+/// `vidensbase index` over the fixture with a PATH without pdftotext (or anything else).
+fn index_without_pdftotext(fixture: &Fixture) {
     let out = crate::common::binary(&fixture.corpus(), &fixture.index())
         .env("PATH", fixture.dir.path())
         .arg("index")
@@ -356,6 +354,13 @@ async fn files_a_missing_program_keeps_out_are_listed_and_read_again() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[tokio::test]
+async fn files_a_missing_program_keeps_out_are_listed_and_read_again() {
+    let fixture = Fixture::new();
+    // The first run without pdftotext: the broken PDF needs it.
+    index_without_pdftotext(&fixture);
     let app = app(&fixture, Some(TOKEN));
     let (cookie, _) = sign_in(&app).await;
     let page = send(&app, get("/admin?filter=broken.pdf", Some(&cookie))).await;
@@ -375,6 +380,24 @@ async fn files_a_missing_program_keeps_out_are_listed_and_read_again() {
     assert_eq!((again.read, again.skipped_before), (1, 2), "{again}");
     let page = send(&app, get("/admin?filter=broken.pdf", Some(&cookie))).await;
     assert!(page.body.contains("filen er beskadiget"), "{}", page.body);
+
+    // An indexed PDF whose program goes missing keeps its earlier version, and one row.
+    let pdf = fixture.corpus().join("rapporter/rapport.pdf");
+    std::fs::create_dir_all(fixture.corpus().join("rapporter")).expect("mkdir");
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/documents/rapport-libreoffice.pdf");
+    std::fs::copy(&source, &pdf).expect("copy");
+    assert_eq!(fixture.sync().added, 1);
+    let mut bytes = std::fs::read(&pdf).expect("read");
+    bytes.extend_from_slice(b"\n");
+    std::fs::write(&pdf, bytes).expect("change it");
+    index_without_pdftotext(&fixture);
+    let fresh = self::app(&fixture, Some(TOKEN));
+    let (cookie, _) = sign_in(&fresh).await;
+    let page = send(&fresh, get("/admin?filter=rapport.pdf", Some(&cookie))).await;
+    let rows = page.body.matches("<tr>").count();
+    assert_eq!(rows, 2, "the heading and one row: {}", page.body);
+    assert!(page.body.contains("Indekseret"), "{}", page.body);
 }
 
 #[test]
