@@ -273,6 +273,11 @@ async fn deleting_asks_first_and_signing_out_ends_the_session() {
 #[tokio::test]
 async fn the_document_list_shows_state_and_why_files_were_skipped() {
     let fixture = Fixture::new();
+    std::fs::write(
+        fixture.corpus().join("kommuner/dateret.md"),
+        "---\ndate: 2019-07-01\n---\n# Dateret notat\n\nEt notat med en dato.",
+    )
+    .expect("write");
     let report = fixture.sync();
     assert!(report.skipped > 0);
     let app = app(&fixture, Some(TOKEN));
@@ -280,6 +285,15 @@ async fn the_document_list_shows_state_and_why_files_were_skipped() {
     let page = send(&app, get("/admin", Some(&cookie))).await;
     assert!(page.body.contains("irm/dk0058-civil-society-strategy.txt"));
     assert!(page.body.contains("Indekseret"));
+    // Dates the Danish way.
+    let dated = page
+        .body
+        .split("<tr>")
+        .find(|row| row.contains("kommuner/dateret.md"));
+    assert!(
+        dated.is_some_and(|row| row.contains("<td>1. juli 2019</td>")),
+        "{dated:?}"
+    );
     // Skipped files are listed, not indexed, with the reason in Danish; the technical detail
     // (English, marked so) only where it says more, and never a path on the server.
     let row = |id: &str| {
