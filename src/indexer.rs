@@ -32,6 +32,10 @@ use crate::glossary::Glossary;
 use crate::lang::{self, Lang};
 use crate::schema::{self, Fields, TermField};
 
+mod skips;
+use skips::Skips;
+pub use skips::{skipped_files, SkipKind, SkipReason};
+
 /// Documents extracted in parallel before being added, and the unit the lexicon grows by.
 const CHUNK: usize = 4096;
 /// A chunk also ends once its files add up to this many bytes, so a folder of large files does
@@ -394,7 +398,9 @@ pub fn sync_scope(
                 Some(reason) => {
                     report.skipped += 1;
                     report.skipped_before += 1;
-                    report.warnings.push(reason.to_string());
+                    report
+                        .warnings
+                        .push(format!("skipping {}: {reason}", f.path.display()));
                     false
                 }
                 None => true,
@@ -435,21 +441,26 @@ pub fn sync_scope(
             for outcome in results {
                 match outcome {
                     Outcome::Ready(p) => prepared.push(p),
-                    Outcome::Unreadable(message) => warn(&mut report, message),
-                    Outcome::NeedsTool(path) => needs_tool.push(path),
-                    Outcome::Refused {
+                    Outcome::Skipped {
                         id,
-                        message,
-                        lasting,
+                        path,
+                        stamp,
+                        reason,
                     } => {
-                        if stamps.contains_key(&id) {
+                        let indexed = stamps.contains_key(&id);
+                        if reason.is_about_content() && indexed {
                             writer.delete(&id)?;
                             report.deleted += 1;
                         }
-                        if let Some(stamp) = lasting {
-                            skips.remember(id, stamp, &message);
+                        match reason.kind {
+                            SkipKind::ProgramMissing => needs_tool.push(path),
+                            _ => warn(&mut report, format!("skipping {path}: {reason}")),
                         }
-                        warn(&mut report, message);
+                        // An earlier version that stays in the index is what the file is listed
+                        // as; the next run reads the file again anyway.
+                        if reason.is_about_content() || !indexed {
+                            skips.remember(id, stamp, reason);
+                        }
                     }
                 }
             }
@@ -556,93 +567,6 @@ fn chunked(files: &[CorpusFile]) -> Vec<&[CorpusFile]> {
         chunks.push(&files[start..]);
     }
     chunks
-}
-
-/// Files skipped for what they contain (binary, damaged, locked, without text), with the stamp
-/// they had: kept in `skipped.json` in the index folder so an unchanged one is not read again.
-/// Recorded with the analysis version; another version reads them all again.
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-struct Skips {
-    version: u32,
-    files: std::collections::BTreeMap<String, Skip>,
-    #[serde(skip)]
-    changed: bool,
-}
-
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-struct Skip {
-    mtime: u64,
-    size: u64,
-    reason: String,
-}
-
-const SKIPS_FILE: &str = "skipped.json";
-
-/// The files the index in `index_dir` leaves out for what they contain, as `(id, reason)`, by id.
-pub fn skipped_files(index_dir: &Path) -> Vec<(String, String)> {
-    Skips::load(index_dir)
-        .files
-        .into_iter()
-        .map(|(id, skip)| (id, skip.reason))
-        .collect()
-}
-
-impl Skips {
-    fn load(index_dir: &Path) -> Skips {
-        std::fs::read(index_dir.join(SKIPS_FILE))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<Skips>(&bytes).ok())
-            .filter(|skips| skips.version == crate::analysis::ANALYSIS_VERSION)
-            .unwrap_or_default()
-    }
-
-    /// The reason `file` was skipped, if it was and has not changed since.
-    fn unchanged(&self, file: &CorpusFile) -> Option<&str> {
-        self.files
-            .get(&file.id)
-            .filter(|s| s.mtime == file.mtime && s.size == file.size)
-            .map(|s| s.reason.as_str())
-    }
-
-    fn remember(&mut self, id: String, (mtime, size): (u64, u64), reason: &str) {
-        let reason = reason.to_string();
-        self.files.insert(
-            id,
-            Skip {
-                mtime,
-                size,
-                reason,
-            },
-        );
-        self.changed = true;
-    }
-
-    fn forget(&mut self, id: &str) {
-        self.changed |= self.files.remove(id).is_some();
-    }
-
-    fn retain(&mut self, keep: impl Fn(&str) -> bool) {
-        let before = self.files.len();
-        self.files.retain(|id, _| keep(id));
-        self.changed |= self.files.len() != before;
-    }
-
-    /// Writes the list if it changed (a temporary file, then a rename); a failure costs only
-    /// re-reading those files next time.
-    fn save(mut self, index_dir: &Path) {
-        if !self.changed {
-            return;
-        }
-        self.version = crate::analysis::ANALYSIS_VERSION;
-        let temporary = index_dir.join(format!(".{SKIPS_FILE}.tmp"));
-        let written = serde_json::to_vec(&self)
-            .map_err(std::io::Error::other)
-            .and_then(|bytes| std::fs::write(&temporary, bytes))
-            .and_then(|()| std::fs::rename(&temporary, index_dir.join(SKIPS_FILE)));
-        if let Err(e) = written {
-            tracing::warn!("remembering skipped files in {}: {e}", index_dir.display());
-        }
-    }
 }
 
 /// The writers of the main index and of the page index ([`schema::PAGES_DIR`]), which change
@@ -754,23 +678,32 @@ impl Writers {
 
 enum Outcome {
     Ready(Box<Prepared>),
-    Unreadable(String),
-    Refused {
+    /// Left out, and why. A file whose format needs a program that is not installed is warned
+    /// about once for the whole run.
+    Skipped {
         id: String,
-        message: String,
-        /// The file's `(mtime, size)`, to know it unchanged next time, when it will be refused
-        /// again as long as it is unchanged.
-        lasting: Option<(u64, u64)>,
+        path: String,
+        /// The file's `(mtime, size)`, to know it unchanged next time.
+        stamp: (u64, u64),
+        reason: SkipReason,
     },
-    /// The file's format needs a program that is not installed (the whole run warns once; an
-    /// earlier version of the document stays in the index).
-    NeedsTool(String),
+}
+
+impl Outcome {
+    fn skipped(file: &CorpusFile, reason: SkipReason) -> Outcome {
+        Outcome::Skipped {
+            id: file.id.clone(),
+            path: file.path.display().to_string(),
+            stamp: (file.mtime, file.size),
+            reason,
+        }
+    }
 }
 
 fn prepare(fields: &Fields, file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome {
     let bytes = match read(file) {
         Ok(bytes) => bytes,
-        Err(err) => return Outcome::Unreadable(format!("skipping {}: {err}", file.path.display())),
+        Err(err) => return Outcome::skipped(file, SkipReason::unreadable(&err)),
     };
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     // The same content under a new stamp (a `touch`, a copy that kept the bytes) is indexed
@@ -783,14 +716,7 @@ fn prepare(fields: &Fields, file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome
             prepared.restamp = restamp;
             Outcome::Ready(Box::new(prepared))
         }
-        Err(extract::Refusal::ToolMissing(_)) => {
-            Outcome::NeedsTool(file.path.display().to_string())
-        }
-        Err(refusal) => Outcome::Refused {
-            id: file.id.clone(),
-            message: format!("skipping {}: {refusal}", file.path.display()),
-            lasting: refusal.is_lasting().then_some((file.mtime, file.size)),
-        },
+        Err(refusal) => Outcome::skipped(file, SkipReason::from(&refusal)),
     }
 }
 

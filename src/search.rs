@@ -898,7 +898,7 @@ pub enum Listed {
     },
     Skipped {
         id: String,
-        reason: String,
+        reason: crate::indexer::SkipReason,
     },
 }
 
@@ -926,14 +926,18 @@ impl Engine {
     pub fn list(
         &self,
         filter: &str,
-        skipped: Vec<(String, String)>,
+        skipped: Vec<(String, crate::indexer::SkipReason)>,
         offset: usize,
         limit: usize,
     ) -> Result<Listing> {
         let searcher = self.reader.searcher();
         let filter = filter.trim().to_lowercase();
         let matches = |id: &str| filter.is_empty() || id.to_lowercase().contains(&filter);
-        let mut rows: Vec<(String, Option<DocAddress>, Option<String>)> = Vec::new();
+        let mut rows: Vec<(
+            String,
+            Option<DocAddress>,
+            Option<crate::indexer::SkipReason>,
+        )> = Vec::new();
         let mut categories = std::collections::BTreeSet::new();
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             for (doc, id) in schema::live_ids(segment)? {
@@ -955,10 +959,9 @@ impl Engine {
         let mut shown = Vec::new();
         for (id, address, reason) in rows.into_iter().skip(offset).take(limit) {
             let Some(address) = address else {
-                shown.push(Listed::Skipped {
-                    id,
-                    reason: reason.unwrap_or_default(),
-                });
+                if let Some(reason) = reason {
+                    shown.push(Listed::Skipped { id, reason });
+                }
                 continue;
             };
             let doc: TantivyDocument = searcher.doc(address)?;

@@ -270,6 +270,9 @@ pub(super) struct StatusBody {
     pub documents: u64,
     /// When the last sync of the watcher finished (RFC 3339), if there was one.
     pub last_commit: Option<String>,
+    /// The same moment, for the admin page to show in Danish time.
+    #[serde(skip)]
+    pub last_commit_at: Option<SystemTime>,
     pub indexing: bool,
     /// A rebuild ("re-index everything") is running.
     pub rebuilding: bool,
@@ -283,10 +286,13 @@ pub(super) struct StatusBody {
     pub watching: bool,
 }
 
+/// A file left out of the index: its id (its path in the corpus folder), why in English, and
+/// the kind of reason (`binary`, `damaged`, …) as a code.
 #[derive(Serialize)]
 pub(super) struct Skipped {
     pub id: String,
     pub reason: String,
+    pub kind: crate::indexer::SkipKind,
 }
 
 #[derive(Serialize)]
@@ -304,6 +310,7 @@ pub(super) fn status_of(state: &AppState) -> StatusBody {
     StatusBody {
         documents: engine.num_docs(),
         last_commit: last.as_ref().map(|(at, _)| rfc3339(*at)),
+        last_commit_at: last.as_ref().map(|(at, _)| *at),
         indexing,
         rebuilding: watch.is_some_and(|w| w.rebuilding()),
         progress: watch
@@ -312,12 +319,64 @@ pub(super) fn status_of(state: &AppState) -> StatusBody {
             .map(|(done, total)| Progress { done, total }),
         skipped: crate::indexer::skipped_files(engine.dir())
             .into_iter()
-            .map(|(id, reason)| Skipped { id, reason })
+            .map(|(id, reason)| Skipped {
+                id,
+                reason: reason.to_string(),
+                kind: reason.kind,
+            })
             .collect(),
-        warnings: last.map(|(_, report)| report.warnings).unwrap_or_default(),
+        warnings: last
+            .map(|(_, report)| without_corpus_folder(report.warnings, &state.settings.corpus))
+            .unwrap_or_default(),
         version: env!("CARGO_PKG_VERSION"),
         watching: watch.is_some(),
     }
+}
+
+/// `warnings` with the corpus folder's place on the server cut out of every path, so each file
+/// is named by its path in the corpus (its id): the status is public, and the warnings are the
+/// indexer's log lines, which name files by their full path.
+fn without_corpus_folder(warnings: Vec<String>, corpus: &std::path::Path) -> Vec<String> {
+    let mut folders: Vec<String> = [
+        std::fs::canonicalize(corpus).ok(),
+        std::path::absolute(corpus).ok(),
+        Some(corpus.to_path_buf()),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|folder| folder.display().to_string())
+    .filter(|folder| !folder.is_empty() && folder != "/")
+    .map(|folder| format!("{}/", folder.trim_end_matches('/')))
+    .collect();
+    // The longest first, so a folder is never cut in part by another that it begins with.
+    folders.sort_by_key(|folder| std::cmp::Reverse(folder.len()));
+    folders.dedup();
+    warnings
+        .into_iter()
+        .map(|warning| {
+            folders
+                .iter()
+                .fold(warning, |text, folder| cut_folder(&text, folder))
+        })
+        .collect()
+}
+
+/// `text` with `folder` removed where a path begins with it (at the start, or after a space or
+/// a quote).
+fn cut_folder(text: &str, folder: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(folder) {
+        let before = rest[..at].chars().next_back().or(out.chars().next_back());
+        let starts_path = before.is_none_or(|c| c.is_whitespace() || matches!(c, '"' | '\'' | '('));
+        out.push_str(&rest[..at]);
+        if !starts_path {
+            out.push_str(folder);
+        }
+        rest = &rest[at + folder.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `GET /api/status` (public): documents in the index, the watcher's state and last sync.
@@ -388,6 +447,24 @@ mod tests {
             assert_eq!(with(value), "", "{value:?}");
         }
         assert_eq!(bearer(&HeaderMap::new()), "");
+    }
+
+    #[test]
+    fn warnings_name_files_by_their_place_in_the_corpus() {
+        let warnings = vec![
+            "skipping /srv/vb/corpus/news/x.pdf: looks like a binary file".to_string(),
+            "skipping /srv/vb/corpus/a b.txt: could not be read: /srv/vb/corpus-old/y".to_string(),
+            "/srv/vb/corpus/z.md: only the first 32 MB of its 40 MB of text are indexed".into(),
+        ];
+        assert_eq!(
+            without_corpus_folder(warnings, std::path::Path::new("/srv/vb/corpus/")),
+            [
+                "skipping news/x.pdf: looks like a binary file",
+                "skipping a b.txt: could not be read: /srv/vb/corpus-old/y",
+                "z.md: only the first 32 MB of its 40 MB of text are indexed",
+            ]
+        );
+        assert_eq!(cut_folder("in xcorpus/a", "corpus/"), "in xcorpus/a");
     }
 
     #[test]

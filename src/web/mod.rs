@@ -8,6 +8,7 @@
 
 mod admin;
 mod admin_page;
+mod admin_texts;
 mod assets;
 mod found;
 pub mod server;

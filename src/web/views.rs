@@ -11,15 +11,17 @@ use axum::http::StatusCode;
 use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 
 use super::admin::StatusBody;
+use super::admin_texts;
 use super::found::how_found;
 use super::ui::{Categories, Site, Ui};
 use super::{SearchParams, PAGE_SIZE};
-use crate::search::{DocumentView, Listed, Listing, SearchResults};
+use crate::search::{DocumentView, Facets, Listed, Listing, SearchResults};
 use crate::snippet::Snippet;
 
 const CSS: &str = r#"
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:52rem;margin:0 auto;padding:1rem 1.25rem;color:#1d1d1f;background:#fff;line-height:1.5}
-a{color:#0b5cad}a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #0b5cad;outline-offset:2px}
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:52rem;margin:0 auto;padding:1rem 1.25rem;color:#1d1d1f;background:#fff;line-height:1.5;overflow-wrap:break-word}
+a{color:#0b5cad}:focus-visible{outline:3px solid #0b5cad;outline-offset:2px}
+h2{font-size:1.25rem;overflow-wrap:anywhere}input[type=file]{max-width:100%}
 .skip{position:absolute;left:-9999px;top:0}.skip:focus{left:1rem;top:.5rem;background:#fff;padding:.4rem .7rem;z-index:1}
 header{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:.5rem}
 header a{color:inherit;text-decoration:none}header .brand{font-size:1.4rem;font-weight:bold;margin:.2rem 0 1rem}
@@ -34,7 +36,7 @@ h2.count{font-size:1.05rem;margin:.5rem 0}
 .filters a,nav.pages a,nav.pages span,nav.sort a{display:inline-block;min-height:24px;min-width:24px;padding:.15rem .35rem}nav.sort{font-size:.9rem;color:#4a4a4f}
 [aria-current]{font-weight:bold;text-decoration:none;color:inherit}
 .hit{margin:1.2rem 0}.hit h2{font-size:1.1rem;margin:0;overflow-wrap:anywhere}.hit p{margin:.25rem 0;overflow-wrap:anywhere}
-.badge{display:inline-block;font-size:.75rem;padding:0 .4rem;border-radius:4px;background:#e8ebf7;color:#1f2a4d;margin-right:.3rem}
+.badge{display:inline-block;font-size:.75rem;padding:0 .4rem;border-radius:4px;background:#e8ebf7;color:#1f2a4d}
 mark{background:#ffdd55;color:#1d1d1f;box-shadow:inset 0 -2px #8a6a00;padding:0 .1em}
 .hops a{display:inline-block;min-width:24px;min-height:24px;text-align:center;text-decoration:none;font-size:.8rem}
 .doc p{overflow-wrap:anywhere}
@@ -46,13 +48,13 @@ footer a{display:inline-block;min-height:24px}
 .admin form.inline{display:inline}.admin label{display:block;margin:.6rem 0 .2rem}
 .admin button,.admin input{font-size:1rem;padding:.35rem .6rem}
 .admin table{border-collapse:collapse;width:100%;min-width:40rem;font-size:.9rem}.admin td.id{min-width:12rem}.admin th,.admin td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #ddd;vertical-align:top}
-.admin td.id{overflow-wrap:anywhere}.table{overflow-x:auto;position:relative}
+.admin td.id{overflow-wrap:anywhere}.admin td.skipped{min-width:14rem}.table{overflow-x:auto;position:relative}
 .flash{padding:.6rem .8rem;border-radius:6px;background:#e7f4e4;color:#1d1d1f;border:1px solid #2e7d32}.flash.failed{background:#fdecea;border-color:#b3261e}
 #drop{border:2px dashed #8a8a8e;border-radius:6px;padding:1rem;margin:.6rem 0;text-align:center}#drop.over{border-color:#0b5cad;background:#eef4fb}
 .skipped{color:#8a1c14}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (prefers-color-scheme:dark){.skipped{color:#ffb4a9}#drop.over{background:#1e2a3a}}
 @media (prefers-color-scheme:dark){
-body{background:#121214;color:#e6e6e9}a{color:#8ab4f8}.skip:focus{background:#121214}
+body{background:#121214;color:#e6e6e9}a{color:#8ab4f8}:focus-visible{outline-color:#8ab4f8}.skip:focus{background:#121214}
 .meta,.notice,.pageno,footer,.filters h2,nav.sort{color:#b4b4ba}.badge{background:#2b3150;color:#dfe4ff}
 mark{background:#7a5f00;color:#fff;box-shadow:inset 0 -2px #ffdd55}
 form.search input[type=search]{background:#1e1e22;color:#e6e6e9;border-color:#8a8a90}
@@ -178,6 +180,7 @@ fn search_form(ctx: &Ctx, q: &str, params: Option<&SearchParams>, autofocus: boo
                 @if let Some(category) = &p.category { input type="hidden" name="category" value=(category); }
                 @if !p.expand { input type="hidden" name="expand" value="false"; }
                 @if p.newest { input type="hidden" name="sort" value="newest"; }
+                @if p.as_typed { input type="hidden" name="prefix" value="1"; }
             }
             @if ui == Ui::En { input type="hidden" name="ui" value="en"; }
             button type="submit" { (ui.t("Søg", "Search")) }
@@ -238,6 +241,9 @@ fn search_url(
     if p.newest {
         pairs.push(("sort", "newest".into()));
     }
+    if p.as_typed {
+        pairs.push(("prefix", "1".into()));
+    }
     if ui == Ui::En {
         pairs.push(("ui", "en".into()));
     }
@@ -278,6 +284,9 @@ fn doc_link(ui: Ui, id: &str, p: &SearchParams) -> String {
     }
     if p.newest {
         pairs.push(("sort", "newest".into()));
+    }
+    if p.as_typed {
+        pairs.push(("prefix", "1".into()));
     }
     if ui == Ui::En {
         pairs.push(("ui", "en".into()));
@@ -339,6 +348,82 @@ fn filter_list(
                     li { a href=(href) aria-current=[chosen.then_some("true")] { (label) } }
                 }
             }
+        }
+    }
+}
+
+/// The filter lists: each value with its count, and `alle` without the filter. The chosen value
+/// stays in its list when the search finds nothing with it (count 0), so the page still says
+/// which filter is on.
+fn filters(ctx: &Ctx, p: &SearchParams, f: &Facets) -> Markup {
+    let ui = ctx.ui;
+    let (lang, category) = (p.lang.as_deref(), p.category.as_deref());
+    let url =
+        |lang: Option<&str>, category: Option<&str>| search_url(ui, p, lang, category, 1, p.expand);
+    let with_chosen = |counts: &[(String, u64)], chosen: Option<&str>| {
+        let mut counts = counts.to_vec();
+        if let Some(chosen) = chosen.filter(|c| !counts.iter().any(|(value, _)| value == c)) {
+            counts.push((chosen.to_string(), 0));
+        }
+        counts
+    };
+    let languages = with_chosen(&f.lang, lang);
+    let categories = with_chosen(&f.category, category);
+    html! {
+        div.filters {
+            (filter_list("filter-sprog", ui.t("Sprog", "Language"),
+                std::iter::once((ui.t("alle", "all").to_string(), url(None, category), lang.is_none()))
+                    .chain(languages.iter().map(|(code, n)| (
+                        format!("{} ({})", ui.language_name(code), ui.number(*n as usize)),
+                        url(Some(code), category),
+                        Some(code.as_str()) == lang,
+                    )))))
+            (filter_list("filter-kategori", ui.t("Kategori", "Category"),
+                std::iter::once((ui.t("alle", "all").to_string(), url(lang, None), category.is_none()))
+                    .chain(categories.iter().map(|(name, n)| (
+                        format!("{} ({})", ctx.categories.name(name, ui), ui.number(*n as usize)),
+                        url(lang, Some(name)),
+                        Some(name.as_str()) == category,
+                    )))))
+        }
+    }
+}
+
+/// What a search that found nothing offers: a search without the filters (and, when both are
+/// on, without each one), and with translations when they are off.
+fn nothing_found(ctx: &Ctx, p: &SearchParams) -> Markup {
+    let ui = ctx.ui;
+    let (lang, category) = (p.lang.as_deref(), p.category.as_deref());
+    let url = |lang: Option<&str>, category: Option<&str>, expand: bool| {
+        search_url(ui, p, lang, category, 1, expand)
+    };
+    html! {
+        p { (ui.t("Ingen dokumenter matchede ", "No documents matched ")) (quoted(ui, p.q.trim())) "." }
+        @if lang.is_some() || category.is_some() || !p.expand {
+            ul {
+                @if let (Some(code), Some(name)) = (lang, category) {
+                    li { a href=(url(None, category, p.expand)) { (ui.t("Søg uden sprogfilteret ", "Search without the language filter ")) (quoted(ui, ui.language_name(code))) } }
+                    li { a href=(url(lang, None, p.expand)) { (ui.t("Søg uden kategorifilteret ", "Search without the category filter ")) (quoted(ui, ctx.categories.name(name, ui))) } }
+                }
+                @if lang.is_some() || category.is_some() {
+                    li { a href=(url(None, None, p.expand)) { (ui.t("Søg uden filtre", "Search without filters")) } }
+                }
+                @if !p.expand {
+                    li { a href=(url(lang, category, true)) { (ui.t("Søg med oversættelser", "Search with translations")) } }
+                }
+            }
+        }
+    }
+}
+
+/// A line of facts about a document (category, language, date, …), the ones it has, with ` · `
+/// between them as text: badges that only looked apart would run together when read aloud or
+/// copied (`Artiklerengelsk`).
+fn facts<const N: usize>(pieces: [Option<Markup>; N]) -> Markup {
+    html! {
+        @for (i, piece) in pieces.into_iter().flatten().enumerate() {
+            @if i > 0 { " · " }
+            (piece)
         }
     }
 }
@@ -435,24 +520,7 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
                         a href=(url(lang, category, 1, true)) { (ui.t("Søg med oversættelser", "Search with translations")) }
                     }
                 }
-                @if let Some(f) = &r.facets {
-                    div.filters {
-                        (filter_list("filter-sprog", ui.t("Sprog", "Language"),
-                            std::iter::once((ui.t("alle", "all").to_string(), url(None, category, 1, p.expand), lang.is_none()))
-                                .chain(f.lang.iter().map(|(code, n)| (
-                                    format!("{} ({})", ui.language_name(code), ui.number(*n as usize)),
-                                    url(Some(code), category, 1, p.expand),
-                                    Some(code.as_str()) == lang,
-                                )))))
-                        (filter_list("filter-kategori", ui.t("Kategori", "Category"),
-                            std::iter::once((ui.t("alle", "all").to_string(), url(lang, None, 1, p.expand), category.is_none()))
-                                .chain(f.category.iter().map(|(name, n)| (
-                                    format!("{} ({})", ctx.categories.name(name, ui), ui.number(*n as usize)),
-                                    url(lang, Some(name), 1, p.expand),
-                                    Some(name.as_str()) == category,
-                                )))))
-                    }
-                }
+                @if let Some(f) = &r.facets { (filters(ctx, p, f)) }
                 @for hit in &r.hits {
                     article.hit {
                         @let link = doc_link(ui, &hit.id, p);
@@ -462,31 +530,18 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
                         };
                         h2 lang=(hit.lang) { a href=(link) { (hit.title_marked) } }
                         p.meta {
-                            span.badge { (ctx.categories.name(&hit.category, ui)) }
-                            span.badge { (ui.language_name(&hit.lang)) }
-                            @if let Some(date) = &hit.date { (ui.date(date)) }
-                            @if let Some(n) = hit.page {
-                                @if hit.date.is_some() { " · " }
-                                a href=(file_url(&hit.id, Some(n))) { (ui.t("side ", "page ")) (n) }
-                            }
+                            (facts([
+                                Some(html! { span.badge { (ctx.categories.name(&hit.category, ui)) } }),
+                                Some(html! { span.badge { (ui.language_name(&hit.lang)) } }),
+                                hit.date.as_ref().map(|date| html! { (ui.date(date)) }),
+                                hit.page.map(|n| html! { a href=(file_url(&hit.id, Some(n))) { (ui.t("side ", "page ")) (n) } }),
+                            ]))
                         }
                         p.snippet lang=(hit.snippet_lang) { (hit.snippet) }
                         (how_found(ui, hit))
                     }
                 }
-                @if r.total == 0 {
-                    p { (ui.t("Ingen dokumenter matchede ", "No documents matched ")) (quoted(ui, p.q.trim())) "." }
-                    @if lang.is_some() || category.is_some() || !p.expand {
-                        ul {
-                            @if lang.is_some() || category.is_some() {
-                                li { a href=(url(None, None, 1, p.expand)) { (ui.t("Søg uden filtre", "Search without filters")) } }
-                            }
-                            @if !p.expand {
-                                li { a href=(url(lang, category, 1, true)) { (ui.t("Søg med oversættelser", "Search with translations")) } }
-                            }
-                        }
-                    }
-                }
+                @if r.total == 0 { (nothing_found(ctx, p)) }
                 @if pages > 1 {
                     nav.pages aria-label=(ui.t("Sider med resultater", "Result pages")) {
                         @if page > 1 { a href=(url(lang, category, page - 1, p.expand)) rel="prev" { (ui.t("← Forrige", "← Previous")) } }
@@ -633,14 +688,19 @@ pub fn document(ctx: &Ctx, d: &DocumentView, p: &SearchParams) -> Markup {
             article {
                 h1 lang=(d.lang) { (d.title) }
                 p.meta {
-                    span.badge { (ctx.categories.name(&d.category, ui)) }
-                    span.badge { (ui.language_name(&d.lang)) }
-                    @if let Some(author) = &d.author { (author) " · " }
-                    @if let Some(date) = &d.date { (ui.date(date)) " · " }
-                    @if d.pages > 0 { (ui.count(d.pages as usize, ("side", "sider"), ("page", "pages"))) " · " }
-                    a href=(file_url(&d.id, None)) { (ui.t("originalfil", "original file")) }
-                    @if let Some(src) = source_link { " · " a href=(src) rel="nofollow noopener" { (ui.t("kilde", "source")) } }
-                    @else if let Some(src) = &d.source { " · " (src) }
+                    (facts([
+                        Some(html! { span.badge { (ctx.categories.name(&d.category, ui)) } }),
+                        Some(html! { span.badge { (ui.language_name(&d.lang)) } }),
+                        d.author.as_ref().map(|author| html! { (author) }),
+                        d.date.as_ref().map(|date| html! { (ui.date(date)) }),
+                        (d.pages > 0).then(|| html! { (ui.count(d.pages as usize, ("side", "sider"), ("page", "pages"))) }),
+                        Some(html! { a href=(file_url(&d.id, None)) { (ui.t("originalfil", "original file")) } }),
+                        match (source_link, &d.source) {
+                            (Some(src), _) => Some(html! { a href=(src) rel="nofollow noopener" { (ui.t("kilde", "source")) } }),
+                            (None, Some(src)) => Some(html! { (src) }),
+                            (None, None) => None,
+                        },
+                    ]))
                 }
                 @if total > 0 {
                     p { a href="#fund-1" { (ui.t("Gå til første fund", "Go to the first match")) " (" (ui.number(total)) ")" } }
@@ -664,7 +724,11 @@ pub fn document(ctx: &Ctx, d: &DocumentView, p: &SearchParams) -> Markup {
                         @for r in &d.related {
                             li {
                                 a href=(localised(ui, &doc_url(&r.id, None))) lang=(r.lang) { (r.title) }
-                                " " span.badge { (ui.language_name(&r.lang)) } span.badge { (ctx.categories.name(&r.category, ui)) }
+                                " · "
+                                (facts([
+                                    Some(html! { span.badge { (ui.language_name(&r.lang)) } }),
+                                    Some(html! { span.badge { (ctx.categories.name(&r.category, ui)) } }),
+                                ]))
                             }
                         }
                     }
@@ -793,14 +857,6 @@ pub enum Flash {
     Failed(StatusCode, String),
 }
 
-/// `2026-11-28T03:33:07.18Z` as `28. november 2026 kl. 03:33 UTC` (as it is when not RFC 3339).
-fn moment(rfc3339: &str) -> String {
-    match (rfc3339.get(..10), rfc3339.get(10..11), rfc3339.get(11..16)) {
-        (Some(date), Some("T"), Some(time)) => format!("{} kl. {time} UTC", Ui::Da.date(date)),
-        _ => rfc3339.to_string(),
-    }
-}
-
 /// What went wrong with an admin form, in Danish, by the answer's status.
 fn failure(status: StatusCode) -> &'static str {
     match status {
@@ -919,7 +975,7 @@ pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
                 h2 #status-h { "Status" }
                 p {
                     (s.documents) " dokumenter i indekset"
-                    @if let Some(at) = &s.last_commit { " · senest opdateret " (moment(at)) }
+                    @if let Some(at) = s.last_commit_at { " · senest opdateret " (admin_texts::moment(at)) }
                     @if !s.watching { " · mappen overvåges ikke (serveren er startet med --no-watch)" }
                 }
                 @if busy {
@@ -985,7 +1041,7 @@ pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
                                             td.id { a href=(doc_url(id, None)) lang=(lang) { (title) } br; span.meta { (id) } }
                                             td { (ctx.categories.name(category, Ui::Da)) }
                                             td { (Ui::Da.language_name(lang)) }
-                                            td { (date.as_deref().unwrap_or("–")) }
+                                            td { (date.as_deref().map_or("–".to_string(), |d| Ui::Da.date(d))) }
                                             td { (size(*bytes)) @if *pages > 0 { br; span.meta { (pages) (if *pages == 1 { " side" } else { " sider" }) } } }
                                             td { "Indekseret" }
                                         }
@@ -993,7 +1049,10 @@ pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
                                             td.id { (id) }
                                             td { (ctx.categories.name(&crate::corpus::category_of(id), Ui::Da)) }
                                             td { "–" } td { "–" } td { "–" }
-                                            td.skipped { "Ikke indekseret: " span lang="en" { (reason) } }
+                                            td.skipped {
+                                                "Ikke indekseret: " (admin_texts::skip_reason(reason)) "."
+                                                @if let Some(detail) = admin_texts::skip_detail(reason) { br; span.meta { "Teknisk: " span lang="en" { (detail) } } }
+                                            }
                                         }
                                     }
                                     td {
@@ -1061,15 +1120,6 @@ mod tests {
         assert_eq!(other_language("/search?q=a", Ui::En), "/search?q=a&ui=en");
         assert_eq!(other_language("/", Ui::En), "/?ui=en");
         assert_eq!(other_language("/?ui=en", Ui::Da), "/");
-    }
-
-    #[test]
-    fn commit_times_read_the_danish_way() {
-        assert_eq!(
-            moment("2026-11-28T03:33:07.183738284Z"),
-            "28. november 2026 kl. 03:33 UTC"
-        );
-        assert_eq!(moment("i går"), "i går");
     }
 
     #[test]

@@ -39,7 +39,10 @@ try {
   const page = await context.newPage();
 
   // Signing in: a wrong token is refused with a message, the right one opens a session.
+  await page.setViewportSize({ width: 320, height: 800 });
   await page.goto(`${base}/admin`);
+  await noSideways(page, "sign-in page at 320 px");
+  await page.setViewportSize({ width: 1280, height: 900 });
   check((await page.locator("h1").innerText()) === "Administration", "sign-in page has its h1");
   await axe(page, "sign-in page");
   await page.getByLabel("Adgangsnøgle").fill("not-the-token-at-all");
@@ -52,6 +55,40 @@ try {
   const cookie = (await context.cookies()).find((c) => c.name === "vidensbase_admin");
   check(cookie && cookie.httpOnly && cookie.sameSite === "Strict", "session cookie is HttpOnly and SameSite=Strict");
   await axe(page, "admin page at 1280 px");
+
+  // The last update in Danish time, as the browser's own time zone data has it.
+  let shownTime = null;
+  let expectedTime = null;
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    const before = (await (await context.request.get(`${base}/api/status`)).json()).last_commit;
+    await page.reload();
+    const text = await page.locator("#status-h + p").innerText();
+    const after = (await (await context.request.get(`${base}/api/status`)).json()).last_commit;
+    if (before && before === after) {
+      shownTime = text.match(/senest opdateret (.*)$/)?.[1] ?? text;
+      expectedTime = await page.evaluate((iso) => {
+        const parts = Object.fromEntries(
+          new Intl.DateTimeFormat("da-DK", { timeZone: "Europe/Copenhagen", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+            .formatToParts(new Date(iso))
+            .map((p) => [p.type, p.value]),
+        );
+        return `${parts.day}. ${parts.month} ${parts.year} kl. ${parts.hour}:${parts.minute}`;
+      }, after);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  check(shownTime !== null && shownTime === expectedTime, `the last update is in Danish time (${shownTime}; Europe/Copenhagen: ${expectedTime})`);
+  const skipped = page.locator("tr", { hasText: "kommuner/broken.txt" });
+  check((await skipped.innerText()).includes("Ikke indekseret: filen er binær"), "a skipped file's reason is Danish");
+
+  // Narrow: the page itself does not scroll sideways (the document table scrolls in its own
+  // region, which the keyboard can reach).
+  await page.setViewportSize({ width: 320, height: 800 });
+  await noSideways(page, "admin page at 320 px");
+  await axe(page, "admin page at 320 px");
+  await page.setViewportSize({ width: 1280, height: 900 });
   check(await page.locator("#drop").isVisible(), "with JavaScript the drop zone is shown");
 
   // Dropping a file on the form puts it into the file field.
@@ -113,6 +150,9 @@ try {
   await page.getByRole("button", { name: "Slet uploads/notat om fugle.txt" }).click();
   check((await page.locator("h1").innerText()) === "Slet dokument", "deleting asks for confirmation");
   await axe(page, "delete confirmation");
+  await page.setViewportSize({ width: 320, height: 800 });
+  await noSideways(page, "delete confirmation at 320 px");
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.getByRole("button", { name: "Slet", exact: true }).click();
   await page.waitForURL(`${base}/admin`);
   check((await page.getByRole("status").first().innerText()).includes("Slettet"), "the deletion says so");

@@ -31,6 +31,31 @@ export async function axe(page, label) {
   check(found.length === 0, `axe ${label}${found.length ? " — " + found.join("; ") : ""}`);
 }
 
+/// Polls `predicate(arg)` in the page until it is true or `limitMs` passed; whether it became
+/// true (a check, not an exception, so the script goes on and reports every failure).
+export async function waitFor(page, predicate, arg, limitMs = 15000) {
+  try {
+    await page.waitForFunction(predicate, arg, { timeout: limitMs, polling: 50 });
+    return true;
+  } catch (e) {
+    return false;
+  }
+}
+
+/// The WCAG contrast ratio of two CSS colours as `getComputedStyle` gives them (`rgb(…)`).
+export function contrast(a, b) {
+  const luminance = (css) => {
+    const [r, g, b] = css.match(/[\d.]+/g).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/// No sideways scrolling: the document is no wider than the viewport.
 export async function noSideways(page, label) {
   const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   check(scroll <= width, `${label}: no horizontal scrolling (${scroll} ≤ ${width})`);

@@ -7,7 +7,7 @@
 // QUERY must find several documents, the first with more than one match in its text. Run by
 // tests/integration/browser.rs against a real `vidensbase serve`. Prints one line per check;
 // exits 1 when a check fails.
-import { axe, check, finish, launch, noSideways } from "./checks.mjs";
+import { axe, check, contrast, finish, launch, noSideways } from "./checks.mjs";
 
 const [base, query] = process.argv.slice(2);
 if (!base || !query) {
@@ -73,6 +73,13 @@ try {
     const lang = await hit.locator("h2").getAttribute("lang");
     const snippet = await hit.locator("p.snippet").getAttribute("lang");
     check(["da", "en"].includes(lang) && lang === snippet, `a hit's title and snippet carry its language (${lang})`);
+    // Category, language and date stay apart when read aloud or copied.
+    const meta = hit.locator("p.meta");
+    const badges = await meta.locator(".badge").allInnerTexts();
+    const text = await meta.innerText();
+    const spoken = await meta.ariaSnapshot();
+    check(badges.length === 2 && text.startsWith(badges.join(" · ")), `a hit's badges are apart in its text (${text})`);
+    check(spoken.includes(badges.join(" · ")), `and in its accessible text (${spoken})`);
   }
   for (const link of await page.locator(".filters a, nav.pages a").all()) {
     const box = await link.boundingBox();
@@ -85,11 +92,31 @@ try {
   await page.waitForURL(/lang=/);
   check((await page.locator('#filter-sprog + ul a[aria-current="true"]').count()) === 1, "the chosen filter has aria-current");
 
-  // Narrow, dark and printed.
-  await page.goto(`${base}/search?q=${encodeURIComponent(query)}`);
+  // Narrow: no page scrolls sideways at 320 px.
   await page.setViewportSize({ width: 320, height: 800 });
-  await noSideways(page, "results at 320 px");
+  const documentUrl = await page.locator("article.hit h2 a").first().getAttribute("href");
+  for (const url of ["/", `/search?q=${encodeURIComponent(query)}`, documentUrl, "/ingen/side", "/was", `/search?q=qqxyzzyqq&lang=da&category=kommuner`, `/search?q=${encodeURIComponent(query)}&ui=en`]) {
+    await page.goto(base + url);
+    await noSideways(page, `${url} at 320 px`);
+  }
+  await page.goto(`${base}/search?q=${encodeURIComponent(query)}`);
   await axe(page, "results at 320 px");
+
+  // Dark, with a focus outline of at least 3:1 against the background in both schemes.
+  for (const colorScheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme });
+    await page.reload();
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press("Tab");
+      const [what, style, color, background] = await page.evaluate(() => {
+        const e = document.activeElement;
+        const s = getComputedStyle(e);
+        return [`${e.tagName} ${e.textContent.trim().slice(0, 20)}`, s.outlineStyle, s.outlineColor, getComputedStyle(document.body).backgroundColor];
+      });
+      const ratio = contrast(color, background);
+      check(style !== "none" && ratio >= 3, `${colorScheme}: the focus outline of ${what} is ${ratio.toFixed(2)}:1 against the background`);
+    }
+  }
   await page.emulateMedia({ colorScheme: "dark" });
   await axe(page, "results in dark mode");
   const darkBackground = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -134,10 +161,13 @@ try {
   check((await page.getByRole("link", { name: "Dansk" }).getAttribute("lang")) === "da", "the link to Danish is marked Danish");
   await axe(page, "results in English");
 
-  // Nothing found: a way out.
+  // Nothing found: a way out, and the filters that are on still say so.
   await page.goto(`${base}/search?q=qqxyzzyqq&lang=da`);
   check((await page.locator("h2.count").innerText()) === "0 resultater", "no results is a count too");
   check(await page.getByRole("link", { name: "Søg uden filtre" }).isVisible(), "no results offers searching without filters");
+  const chosen = page.locator('#filter-sprog + ul a[aria-current="true"]');
+  check((await chosen.count()) === 1 && (await chosen.innerText()) === "dansk (0)", "the language filter that found nothing is still shown as chosen");
+  check((await page.locator("#filter-sprog + ul a", { hasText: "alle" }).getAttribute("href")) === "/search?q=qqxyzzyqq", "and its list has a link without it");
   await axe(page, "no results");
 
   // The accessibility statement, linked from every page's footer.

@@ -273,6 +273,11 @@ async fn deleting_asks_first_and_signing_out_ends_the_session() {
 #[tokio::test]
 async fn the_document_list_shows_state_and_why_files_were_skipped() {
     let fixture = Fixture::new();
+    std::fs::write(
+        fixture.corpus().join("kommuner/dateret.md"),
+        "---\ndate: 2019-07-01\n---\n# Dateret notat\n\nEt notat med en dato.",
+    )
+    .expect("write");
     let report = fixture.sync();
     assert!(report.skipped > 0);
     let app = app(&fixture, Some(TOKEN));
@@ -280,16 +285,45 @@ async fn the_document_list_shows_state_and_why_files_were_skipped() {
     let page = send(&app, get("/admin", Some(&cookie))).await;
     assert!(page.body.contains("irm/dk0058-civil-society-strategy.txt"));
     assert!(page.body.contains("Indekseret"));
-    // broken.txt is binary: listed, not indexed, with the reason.
-    let row = page
+    // Dates the Danish way.
+    let dated = page
         .body
         .split("<tr>")
-        .find(|row| row.contains("broken.txt"))
-        .expect("a row for the skipped file");
+        .find(|row| row.contains("kommuner/dateret.md"));
     assert!(
-        row.contains("Ikke indekseret") && row.contains("binary"),
-        "{row}"
+        dated.is_some_and(|row| row.contains("<td>1. juli 2019</td>")),
+        "{dated:?}"
     );
+    // Skipped files are listed, not indexed, with the reason in Danish; the technical detail
+    // (English, marked so) only where it says more, and never a path on the server.
+    let row = |id: &str| {
+        page.body
+            .split("<tr>")
+            .find(|row| row.contains(id))
+            .unwrap_or_else(|| panic!("a row for {id}"))
+            .to_string()
+    };
+    let binary = row("kommuner/broken.txt");
+    assert!(
+        binary.contains("Ikke indekseret: filen er binær (ikke tekst)"),
+        "{binary}"
+    );
+    assert!(
+        !binary.contains("binary") && !binary.contains("lang=\"en\""),
+        "{binary}"
+    );
+    let empty = row("kommuner/empty.txt");
+    assert!(empty.contains("filen indeholder ingen tekst"), "{empty}");
+    if pdftotext() {
+        let damaged = row("kommuner/broken.pdf");
+        assert!(
+            damaged.contains("filen er beskadiget eller ikke det, filnavnet siger")
+                && damaged.contains("Teknisk: <span lang=\"en\">not a readable PDF"),
+            "{damaged}"
+        );
+    }
+    let corpus = fixture.corpus().display().to_string();
+    assert!(!page.body.contains(&corpus), "a server path in the page");
 
     // The filter narrows the list by path.
     let filtered = send(&app, get("/admin?filter=BROKEN.TXT", Some(&cookie))).await;
@@ -301,4 +335,114 @@ async fn the_document_list_shows_state_and_why_files_were_skipped() {
 
     // Without a watching server there is no rebuild button, and the form says why.
     assert!(!page.body.contains("Indeksér alt forfra"));
+}
+
+/// Whether poppler's `pdftotext` is installed (the PDF parts of these tests need it).
+fn pdftotext() -> bool {
+    std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok()
+}
+
+/// Whether the reasons on the page and in `/api/status` name no place on the server: the
+/// corpus folder, however it is spelt.
+fn names_no_server_path(text: &str, fixture: &Fixture) {
+    let root = fixture.dir.path();
+    let canonical = std::fs::canonicalize(root).expect("canonical");
+    for path in [root, canonical.as_path()] {
+        let path = path.display().to_string();
+        assert!(!text.contains(&path), "{path} in {text}");
+    }
+}
+
+/// `vidensbase index` over the fixture with a PATH without pdftotext (or anything else).
+fn index_without_pdftotext(fixture: &Fixture) {
+    let out = crate::common::binary(&fixture.corpus(), &fixture.index())
+        .env("PATH", fixture.dir.path())
+        .arg("index")
+        .output()
+        .expect("run vidensbase");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn files_a_missing_program_keeps_out_are_listed_and_read_again() {
+    let fixture = Fixture::new();
+    // The first run without pdftotext: the broken PDF needs it.
+    index_without_pdftotext(&fixture);
+    let app = app(&fixture, Some(TOKEN));
+    let (cookie, _) = sign_in(&app).await;
+    let page = send(&app, get("/admin?filter=broken.pdf", Some(&cookie))).await;
+    assert!(
+        page.body.contains(
+            "Ikke indekseret: filen kræver programmet pdftotext, som ikke er installeret på serveren"
+        ),
+        "{}",
+        page.body
+    );
+    names_no_server_path(&page.body, &fixture);
+    if !pdftotext() {
+        return;
+    }
+    // The next run (with pdftotext) reads it again instead of trusting the old reason.
+    let again = fixture.sync();
+    assert_eq!((again.read, again.skipped_before), (1, 2), "{again}");
+    let page = send(&app, get("/admin?filter=broken.pdf", Some(&cookie))).await;
+    assert!(page.body.contains("filen er beskadiget"), "{}", page.body);
+
+    // An indexed PDF whose program goes missing keeps its earlier version, and one row.
+    let pdf = fixture.corpus().join("rapporter/rapport.pdf");
+    std::fs::create_dir_all(fixture.corpus().join("rapporter")).expect("mkdir");
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/documents/rapport-libreoffice.pdf");
+    std::fs::copy(&source, &pdf).expect("copy");
+    assert_eq!(fixture.sync().added, 1);
+    let mut bytes = std::fs::read(&pdf).expect("read");
+    bytes.extend_from_slice(b"\n");
+    std::fs::write(&pdf, bytes).expect("change it");
+    index_without_pdftotext(&fixture);
+    let fresh = self::app(&fixture, Some(TOKEN));
+    let (cookie, _) = sign_in(&fresh).await;
+    let page = send(&fresh, get("/admin?filter=rapport.pdf", Some(&cookie))).await;
+    let rows = page.body.matches("<tr>").count();
+    assert_eq!(rows, 2, "the heading and one row: {}", page.body);
+    assert!(page.body.contains("Indekseret"), "{}", page.body);
+}
+
+#[test]
+fn the_public_status_names_files_by_id_and_no_server_path() {
+    let fixture = Fixture::new();
+    let served = crate::common::Served::start(&fixture.corpus(), &fixture.index(), &[]);
+    // The watcher's first sync gives the warnings; wait for it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let json = loop {
+        let (status, body) = served.get("/api/status");
+        assert_eq!(status, 200, "{body}");
+        let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+        if json["last_commit"].is_string() || std::time::Instant::now() > deadline {
+            break json;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(json["last_commit"].is_string(), "no sync: {json}");
+    names_no_server_path(&json.to_string(), &fixture);
+    let skipped = json["skipped"].as_array().expect("skipped");
+    let binary = skipped
+        .iter()
+        .find(|s| s["id"] == "kommuner/broken.txt")
+        .expect("the binary file is listed by its id");
+    assert_eq!(binary["reason"], "looks like a binary file", "{json}");
+    assert_eq!(binary["kind"], "binary", "{json}");
+    let warnings = json["warnings"].as_array().expect("warnings");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w == "skipping kommuner/broken.txt: looks like a binary file"),
+        "{json}"
+    );
 }

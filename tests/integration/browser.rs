@@ -1,8 +1,9 @@
-//! The search site and the admin page in a real browser: `tests/browser/site.mjs` and
-//! `tests/browser/admin.mjs` drive headless Chromium (Debian's) with playwright-core and check
-//! accessibility with axe-core, against a real `vidensbase serve` on a free port. Needs `node`,
-//! `chromium` and `pdftotext` (`.ci/run` installs them; without them the tests fail, naming the
-//! package), and the pinned npm packages, which the test installs itself (`npm ci`) when missing.
+//! The search site and the admin page in a real browser: `tests/browser/site.mjs`,
+//! `tests/browser/typing.mjs` (search as you type) and `tests/browser/admin.mjs` drive headless
+//! Chromium (Debian's) with playwright-core and check accessibility with axe-core, against a real
+//! `vidensbase serve` on a free port. Needs `node`, `chromium` and `pdftotext` (`.ci/run`
+//! installs them; without them the tests fail, naming the package), and the pinned npm
+//! packages, which the test installs itself (`npm ci`) when missing.
 
 use std::ffi::OsStr;
 use std::path::Path;
@@ -85,4 +86,14 @@ fn the_admin_page_works_in_a_browser_and_passes_axe() {
 #[test]
 fn the_search_site_works_in_a_browser_and_passes_axe() {
     run_in_browser("site.mjs", &[OsStr::new("frivillige")]);
+}
+
+#[test]
+fn search_as_you_type_agrees_with_enter_a_reload_and_a_shared_link() {
+    // Words whose completions find documents the words as written do not: `civilsamfundet`,
+    // `partnerships`.
+    run_in_browser(
+        "typing.mjs",
+        &[OsStr::new("civilsam"), OsStr::new("partners")],
+    );
 }

@@ -325,3 +325,64 @@ async fn also_searched_lists_what_the_shown_documents_matched() {
         none.expansions
     );
 }
+
+/// The `<a …>label</a>` links of `html` as `(attributes, label)`.
+fn links(html: &str) -> Vec<(String, String)> {
+    html.split("<a ")
+        .skip(1)
+        .filter_map(|rest| {
+            let (attributes, rest) = rest.split_once('>')?;
+            let (label, _) = rest.split_once("</a>")?;
+            Some((attributes.replace("&amp;", "&"), label.to_string()))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_filter_that_finds_nothing_stays_chosen_with_a_way_back() {
+    let (_fixture, app) = site(|s| s);
+    let html = page(&app, "/search?q=qqxyzzy&lang=da&category=kommuner").await;
+    assert!(html.contains("<h2 class=\"count\">0 resultater</h2>"));
+    let links = links(&html);
+    let chosen: Vec<&str> = links
+        .iter()
+        .filter(|(attributes, _)| attributes.contains("aria-current=\"true\""))
+        .map(|(_, label)| label.as_str())
+        .collect();
+    assert_eq!(chosen, ["dansk (0)", "Kommunale dokumenter (0)"], "{html}");
+    let href = |label: &str| {
+        links
+            .iter()
+            .find(|(_, l)| l == label)
+            .map(|(attributes, _)| attributes.clone())
+            .unwrap_or_else(|| panic!("no link {label}: {html}"))
+    };
+    assert!(href("Søg uden sprogfilteret »dansk«")
+        .starts_with("href=\"/search?q=qqxyzzy&category=kommuner\""));
+    assert!(href("Søg uden kategorifilteret »Kommunale dokumenter«")
+        .starts_with("href=\"/search?q=qqxyzzy&lang=da\""));
+    assert!(href("Søg uden filtre").starts_with("href=\"/search?q=qqxyzzy\""));
+}
+
+#[tokio::test]
+async fn a_search_as_typed_keeps_completing_on_every_link_and_in_its_form() {
+    let (_fixture, app) = site(|s| s);
+    let html = page(&app, "/search?q=frivil&prefix=1").await;
+    assert!(
+        html.contains("<input type=\"hidden\" name=\"prefix\" value=\"1\">"),
+        "Enter in the form completes the word as typing did: {html}"
+    );
+    let searches: Vec<String> = links(&html)
+        .into_iter()
+        .map(|(attributes, _)| attributes)
+        .filter(|a| a.starts_with("href=\"/search?") || a.starts_with("href=\"/doc/"))
+        .filter(|a| !a.contains("hreflang"))
+        .collect();
+    assert!(searches.len() > 3, "{html}");
+    for link in searches {
+        assert!(link.contains("prefix=1"), "{link}");
+    }
+    // Without it, the words are searched as written, and the links say so too.
+    let exact = page(&app, "/search?q=frivil").await;
+    assert!(!exact.contains("prefix"), "{exact}");
+}
