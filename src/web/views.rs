@@ -15,7 +15,8 @@ use super::admin_texts;
 use super::found::how_found;
 use super::ui::{Categories, Site, Ui};
 use super::{SearchParams, PAGE_SIZE};
-use crate::search::{DocumentView, Facets, Listed, Listing, SearchResults};
+use crate::listing::{Listed, Listing};
+use crate::search::{DocumentView, Facets, SearchResults};
 use crate::snippet::Snippet;
 
 const CSS: &str = r#"
