@@ -853,6 +853,19 @@ mod tests {
     }
 
     #[test]
+    fn a_text_read_in_part_says_how_long_it_was() {
+        // The first tenth of a file: the whole text is estimated from it.
+        let bytes = "ord ".repeat(1000).into_bytes();
+        let source = Source::Prefix {
+            bytes,
+            total: 40_000,
+        };
+        let doc = extract_from(Format::Text, source, "x").expect("text");
+        assert_eq!(doc.text.len(), 3999);
+        assert_eq!(doc.cut_from, Some(39_990));
+    }
+
+    #[test]
     fn passing_refusals_are_not_remembered() {
         assert!(Refusal::Binary.is_lasting());
         assert!(Refusal::NeedsPassword.is_lasting());
