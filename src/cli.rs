@@ -406,11 +406,15 @@ fn export(corpus_dir: &Path) -> anyhow::Result<()> {
         let lines: Vec<Option<String>> = chunk
             .par_iter()
             .map(|file| {
-                let bytes = std::fs::read(&file.path)
-                    .map_err(|e| tracing::warn!("skipping {}: {e}", file.path.display()))
+                let skip = |why: &dyn std::fmt::Display| {
+                    tracing::warn!("skipping {}: {why}", file.path.display())
+                };
+                let loaded = extract::load(file.format, &file.path, file.size)
+                    .map_err(|e| skip(&e))
                     .ok()?;
-                let doc = extract::extract(file.format, bytes, &corpus::title_from_id(&file.id))
-                    .map_err(|e| tracing::warn!("skipping {}: {e}", file.path.display()))
+                let title = corpus::title_from_id(&file.id);
+                let doc = extract::extract_from(file.format, loaded.source, &title)
+                    .map_err(|e| skip(&e))
                     .ok()?;
                 let lang = doc.language();
                 let mut line = serde_json::json!({

@@ -13,10 +13,13 @@
 //! locked or without a text layer are refused with a reason the indexer logs.
 
 mod html;
+mod load;
 mod office;
 mod pdf;
 pub mod tool;
 mod xml;
+
+pub use load::{load, LoadError, Loaded, Source, PREFIX_BYTES, TEXT_READ_BYTES};
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -118,9 +121,11 @@ pub struct Extracted {
     /// metadata).
     pub lang: Option<Lang>,
     pub author: Option<String>,
-    /// Pages of a paged format (PDF), 0 for the others; `text` has `pages - 1` [`PAGE_BREAK`]s.
+    /// Pages of a paged format (PDF), 0 for the others; `text` has `pages - 1` [`PAGE_BREAK`]s,
+    /// fewer when it was cut.
     pub pages: u32,
-    /// The text's length in bytes before it was cut to [`MAX_TEXT_BYTES`], when it was.
+    /// The text's length in bytes before it was cut to [`MAX_TEXT_BYTES`], when it was; an
+    /// estimate when the extractor left part of the file unread.
     pub cut_from: Option<usize>,
     /// Pages (from 1) that are a table of contents: part of the text, but never a document's
     /// best page (a contents page names every subject and is about none).
@@ -165,11 +170,28 @@ impl Refusal {
 /// Extracts a document from raw file bytes. `fallback_title` is used when the file has no title
 /// of its own (the caller passes the file name).
 pub fn extract(format: Format, bytes: Vec<u8>, fallback_title: &str) -> Result<Extracted, Refusal> {
-    let mut doc = match format {
-        Format::Pdf => pdf::extract(&bytes)?,
-        Format::Docx => guarded(|| office::docx(&bytes))?,
-        Format::Odt => guarded(|| office::odt(&bytes))?,
-        Format::Html | Format::Markdown | Format::Text => text_file(format, bytes)?,
+    extract_from(format, Source::Bytes(bytes), fallback_title)
+}
+
+/// Extracts a document from `source`, as [`extract`] does from bytes.
+pub fn extract_from(
+    format: Format,
+    source: Source,
+    fallback_title: &str,
+) -> Result<Extracted, Refusal> {
+    let mut read_of = None;
+    let mut doc = match (format, source) {
+        (Format::Pdf, Source::File(file)) => pdf::extract(pdf::Pdf::File(&file))?,
+        (format, source) => {
+            let (bytes, total) = source.into_bytes()?;
+            read_of = total.map(|total| (bytes.len(), total));
+            match format {
+                Format::Pdf => pdf::extract(pdf::Pdf::Bytes(&bytes))?,
+                Format::Docx => guarded(|| office::docx(&bytes))?,
+                Format::Odt => guarded(|| office::odt(&bytes))?,
+                Format::Html | Format::Markdown | Format::Text => text_file(format, bytes)?,
+            }
+        }
     };
     if let Cow::Owned(text) = normalise_chars(&doc.text) {
         doc.text = text;
@@ -180,12 +202,19 @@ pub fn extract(format: Format, bytes: Vec<u8>, fallback_title: &str) -> Result<E
     if doc.text.trim().is_empty() {
         return Err(Refusal::Empty);
     }
-    if doc.text.len() > MAX_TEXT_BYTES {
+    let length = doc.text.len();
+    // Of a file read only in part, the text there would have been, had it all been read.
+    if let Some((read, total)) = read_of {
+        let whole = length as u128 * total as u128 / read.max(1) as u128;
+        doc.cut_from = Some(usize::try_from(whole).unwrap_or(usize::MAX));
+    }
+    if length > MAX_TEXT_BYTES {
         let mut end = MAX_TEXT_BYTES;
         while !doc.text.is_char_boundary(end) {
             end -= 1;
         }
-        doc.cut_from = Some(doc.text.len());
+        // An extractor that left text out already estimated the whole.
+        doc.cut_from = Some(doc.cut_from.map_or(length, |cut| cut.max(length)));
         doc.text.truncate(end);
     }
     if doc.title.trim().is_empty() {
@@ -351,8 +380,7 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Refusal> {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         return Ok(text.into_owned());
     }
-    let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
+    if nul_early(&bytes) {
         return Err(Refusal::Binary);
     }
     let bytes = match String::from_utf8(bytes) {
@@ -360,15 +388,42 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Refusal> {
         Err(not_utf8) => not_utf8.into_bytes(),
     };
     // Not UTF-8: accept as Windows-1252 only if control characters are rare.
-    let controls = bytes
-        .iter()
-        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f)
-        .count();
-    if controls * 100 > bytes.len() {
+    if mostly_controls(&bytes) {
         return Err(Refusal::Binary);
     }
     let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
     Ok(text.into_owned())
+}
+
+/// Whether the first bytes of a longer file are binary by [`decode`]'s rules: no byte order
+/// mark, and a NUL early on, or neither UTF-8 (a character cut off at the end aside) nor
+/// rare in control characters.
+fn prefix_is_binary(prefix: &[u8]) -> bool {
+    if encoding_rs::Encoding::for_bom(prefix).is_some() {
+        return false;
+    }
+    if nul_early(prefix) {
+        return true;
+    }
+    match std::str::from_utf8(prefix) {
+        Ok(_) => false,
+        Err(e) if e.error_len().is_none() => false,
+        Err(_) => mostly_controls(prefix),
+    }
+}
+
+/// A NUL among the first 8 KB: no text file has one.
+fn nul_early(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+/// More than 1 % control characters (other than tab, line ends and form feed).
+fn mostly_controls(bytes: &[u8]) -> bool {
+    let controls = bytes
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f)
+        .count();
+    controls * 100 > bytes.len()
 }
 
 #[derive(Default)]
@@ -795,6 +850,19 @@ mod tests {
                 .cut_from,
             None
         );
+    }
+
+    #[test]
+    fn a_text_read_in_part_says_how_long_it_was() {
+        // The first tenth of a file: the whole text is estimated from it.
+        let bytes = "ord ".repeat(1000).into_bytes();
+        let source = Source::Prefix {
+            bytes,
+            total: 40_000,
+        };
+        let doc = extract_from(Format::Text, source, "x").expect("text");
+        assert_eq!(doc.text.len(), 3999);
+        assert_eq!(doc.cut_from, Some(39_990));
     }
 
     #[test]

@@ -701,16 +701,22 @@ impl Outcome {
 }
 
 fn prepare(fields: &Fields, file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome {
-    let bytes = match read(file) {
-        Ok(bytes) => bytes,
-        Err(err) => return Outcome::skipped(file, SkipReason::unreadable(&err)),
+    // Only as much of the file as its extraction needs is held (a binary not even that).
+    let loaded = match extract::load(file.format, &file.path, file.size) {
+        Ok(loaded) => loaded,
+        Err(extract::LoadError::Unreadable(err)) => {
+            return Outcome::skipped(file, SkipReason::unreadable(&err))
+        }
+        Err(extract::LoadError::Refused(refusal)) => {
+            return Outcome::skipped(file, SkipReason::from(&refusal))
+        }
     };
-    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    let hash = loaded.hash;
     // The same content under a new stamp (a `touch`, a copy that kept the bytes) is indexed
     // again all the same: the stamp lives in the document, and a stale one would have the file
     // read on every run.
     let restamp = stamp.is_some_and(|s| s.hash == hash);
-    match extract::extract(file.format, bytes, &corpus::title_from_id(&file.id)) {
+    match extract::extract_from(file.format, loaded.source, &corpus::title_from_id(&file.id)) {
         Ok(doc) => {
             let mut prepared = analyse(fields, file, doc, hash);
             prepared.restamp = restamp;
@@ -718,23 +724,6 @@ fn prepare(fields: &Fields, file: &CorpusFile, stamp: Option<&Stamp>) -> Outcome
         }
         Err(refusal) => Outcome::skipped(file, SkipReason::from(&refusal)),
     }
-}
-
-/// A file's contents. Like `std::fs::read`, but sized by the walk's `stat` instead of another
-/// one (the contents are read to the end whatever the size says).
-fn read(file: &CorpusFile) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let expected = usize::try_from(file.size).unwrap_or(0).saturating_add(1);
-    let mut bytes = Vec::new();
-    // A file too large for memory is an error for this file, not the end of the run.
-    bytes
-        .try_reserve_exact(expected)
-        .map_err(std::io::Error::other)?;
-    // Through `take`, which has no size probe of its own.
-    std::fs::File::open(&file.path)?
-        .take(u64::MAX)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
 }
 
 /// Detects the languages of a document, analyses its title and paragraphs, each word once, and
@@ -825,7 +814,7 @@ fn analyse(fields: &Fields, file: &CorpusFile, doc: Extracted, hash: u64) -> Pre
                 format!(
                     "{}: only the first {} MB of its {} MB of text are indexed",
                     file.path.display(),
-                    extract::MAX_TEXT_BYTES >> 20,
+                    doc.text.len().div_ceil(1 << 20),
                     len >> 20
                 )
             }),

@@ -14,6 +14,8 @@ use vidensbase::search::{Engine, SearchRequest};
 
 use crate::common::{get_from, Fixture};
 
+mod large;
+
 const TWO_COLUMNS: &str = "rapporter/to-spalter.pdf";
 const LIBREOFFICE_PDF: &str = "rapporter/rapport-libreoffice.pdf";
 const OWNER_LOCKED: &str = "rapporter/ejer-kodeord.pdf";

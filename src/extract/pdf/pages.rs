@@ -1,0 +1,441 @@
+//! The pages of a PDF as poppler's output streams in, and the text made of them at the end.
+//!
+//! A page arrives whole from the parser ([`super::parse`]) and is kept compactly
+//! ([`super::compact`]: its words in one string); what the rules need over all pages is gathered as it passes: the lines in the top
+//! and bottom bands of every page (running headers, footers, page numbers), and the words written
+//! in running text (for the hyphen rules). At the end ([`Document::finish`]) the furniture is
+//! decided over all pages, and each kept page becomes text: blocks are paragraphs, pages are
+//! separated by [`PAGE_BREAK`]. Pages are kept until their body text passes what the index takes
+//! of a document ([`MAX_TEXT_BYTES`], with a margin); later pages are only counted, so a
+//! 24,000-page report costs its first 36 MB of text, not all of it.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::compact::Compact;
+use super::text::{append_line, first_heading, is_contents_page, is_page_number, is_real_title};
+use crate::extract::{iso_date, Extracted, MAX_TEXT_BYTES, PAGE_BREAK};
+
+/// A line of words as poppler laid it out.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(super) struct Line {
+    pub words: Vec<String>,
+    pub y_min: f32,
+    pub y_max: f32,
+    /// Right edge of the last word, to tell a word poppler split (a kerned logo, `L` `A` `TEX`;
+    /// small capitals, `URL` `s`) from the next word.
+    pub last_x_max: f32,
+}
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(super) struct Page {
+    pub height: f32,
+    /// Blocks in reading order, each a run of lines.
+    pub blocks: Vec<Vec<Line>>,
+}
+
+/// Share of the page height at its top and bottom where running headers and footers live.
+const MARGIN_BAND: f32 = 0.12;
+
+/// Where a line is: `(page, block, line)` indexes.
+pub(super) type LineAt = (u32, u32, u32);
+
+/// A line that appears in a page's top or bottom band: where, on kept pages, and on how many
+/// pages in all.
+#[derive(Default)]
+struct Band {
+    places: Vec<LineAt>,
+    pages: u32,
+    /// The last page counted, plus one (0: none yet).
+    last: u32,
+}
+
+/// A PDF gathered page by page.
+pub(super) struct Document {
+    /// The document information's title, as poppler decoded it.
+    pub title: String,
+    pub meta: Vec<(String, String)>,
+    head_read: bool,
+    pages: u32,
+    kept: Vec<Compact>,
+    /// Bytes of text of the kept pages outside the bands, and in all.
+    body_bytes: usize,
+    kept_bytes: usize,
+    /// Bytes of text outside the bands of the pages not kept.
+    left_bytes: usize,
+    /// Pages are kept while `body_bytes` is at most this.
+    budget: usize,
+    /// Band lines by (top band?, key).
+    bands: FxHashMap<(bool, String), Band>,
+    page_numbers: FxHashSet<LineAt>,
+    vocabulary: FxHashSet<String>,
+}
+
+impl Default for Document {
+    fn default() -> Document {
+        // A margin over the cap: joined hyphens and normalised characters make the text a
+        // little shorter than its words.
+        Document::with_budget(MAX_TEXT_BYTES + MAX_TEXT_BYTES / 8)
+    }
+}
+
+impl Document {
+    pub(super) fn with_budget(budget: usize) -> Document {
+        Document {
+            title: String::new(),
+            meta: Vec::new(),
+            head_read: false,
+            pages: 0,
+            kept: Vec::new(),
+            body_bytes: 0,
+            kept_bytes: 0,
+            left_bytes: 0,
+            budget,
+            bands: FxHashMap::default(),
+            page_numbers: FxHashSet::default(),
+            vocabulary: FxHashSet::default(),
+        }
+    }
+
+    /// Pages added so far.
+    pub(super) fn pages(&self) -> u32 {
+        self.pages
+    }
+
+    /// The document's title and metadata, from the first run's output only (every run prints
+    /// them).
+    pub(super) fn head(&mut self, title: String, meta: Vec<(String, String)>) {
+        if !self.head_read {
+            self.head_read = true;
+            self.title = title;
+            self.meta = meta;
+        }
+    }
+
+    /// The next page of the document.
+    pub(super) fn add_page(&mut self, page: Page) {
+        let p = self.pages;
+        self.pages += 1;
+        // Pages whose text is mostly in their margins are bounded too.
+        let keep = self.body_bytes <= self.budget && self.kept_bytes <= 4 * self.budget;
+        let band = page.height * MARGIN_BAND;
+        let (mut body, mut all) = (0, 0);
+        for (b, block) in page.blocks.iter().enumerate() {
+            for (l, line) in block.iter().enumerate() {
+                let bytes: usize = line.words.iter().map(|w| w.len() + 1).sum();
+                all += bytes;
+                let top = line.y_max <= band;
+                let bottom = page.height > 0.0 && line.y_min >= page.height - band;
+                if !(top || bottom) {
+                    body += bytes;
+                    continue;
+                }
+                let at = (p, b as u32, l as u32);
+                let key = furniture_key(line);
+                if is_page_number(&key) {
+                    if keep {
+                        self.page_numbers.insert(at);
+                    }
+                } else if keep {
+                    let band = self.bands.entry((top, key)).or_default();
+                    band.places.push(at);
+                    band.count(p);
+                } else if let Some(band) = self.bands.get_mut(&(top, key)) {
+                    // A page not kept adds no new lines, but counts for the ones known.
+                    band.count(p);
+                }
+            }
+        }
+        if keep {
+            add_vocabulary(&mut self.vocabulary, &page);
+            self.kept.push(Compact::new(page));
+            self.body_bytes += body;
+            self.kept_bytes += all;
+        } else {
+            self.left_bytes += body;
+        }
+    }
+
+    /// The lines of the kept pages that are page furniture: page numbers, and lines that repeat
+    /// in the same band on at least two pages and on 40 % of them (alternating left and right
+    /// headers each cover half).
+    fn furniture(&mut self) -> FxHashSet<LineAt> {
+        let mut found = std::mem::take(&mut self.page_numbers);
+        if self.pages < 2 {
+            return FxHashSet::default();
+        }
+        for band in self.bands.values() {
+            if band.pages >= 2 && band.pages as u64 * 10 >= self.pages as u64 * 4 {
+                found.extend(band.places.iter().copied());
+            }
+        }
+        found
+    }
+
+    /// The document: pages of paragraphs without page furniture; title, author and date from
+    /// the metadata. `cut_from` is set (to an estimate) when pages were left out.
+    pub(super) fn finish(mut self) -> Extracted {
+        let furniture = self.furniture();
+        let vocabulary = std::mem::take(&mut self.vocabulary);
+        let known = |w: &str| vocabulary.contains(w);
+        let kept = std::mem::take(&mut self.kept);
+        let all_kept = kept.len() == self.pages as usize;
+        let mut text = String::new();
+        let mut contents_pages = Vec::new();
+        let mut heading = None;
+        for (p, compact) in kept.into_iter().enumerate() {
+            let page = compact.expand();
+            if p > 0 {
+                text.push_str(PAGE_BREAK);
+            }
+            page_text(&mut text, &page, p as u32, &furniture, &known);
+            if is_contents_page(&page, p as u32, &furniture) {
+                contents_pages.push(p as u32 + 1);
+            }
+            if heading.is_none() && page.blocks.iter().flatten().any(|l| !l.words.is_empty()) {
+                heading = Some(first_heading(&page, p as u32, &furniture));
+            }
+        }
+        let meta = |name: &str| {
+            self.meta
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let title = Some(self.title.trim())
+            .filter(|t| is_real_title(t))
+            .map(str::to_string)
+            .or(heading.flatten())
+            .unwrap_or_default();
+        Extracted {
+            title,
+            cut_from: (!all_kept).then(|| text.len() + self.left_bytes),
+            text,
+            contents_pages,
+            author: meta("Author"),
+            date: meta("CreationDate")
+                .or_else(|| meta("ModDate"))
+                .and_then(|d| iso_date(&d)),
+            pages: self.pages,
+            ..Extracted::default()
+        }
+    }
+}
+
+impl Band {
+    fn count(&mut self, page: u32) {
+        if self.last != page + 1 {
+            self.pages += 1;
+            self.last = page + 1;
+        }
+    }
+}
+
+/// A line's text for comparing it across pages: lowercase, digits as `#`, single spaces.
+fn furniture_key(line: &Line) -> String {
+    let mut key = String::new();
+    for word in &line.words {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        for c in word.chars().flat_map(char::to_lowercase) {
+            key.push(if c.is_ascii_digit() { '#' } else { c });
+        }
+    }
+    key
+}
+
+/// Every word of a page as written in running text (lowercase, outer punctuation off): what the
+/// hyphen rules ask about.
+fn add_vocabulary(words: &mut FxHashSet<String>, page: &Page) {
+    for line in page.blocks.iter().flatten() {
+        // The last word of a line may be a broken one.
+        let n = line.words.len().saturating_sub(1);
+        for w in &line.words[..n] {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            if !w.is_empty() && !words.contains(w) {
+                words.insert(w.to_lowercase());
+            }
+        }
+    }
+}
+
+/// Appends page `p`'s paragraphs, without its furniture, to `text`.
+fn page_text(
+    text: &mut String,
+    page: &Page,
+    p: u32,
+    furniture: &FxHashSet<LineAt>,
+    known: &dyn Fn(&str) -> bool,
+) {
+    let mut paragraph = String::new();
+    let mut first_on_page = true;
+    for (b, block) in page.blocks.iter().enumerate() {
+        for (l, line) in block.iter().enumerate() {
+            if !furniture.contains(&(p, b as u32, l as u32)) {
+                append_line(&mut paragraph, &line.words, known);
+            }
+        }
+        // A block that ends in a broken word goes on in the next block (a column break).
+        let ends_broken = paragraph
+            .rsplit(' ')
+            .next()
+            .is_some_and(|w| w.ends_with(['-', '\u{ad}']));
+        if ends_broken || paragraph.is_empty() {
+            continue;
+        }
+        if !first_on_page {
+            text.push_str("\n\n");
+        }
+        first_on_page = false;
+        text.push_str(&paragraph);
+        paragraph.clear();
+    }
+    if !paragraph.is_empty() {
+        if !first_on_page {
+            text.push_str("\n\n");
+        }
+        text.push_str(&paragraph);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(words: &str, y: f32) -> Line {
+        Line {
+            words: words.split(' ').map(str::to_string).collect(),
+            y_min: y,
+            y_max: y + 10.0,
+            last_x_max: 0.0,
+        }
+    }
+
+    fn page(lines: Vec<Line>) -> Page {
+        Page {
+            height: 800.0,
+            blocks: lines.into_iter().map(|l| vec![l]).collect(),
+        }
+    }
+
+    fn assemble(pages: Vec<Page>) -> Extracted {
+        let mut doc = Document::default();
+        for page in pages {
+            doc.add_page(page);
+        }
+        doc.finish()
+    }
+
+    #[test]
+    fn running_headers_and_page_numbers_are_left_out() {
+        let pages: Vec<Page> = (1..=4)
+            .map(|n| {
+                page(vec![
+                    line("Samarbejdsrapport 2024", 20.0),
+                    line(&format!("Tekst på side {n} om foreninger."), 300.0),
+                    line(&format!("Side {n} af 4"), 770.0),
+                ])
+            })
+            .collect();
+        let doc = assemble(pages);
+        assert_eq!(doc.pages, 4);
+        let pages: Vec<&str> = doc.text.split(PAGE_BREAK).collect();
+        assert_eq!(pages.len(), 4);
+        assert_eq!(pages[2], "Tekst på side 3 om foreninger.");
+    }
+
+    #[test]
+    fn a_word_broken_across_lines_of_a_block_is_joined() {
+        let pages = vec![Page {
+            height: 800.0,
+            blocks: vec![vec![
+                line("møde med civilsamfunds-", 300.0),
+                line("organisationerne i EU-", 312.0),
+                line("landene og børne-", 324.0),
+                line("og ungeområdet", 336.0),
+            ]],
+        }];
+        assert_eq!(
+            assemble(pages).text,
+            "møde med civilsamfundsorganisationerne i EU-landene og børne- og ungeområdet"
+        );
+    }
+
+    #[test]
+    fn contents_pages_are_recognised() {
+        let pages = vec![
+            page(vec![
+                line("Indholdsfortegnelse", 100.0),
+                line("1. Forord", 120.0),
+            ]),
+            page(
+                (0..8)
+                    .map(|i| {
+                        line(
+                            &format!("Kapitel {i} ........ {}", 3 + i),
+                            100.0 + 14.0 * i as f32,
+                        )
+                    })
+                    .collect(),
+            ),
+            page(vec![line(
+                "Indhold og form er vigtige for borgerne.",
+                100.0,
+            )]),
+        ];
+        assert_eq!(assemble(pages).contents_pages, [1, 2]);
+    }
+
+    /// Page `n` of a report with a running header, some body text and a page number.
+    fn report_page(n: usize) -> Page {
+        page(vec![
+            line("Samarbejdsrapport 2024", 20.0),
+            line(
+                &format!("Tekst nummer {n} om frivillige foreninger."),
+                300.0,
+            ),
+            line(&format!("Side {n}"), 770.0),
+        ])
+    }
+
+    #[test]
+    fn pages_past_the_budget_are_counted_but_not_kept() {
+        let body = "Tekst nummer 1 om frivillige foreninger. ".len();
+        // Room for the text of ten pages.
+        let mut doc = Document::with_budget(10 * body - 1);
+        for n in 1..=40 {
+            doc.add_page(report_page(n));
+        }
+        assert_eq!(doc.kept.len(), 10);
+        let out = doc.finish();
+        assert_eq!(out.pages, 40);
+        let pages: Vec<&str> = out.text.split(PAGE_BREAK).collect();
+        assert_eq!(pages.len(), 10);
+        // The header is on all 40 pages, of which only 10 (25 %) are kept: still a header.
+        assert_eq!(pages[9], "Tekst nummer 10 om frivillige foreninger.");
+        let cut = out.cut_from.expect("pages were left out");
+        assert!(cut > out.text.len() + 25 * body, "{cut}");
+    }
+
+    #[test]
+    fn a_line_on_fewer_than_40_percent_of_all_pages_stays() {
+        // A line in the top band of the first 10 kept pages of 40 is no running header, even if
+        // it is on every page that is kept.
+        let body = "Tekst nummer 1 om frivillige foreninger. ".len();
+        let mut doc = Document::with_budget(10 * body - 1);
+        for n in 1..=40 {
+            let mut p = report_page(n);
+            if n > 10 {
+                p.blocks.remove(0);
+            }
+            doc.add_page(p);
+        }
+        let out = doc.finish();
+        let pages: Vec<&str> = out.text.split(PAGE_BREAK).collect();
+        assert_eq!(
+            pages[3],
+            "Samarbejdsrapport 2024\n\nTekst nummer 4 om frivillige foreninger."
+        );
+    }
+}
