@@ -360,22 +360,7 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
 fn print_results(results: &crate::search::SearchResults, json: bool) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     if json {
-        let hits: Vec<serde_json::Value> = results
-            .hits
-            .iter()
-            .map(|h| {
-                serde_json::json!({
-                    "id": h.id, "title": h.title, "lang": h.lang, "category": h.category,
-                    "score": h.score, "tier": h.tier, "snippet": h.snippet.to_html(),
-                    "missing": h.missing, "found_through": h.found_through,
-                })
-            })
-            .collect();
-        let value = serde_json::json!({
-            "query": results.query, "total": results.total, "took_ms": results.took_ms,
-            "hits": hits, "expansions": results.expansions, "relaxed": results.relaxed,
-            "query_lang": results.query_lang,
-        });
+        let value = web::json::Results::of(results);
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
         return Ok(());
     }

@@ -15,6 +15,7 @@ pub mod extract;
 pub mod glossary;
 pub mod indexer;
 pub mod lang;
+pub mod listing;
 pub mod query;
 pub mod rank;
 pub mod schema;

@@ -316,3 +316,10 @@ pub(crate) fn stored_text(doc: &TantivyDocument, field: Field) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// Pages of a stored paged document; 0 for a document without pages.
+pub fn stored_pages(doc: &TantivyDocument, f: &Fields) -> u32 {
+    doc.get_first(f.pages)
+        .and_then(|v| v.as_u64())
+        .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX))
+}

@@ -110,6 +110,7 @@ pub struct Status {
     progress: indexer::Progress,
     last: Mutex<Option<(SystemTime, Report)>>,
     failed: std::sync::atomic::AtomicUsize,
+    panics: std::sync::atomic::AtomicUsize,
 }
 
 impl Status {
@@ -132,6 +133,11 @@ impl Status {
     /// kept back by a busy writer.
     pub fn failed_syncs(&self) -> usize {
         self.failed.load(Ordering::Relaxed)
+    }
+
+    /// Times the watcher failed with a panic and was started again.
+    pub fn restarts(&self) -> usize {
+        self.panics.load(Ordering::Relaxed)
     }
 
     /// When the last sync finished, and its report.
@@ -248,7 +254,7 @@ pub fn spawn(
     };
     let worker = std::thread::Builder::new()
         .name("vidensbase-watch".into())
-        .spawn(move || worker.run(inbox, on_sync))
+        .spawn(move || worker.keep_running(inbox, on_sync))
         .map_err(|source| Error::Io {
             path: PathBuf::from("(the watcher's thread)"),
             source,
@@ -273,15 +279,37 @@ struct Worker {
 }
 
 impl Worker {
-    fn run(mut self, inbox: mpsc::Receiver<Message>, mut on_sync: impl FnMut(&Report)) {
+    /// Runs until stopped. A panic on the way (a bug in a sync, in extraction, in `on_sync`)
+    /// does not end the watching: it is logged, and the watcher starts again with a full sync,
+    /// which finds whatever the failed one was doing.
+    fn keep_running(mut self, inbox: mpsc::Receiver<Message>, mut on_sync: impl FnMut(&Report)) {
+        loop {
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.run(&inbox, &mut on_sync)
+            }));
+            let Err(panic) = run else { return };
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!("the watcher failed ({what}); starting it again with a full sync");
+            self.status.panics.fetch_add(1, Ordering::Relaxed);
+            self.status.syncing.store(false, Ordering::Relaxed);
+            self.status.rebuilding.store(false, Ordering::Relaxed);
+            self.pending = Pending::default();
+        }
+    }
+
+    fn run(&mut self, inbox: &mpsc::Receiver<Message>, on_sync: &mut impl FnMut(&Report)) {
         // A full sync is due at the start.
         self.pending.add(None);
         loop {
             match inbox.recv_timeout(self.wait()) {
                 Ok(Message::Changed(paths)) => self.pending.add(paths),
-                Ok(Message::Rebuild) => self.rebuild(&mut on_sync),
+                Ok(Message::Rebuild) => self.rebuild(on_sync),
                 Ok(Message::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
-                Err(mpsc::RecvTimeoutError::Timeout) => self.sync_if_due(&mut on_sync),
+                Err(mpsc::RecvTimeoutError::Timeout) => self.sync_if_due(on_sync),
             }
         }
     }

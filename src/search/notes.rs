@@ -6,7 +6,7 @@ use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::{DocAddress, DocSet, Searcher};
 
 use crate::error::Result;
-use crate::query::{checks, Found, WordCheck};
+use crate::query::{checks, Found, UsedExpansion, WordCheck};
 
 /// A query word that a hit has only through a close spelling or a translation.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -26,7 +26,7 @@ pub struct HowFound {
 }
 
 /// Whether `query` matches any of `addresses`.
-pub fn matches_any(
+fn matches_any(
     searcher: &Searcher,
     query: &dyn Query,
     mut addresses: impl Iterator<Item = DocAddress>,
@@ -38,6 +38,29 @@ pub fn matches_any(
         }
     }
     Ok(false)
+}
+
+/// The translations the query was expanded with that the shown documents (`addresses`) match,
+/// for "Also searched": not those of words inside a longer match (`samfund` beside
+/// `civilsamfund` for `civil society`).
+pub fn shown_expansions(
+    searcher: &Searcher,
+    expansions: Vec<(UsedExpansion, Box<dyn Query>)>,
+    addresses: &[DocAddress],
+) -> Result<Vec<UsedExpansion>> {
+    let mut shown = Vec::new();
+    for (used, found) in expansions {
+        if matches_any(searcher, &*found, addresses.iter().copied())? {
+            shown.push(used);
+        }
+    }
+    let spans: Vec<Vec<String>> = shown
+        .iter()
+        .map(|e: &UsedExpansion| e.from.split(' ').map(str::to_string).collect())
+        .filter(|words: &Vec<String>| words.len() > 1)
+        .collect();
+    shown.retain(|e| !spans.iter().any(|span| span.contains(&e.from)));
+    Ok(shown)
 }
 
 /// For each of `addresses`, how it matched the words of `checks` ([`crate::query::checks`]).

@@ -18,7 +18,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
-use super::{admin, views, AppState, Here, Ui, WebError};
+use super::{admin, AppState, Here, Ui, WebError};
+
+mod html;
 
 /// The session cookie's name.
 const COOKIE: &str = "vidensbase_admin";
@@ -37,7 +39,7 @@ struct Session {
     csrf: String,
     started: Instant,
     /// A message for the next page shown (after a redirect).
-    flash: Option<views::Flash>,
+    flash: Option<html::Flash>,
 }
 
 impl Sessions {
@@ -65,7 +67,7 @@ impl Sessions {
     }
 
     /// The session's CSRF token and its waiting message (taken), if the session is valid.
-    fn get(&self, id: &str) -> Option<(String, Option<views::Flash>)> {
+    fn get(&self, id: &str) -> Option<(String, Option<html::Flash>)> {
         let mut sessions = self.0.lock().ok()?;
         let session = sessions
             .get_mut(id)
@@ -73,7 +75,7 @@ impl Sessions {
         Some((session.csrf.clone(), session.flash.take()))
     }
 
-    fn flash(&self, id: &str, flash: views::Flash) {
+    fn flash(&self, id: &str, flash: html::Flash) {
         if let Ok(mut sessions) = self.0.lock() {
             if let Some(session) = sessions.get_mut(id) {
                 session.flash = Some(flash);
@@ -109,7 +111,7 @@ fn session_id(headers: &HeaderMap) -> Option<&str> {
 struct SignedIn {
     id: String,
     csrf: String,
-    flash: Option<views::Flash>,
+    flash: Option<html::Flash>,
 }
 
 /// The request's session; `None` when it has none (the caller shows the sign-in form).
@@ -161,7 +163,7 @@ fn page(markup: maud::Markup) -> Response {
 }
 
 /// 303 to the admin page, leaving `flash` for it.
-fn back(state: &AppState, session: &SignedIn, flash: views::Flash) -> Response {
+fn back(state: &AppState, session: &SignedIn, flash: html::Flash) -> Response {
     state.sessions.flash(&session.id, flash);
     (
         StatusCode::SEE_OTHER,
@@ -189,7 +191,7 @@ pub async fn show(
 ) -> Response {
     let result = async {
         let Some(session) = signed_in(&state, &headers)? else {
-            return Ok(page(views::admin_sign_in(&state.ctx(&here()), None)));
+            return Ok(page(html::admin_sign_in(&state.ctx(&here()), None)));
         };
         let Query(params) = params.unwrap_or_default();
         let page_no = params.side.unwrap_or(1).clamp(1, 100_000);
@@ -205,9 +207,9 @@ pub async fn show(
         .await
         .map_err(|e| WebError::internal(e.to_string()))?;
         let listing = listing?;
-        Ok::<_, WebError>(page(views::admin(
+        Ok::<_, WebError>(page(html::admin(
             &state.ctx(&here()),
-            &views::AdminPage {
+            &html::AdminPage {
                 csrf: &session.csrf,
                 flash: session.flash.as_ref(),
                 status: &status,
@@ -247,7 +249,7 @@ pub async fn sign_in(
                     }
                     _ => "Forkert adgangsnøgle. Prøv igen.",
                 };
-                let mut response = page(views::admin_sign_in(&state.ctx(&here()), Some(message)));
+                let mut response = page(html::admin_sign_in(&state.ctx(&here()), Some(message)));
                 *response.status_mut() = status;
                 response
             }
@@ -323,15 +325,15 @@ pub async fn upload(
     };
     let received = match admin::receive(&state, multipart).await {
         Ok(received) => received,
-        Err(e) => return back(&state, &session, views::Flash::Failed(e.status, e.message)),
+        Err(e) => return back(&state, &session, html::Flash::Failed(e.status, e.message)),
     };
     let csrf = received.fields.get("csrf").cloned().unwrap_or_default();
     if let Err(e) = checked(&state, &headers, &csrf) {
         return state.error_page(&here(), e);
     }
     let flash = match admin::store(&state, received).await {
-        Ok(ids) => views::Flash::Added(ids),
-        Err(e) => views::Flash::Failed(e.status, e.message),
+        Ok(ids) => html::Flash::Added(ids),
+        Err(e) => html::Flash::Failed(e.status, e.message),
     };
     back(&state, &session, flash)
 }
@@ -361,15 +363,15 @@ pub async fn delete(
         Err(e) => return state.error_page(&here(), e),
     };
     if form.confirm.as_deref() != Some("ja") {
-        return page(views::admin_confirm_delete(
+        return page(html::admin_confirm_delete(
             &state.ctx(&here()),
             &form.id,
             &session.csrf,
         ));
     }
     let flash = match admin::remove(&state, &form.id).await {
-        Ok(()) => views::Flash::Deleted(form.id),
-        Err(e) => views::Flash::Failed(e.status, e.message),
+        Ok(()) => html::Flash::Deleted(form.id),
+        Err(e) => html::Flash::Failed(e.status, e.message),
     };
     back(&state, &session, flash)
 }
@@ -386,8 +388,8 @@ pub async fn reindex(
         Err(e) => return state.error_page(&here(), e),
     };
     let flash = match admin::start_rebuild(&state) {
-        Ok(()) => views::Flash::Rebuilding,
-        Err(e) => views::Flash::Failed(e.status, e.message),
+        Ok(()) => html::Flash::Rebuilding,
+        Err(e) => html::Flash::Failed(e.status, e.message),
     };
     back(&state, &session, flash)
 }

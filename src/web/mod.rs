@@ -11,6 +11,7 @@ mod admin_page;
 mod admin_texts;
 mod assets;
 mod found;
+pub mod json;
 pub mod server;
 mod ui;
 mod views;
@@ -26,7 +27,6 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Serialize;
 
 use crate::error::Error;
 use crate::lang::Lang;
@@ -392,39 +392,6 @@ async fn search_page(
     }
 }
 
-/// The JSON shape of `/api/search`.
-#[derive(Serialize)]
-struct ApiResults<'a> {
-    query: &'a str,
-    total: usize,
-    took_ms: f64,
-    hits: Vec<ApiHit<'a>>,
-    expansions: &'a [crate::query::UsedExpansion],
-    relaxed: bool,
-    /// The reader's language as read from the query (`da`, `en`), `null` for both.
-    query_lang: Option<&'static str>,
-    /// A corrected query when this one found little: `{"query", "total"}`, else `null`.
-    suggestion: Option<&'a crate::search::Suggestion>,
-}
-
-#[derive(Serialize)]
-struct ApiHit<'a> {
-    id: &'a str,
-    title: &'a str,
-    lang: &'a str,
-    category: &'a str,
-    score: f32,
-    /// The ranking tier: hits are ordered by tier, then score.
-    tier: u8,
-    /// Escaped HTML with the matched words in `<mark>`.
-    snippet: String,
-    url: String,
-    /// The physical page (from 1) of the snippet; `null` for documents without pages.
-    page: Option<u32>,
-    /// The original file (`/files/{id}`), at the snippet's page for a PDF (`#page=N`).
-    file: String,
-}
-
 async fn search_api(State(state): State<Arc<AppState>>, params: SearchParams) -> Response {
     let limit = params.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let request = match params.request(limit, params.offset.unwrap_or(0), false) {
@@ -432,32 +399,7 @@ async fn search_api(State(state): State<Arc<AppState>>, params: SearchParams) ->
         Err(e) => return e.json(),
     };
     match run_search(state, request).await {
-        Ok(r) => Json(ApiResults {
-            query: &r.query,
-            total: r.total,
-            took_ms: r.took_ms,
-            hits: r
-                .hits
-                .iter()
-                .map(|h| ApiHit {
-                    id: &h.id,
-                    title: &h.title,
-                    lang: &h.lang,
-                    category: &h.category,
-                    score: h.score,
-                    tier: h.tier,
-                    snippet: h.snippet.to_html(),
-                    url: views::doc_url(&h.id, Some(&r.query)),
-                    page: h.page,
-                    file: views::file_url(&h.id, h.page),
-                })
-                .collect(),
-            expansions: &r.expansions,
-            relaxed: r.relaxed,
-            query_lang: r.query_lang,
-            suggestion: r.suggestion.as_ref(),
-        })
-        .into_response(),
+        Ok(r) => Json(json::Results::of(&r)).into_response(),
         Err(e) => WebError::from(e).json(),
     }
 }

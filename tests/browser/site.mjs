@@ -170,6 +170,15 @@ try {
   check((await page.locator("#filter-sprog + ul a", { hasText: "alle" }).getAttribute("href")) === "/search?q=qqxyzzyqq", "and its list has a link without it");
   await axe(page, "no results");
 
+  // Hits that lack a word say which, under their snippet, in both colour schemes.
+  await page.goto(`${base}/search?q=frivillige+qqxyzzyqq`);
+  const lacks = page.locator("article.hit p.found");
+  check((await lacks.count()) > 0 && (await lacks.first().innerText()) === "Mangler: qqxyzzyqq", "a hit names the word it lacks");
+  await axe(page, "hits that lack a word");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await axe(page, "hits that lack a word, dark mode");
+  await page.emulateMedia({ colorScheme: "light" });
+
   // The accessibility statement, linked from every page's footer.
   await page.getByRole("link", { name: "Tilgængelighedserklæring" }).click();
   await page.waitForURL(/\/was/);

@@ -344,18 +344,23 @@ impl Served {
         stream.write_all(body).expect("send the body");
         let mut answer = Vec::new();
         stream.read_to_end(&mut answer).expect("read");
-        let answer = String::from_utf8_lossy(&answer).into_owned();
-        let status = answer
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let body = answer
-            .split_once("\r\n\r\n")
-            .map(|(_, body)| body.to_string())
-            .unwrap_or_default();
-        (status, body)
+        parse_answer(&answer)
     }
+}
+
+/// An HTTP/1.1 answer read whole: its status (0 when there is none) and its body.
+pub fn parse_answer(answer: &[u8]) -> (u16, String) {
+    let answer = String::from_utf8_lossy(answer);
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+        .unwrap_or_default();
+    (status, body)
 }
 
 /// Polls until `check` holds, for at most `limit`; whether it did.

@@ -35,7 +35,7 @@ fn indexes_readable_files_and_skips_broken_ones_by_name() {
 }
 
 /// The stored document `id` of the shared fixture.
-fn stored(id: &str) -> vidensbase::search::StoredDoc {
+fn stored(id: &str) -> vidensbase::listing::StoredDoc {
     let (_, engine) = shared();
     let docs = engine.all_documents().expect("docs");
     docs.into_iter()

@@ -188,3 +188,36 @@ fn a_passage_is_marked_with_its_own_language() {
     );
     assert!(html.contains("<p>The club held"), "{html}");
 }
+
+/// What a hit says of itself is in the JSON too, in the one shape `/api/search` and
+/// `vidensbase search --json` share.
+#[test]
+fn the_api_and_the_command_line_give_one_json_shape_with_the_notes() {
+    let (corpus, index, engine) = corpus();
+    let api: serde_json::Value =
+        serde_json::from_str(&get(engine, &corpus, "/api/search?q=frivillige+foreninger"))
+            .expect("json");
+    let hits = api["hits"].as_array().expect("hits");
+    let lacking = hits
+        .iter()
+        .find(|h| h["id"] == "da/frivillige.txt")
+        .expect("the document with one of the words");
+    assert_eq!(lacking["missing"], serde_json::json!(["foreninger"]));
+    assert_eq!(lacking["snippet_lang"], "da");
+    assert_eq!(lacking["found_through"], serde_json::json!([]));
+
+    let output = crate::common::binary(corpus.path(), index.path())
+        .args(["search", "frivillige foreninger", "--json"])
+        .output()
+        .expect("run vidensbase search");
+    assert!(output.status.success());
+    let cli: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().expect("object").keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&cli), keys(&api));
+    assert_eq!(keys(&cli["hits"][0]), keys(&api["hits"][0]));
+    assert_eq!(cli["hits"], api["hits"], "the same hits, field for field");
+}

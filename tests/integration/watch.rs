@@ -283,3 +283,29 @@ fn a_failed_sync_keeps_its_changes_and_tries_again() {
     assert!(eventually(LIMIT, || found(&engine, "regnvandsbassiner")
         == ["kommuner/skybrud.txt"]));
 }
+
+/// A panic in the watcher's thread (here in the code told of each sync) does not end the
+/// watching: the watcher starts again, and later changes still reach search.
+#[test]
+fn a_watcher_that_panics_starts_again() {
+    let fixture = Fixture::new();
+    fixture.sync();
+    let engine = fixture.engine();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let watch = vidensbase::watch::spawn(&fixture.corpus(), &fixture.index(), move |_| {
+        if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+            panic!("the first report is refused");
+        }
+    })
+    .expect("watch");
+    assert!(eventually(LIMIT, || watch.status().restarts() == 1));
+    std::fs::write(
+        fixture.corpus().join("kommuner/genstart.txt"),
+        "Genstart\n\nVandværket genstartes efter strømsvigt.",
+    )
+    .expect("write");
+    assert!(eventually(LIMIT, || found(&engine, "strømsvigt")
+        == ["kommuner/genstart.txt"]));
+    assert_eq!(watch.status().restarts(), 1);
+}

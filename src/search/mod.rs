@@ -1,0 +1,335 @@
+//! Searching: a [`SearchRequest`] in, [`SearchResults`] out — hits, snippets, counts, timing.
+//!
+//! The [`Engine`] owns the index reader, which reloads by itself shortly after another process
+//! (`vidensbase index`) commits, so a running server sees changes without a restart. Results are
+//! plain data; the web layer renders the same value as HTML or JSON. Filters (`lang`, `category`)
+//! never change scores. A query that matches nothing with its words required is retried with any
+//! word sufficing, and the results say so. Also here: fetching one document for its page, with
+//! the query's words marked, and finding related documents.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::{DocAddress, IndexReader, ReloadPolicy, Searcher};
+
+use crate::analysis;
+use crate::error::{Error, Result};
+use crate::lang::Lang;
+use crate::query::{self, UsedExpansion};
+use crate::schema::{self, Fields};
+use crate::snippet::Snippet;
+
+mod current;
+mod document;
+mod facets;
+mod notes;
+mod pages;
+mod present;
+mod related;
+mod retrieve;
+mod suggest;
+
+pub use current::Current;
+pub use notes::FoundThrough;
+use retrieve::{retrieve, Window};
+
+pub const DEFAULT_LIMIT: usize = 10;
+pub const MAX_LIMIT: usize = 100;
+/// Deep pages cost work for nobody; past this offset results are cut.
+pub const MAX_OFFSET: usize = 10_000;
+const RELATED: usize = 5;
+/// A query that fewer documents than this match with every word is relaxed: documents with some
+/// of its words follow those with all. A constant, not the page's end, so that all pages of a
+/// query agree.
+pub const RELAX_BELOW: usize = DEFAULT_LIMIT;
+
+/// What to search for.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    pub lang: Option<Lang>,
+    pub category: Option<String>,
+    pub limit: usize,
+    pub offset: usize,
+    /// Expand the query with glossary translations.
+    pub expand: bool,
+    /// Count hits per language and category (for filter links).
+    pub facets: bool,
+    /// Offer a corrected query when this one finds little ([`SearchResults::suggestion`]).
+    pub suggest: bool,
+    /// The query is being typed: its last word also matches what it begins
+    /// ([`query::plan_as_typed`]).
+    pub as_typed: bool,
+    pub sort: Sort,
+}
+
+/// The order of the results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Newest document first (by its date; documents without one last); every hit's score is 0.
+    Newest,
+}
+
+impl SearchRequest {
+    pub fn new(query: impl Into<String>) -> SearchRequest {
+        SearchRequest {
+            query: query.into(),
+            lang: None,
+            category: None,
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+            expand: true,
+            facets: false,
+            suggest: true,
+            as_typed: false,
+            sort: Sort::Relevance,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    pub lang: String,
+    pub category: String,
+    pub score: f32,
+    /// The ranking tier ([`crate::rank::Rank::tier`]): results are ordered by tier, then score.
+    pub tier: u8,
+    /// The physical page (from 1) of the snippet, for paged documents (PDF); `None` otherwise.
+    pub page: Option<u32>,
+    /// The document's date as stored (`2019-07-01`), when it has one.
+    pub date: Option<String>,
+    #[serde(skip)]
+    pub snippet: Snippet,
+    /// The title with the query's words marked (for HTML; `title` stays plain text).
+    #[serde(skip)]
+    pub title_marked: Snippet,
+    /// The language of the snippet's paragraph (`da`, `en`), detected by the rule the indexer
+    /// applied to it: a Danish paragraph of an English document is marked Danish.
+    pub snippet_lang: &'static str,
+    /// The query's required words this document lacks (a relaxed query's documents with some of
+    /// the words).
+    pub missing: Vec<String>,
+    /// The query's words this document has only through a close spelling or a translation.
+    pub found_through: Vec<FoundThrough>,
+}
+
+/// Hit counts per filter value, most frequent first.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    pub lang: Vec<(String, u64)>,
+    pub category: Vec<(String, u64)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub total: usize,
+    pub took_ms: f64,
+    pub hits: Vec<Hit>,
+    /// Glossary translations the query was expanded with.
+    pub expansions: Vec<UsedExpansion>,
+    /// True when fewer than [`RELAX_BELOW`] documents had all the words and any word was
+    /// allowed to match.
+    pub relaxed: bool,
+    /// Documents with every word (`total` when not `relaxed`).
+    pub complete: usize,
+    /// The reader's language as the query's words tell it (`da`, `en`), whose matches rank
+    /// first; `None` when they tell both or neither.
+    pub query_lang: Option<&'static str>,
+    pub facets: Option<Facets>,
+    /// "Mente du …?": the query with misspelt words corrected, when this one found fewer than
+    /// [`SUGGEST_BELOW`] documents (or only some of its words) and the corrected one finds more.
+    pub suggestion: Option<Suggestion>,
+}
+
+impl SearchResults {
+    /// Nothing found yet for `req`, whose words `plan` read.
+    fn of(req: &SearchRequest, plan: &query::Plan) -> SearchResults {
+        SearchResults {
+            query: req.query.clone(),
+            total: 0,
+            took_ms: 0.0,
+            hits: Vec::new(),
+            expansions: Vec::new(),
+            relaxed: false,
+            complete: 0,
+            query_lang: plan.lang.map(Lang::code),
+            facets: None,
+            suggestion: None,
+        }
+    }
+}
+
+/// A corrected query and how many documents it finds.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Suggestion {
+    pub query: String,
+    pub total: usize,
+}
+
+/// Below this many results a corrected query is looked for.
+pub const SUGGEST_BELOW: usize = 3;
+/// A query of at most this many words is also corrected when only some of its words matched.
+pub const SUGGEST_WORDS: usize = 3;
+
+/// One whole document, for its page.
+#[derive(Debug, Clone)]
+pub struct DocumentView {
+    pub id: String,
+    pub title: String,
+    pub lang: String,
+    pub category: String,
+    pub source: Option<String>,
+    pub date: Option<String>,
+    pub author: Option<String>,
+    /// Pages of a paged document (PDF), 0 otherwise; `body` then holds form feeds between pages.
+    pub pages: u32,
+    pub body: Snippet,
+    pub related: Vec<Related>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Related {
+    pub id: String,
+    pub title: String,
+    pub lang: String,
+    pub category: String,
+}
+
+/// An open index, ready to search.
+pub struct Engine {
+    reader: IndexReader,
+    /// The page index ([`schema::PAGES_DIR`]), once there is one (an index run may create it
+    /// while the server runs).
+    pages: OnceLock<IndexReader>,
+    pages_dir: PathBuf,
+    dir: PathBuf,
+    fields: Fields,
+}
+
+impl Engine {
+    /// Opens the index in `dir`; it must exist (run the indexer first).
+    pub fn open(dir: &Path) -> Result<Engine> {
+        let (index, fields) =
+            schema::open_existing(dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
+        let engine = Engine {
+            reader: open_reader(&index)?,
+            pages: OnceLock::new(),
+            pages_dir: dir.join(schema::PAGES_DIR),
+            dir: dir.to_path_buf(),
+            fields,
+        };
+        engine.page_reader()?;
+        Ok(engine)
+    }
+
+    /// Re-reads the index now instead of waiting for the file watcher.
+    pub fn reload(&self) -> Result<()> {
+        if let Some(pages) = self.page_reader()? {
+            pages.reload()?;
+        }
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// A searcher of the index as it is now.
+    pub(crate) fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    pub(crate) fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// The index folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let mut results = self.search_once(req)?;
+        // A word of the query may be misspelt: look for a spelling that finds more.
+        // Only some of the words matched: a misspelling is likely in a short query, not in a
+        // sentence pasted in.
+        let short = analysis::words(&req.query).count() <= SUGGEST_WORDS;
+        if req.suggest
+            && req.offset == 0
+            && (results.total < SUGGEST_BELOW || (results.relaxed && short))
+        {
+            let started = Instant::now();
+            results.suggestion = self.suggest(req, &results)?;
+            results.took_ms += elapsed_ms(started);
+        }
+        Ok(results)
+    }
+
+    /// One search, as a list of its stages: plan, retrieve, count, rank by pages, present.
+    fn search_once(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let started = Instant::now();
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        let mut plan = query::plan_as_typed(&req.query, f, &searcher, req.expand, req.as_typed);
+        let window = Window::of(req, f);
+        let mut results = SearchResults::of(req, &plan);
+        // A query without words lists documents only when a filter is set (browsing).
+        if plan.query.is_none() && window.filters.is_empty() {
+            results.took_ms = elapsed_ms(started);
+            return Ok(results);
+        }
+        // With a page index, the first `offset + limit` are ranked again by their pages (not
+        // when they are ordered by date).
+        let pages = self.page_searcher().filter(|_| req.sort == Sort::Relevance);
+        let (strict, relaxed) = (plan.query.take(), plan.relaxed.take());
+        let found = retrieve(
+            &searcher,
+            strict,
+            relaxed,
+            req.sort,
+            &window,
+            pages.is_some(),
+        )?;
+        (results.total, results.complete) = (found.total, found.complete);
+        results.relaxed = found.relaxed;
+        if req.facets {
+            let (lang, category) = (window.lang, window.category);
+            results.facets = Some(self.facets(&searcher, &*found.core.query, lang, category)?);
+        }
+        let ranked = self.rank_by_pages(
+            &searcher,
+            pages.as_ref(),
+            found.top,
+            req,
+            found.relaxed,
+            &window,
+        )?;
+        let addresses: Vec<DocAddress> = ranked.iter().map(|r| r.address).collect();
+        let expansions = std::mem::take(&mut plan.expansions);
+        results.expansions = notes::shown_expansions(&searcher, expansions, &addresses)?;
+        results.hits = present::hits(&searcher, f, &plan, ranked, found.relaxed)?;
+        results.took_ms = elapsed_ms(started);
+        tracing::debug!(query = %req.query, took_ms = results.took_ms, relaxed = results.relaxed, "searched");
+        Ok(results)
+    }
+}
+
+fn open_reader(index: &tantivy::Index) -> Result<IndexReader> {
+    Ok(index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::OnCommitWithDelay)
+        .try_into()?)
+}
+
+fn elapsed_ms(started: Instant) -> f64 {
+    (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0
+}

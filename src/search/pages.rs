@@ -1,0 +1,181 @@
+//! Re-ranking by pages: with a page index (`index/pages/`), each paged document of the first
+//! results competes by the better of its whole text and its best page of the same tier, and its
+//! snippet and page come from that page.
+
+use std::cmp::Ordering;
+
+use rustc_hash::FxHashMap;
+use tantivy::collector::TopDocs;
+use tantivy::{DocAddress, IndexReader, Searcher, TantivyDocument};
+
+use super::retrieve::Window;
+use super::{open_reader, Engine, SearchRequest};
+use crate::error::Result;
+use crate::query;
+use crate::rank::{ByTier, Rank};
+use crate::schema::{self, stored_text, Fields};
+
+impl Engine {
+    /// The page index's reader, opened when the page index first exists.
+    pub(super) fn page_reader(&self) -> Result<Option<&IndexReader>> {
+        if let Some(reader) = self.pages.get() {
+            return Ok(Some(reader));
+        }
+        let Some((index, _)) = schema::open_existing(&self.pages_dir)? else {
+            return Ok(None);
+        };
+        let reader = open_reader(&index)?;
+        Ok(Some(self.pages.get_or_init(|| reader)))
+    }
+
+    /// The page index's searcher, when it holds any page.
+    pub(super) fn page_searcher(&self) -> Option<Searcher> {
+        match self.page_reader() {
+            Ok(reader) => reader
+                .map(IndexReader::searcher)
+                .filter(|s| s.num_docs() > 0),
+            Err(e) => {
+                tracing::warn!("page index: {e}");
+                None
+            }
+        }
+    }
+
+    /// The best page of each paged document for the query, with its score: the same query
+    /// (strict or relaxed, as the main search ran it) run on the page index, its `want` best
+    /// pages.
+    fn best_pages(
+        &self,
+        pages: &Searcher,
+        req: &SearchRequest,
+        relaxed: bool,
+        filters: &[(tantivy::schema::Field, &str)],
+        want: usize,
+    ) -> Result<FxHashMap<String, (Rank, u32)>> {
+        let f = &self.fields;
+        let plan = query::plan_as_typed(&req.query, f, pages, req.expand, req.as_typed);
+        let core = if relaxed { plan.relaxed } else { plan.query };
+        let mut best: FxHashMap<String, (Rank, u32)> = FxHashMap::default();
+        let Some(core) = core else {
+            return Ok(best);
+        };
+        let q = query::filtered(core.query, filters);
+        let top =
+            TopDocs::with_limit(want.saturating_mul(4)).order_by(ByTier::new(pages, &core.tiers)?);
+        for (rank, address) in pages.search(&*q, &top)? {
+            // Page documents store only their id, filters and number: cheap to read.
+            let doc: TantivyDocument = pages.doc(address)?;
+            let page = schema::stored_pages(&doc, f);
+            let entry = best.entry(stored_text(&doc, f.id)).or_insert((rank, page));
+            if rank > entry.0 {
+                *entry = (rank, page);
+            }
+        }
+        Ok(best)
+    }
+
+    /// Main-index results ranked again with each paged document scored by the better of its
+    /// whole text and its best page of the same tier, so a long report competes page for page
+    /// with a short note. `top` is the main index's best `want`, best first.
+    fn rerank_by_pages(
+        &self,
+        searcher: &Searcher,
+        top: Vec<(Rank, DocAddress)>,
+        best: FxHashMap<String, (Rank, u32)>,
+        want: usize,
+    ) -> Result<Vec<Ranked>> {
+        // Below this rank a document could not enter the first `want` by its page alone.
+        let floor = match top.last() {
+            Some(&(rank, _)) if top.len() >= want => Some(rank),
+            _ => None,
+        };
+        // Each paged document's best page, by where the document is in the main index.
+        let mut by_address: FxHashMap<DocAddress, (Rank, u32)> = FxHashMap::default();
+        for (id, best_page) in best {
+            if let Some(address) = self.address(searcher, &id)? {
+                by_address.insert(address, best_page);
+            }
+        }
+        let mut ranked = Vec::with_capacity(top.len() + by_address.len());
+        for (rank, address) in top {
+            let page = by_address.remove(&address);
+            // A page ranks its document only within the document's own tier.
+            let by_page = page
+                .filter(|(p, _)| p.tier == rank.tier && p.score > rank.score)
+                .map(|(p, _)| p);
+            ranked.push(Ranked {
+                rank: by_page.unwrap_or(rank),
+                address,
+                page: page.map(|(_, n)| n),
+            });
+        }
+        for (address, (rank, page)) in by_address {
+            if floor.is_none_or(|floor| rank > floor) {
+                ranked.push(Ranked {
+                    rank,
+                    address,
+                    page: Some(page),
+                });
+            }
+        }
+        ranked.sort_by(|a, b| b.rank.partial_cmp(&a.rank).unwrap_or(Ordering::Equal));
+        Ok(ranked)
+    }
+
+    /// The window's hits of `top` (the main index's order: its first `offset + limit` when
+    /// there is a page index to ask, `pages`), ranked again by their pages; else `top` as it is.
+    pub(super) fn rank_by_pages(
+        &self,
+        searcher: &Searcher,
+        pages: Option<&Searcher>,
+        top: Vec<(Rank, DocAddress)>,
+        req: &SearchRequest,
+        relaxed: bool,
+        window: &Window,
+    ) -> Result<Vec<Ranked>> {
+        let Some(pages) = pages else {
+            return Ok(top
+                .into_iter()
+                .map(|(rank, address)| Ranked {
+                    rank,
+                    address,
+                    page: None,
+                })
+                .collect());
+        };
+        let want = window.offset + window.limit;
+        let best = self.best_pages(pages, req, relaxed, &window.filters, want)?;
+        let ranked = self.rerank_by_pages(searcher, top, best, want)?;
+        Ok(ranked
+            .into_iter()
+            .skip(window.offset)
+            .take(window.limit)
+            .collect())
+    }
+}
+
+/// A document in the final order, with the page that scored it when one did.
+pub(super) struct Ranked {
+    pub rank: Rank,
+    pub address: DocAddress,
+    pub page: Option<u32>,
+}
+
+/// The text of page `n` (from 1) of a paged text, without the blank lines around it, and its
+/// byte offset in the text.
+pub(super) fn page_text(text: &str, n: u32) -> (&str, usize) {
+    let mut start = 0;
+    for (i, page) in text.split('\u{c}').enumerate() {
+        if i as u32 + 1 == n {
+            let trimmed = page.trim_start();
+            let shift = page.len() - trimmed.len();
+            return (trimmed.trim_end(), start + shift);
+        }
+        start += page.len() + 1;
+    }
+    (text, 0)
+}
+
+pub(super) fn is_paged(doc: &TantivyDocument, f: &Fields) -> bool {
+    schema::stored_pages(doc, f) > 0
+}

@@ -1,0 +1,74 @@
+//! The hits as shown: each ranked document read from the store, with its marked title, the
+//! snippet of its best window (of its best page, for a paged document), the page, the language
+//! of the snippet's paragraph, and how it matched the query's words.
+
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+
+use super::notes::{self, HowFound};
+use super::pages::{is_paged, page_text, Ranked};
+use super::Hit;
+use crate::error::Result;
+use crate::extract;
+use crate::query::Plan;
+use crate::schema::{stored_text, Fields};
+use crate::snippet;
+
+/// The hits of `ranked`, in order.
+pub(super) fn hits(
+    searcher: &Searcher,
+    f: &Fields,
+    plan: &Plan,
+    ranked: Vec<Ranked>,
+    relaxed: bool,
+) -> Result<Vec<Hit>> {
+    let addresses: Vec<DocAddress> = ranked.iter().map(|r| r.address).collect();
+    let how = notes::how_found(searcher, &plan.checks, relaxed, &addresses)?;
+    ranked
+        .into_iter()
+        .zip(how)
+        .map(|(ranked, how)| hit(searcher, f, plan, ranked, how))
+        .collect()
+}
+
+fn hit(searcher: &Searcher, f: &Fields, plan: &Plan, ranked: Ranked, how: HowFound) -> Result<Hit> {
+    let doc: TantivyDocument = searcher.doc(ranked.address)?;
+    let body = doc
+        .get_first(f.body)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    let title = stored_text(&doc, f.title);
+    let title_marked = snippet::highlight_all(&title, &plan.highlight);
+    // The snippet of a paged document comes from its best page, when it has one.
+    let (shown, shift) = match ranked.page {
+        Some(n) => page_text(body, n),
+        None => (body, 0),
+    };
+    let mut snippet = snippet::snippet(shown, &plan.highlight);
+    snippet.anchor += shift;
+    // A hit found by its title alone still shows what matched.
+    if !snippet.has_marks() && title_marked.has_marks() {
+        snippet = snippet::joined(&title_marked, snippet);
+    }
+    let page = is_paged(&doc, f).then(|| extract::page_at(body, snippet.anchor));
+    let lang = stored_text(&doc, f.lang);
+    let snippet_lang = lang.parse().map_or("", |doc_lang| {
+        let paragraph = crate::lang::paragraph_around(body, snippet.anchor);
+        crate::lang::language_of_paragraph(paragraph, doc_lang).code()
+    });
+    Ok(Hit {
+        id: stored_text(&doc, f.id),
+        title,
+        lang,
+        category: stored_text(&doc, f.category),
+        score: ranked.rank.score,
+        tier: ranked.rank.tier,
+        page,
+        date: Some(stored_text(&doc, f.date)).filter(|d| !d.is_empty()),
+        snippet,
+        title_marked,
+        snippet_lang,
+        missing: how.missing,
+        found_through: how.through,
+    })
+}

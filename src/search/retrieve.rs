@@ -1,0 +1,126 @@
+//! Retrieval: the plan's query, filtered, collected in rank order ([`crate::rank`]) or by date,
+//! with the relaxed query (any word) taking over when too few documents have every word.
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::schema::Field;
+use tantivy::{DocAddress, Searcher};
+
+use super::{SearchRequest, Sort, MAX_LIMIT, MAX_OFFSET, RELAX_BELOW};
+use crate::error::Result;
+use crate::lang::Lang;
+use crate::query::{self, Tiered};
+use crate::rank::{ByTier, Rank};
+use crate::schema::{self, Fields};
+
+/// What part of the results a request asks for, and its filters.
+pub(super) struct Window<'a> {
+    pub limit: usize,
+    pub offset: usize,
+    pub lang: Option<&'static str>,
+    pub category: Option<&'a str>,
+    pub filters: Vec<(Field, &'a str)>,
+}
+
+impl<'a> Window<'a> {
+    pub fn of(req: &'a SearchRequest, f: &Fields) -> Window<'a> {
+        let lang = req.lang.map(Lang::code);
+        let category = req.category.as_deref().filter(|c| !c.is_empty());
+        let mut filters = Vec::new();
+        if let Some(lang) = lang {
+            filters.push((f.lang, lang));
+        }
+        if let Some(category) = category {
+            filters.push((f.category, category));
+        }
+        Window {
+            limit: req.limit.clamp(1, MAX_LIMIT),
+            offset: req.offset.min(MAX_OFFSET),
+            lang,
+            category,
+            filters,
+        }
+    }
+}
+
+/// The documents retrieved, best first.
+pub(super) struct Retrieved {
+    /// The first `offset + limit` when they are to be ranked again by pages (`paged`), else the
+    /// window itself.
+    pub top: Vec<(Rank, DocAddress)>,
+    pub total: usize,
+    /// Documents with every word.
+    pub complete: usize,
+    /// The relaxed query took over.
+    pub relaxed: bool,
+    /// The query that found them (for the facet counts).
+    pub core: Tiered,
+}
+
+/// Runs `strict` (or, without words, every document: browsing the filters), and `relaxed` when
+/// fewer than [`RELAX_BELOW`] documents have every word. Whether to relax depends on the query
+/// alone, not on the page asked for, so every page of a query has the same documents in the same
+/// order and the same `total`.
+pub(super) fn retrieve(
+    searcher: &Searcher,
+    strict: Option<Tiered>,
+    relaxed: Option<Tiered>,
+    sort: Sort,
+    window: &Window,
+    paged: bool,
+) -> Result<Retrieved> {
+    let browse = || Tiered {
+        query: Box::new(tantivy::query::AllQuery),
+        tiers: Vec::new(),
+    };
+    let core = strict.unwrap_or_else(browse);
+    let (top, total) = collect(searcher, &core, sort, window, paged)?;
+    let mut found = Retrieved {
+        top,
+        total,
+        complete: total,
+        relaxed: false,
+        core,
+    };
+    if let Some(relaxed) = relaxed.filter(|_| total < RELAX_BELOW) {
+        let (top, total) = collect(searcher, &relaxed, sort, window, paged)?;
+        if total > found.total {
+            found.top = top;
+            found.total = total;
+            found.relaxed = true;
+            found.core = relaxed;
+        }
+    }
+    Ok(found)
+}
+
+/// One query's documents in the window (the first `offset + limit` when `paged`: they are ranked
+/// again by pages), and how many match.
+fn collect(
+    searcher: &Searcher,
+    t: &Tiered,
+    sort: Sort,
+    window: &Window,
+    paged: bool,
+) -> Result<(Vec<(Rank, DocAddress)>, usize)> {
+    let q = query::filtered(t.query.box_clone(), &window.filters);
+    Ok(match sort {
+        Sort::Relevance => {
+            let (want, skip) = match paged {
+                true => (window.offset + window.limit, 0),
+                false => (window.limit, window.offset),
+            };
+            let top = TopDocs::with_limit(want)
+                .and_offset(skip)
+                .order_by(ByTier::new(searcher, &t.tiers)?);
+            searcher.search(&*q, &(top, Count))?
+        }
+        Sort::Newest => {
+            let newest = TopDocs::with_limit(window.limit)
+                .and_offset(window.offset)
+                .order_by_fast_field::<u64>(schema::DAY, tantivy::Order::Desc);
+            let (docs, total) = searcher.search(&*q, &(newest, Count))?;
+            let docs = docs.into_iter().map(|(_, a)| (Rank::default(), a));
+            (docs.collect(), total)
+        }
+    })
+}

@@ -1,0 +1,259 @@
+//! The admin pages' HTML (Danish only): sign-in, the document list with its upload form and
+//! re-index button, and the confirmation before a deletion. Built on the site's frame
+//! ([`crate::web::views`]), which knows nothing of the admin pages.
+
+use axum::http::StatusCode;
+use maud::{html, Markup};
+
+use crate::listing::{Listed, Listing};
+use crate::web::admin::StatusBody;
+use crate::web::admin_texts;
+use crate::web::views::{doc_url, layout_with, Ctx, Frame};
+use crate::web::Ui;
+
+/// A message on the admin page about what the last form did.
+#[derive(Debug, Clone)]
+pub enum Flash {
+    Added(Vec<String>),
+    Deleted(String),
+    Rebuilding,
+    /// The answer's status, and the reason as the API words it (English).
+    Failed(StatusCode, String),
+}
+
+/// What went wrong with an admin form, in Danish, by the answer's status.
+fn failure(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "Det lykkedes ikke: filerne er større, end serveren tager imod.",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "Det lykkedes ikke: vidensbase læser kun PDF, Word (.docx), OpenDocument (.odt), tekst, Markdown og HTML, og indholdet skal passe til filnavnet.",
+        StatusCode::NOT_FOUND => "Det lykkedes ikke: dokumentet findes ikke (længere).",
+        StatusCode::CONFLICT => "Indekset bygges allerede forfra.",
+        StatusCode::SERVICE_UNAVAILABLE => "Serveren holder ikke indekset ajour (den er startet med --no-watch); byg det forfra med vidensbase index --rebuild.",
+        StatusCode::BAD_REQUEST => "Det lykkedes ikke: formularen var ufuldstændig, eller en kategori var ikke ét mappenavn.",
+        _ => "Det lykkedes ikke.",
+    }
+}
+
+/// What the admin page shows.
+pub struct AdminPage<'a> {
+    pub csrf: &'a str,
+    pub flash: Option<&'a Flash>,
+    pub status: &'a StatusBody,
+    pub listing: &'a Listing,
+    pub filter: &'a str,
+    pub page: usize,
+    /// The server watches the corpus and so can rebuild.
+    pub can_rebuild: bool,
+}
+
+/// The admin pages' frame: their script, and a reload every 2 s while `busy` (the progress
+/// of an index run, without a script).
+fn admin_layout(ctx: &Ctx, title: &str, busy: bool, body: Markup) -> Markup {
+    let frame = Frame {
+        script: Some("/admin/admin.js"),
+        refresh: busy.then_some(2),
+        danish_only: true,
+    };
+    layout_with(ctx, title, frame, html! { div.admin { (body) } })
+}
+
+pub fn admin_sign_in(ctx: &Ctx, error: Option<&str>) -> Markup {
+    admin_layout(
+        ctx,
+        "Log ind",
+        false,
+        html! {
+            h1 { "Administration" }
+            @if let Some(error) = error { p.flash.failed role="alert" { (error) } }
+            form method="post" action="/admin/login" {
+                label for="token" { "Adgangsnøgle" }
+                input #token type="password" name="token" autocomplete="current-password" required;
+                " "
+                button type="submit" { "Log ind" }
+            }
+            p.meta { "Adgangsnøglen er den, serveren er startet med (VIDENSBASE_ADMIN_TOKEN)." }
+        },
+    )
+}
+
+/// `12 kB`, `3,4 MB`: a size the Danish way.
+fn size(bytes: u64) -> String {
+    let (value, unit) = match bytes {
+        b if b >= 1 << 20 => (b as f64 / f64::from(1u32 << 20), "MB"),
+        b if b >= 1 << 10 => (b as f64 / 1024.0, "kB"),
+        b => return format!("{b} B"),
+    };
+    format!("{value:.1} {unit}").replace('.', ",")
+}
+
+fn admin_url(filter: &str, page: usize) -> String {
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    if !filter.is_empty() {
+        pairs.push(("filter", filter.to_string()));
+    }
+    if page > 1 {
+        pairs.push(("side", page.to_string()));
+    }
+    if pairs.is_empty() {
+        return "/admin".into();
+    }
+    format!(
+        "/admin?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
+}
+
+pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
+    let s = a.status;
+    let busy = s.indexing || s.rebuilding;
+    let pages = a.listing.total.div_ceil(super::LIST_PAGE).max(1);
+    admin_layout(
+        ctx,
+        "Administration",
+        busy,
+        html! {
+            h1 { "Administration" }
+            form.inline method="post" action="/admin/logout" {
+                input type="hidden" name="csrf" value=(a.csrf);
+                button type="submit" { "Log ud" }
+            }
+            @if let Some(flash) = a.flash {
+                @match flash {
+                    Flash::Added(ids) => p.flash role="status" {
+                        @if ids.len() == 1 { "Filen er tilføjet og er søgbar om et øjeblik: " } @else { (ids.len()) " filer er tilføjet og er søgbare om et øjeblik: " }
+                        (ids.join(", "))
+                    },
+                    Flash::Deleted(id) => p.flash role="status" { "Slettet: " (id) },
+                    Flash::Rebuilding => p.flash role="status" { "Indekset bygges forfra ved siden af det nuværende; søgningen bruger det gamle, til det nye er klar." },
+                    Flash::Failed(status, why) => div.flash.failed role="alert" {
+                        p { (failure(*status)) }
+                        p.meta { "Detaljer: " span lang="en" { (why) } }
+                    },
+                }
+            }
+            section aria-labelledby="status-h" {
+                h2 #status-h { "Status" }
+                p {
+                    (s.documents) " dokumenter i indekset"
+                    @if let Some(at) = s.last_commit_at { " · senest opdateret " (admin_texts::moment(at)) }
+                    @if !s.watching { " · mappen overvåges ikke (serveren er startet med --no-watch)" }
+                }
+                @if busy {
+                    p role="status" {
+                        @if s.rebuilding { "Bygger indekset forfra … " } @else { "Indekserer … " }
+                        @if let Some(p) = &s.progress {
+                            @if p.total > 0 {
+                                label for="progress" { (p.done) " af " (p.total) " filer læst" }
+                                " " progress #progress max=(p.total) value=(p.done) { (p.done) " af " (p.total) }
+                            }
+                        }
+                    }
+                }
+                @if a.can_rebuild {
+                    form method="post" action="/admin/reindex" {
+                        input type="hidden" name="csrf" value=(a.csrf);
+                        button type="submit" disabled[s.rebuilding] { "Indeksér alt forfra" }
+                        " "
+                        span.meta { "Søgningen virker imens." }
+                    }
+                }
+            }
+            section aria-labelledby="upload-h" {
+                h2 #upload-h { "Tilføj dokumenter" }
+                form #upload method="post" action="/admin/upload" enctype="multipart/form-data" {
+                    input type="hidden" name="csrf" value=(a.csrf);
+                    label for="files" { "Filer (PDF, Word .docx, OpenDocument .odt, tekst, Markdown, HTML)" }
+                    input #files type="file" name="file" multiple required accept=".pdf,.docx,.odt,.txt,.md,.markdown,.html,.htm";
+                    div #drop hidden { "… eller træk filerne hertil." div #chosen aria-live="polite" {} }
+                    label for="category" { "Kategori (mappe i corpus; tom: " (crate::corpus::ROOT_CATEGORY) ")" }
+                    input #category name="category" list="categories" autocomplete="off";
+                    datalist #categories {
+                        @for c in &a.listing.categories { option value=(c) {} }
+                    }
+                    p {
+                        input #replace type="checkbox" name="replace" value="true";
+                        " " label for="replace" style="display:inline" { "Erstat en fil med samme navn (ellers får den nye et nummer)" }
+                    }
+                    button type="submit" { "Tilføj" }
+                }
+            }
+            section aria-labelledby="docs-h" {
+                h2 #docs-h { "Dokumenter" }
+                form method="get" action="/admin" role="search" {
+                    label for="filter" { "Find efter sti" }
+                    input #filter type="search" name="filter" value=(a.filter);
+                    " " button type="submit" { "Find" }
+                }
+                p {
+                    (a.listing.total) (if a.listing.total == 1 { " fil" } else { " filer" })
+                    @if pages > 1 { " · side " (a.page) " af " (pages) }
+                }
+                // Scrolls sideways on a narrow screen; focusable so a keyboard can scroll it.
+                div.table tabindex="0" role="region" aria-labelledby="docs-h" {
+                    table {
+                        caption.meta style="text-align:left" { "Dokumenter og filer i corpus-mappen, efter sti" }
+                        thead { tr { th scope="col" { "Sti og titel" } th scope="col" { "Kategori" } th scope="col" { "Sprog" } th scope="col" { "Dato" } th scope="col" { "Størrelse" } th scope="col" { "Status" } th scope="col" { span.visually-hidden { "Handling" } } } }
+                        tbody {
+                            @for row in &a.listing.rows {
+                                tr {
+                                    @match row {
+                                        Listed::Indexed { id, title, lang, category, date, size: bytes, pages } => {
+                                            td.id { a href=(doc_url(id, None)) lang=(lang) { (title) } br; span.meta { (id) } }
+                                            td { (ctx.categories.name(category, Ui::Da)) }
+                                            td { (Ui::Da.language_name(lang)) }
+                                            td { (date.as_deref().map_or("–".to_string(), |d| Ui::Da.date(d))) }
+                                            td { (size(*bytes)) @if *pages > 0 { br; span.meta { (pages) (if *pages == 1 { " side" } else { " sider" }) } } }
+                                            td { "Indekseret" }
+                                        }
+                                        Listed::Skipped { id, reason } => {
+                                            td.id { (id) }
+                                            td { (ctx.categories.name(&crate::corpus::category_of(id), Ui::Da)) }
+                                            td { "–" } td { "–" } td { "–" }
+                                            td.skipped {
+                                                "Ikke indekseret: " (admin_texts::skip_reason(reason)) "."
+                                                @if let Some(detail) = admin_texts::skip_detail(reason) { br; span.meta { "Teknisk: " span lang="en" { (detail) } } }
+                                            }
+                                        }
+                                    }
+                                    td {
+                                        form.inline method="post" action="/admin/delete" {
+                                            input type="hidden" name="csrf" value=(a.csrf);
+                                            input type="hidden" name="id" value=(row.id());
+                                            button type="submit" aria-label=(format!("Slet {}", row.id())) { "Slet" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if pages > 1 {
+                    nav.pages aria-label="Sider i dokumentlisten" {
+                        @if a.page > 1 { a href=(admin_url(a.filter, a.page - 1)) rel="prev" { "← Forrige" } }
+                        @if a.page < pages { a href=(admin_url(a.filter, a.page + 1)) rel="next" { "Næste →" } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn admin_confirm_delete(ctx: &Ctx, id: &str, csrf: &str) -> Markup {
+    admin_layout(
+        ctx,
+        "Slet dokument",
+        false,
+        html! {
+            h1 { "Slet dokument" }
+            p { "Filen " strong { (id) } " slettes fra corpus-mappen og forsvinder fra søgningen. Det kan ikke fortrydes." }
+            form.inline method="post" action="/admin/delete" {
+                input type="hidden" name="csrf" value=(csrf);
+                input type="hidden" name="id" value=(id);
+                input type="hidden" name="confirm" value="ja";
+                button type="submit" { "Slet" }
+            }
+            " "
+            a href="/admin" { "Fortryd" }
+        },
+    )
+}

@@ -1,0 +1,80 @@
+//! The one JSON shape of search results, for `/api/search` and `vidensbase search --json`:
+//! fields are added, never renamed (other tools read them).
+
+use serde::Serialize;
+
+use super::views;
+use crate::query::UsedExpansion;
+use crate::search::{FoundThrough, SearchResults, Suggestion};
+
+#[derive(Serialize)]
+pub struct Results<'a> {
+    query: &'a str,
+    total: usize,
+    took_ms: f64,
+    hits: Vec<Hit<'a>>,
+    expansions: &'a [UsedExpansion],
+    relaxed: bool,
+    /// The reader's language as read from the query (`da`, `en`), `null` for both.
+    query_lang: Option<&'static str>,
+    /// A corrected query when this one found little: `{"query", "total"}`, else `null`.
+    suggestion: Option<&'a Suggestion>,
+}
+
+#[derive(Serialize)]
+struct Hit<'a> {
+    id: &'a str,
+    title: &'a str,
+    lang: &'a str,
+    category: &'a str,
+    score: f32,
+    /// The ranking tier: hits are ordered by tier, then score.
+    tier: u8,
+    /// Escaped HTML with the matched words in `<mark>`.
+    snippet: String,
+    url: String,
+    /// The physical page (from 1) of the snippet; `null` for documents without pages.
+    page: Option<u32>,
+    /// The original file (`/files/{id}`), at the snippet's page for a PDF (`#page=N`).
+    file: String,
+    /// The language of the snippet's paragraph.
+    snippet_lang: &'a str,
+    /// Required words of the query the document lacks (a relaxed result).
+    missing: &'a [String],
+    /// Words it has only through a close spelling or a translation.
+    found_through: &'a [FoundThrough],
+}
+
+impl<'a> Results<'a> {
+    pub fn of(r: &'a SearchResults) -> Results<'a> {
+        let hits = r
+            .hits
+            .iter()
+            .map(|h| Hit {
+                id: &h.id,
+                title: &h.title,
+                lang: &h.lang,
+                category: &h.category,
+                score: h.score,
+                tier: h.tier,
+                snippet: h.snippet.to_html(),
+                url: views::doc_url(&h.id, Some(&r.query)),
+                page: h.page,
+                file: views::file_url(&h.id, h.page),
+                snippet_lang: h.snippet_lang,
+                missing: &h.missing,
+                found_through: &h.found_through,
+            })
+            .collect();
+        Results {
+            query: &r.query,
+            total: r.total,
+            took_ms: r.took_ms,
+            hits,
+            expansions: &r.expansions,
+            relaxed: r.relaxed,
+            query_lang: r.query_lang,
+            suggestion: r.suggestion.as_ref(),
+        }
+    }
+}

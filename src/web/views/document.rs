@@ -1,0 +1,235 @@
+//! The document page: the whole text as paragraphs and headings, each paragraph in its own
+//! language, every match marked and linked to the next and the previous, pages of a PDF with
+//! their anchors, metadata and related documents.
+
+use maud::{html, Markup, PreEscaped};
+
+use super::*;
+
+/// A body of text as paragraphs and headings (blank lines between them; a heading begins with
+/// its marks, see [`crate::extract::heading`], and becomes `h2`–`h6` under the page's `h1`),
+/// lines kept, every match marked and numbered from `first` (`fund-N`), each with links to the
+/// previous and the next match. A block whose language ([`crate::lang::language_of_paragraph`])
+/// is not the document's (`doc_lang`) carries its own `lang`.
+fn paragraphs(ui: Ui, body: &Snippet, first: usize, total: usize, doc_lang: &str) -> Markup {
+    let doc_lang: Option<crate::lang::Lang> = doc_lang.parse().ok();
+    // The body cut into blocks at blank lines, each a run of (text, marked) pieces.
+    let mut blocks: Vec<Vec<(&str, bool)>> = vec![Vec::new()];
+    for f in &body.fragments {
+        if f.marked {
+            if let Some(block) = blocks.last_mut() {
+                block.push((&f.text, true));
+            }
+            continue;
+        }
+        for (i, piece) in f.text.split("\n\n").enumerate() {
+            if i > 0 {
+                blocks.push(Vec::new());
+            }
+            if let Some(block) = blocks.last_mut() {
+                block.push((piece, false));
+            }
+        }
+    }
+    let mut out = String::new();
+    let mut n = first;
+    for mut block in blocks {
+        // Leading newlines of a block (three or more in a row) are no content.
+        if let Some((text, false)) = block.first_mut() {
+            *text = text.trim_start_matches('\n');
+        }
+        if block.iter().all(|(text, _)| text.trim().is_empty()) {
+            continue;
+        }
+        let tag = match block.first() {
+            Some((text, false)) => match crate::extract::heading(text) {
+                Some((level, rest)) => {
+                    if let Some((first, _)) = block.first_mut() {
+                        *first = rest;
+                    }
+                    format!("h{}", (level + 1).min(6))
+                }
+                None => "p".into(),
+            },
+            _ => "p".into(),
+        };
+        out.push_str(&format!("<{tag}"));
+        if let Some(doc_lang) = doc_lang {
+            let text: String = block.iter().map(|(text, _)| *text).collect();
+            let lang = crate::lang::language_of_paragraph(&text, doc_lang);
+            if lang != doc_lang {
+                out.push_str(&format!(" lang=\"{}\"", lang.code()));
+            }
+        }
+        out.push('>');
+        for (text, marked) in block {
+            if !marked {
+                for (i, line) in text.split('\n').enumerate() {
+                    if i > 0 {
+                        out.push_str("<br>");
+                    }
+                    crate::snippet::escape_into(line, &mut out);
+                }
+                continue;
+            }
+            n += 1;
+            out.push_str(&format!("<mark id=\"fund-{n}\">"));
+            crate::snippet::escape_into(text, &mut out);
+            out.push_str("</mark><span class=\"hops\">");
+            if n > 1 {
+                out.push_str(&format!(
+                    "<a href=\"#fund-{}\" aria-label=\"{} ({} {} {total})\">↑</a>",
+                    n - 1,
+                    ui.t("Forrige fund", "Previous match"),
+                    n - 1,
+                    ui.t("af", "of"),
+                ));
+            }
+            if n < total {
+                out.push_str(&format!(
+                    "<a href=\"#fund-{}\" aria-label=\"{} ({} {} {total})\">↓</a>",
+                    n + 1,
+                    ui.t("Næste fund", "Next match"),
+                    n + 1,
+                    ui.t("af", "of"),
+                ));
+            }
+            out.push_str("</span>");
+        }
+        out.push_str(&format!("</{tag}>"));
+    }
+    PreEscaped(out)
+}
+
+fn marks(body: &Snippet) -> usize {
+    body.fragments.iter().filter(|f| f.marked).count()
+}
+
+pub fn document(ctx: &Ctx, d: &DocumentView, p: &SearchParams) -> Markup {
+    let ui = ctx.ui;
+    let source_link = d
+        .source
+        .as_deref()
+        .filter(|s| s.starts_with("https://") || s.starts_with("http://"));
+    let pages = if d.pages > 0 {
+        d.body.pages()
+    } else {
+        Vec::new()
+    };
+    let total = marks(&d.body);
+    // The number of the first match on each page, less one.
+    let before: Vec<usize> = pages
+        .iter()
+        .scan(0, |seen, page| {
+            let first = *seen;
+            *seen += marks(page);
+            Some(first)
+        })
+        .collect();
+    layout(
+        ctx,
+        &d.title,
+        html! {
+            (search_form(ctx, &p.q, Some(p), false))
+            @if !p.q.trim().is_empty() {
+                p { a href=(search_url(ui, p, p.lang.as_deref(), p.category.as_deref(), p.page(), p.expand)) { (ui.t("← Tilbage til resultaterne", "← Back to the results")) } }
+            }
+            article {
+                h1 lang=(d.lang) { (d.title) }
+                p.meta {
+                    (facts([
+                        Some(html! { span.badge { (ctx.categories.name(&d.category, ui)) } }),
+                        Some(html! { span.badge { (ui.language_name(&d.lang)) } }),
+                        d.author.as_ref().map(|author| html! { (author) }),
+                        d.date.as_ref().map(|date| html! { (ui.date(date)) }),
+                        (d.pages > 0).then(|| html! { (ui.count(d.pages as usize, ("side", "sider"), ("page", "pages"))) }),
+                        Some(html! { a href=(file_url(&d.id, None)) { (ui.t("originalfil", "original file")) } }),
+                        match (source_link, &d.source) {
+                            (Some(src), _) => Some(html! { a href=(src) rel="nofollow noopener" { (ui.t("kilde", "source")) } }),
+                            (None, Some(src)) => Some(html! { (src) }),
+                            (None, None) => None,
+                        },
+                    ]))
+                }
+                @if total > 0 {
+                    p { a href="#fund-1" { (ui.t("Gå til første fund", "Go to the first match")) " (" (ui.number(total)) ")" } }
+                }
+                @if d.pages > 0 {
+                    @for (i, (page, before)) in pages.iter().zip(&before).enumerate() {
+                        @let n = i as u32 + 1;
+                        section.page id=(page_anchor(n)) aria-label=(format!("{} {n}", ui.t("Side", "Page"))) {
+                            p.pageno { a href=(format!("#{}", page_anchor(n))) { (ui.t("Side ", "Page ")) (n) } " · " a href=(file_url(&d.id, Some(n))) { (ui.t("åbn siden i PDF'en", "open the page in the PDF")) } }
+                            div.doc lang=(d.lang) { (paragraphs(ui, page, *before, total, &d.lang)) }
+                        }
+                    }
+                } @else {
+                    div.doc lang=(d.lang) { (paragraphs(ui, &d.body, 0, total, &d.lang)) }
+                }
+            }
+            @if !d.related.is_empty() {
+                aside aria-labelledby="relaterede" {
+                    h2 #relaterede { (ui.t("Relaterede dokumenter", "Related documents")) }
+                    ul {
+                        @for r in &d.related {
+                            li {
+                                a href=(localised(ui, &doc_url(&r.id, None))) lang=(r.lang) { (r.title) }
+                                " · "
+                                (facts([
+                                    Some(html! { span.badge { (ui.language_name(&r.lang)) } }),
+                                    Some(html! { span.badge { (ctx.categories.name(&r.category, ui)) } }),
+                                ]))
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::ui::Ui;
+
+    #[test]
+    fn headings_become_headings_under_the_pages_h1() {
+        let body = Snippet {
+            fragments: vec![crate::snippet::Fragment {
+                text: "# Mål\n\nTekst om mål.\n\n\n\n### Dybere\n\n#ikke overskrift".into(),
+                marked: false,
+            }],
+            anchor: 0,
+        };
+        assert_eq!(
+            paragraphs(Ui::Da, &body, 0, 0, "da").into_string(),
+            "<h2>Mål</h2><p>Tekst om mål.</p><h4>Dybere</h4><p>#ikke overskrift</p>"
+        );
+    }
+
+    #[test]
+    fn a_body_becomes_paragraphs_with_numbered_matches() {
+        let body = Snippet {
+            fragments: vec![
+                crate::snippet::Fragment {
+                    text: "Første <afsnit>\n\nAndet ".into(),
+                    marked: false,
+                },
+                crate::snippet::Fragment {
+                    text: "ord".into(),
+                    marked: true,
+                },
+                crate::snippet::Fragment {
+                    text: " linje\nny linje".into(),
+                    marked: false,
+                },
+            ],
+            anchor: 0,
+        };
+        let html = paragraphs(Ui::Da, &body, 2, 3, "da").into_string();
+        assert_eq!(
+            html,
+            "<p>Første &lt;afsnit&gt;</p><p>Andet <mark id=\"fund-3\">ord</mark><span class=\"hops\"><a href=\"#fund-2\" aria-label=\"Forrige fund (2 af 3)\">↑</a></span> linje<br>ny linje</p>"
+        );
+    }
+}

@@ -1,0 +1,211 @@
+//! The results page: the count, sorting, "Mente du", the notices, the filter lists, the hits
+//! (each with what it says of how it matched) and the page links.
+
+use maud::{html, Markup};
+
+use super::*;
+use crate::web::found::how_found;
+
+/// A labelled list of filter links `(label, href, chosen)`, the chosen one marked for
+/// assistive technology with `aria-current`.
+fn filter_list(
+    id: &str,
+    heading: &str,
+    items: impl Iterator<Item = (String, String, bool)>,
+) -> Markup {
+    html! {
+        section aria-labelledby=(id) {
+            h2 id=(id) { (heading) }
+            ul {
+                @for (label, href, chosen) in items {
+                    li { a href=(href) aria-current=[chosen.then_some("true")] { (label) } }
+                }
+            }
+        }
+    }
+}
+
+/// The filter lists: each value with its count, and `alle` without the filter. The chosen value
+/// stays in its list when the search finds nothing with it (count 0), so the page still says
+/// which filter is on.
+fn filters(ctx: &Ctx, p: &SearchParams, f: &Facets) -> Markup {
+    let ui = ctx.ui;
+    let (lang, category) = (p.lang.as_deref(), p.category.as_deref());
+    let url =
+        |lang: Option<&str>, category: Option<&str>| search_url(ui, p, lang, category, 1, p.expand);
+    let with_chosen = |counts: &[(String, u64)], chosen: Option<&str>| {
+        let mut counts = counts.to_vec();
+        if let Some(chosen) = chosen.filter(|c| !counts.iter().any(|(value, _)| value == c)) {
+            counts.push((chosen.to_string(), 0));
+        }
+        counts
+    };
+    let languages = with_chosen(&f.lang, lang);
+    let categories = with_chosen(&f.category, category);
+    html! {
+        div.filters {
+            (filter_list("filter-sprog", ui.t("Sprog", "Language"),
+                std::iter::once((ui.t("alle", "all").to_string(), url(None, category), lang.is_none()))
+                    .chain(languages.iter().map(|(code, n)| (
+                        format!("{} ({})", ui.language_name(code), ui.number(*n as usize)),
+                        url(Some(code), category),
+                        Some(code.as_str()) == lang,
+                    )))))
+            (filter_list("filter-kategori", ui.t("Kategori", "Category"),
+                std::iter::once((ui.t("alle", "all").to_string(), url(lang, None), category.is_none()))
+                    .chain(categories.iter().map(|(name, n)| (
+                        format!("{} ({})", ctx.categories.name(name, ui), ui.number(*n as usize)),
+                        url(lang, Some(name)),
+                        Some(name.as_str()) == category,
+                    )))))
+        }
+    }
+}
+
+/// What a search that found nothing offers: a search without the filters (and, when both are
+/// on, without each one), and with translations when they are off.
+fn nothing_found(ctx: &Ctx, p: &SearchParams) -> Markup {
+    let ui = ctx.ui;
+    let (lang, category) = (p.lang.as_deref(), p.category.as_deref());
+    let url = |lang: Option<&str>, category: Option<&str>, expand: bool| {
+        search_url(ui, p, lang, category, 1, expand)
+    };
+    html! {
+        p { (ui.t("Ingen dokumenter matchede ", "No documents matched ")) (quoted(ui, p.q.trim())) "." }
+        @if lang.is_some() || category.is_some() || !p.expand {
+            ul {
+                @if let (Some(code), Some(name)) = (lang, category) {
+                    li { a href=(url(None, category, p.expand)) { (ui.t("Søg uden sprogfilteret ", "Search without the language filter ")) (quoted(ui, ui.language_name(code))) } }
+                    li { a href=(url(lang, None, p.expand)) { (ui.t("Søg uden kategorifilteret ", "Search without the category filter ")) (quoted(ui, ctx.categories.name(name, ui))) } }
+                }
+                @if lang.is_some() || category.is_some() {
+                    li { a href=(url(None, None, p.expand)) { (ui.t("Søg uden filtre", "Search without filters")) } }
+                }
+                @if !p.expand {
+                    li { a href=(url(lang, category, true)) { (ui.t("Søg med oversættelser", "Search with translations")) } }
+                }
+            }
+        }
+    }
+}
+
+pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
+    let ui = ctx.ui;
+    let lang = p.lang.as_deref();
+    let category = p.category.as_deref();
+    let page = p.page();
+    let pages = r.total.div_ceil(PAGE_SIZE).clamp(1, 1000);
+    let asked = !p.q.trim().is_empty() || lang.is_some() || category.is_some();
+    let heading = if p.q.trim().is_empty() {
+        ui.t("Søg", "Search").to_string()
+    } else {
+        format!(
+            "{} {}",
+            ui.t("Søgeresultater for", "Search results for"),
+            quoted(ui, p.q.trim())
+        )
+    };
+    let title = if pages > 1 {
+        format!(
+            "{heading} – {} {page} {} {pages}",
+            ui.t("side", "page"),
+            ui.t("af", "of")
+        )
+    } else {
+        heading.clone()
+    };
+    let url = |lang: Option<&str>, category: Option<&str>, page: usize, expand: bool| {
+        search_url(ui, p, lang, category, page, expand)
+    };
+    layout_with(
+        ctx,
+        &title,
+        SEARCHING,
+        html! {
+            h1 { (heading) }
+            (search_form(ctx, &p.q, Some(p), false))
+            // What search as you type replaces.
+            div #resultater {
+            @if !asked {
+                p.notice { (ui.t("Skriv et eller flere ord for at søge.", "Type one or more words to search.")) }
+            } @else {
+                h2.count { (ui.count(r.total, ("resultat", "resultater"), ("result", "results"))) }
+                @if r.total > 1 {
+                    @let by_relevance = SearchParams { newest: false, ..p.clone() };
+                    @let by_date = SearchParams { newest: true, ..p.clone() };
+                    nav.sort aria-label=(ui.t("Sortering", "Sort order")) {
+                        (ui.t("Sortér: ", "Sort: "))
+                        @for (label, params, chosen) in [(ui.t("bedste match", "best match"), &by_relevance, !p.newest), (ui.t("nyeste", "newest"), &by_date, p.newest)] {
+                            a href=(search_url(ui, params, lang, category, 1, p.expand)) aria-current=[chosen.then_some("true")] { (label) }
+                            " "
+                        }
+                    }
+                }
+                @if let Some(suggestion) = &r.suggestion {
+                    @let corrected = SearchParams { q: suggestion.query.clone(), ..p.clone() };
+                    p.suggestion {
+                        (ui.t("Mente du ", "Did you mean "))
+                        a href=(search_url(ui, &corrected, lang, category, 1, p.expand)) { strong { (suggestion.query) } }
+                        "? (" (ui.count(suggestion.total, ("resultat", "resultater"), ("result", "results"))) ")"
+                    }
+                }
+                @if r.relaxed && r.complete == 0 {
+                    p.notice { (ui.t("Ingen dokumenter indeholder alle ordene; her er dem, der indeholder nogle af dem.", "No document contains all the words; these contain some of them.")) }
+                } @else if r.hits.iter().any(|h| !h.missing.is_empty()) {
+                    p.notice {
+                        (ui.count(r.complete, ("dokument indeholder", "dokumenter indeholder"), ("document contains", "documents contain")))
+                        (ui.t(" alle ordene; resultaterne efter dem mangler nogle af ordene.", " all the words; the results after them lack some of the words."))
+                    }
+                }
+                @if !r.expansions.is_empty() {
+                    p.notice {
+                        (ui.t("Søgte også på oversættelserne ", "Also searched for the translations "))
+                        @for (i, e) in r.expansions.iter().enumerate() {
+                            @if i > 0 { ", " }
+                            em lang=(e.lang) { (e.phrase) } " (" (ui.language_name(e.lang.code())) ")"
+                        }
+                        " · " a href=(url(lang, category, 1, false)) { (ui.t("søg uden oversættelser", "search without translations")) }
+                    }
+                }
+                @if !p.expand {
+                    p.notice {
+                        (ui.t("Oversættelser er slået fra. ", "Translations are off. "))
+                        a href=(url(lang, category, 1, true)) { (ui.t("Søg med oversættelser", "Search with translations")) }
+                    }
+                }
+                @if let Some(f) = &r.facets { (filters(ctx, p, f)) }
+                @for hit in &r.hits {
+                    article.hit {
+                        @let link = doc_link(ui, &hit.id, p);
+                        @let link = match hit.page {
+                            Some(n) => format!("{link}#{}", page_anchor(n)),
+                            None => link,
+                        };
+                        h2 lang=(hit.lang) { a href=(link) { (hit.title_marked) } }
+                        p.meta {
+                            (facts([
+                                Some(html! { span.badge { (ctx.categories.name(&hit.category, ui)) } }),
+                                Some(html! { span.badge { (ui.language_name(&hit.lang)) } }),
+                                hit.date.as_ref().map(|date| html! { (ui.date(date)) }),
+                                hit.page.map(|n| html! { a href=(file_url(&hit.id, Some(n))) { (ui.t("side ", "page ")) (n) } }),
+                            ]))
+                        }
+                        p.snippet lang=(hit.snippet_lang) { (hit.snippet) }
+                        (how_found(ui, hit))
+                    }
+                }
+                @if r.total == 0 { (nothing_found(ctx, p)) }
+                @if pages > 1 {
+                    nav.pages aria-label=(ui.t("Sider med resultater", "Result pages")) {
+                        @if page > 1 { a href=(url(lang, category, page - 1, p.expand)) rel="prev" { (ui.t("← Forrige", "← Previous")) } }
+                        @for n in page.saturating_sub(4).max(1)..=(page + 4).min(pages) {
+                            @if n == page { span aria-current="page" { (n) } } @else { a href=(url(lang, category, n, p.expand)) { (n) } }
+                        }
+                        @if page < pages { a href=(url(lang, category, page + 1, p.expand)) rel="next" { (ui.t("Næste →", "Next →")) } }
+                    }
+                }
+            }
+            }
+        },
+    )
+}
