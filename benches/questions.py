@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The question benchmark's helpers (benches/questions.sh): ask, prepare PostgreSQL's input, score.
 
-  questions.py vb --addr HOST:PORT --questions Q.tsv --out RUN.tsv
-      every question through vidensbase's /api/search (limit 10); RUN.tsv: qid rank doc page
+  questions.py vb --bin VIDENSBASE --index DIR --questions Q.tsv --out RUN.tsv
+      every question through `vidensbase search --json --limit 10`; RUN.tsv: qid rank doc page
   questions.py pg-input --export E.jsonl --questions Q.tsv --pages P.tsv --asked A.tsv
       PostgreSQL COPY text files: one row per page (doc, page, lang, body) and per question
   questions.py score --questions Q.tsv --run LABEL=RUN.tsv ... [--md OUT.md] [--per-question OUT.tsv]
@@ -17,9 +17,8 @@ hit has none (an HTML page, a text file). Standard library only.
 import argparse
 import collections
 import json
+import subprocess
 import sys
-import urllib.parse
-import urllib.request
 
 TOP = 10
 # The order of the type rows: as the question set's README counts them.
@@ -52,11 +51,12 @@ def source(q):
 
 # ------------------------------------------------------------------------------------ asking
 def ask_vb(args):
+    """Each question as `vidensbase search --json` (the shape of /api/search: hits with `id` and
+    `page`), with the engine's defaults."""
     rows = []
     for q in read_questions(args.questions):
-        url = f"http://{args.addr}/api/search?" + urllib.parse.urlencode({"q": q["question"], "limit": TOP})
-        with urllib.request.urlopen(url, timeout=60) as resp:
-            body = json.load(resp)
+        cmd = [args.bin, "--index", args.index, "search", q["question"], "--json", "--limit", str(TOP)]
+        body = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=120).stdout)
         for rank, hit in enumerate(body["hits"][:TOP], start=1):
             page = "" if hit.get("page") is None else str(hit["page"])
             rows.append(f"{q['id']}\t{rank}\t{hit['id']}\t{page}\n")
@@ -246,7 +246,8 @@ def main(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
     a = sub.add_parser("vb")
-    a.add_argument("--addr", required=True)
+    a.add_argument("--bin", required=True)
+    a.add_argument("--index", required=True)
     a.add_argument("--questions", required=True)
     a.add_argument("--out", required=True)
     a = sub.add_parser("pg-input")

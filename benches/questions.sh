@@ -47,11 +47,10 @@ say() { printf '\n==> %s\n' "$*" >&2; }
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-SERVER_PID="" PG_STARTED=0 PGBIN=""
+PG_STARTED=0 PGBIN=""
 cleanup() {
   local rc=$?
   set +e
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
   [ "$PG_STARTED" = 1 ] && as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1
   rm -rf "$PGDATA" "$VBIDX"
   [ $rc -ne 0 ] && echo "questions.sh failed (exit $rc); logs in $OUT" >&2
@@ -108,19 +107,8 @@ tail -1 "$OUT/vb-index.log" >&2
 "$VB" --corpus "$CORPUS" export >"$OUT/export.jsonl" 2>"$OUT/vb-export.log" || { tail -20 "$OUT/vb-export.log" >&2; exit 1; }
 echo "$(wc -l <"$OUT/export.jsonl") documents exported" >&2
 
-say "vidensbase: every question through /api/search"
-"$VB" --corpus "$CORPUS" --index "$VBIDX" --addr 127.0.0.1:0 serve --no-watch >"$OUT/vb-serve.log" 2>&1 &
-SERVER_PID=$!
-ADDR=""
-for _ in $(seq 1 600); do   # the server names its port when it listens; at most 60 s
-  ADDR=$(sed -n 's#.*serving on http://\([0-9.:]*\).*#\1#p' "$OUT/vb-serve.log" | head -1)
-  [ -n "$ADDR" ] && curl -fsS "http://$ADDR/healthz" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { tail -20 "$OUT/vb-serve.log" >&2; exit 1; }
-  ADDR=""; sleep 0.1
-done
-[ -n "$ADDR" ] || { echo "vidensbase serve not answering after 60 s" >&2; exit 1; }
-"${PY[@]}" vb --addr "$ADDR" --questions "$QUESTIONS" --out "$OUT/runs/vidensbase.tsv"
-kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+say "vidensbase: every question through vidensbase search --json (the /api/search shape)"
+"${PY[@]}" vb --bin "$VB" --index "$VBIDX" --questions "$QUESTIONS" --out "$OUT/runs/vidensbase.tsv"
 
 say "plain BM25 over pages (examples/bm25_pages)"
 "$OUT/bm25_pages" "$OUT/export.jsonl" "$QUESTIONS" >"$OUT/runs/bm25.tsv" 2>"$OUT/bm25.log" || { cat "$OUT/bm25.log" >&2; exit 1; }
@@ -171,7 +159,7 @@ COMMIT=$(git -C "$REPO" rev-parse --short=12 HEAD)$(git -C "$REPO" diff --quiet 
   echo "- Corpus: $(wc -l <"$OUT/export.jsonl") documents (LibreOffice 7.4 help da+en, Debian 12 Installation Guide da+en PDF, the seed documents), $UNITS retrieval units for the peers (each PDF page and each other document one unit)"
   echo "- Questions: $(($(wc -l <"$QUESTIONS") - 1)) ($(awk -F'\t' 'NR > 1 && $3 != "none"' "$QUESTIONS" | wc -l) with an answer); answer key: ${KEY#"$REPO"/}"
   echo "- Cells: success@1 / success@3 in % of the row's questions; right document = the question's \`doc\` (not the other edition), right page = also the judged PDF page (HTML and text: the document)"
-  echo "- vidensbase: \`/api/search\` with its defaults, the hit's \`page\`; BM25: \`examples/bm25_pages\`; PG: \`websearch_to_tsquery\` + \`ts_rank_cd\` over pages, \`simple\` or \`danish\`/\`english\` by document language (query parsed with both)"
+  echo "- vidensbase: \`search --json\` with its defaults, the hit's \`page\`; BM25: \`examples/bm25_pages\`; PG: \`websearch_to_tsquery\` + \`ts_rank_cd\` over pages, \`simple\` or \`danish\`/\`english\` by document language (query parsed with both)"
   echo
   "${PY[@]}" score --questions "$KEY" --run vidensbase="$OUT/runs/vidensbase.tsv" --run "BM25 pages=$OUT/runs/bm25.tsv" \
     --run "PG simple=$OUT/runs/pg-simple.tsv" --run "PG da/en=$OUT/runs/pg-lang.tsv" --per-question "$OUT/per-question.tsv"
