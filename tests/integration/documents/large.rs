@@ -2,30 +2,17 @@
 //! (`/usr/bin/time`, Debian package `time`): a binary of a gigabyte is refused from its first
 //! bytes, and a PDF of 24,001 pages, built at test time from the fixtures with qpdf (Debian
 //! package `qpdf`), is indexed with every page while memory stays far below what poppler writes
-//! for it. Where a program is missing these tests say so and pass, except under CI.
+//! for it. Where a program is missing they fail, naming the package (`.ci/run` installs them).
 
 use std::path::Path;
 use std::process::Command;
 
 use vidensbase::search::{Engine, SearchRequest};
 
-use super::{fixtures_dir, poppler};
+use super::fixtures_dir;
 use crate::common::write_files;
 
 const GNU_TIME: &str = "/usr/bin/time";
-
-/// Whether `program` runs here; under CI it must.
-fn installed(program: &str, package: &str) -> bool {
-    let found = Command::new(program).arg("--version").output().is_ok();
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{program} ({package}) is missing under CI"
-        );
-        eprintln!("SKIPPED: {program} is not installed (apt-get install {package})");
-    }
-    found
-}
 
 /// What `vidensbase index` over `corpus` into `index` printed (stdout, stderr), and the most
 /// memory it held at once, in MB: the resident set of the indexer or of its largest child.
@@ -57,9 +44,7 @@ fn index_measured(corpus: &Path, index: &Path) -> (String, String, u64) {
 
 #[test]
 fn a_binary_of_a_gigabyte_is_refused_from_its_first_bytes() {
-    if !installed(GNU_TIME, "time") {
-        return;
-    }
+    crate::common::require(GNU_TIME, "--version", "time");
     let dir = tempfile::tempdir().expect("tempdir");
     let (corpus, index) = (dir.path().join("corpus"), dir.path().join("index"));
     write_files(
@@ -141,9 +126,9 @@ fn long_report(out: &Path, work: &Path) {
 
 #[test]
 fn a_report_of_24001_pages_is_indexed_page_by_page_in_bounded_memory() {
-    if !poppler() || !installed(GNU_TIME, "time") || !installed("qpdf", "qpdf") {
-        return;
-    }
+    crate::common::require_pdftotext();
+    crate::common::require(GNU_TIME, "--version", "time");
+    crate::common::require("qpdf", "--version", "qpdf");
     let dir = tempfile::tempdir().expect("tempdir");
     let (corpus, index) = (dir.path().join("corpus"), dir.path().join("index"));
     let id = "rapporter/aarsberetning.pdf";
