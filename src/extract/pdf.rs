@@ -5,7 +5,8 @@
 //! with its box; [`pages`] makes text of it by the rules of [`text`]. The file is poppler's own
 //! input (an open file it may seek in, never read into memory here), and it is read in batches
 //! of [`BATCH_PAGES`] pages (`-f`/`-l`), each a child with its own limits, whose output is parsed
-//! as it streams ([`parse`]): a report of any length is read, one page held as words at a time.
+//! as it streams ([`parse`]): a report of any length is read, one page held as words at a time,
+//! until its pages hold all the text the index takes (the rest are counted, not read).
 //! Title, author and date come from the document information poppler prints, else from the XMP
 //! packet (`pdfinfo -meta`, asked only when there is no title); the title falls back to the
 //! tallest line opening the first page. `/Lang` is read from the catalog when it is stored
@@ -70,7 +71,9 @@ pub fn extract(pdf: Pdf) -> Result<Extracted, Refusal> {
             None if doc.pages() < BATCH_PAGES => break,
             None => *total.insert(page_count(pdf)?),
         };
-        if last >= total {
+        // Pages after those that hold all the text the index takes are counted, not read.
+        if last >= total || doc.is_full() {
+            doc.set_total(total);
             break;
         }
         first = last + 1;

@@ -64,6 +64,8 @@ pub(super) struct Document {
     left_bytes: usize,
     /// Pages are kept while `body_bytes` is at most this.
     budget: usize,
+    /// Pages in the document, read or not.
+    total: u32,
     /// Band lines by (top band?, key).
     bands: FxHashMap<(bool, String), Band>,
     page_numbers: FxHashSet<LineAt>,
@@ -90,6 +92,7 @@ impl Document {
             kept_bytes: 0,
             left_bytes: 0,
             budget,
+            total: 0,
             bands: FxHashMap::default(),
             page_numbers: FxHashSet::default(),
             vocabulary: FxHashSet::default(),
@@ -99,6 +102,17 @@ impl Document {
     /// Pages added so far.
     pub(super) fn pages(&self) -> u32 {
         self.pages
+    }
+
+    /// Whether the kept pages hold all the text the index takes: later pages would only be
+    /// counted. Pages whose text is mostly in their margins are bounded too.
+    pub(super) fn is_full(&self) -> bool {
+        self.body_bytes > self.budget || self.kept_bytes > 4 * self.budget
+    }
+
+    /// The document's page count, when pages after those added are not read at all.
+    pub(super) fn set_total(&mut self, pages: u32) {
+        self.total = self.total.max(pages);
     }
 
     /// The document's title and metadata, from the first run's output only (every run prints
@@ -115,8 +129,7 @@ impl Document {
     pub(super) fn add_page(&mut self, page: Page) {
         let p = self.pages;
         self.pages += 1;
-        // Pages whose text is mostly in their margins are bounded too.
-        let keep = self.body_bytes <= self.budget && self.kept_bytes <= 4 * self.budget;
+        let keep = !self.is_full();
         let band = page.height * MARGIN_BAND;
         let (mut body, mut all) = (0, 0);
         for (b, block) in page.blocks.iter().enumerate() {
@@ -172,13 +185,15 @@ impl Document {
     }
 
     /// The document: pages of paragraphs without page furniture; title, author and date from
-    /// the metadata. `cut_from` is set (to an estimate) when pages were left out.
+    /// the metadata. `cut_from` is set (to an estimate) when pages were left out; pages not
+    /// read at all count as the average page read.
     pub(super) fn finish(mut self) -> Extracted {
         let furniture = self.furniture();
         let vocabulary = std::mem::take(&mut self.vocabulary);
         let known = |w: &str| vocabulary.contains(w);
         let kept = std::mem::take(&mut self.kept);
-        let all_kept = kept.len() == self.pages as usize;
+        let total = self.total.max(self.pages);
+        let all_kept = kept.len() == total as usize;
         let mut text = String::new();
         let mut contents_pages = Vec::new();
         let mut heading = None;
@@ -209,14 +224,17 @@ impl Document {
             .unwrap_or_default();
         Extracted {
             title,
-            cut_from: (!all_kept).then(|| text.len() + self.left_bytes),
+            cut_from: (!all_kept).then(|| {
+                let read = (text.len() + self.left_bytes) as u64;
+                (read * total as u64 / self.pages.max(1) as u64) as usize
+            }),
             text,
             contents_pages,
             author: meta("Author"),
             date: meta("CreationDate")
                 .or_else(|| meta("ModDate"))
                 .and_then(|d| iso_date(&d)),
-            pages: self.pages,
+            pages: total,
             ..Extracted::default()
         }
     }
@@ -416,6 +434,25 @@ mod tests {
         assert_eq!(pages[9], "Tekst nummer 10 om frivillige foreninger.");
         let cut = out.cut_from.expect("pages were left out");
         assert!(cut > out.text.len() + 25 * body, "{cut}");
+    }
+
+    #[test]
+    fn pages_not_read_count_as_pages() {
+        let body = "Tekst nummer 1 om frivillige foreninger. ".len();
+        let mut doc = Document::with_budget(4 * body);
+        let mut n = 0;
+        while !doc.is_full() {
+            n += 1;
+            doc.add_page(report_page(n));
+        }
+        assert_eq!(doc.pages(), 5);
+        // The rest of a 50-page document is never read.
+        doc.set_total(50);
+        let out = doc.finish();
+        assert_eq!(out.pages, 50);
+        assert_eq!(out.text.split(PAGE_BREAK).count(), 5);
+        let cut = out.cut_from.expect("pages were left out");
+        assert!(cut >= out.text.len() * 9, "{cut}");
     }
 
     #[test]
