@@ -228,6 +228,22 @@ fn search_url(
     page: usize,
     expand: bool,
 ) -> String {
+    format!(
+        "/search?{}",
+        query_string(ui, p, lang, category, page, expand)
+    )
+}
+
+/// The query string of a search's state: the query, these filters, page and translations, and
+/// the request's sort order, completion and interface language.
+fn query_string(
+    ui: Ui,
+    p: &SearchParams,
+    lang: Option<&str>,
+    category: Option<&str>,
+    page: usize,
+    expand: bool,
+) -> String {
     let mut pairs: Vec<(&str, String)> = vec![("q", p.q.clone())];
     if let Some(l) = lang {
         pairs.push(("lang", l.to_string()));
@@ -250,10 +266,7 @@ fn search_url(
     if ui == Ui::En {
         pairs.push(("ui", "en".into()));
     }
-    format!(
-        "/search?{}",
-        serde_urlencoded::to_string(&pairs).unwrap_or_default()
-    )
+    serde_urlencoded::to_string(&pairs).unwrap_or_default()
 }
 
 /// The URL of a document's page, carrying the query for highlighting.
@@ -272,30 +285,9 @@ pub fn doc_url(id: &str, q: Option<&str>) -> String {
 fn doc_link(ui: Ui, id: &str, p: &SearchParams) -> String {
     let mut url = String::from("/doc/");
     push_id(&mut url, id);
-    let mut pairs: Vec<(&str, String)> = vec![("q", p.q.clone())];
-    if let Some(l) = &p.lang {
-        pairs.push(("lang", l.clone()));
-    }
-    if let Some(c) = &p.category {
-        pairs.push(("category", c.clone()));
-    }
-    if p.page() > 1 {
-        pairs.push(("page", p.page().to_string()));
-    }
-    if !p.expand {
-        pairs.push(("expand", "false".into()));
-    }
-    if p.newest {
-        pairs.push(("sort", "newest".into()));
-    }
-    if p.as_typed {
-        pairs.push(("prefix", "1".into()));
-    }
-    if ui == Ui::En {
-        pairs.push(("ui", "en".into()));
-    }
     url.push('?');
-    url.push_str(&serde_urlencoded::to_string(&pairs).unwrap_or_default());
+    let (lang, category) = (p.lang.as_deref(), p.category.as_deref());
+    url.push_str(&query_string(ui, p, lang, category, p.page(), p.expand));
     url
 }
 
