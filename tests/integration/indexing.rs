@@ -501,9 +501,9 @@ fn a_rebuild_is_built_beside_and_swapped_in_while_searches_go_on() {
         Some("*\n")
     );
 
-    // The old engine's files are gone from the folder, but it still answers.
+    // The old engine's files are gone from the folder, but it still answers. (Whether it already
+    // sees the new document depends on when its reader's own reload runs, so that is not asked.)
     assert_eq!(search(&old, "frivillige").total, before);
-    assert!(search(&old, "havneudvikling").hits.is_empty());
     // Within a check or two (`Current::CHECK_EVERY`), the handle notices the new folder.
     assert!(crate::common::eventually(Duration::from_secs(30), || {
         top(&current.get(), "havneudvikling") == "kommuner/havne.txt"
