@@ -1,0 +1,485 @@
+//! [`Linker`]: the editions of a collection, kept as documents come and go.
+//!
+//! Each document added is scored only against the candidates that share its rarest pivot terms
+//! (an inverted index from term to documents, read rarest first within a budget), so adding one
+//! document costs about the same in a collection of 100 or 100,000. Pairs that pass the guard
+//! ([`compatible`]) and score near the threshold are kept as edges; links are then the greedy
+//! 1:1 matching of the edges at or above the threshold, best first (Buck & Koehn 2016), worked
+//! out again, with the current statistics, over the connected edges around what changed. So the
+//! links after a series of additions are those one batch of the same documents gives, except
+//! where a document's candidates were searched with different statistics.
+//!
+//! Hand-made choices win: a pinned pair is linked whatever its score and guard, and neither of
+//! its documents is linked automatically; an unpinned pair is never linked automatically.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use rustc_hash::FxHashMap;
+
+use super::score::{
+    class_weight, compatible, cosine, norm, side, structure, term_weight, tf, Parts,
+};
+use super::Signature;
+use crate::lang::Lang;
+
+/// The score from which two documents are linked automatically (tuned on the LibreOffice help
+/// corpus: benches/README.md, "Editions").
+pub const THRESHOLD: f32 = 0.30;
+/// Edges are kept from this share of the threshold, so a change of statistics that lifts a pair
+/// over the threshold later finds its edge.
+const EDGE_SLACK: f32 = 0.8;
+/// Edges kept per document added (its best candidates).
+const EDGES_PER_DOC: usize = 6;
+/// Candidates scored in full per document added: the most rare terms shared.
+const CANDIDATES: usize = 40;
+/// Postings read per document added, rarest terms first.
+const POSTINGS_BUDGET: usize = 20_000;
+
+/// A link between two editions: the Danish one first (for a hand-made link of two documents of
+/// one language, the smaller id first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub a: String,
+    pub b: String,
+    /// The score of an automatic link; `None` for a hand-made one.
+    pub score: Option<f32>,
+}
+
+/// A link made or undone by a change to the [`Linker`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Change {
+    Linked(String, String),
+    Unlinked(String, String),
+}
+
+struct Doc {
+    id: String,
+    /// The signature without its terms (they are in `terms`).
+    sig: Signature,
+    /// Interned terms and counts, sorted by term number.
+    terms: Vec<(u32, u32)>,
+}
+
+/// The editions of a changing collection of documents. See the module header.
+pub struct Linker {
+    threshold: f32,
+    slots: FxHashMap<String, u32>,
+    docs: Vec<Option<Doc>>,
+    term_ids: FxHashMap<String, u32>,
+    /// Per term number: its document frequency per language, class weight and postings
+    /// (document slots).
+    df: Vec<[u32; 2]>,
+    class: Vec<f32>,
+    postings: Vec<Vec<u32>>,
+    live: u32,
+    /// Documents per language.
+    docs_per_lang: [u32; 2],
+    /// Candidate pairs near or over the threshold, both ways.
+    edges: FxHashMap<u32, Vec<u32>>,
+    /// Current partner of each linked document (automatic or by hand).
+    partner: FxHashMap<u32, u32>,
+    /// Hand-made links by id, both ways (either document may be absent yet).
+    pins: HashMap<String, String>,
+    /// Hand-made refusals: pairs never linked automatically (smaller id first).
+    refused: HashSet<(String, String)>,
+}
+
+impl Default for Linker {
+    fn default() -> Self {
+        Linker::with_threshold(THRESHOLD)
+    }
+}
+
+impl Linker {
+    pub fn new() -> Linker {
+        Linker::default()
+    }
+
+    pub fn with_threshold(threshold: f32) -> Linker {
+        Linker {
+            threshold,
+            slots: FxHashMap::default(),
+            docs: Vec::new(),
+            term_ids: FxHashMap::default(),
+            df: Vec::new(),
+            class: Vec::new(),
+            postings: Vec::new(),
+            live: 0,
+            docs_per_lang: [0, 0],
+            edges: FxHashMap::default(),
+            partner: FxHashMap::default(),
+            pins: HashMap::new(),
+            refused: HashSet::new(),
+        }
+    }
+
+    /// Documents held.
+    pub fn len(&self) -> usize {
+        self.live as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// Adds (or replaces) one document and returns the links made or undone.
+    pub fn add(&mut self, id: &str, sig: Signature) -> Vec<Change> {
+        self.add_all(vec![(id.to_string(), sig)])
+    }
+
+    /// Adds (or replaces) many documents at once: all are counted in the statistics before any
+    /// is scored, then the links are worked out once.
+    pub fn add_all(&mut self, docs: Vec<(String, Signature)>) -> Vec<Change> {
+        let mut changes = Vec::new();
+        let mut added = Vec::with_capacity(docs.len());
+        for (id, sig) in docs {
+            if self.slots.contains_key(&id) {
+                changes.extend(self.remove(&id));
+            }
+            added.push(self.insert(id, sig));
+        }
+        for &slot in &added {
+            self.find_edges(slot);
+        }
+        changes.extend(self.rematch(&added));
+        net(changes)
+    }
+
+    /// Removes a document; its partner is free to link again.
+    pub fn remove(&mut self, id: &str) -> Vec<Change> {
+        let Some(slot) = self.slots.remove(id) else {
+            return Vec::new();
+        };
+        let mut seeds = self.edges.remove(&slot).unwrap_or_default();
+        for &other in &seeds {
+            if let Some(list) = self.edges.get_mut(&other) {
+                list.retain(|&s| s != slot);
+            }
+        }
+        let mut changes = Vec::new();
+        if let Some(other) = self.partner.remove(&slot) {
+            self.partner.remove(&other);
+            changes.push(self.change(false, slot, other));
+            seeds.push(other);
+        }
+        let doc = self.docs[slot as usize].take();
+        let side = doc.as_ref().map_or(0, |d| side(d.sig.lang));
+        self.docs_per_lang[side] -= 1;
+        for &(term, _) in doc.iter().flat_map(|d| &d.terms) {
+            self.df[term as usize][side] -= 1;
+            self.postings[term as usize].retain(|&s| s != slot);
+        }
+        self.live -= 1;
+        changes.extend(self.rematch(&seeds));
+        net(changes)
+    }
+
+    /// Links `a` and `b` by hand (either may be added later): the link wins over any score or
+    /// guard, undoes their earlier links, and keeps both from being linked automatically.
+    pub fn pin(&mut self, a: &str, b: &str) -> Vec<Change> {
+        if a == b || self.pins.get(a).is_some_and(|p| p == b) {
+            return Vec::new();
+        }
+        for id in [a, b] {
+            if let Some(old) = self.pins.remove(id) {
+                self.pins.remove(&old);
+            }
+        }
+        self.refused.remove(&pair_key(a, b));
+        self.pins.insert(a.to_string(), b.to_string());
+        self.pins.insert(b.to_string(), a.to_string());
+        self.rematch_ids(&[a, b])
+    }
+
+    /// Unlinks `a` and `b` by hand: a pin of the pair is dropped, and the pair is never linked
+    /// automatically; each may link to another document.
+    pub fn unpin(&mut self, a: &str, b: &str) -> Vec<Change> {
+        if self.pins.get(a).is_some_and(|p| p == b) {
+            self.pins.remove(a);
+            self.pins.remove(b);
+        }
+        self.refused.insert(pair_key(a, b));
+        self.rematch_ids(&[a, b])
+    }
+
+    /// Forgets a hand-made choice about `a` and `b` (a pin or an unpin): they are scored again.
+    pub fn forget(&mut self, a: &str, b: &str) -> Vec<Change> {
+        if self.pins.get(a).is_some_and(|p| p == b) {
+            self.pins.remove(a);
+            self.pins.remove(b);
+        }
+        self.refused.remove(&pair_key(a, b));
+        self.rematch_ids(&[a, b])
+    }
+
+    /// Every current link, each once, sorted.
+    pub fn links(&self) -> Vec<Link> {
+        let mut out: Vec<Link> = self
+            .partner
+            .iter()
+            .filter(|(a, b)| a < b)
+            .map(|(&a, &b)| {
+                let (a, b) = self.ordered(a, b);
+                let by_hand = self.pins.get(&self.id(a).to_string()).is_some();
+                let score = (!by_hand).then(|| self.score_slots(a, b).score());
+                Link {
+                    a: self.id(a).to_string(),
+                    b: self.id(b).to_string(),
+                    score,
+                }
+            })
+            .collect();
+        out.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
+        out
+    }
+
+    /// The partner of a document, if it is linked.
+    pub fn partner(&self, id: &str) -> Option<&str> {
+        let slot = self.slots.get(id)?;
+        self.partner.get(slot).map(|&p| self.id(p))
+    }
+
+    fn id(&self, slot: u32) -> &str {
+        self.docs[slot as usize].as_ref().map_or("", |d| &d.id)
+    }
+
+    fn doc(&self, slot: u32) -> &Doc {
+        self.docs[slot as usize]
+            .as_ref()
+            .expect("a slot in use holds its document")
+    }
+
+    fn insert(&mut self, id: String, mut sig: Signature) -> u32 {
+        let slot = self.docs.len() as u32;
+        let mut terms: Vec<(u32, u32)> = std::mem::take(&mut sig.terms)
+            .into_iter()
+            .map(|(term, n)| (self.intern(term), n))
+            .collect();
+        terms.sort_unstable();
+        let side = side(sig.lang);
+        self.docs_per_lang[side] += 1;
+        for &(term, _) in &terms {
+            self.df[term as usize][side] += 1;
+            self.postings[term as usize].push(slot);
+        }
+        self.docs.push(Some(Doc {
+            id: id.clone(),
+            sig,
+            terms,
+        }));
+        self.slots.insert(id, slot);
+        self.live += 1;
+        slot
+    }
+
+    fn intern(&mut self, term: String) -> u32 {
+        if let Some(&id) = self.term_ids.get(&term) {
+            return id;
+        }
+        let id = self.df.len() as u32;
+        self.df.push([0, 0]);
+        self.class.push(class_weight(&term));
+        self.postings.push(Vec::new());
+        self.term_ids.insert(term, id);
+        id
+    }
+
+    fn weight(&self, term: u32, count: u32) -> f32 {
+        tf(count)
+            * term_weight(self.docs_per_lang, self.df[term as usize])
+            * self.class[term as usize]
+    }
+
+    /// [`super::score::parts`] of two documents held, with the current statistics.
+    fn score_slots(&self, a: u32, b: u32) -> Parts {
+        let (a, b) = (self.doc(a), self.doc(b));
+        let w = |t: &u32, n: u32| self.weight(*t, n);
+        let content = cosine(&a.terms, &b.terms, norm(&a.terms, w), norm(&b.terms, w), w);
+        Parts {
+            content,
+            structure: structure(&a.sig, &b.sig),
+        }
+    }
+
+    /// Whether two documents may be linked automatically.
+    fn allowed(&self, a: u32, b: u32) -> bool {
+        let (da, db) = (self.doc(a), self.doc(b));
+        !self.pins.contains_key(&da.id)
+            && !self.pins.contains_key(&db.id)
+            && !self.refused.contains(&pair_key(&da.id, &db.id))
+            && compatible(&da.sig, &db.sig)
+    }
+
+    /// Scores the candidates of one document and keeps its best pairs as edges.
+    fn find_edges(&mut self, slot: u32) {
+        let mut by_rarity: Vec<u32> = self.doc(slot).terms.iter().map(|&(t, _)| t).collect();
+        by_rarity.sort_by_key(|&t| self.df[t as usize][0] + self.df[t as usize][1]);
+        let lang = self.doc(slot).sig.lang;
+        let mut shared: FxHashMap<u32, f32> = FxHashMap::default();
+        let mut budget = POSTINGS_BUDGET;
+        for term in by_rarity {
+            let w =
+                term_weight(self.docs_per_lang, self.df[term as usize]) * self.class[term as usize];
+            if w <= 0.0 {
+                continue;
+            }
+            let list = &self.postings[term as usize];
+            if list.len() > budget {
+                break;
+            }
+            budget -= list.len();
+            for &other in list {
+                if other != slot && self.doc(other).sig.lang != lang {
+                    *shared.entry(other).or_default() += w;
+                }
+            }
+        }
+        let mut candidates: Vec<(u32, f32)> = shared.into_iter().collect();
+        candidates.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        candidates.truncate(CANDIDATES);
+        let mut scored: Vec<(u32, f32)> = candidates
+            .into_iter()
+            .filter(|&(other, _)| compatible(&self.doc(slot).sig, &self.doc(other).sig))
+            .map(|(other, _)| (other, self.score_slots(slot, other).score()))
+            .filter(|&(_, s)| s >= self.threshold * EDGE_SLACK)
+            .collect();
+        scored.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        for (other, _) in scored.into_iter().take(EDGES_PER_DOC) {
+            for (x, y) in [(slot, other), (other, slot)] {
+                let list = self.edges.entry(x).or_default();
+                if !list.contains(&y) {
+                    list.push(y);
+                }
+            }
+        }
+    }
+
+    fn rematch_ids(&mut self, ids: &[&str]) -> Vec<Change> {
+        let seeds: Vec<u32> = ids
+            .iter()
+            .filter_map(|id| self.slots.get(*id).copied())
+            .collect();
+        self.rematch(&seeds)
+    }
+
+    /// Works the links out again over the documents connected to `seeds` by edges, partners and
+    /// pins: hand-made links first, then the greedy 1:1 matching of the edges that clear the
+    /// threshold, best first. Returns what changed.
+    fn rematch(&mut self, seeds: &[u32]) -> Vec<Change> {
+        let nodes = self.component(seeds);
+        let before: Vec<(u32, Option<u32>)> = nodes
+            .iter()
+            .map(|&n| (n, self.partner.get(&n).copied()))
+            .collect();
+        for &n in &nodes {
+            self.partner.remove(&n);
+        }
+        for &n in &nodes {
+            let pinned = self
+                .pins
+                .get(self.id(n))
+                .and_then(|p| self.slots.get(p))
+                .copied();
+            if let Some(p) = pinned {
+                self.partner.insert(n, p);
+            }
+        }
+        let mut pairs: Vec<(f32, u32, u32)> = Vec::new();
+        for &a in &nodes {
+            for &b in self.edges.get(&a).into_iter().flatten() {
+                if a < b && self.allowed(a, b) {
+                    let s = self.score_slots(a, b).score();
+                    if s >= self.threshold {
+                        pairs.push((s, a, b));
+                    }
+                }
+            }
+        }
+        pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+        for (_, a, b) in pairs {
+            if !self.partner.contains_key(&a) && !self.partner.contains_key(&b) {
+                self.partner.insert(a, b);
+                self.partner.insert(b, a);
+            }
+        }
+        let mut changes = Vec::new();
+        for (n, old) in before {
+            let new = self.partner.get(&n).copied();
+            if old != new {
+                changes.extend(old.map(|o| self.change(false, n, o)));
+                changes.extend(new.map(|p| self.change(true, n, p)));
+            }
+        }
+        net(changes)
+    }
+
+    /// The documents reachable from `seeds` through edges, partners and pins.
+    fn component(&self, seeds: &[u32]) -> Vec<u32> {
+        let mut seen: HashSet<u32> = seeds.iter().copied().collect();
+        let mut queue: VecDeque<u32> = seeds.iter().copied().collect();
+        while let Some(n) = queue.pop_front() {
+            let pinned = self
+                .pins
+                .get(self.id(n))
+                .and_then(|p| self.slots.get(p))
+                .copied();
+            let next = self.edges.get(&n).into_iter().flatten().copied();
+            for m in next.chain(self.partner.get(&n).copied()).chain(pinned) {
+                if seen.insert(m) {
+                    queue.push_back(m);
+                }
+            }
+        }
+        let mut nodes: Vec<u32> = seen.into_iter().collect();
+        nodes.sort_unstable();
+        nodes
+    }
+
+    /// The pair in link order: the Danish document first, else the smaller id.
+    fn ordered(&self, a: u32, b: u32) -> (u32, u32) {
+        let (la, lb) = (self.doc(a).sig.lang, self.doc(b).sig.lang);
+        match (la, lb) {
+            (Lang::En, Lang::Da) => (b, a),
+            (Lang::Da, Lang::En) => (a, b),
+            _ if self.id(b) < self.id(a) => (b, a),
+            _ => (a, b),
+        }
+    }
+
+    fn change(&self, linked: bool, a: u32, b: u32) -> Change {
+        let (a, b) = self.ordered(a, b);
+        let (a, b) = (self.id(a).to_string(), self.id(b).to_string());
+        if linked {
+            Change::Linked(a, b)
+        } else {
+            Change::Unlinked(a, b)
+        }
+    }
+}
+
+fn pair_key(a: &str, b: &str) -> (String, String) {
+    if a <= b {
+        (a.to_string(), b.to_string())
+    } else {
+        (b.to_string(), a.to_string())
+    }
+}
+
+/// Changes once each, sorted. A pair both undone and made within one call (a document replaced
+/// by a new version that links to the same partner: undone first, made again) has not changed.
+fn net(mut changes: Vec<Change>) -> Vec<Change> {
+    changes.sort();
+    changes.dedup();
+    let key = |c: &Change| match c {
+        Change::Linked(a, b) | Change::Unlinked(a, b) => (a.clone(), b.clone()),
+    };
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    for c in &changes {
+        *seen.entry(key(c)).or_default() += 1;
+    }
+    changes.retain(|c| seen[&key(c)] == 1);
+    changes
+}
+
+#[cfg(test)]
+mod tests;
