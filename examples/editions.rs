@@ -4,7 +4,7 @@
 //! ```sh
 //! vidensbase --corpus CORPUS export > export.jsonl
 //! cargo run --release --example editions -- export.jsonl [--drop-half en|da] [--seed N]
-//!     [--threshold T] [--misses N]
+//!     [--threshold T] [--margin M] [--misses N]
 //! ```
 //!
 //! Builds each document's signature, links them one at a time in a shuffled order and again in
@@ -27,6 +27,7 @@ struct Args {
     drop: Option<Lang>,
     seed: u64,
     threshold: f32,
+    margin: f32,
     misses: usize,
 }
 
@@ -36,6 +37,7 @@ fn args() -> anyhow::Result<Args> {
         drop: None,
         seed: 1,
         threshold: vidensbase::editions::THRESHOLD,
+        margin: vidensbase::editions::MARGIN,
         misses: 0,
     };
     let mut it = std::env::args().skip(1);
@@ -45,6 +47,7 @@ fn args() -> anyhow::Result<Args> {
             "--drop-half" => args.drop = Some(value()?.parse().map_err(anyhow::Error::msg)?),
             "--seed" => args.seed = value()?.parse()?,
             "--threshold" => args.threshold = value()?.parse()?,
+            "--margin" => args.margin = value()?.parse()?,
             "--misses" => args.misses = value()?.parse()?,
             _ if args.export.is_empty() && !arg.starts_with("--") => args.export = arg,
             _ => anyhow::bail!("unknown argument {arg}"),
@@ -52,7 +55,7 @@ fn args() -> anyhow::Result<Args> {
     }
     anyhow::ensure!(
         !args.export.is_empty(),
-        "usage: editions EXPORT.jsonl [--drop-half en|da] [--seed N] [--threshold T] [--misses N]"
+        "usage: editions EXPORT.jsonl [--drop-half en|da] [--seed N] [--threshold T] [--margin M] [--misses N]"
     );
     Ok(args)
 }
@@ -166,7 +169,7 @@ fn main() -> anyhow::Result<()> {
 
     let mut order: Vec<usize> = (0..sigs.len()).collect();
     rng.shuffle(&mut order);
-    let mut linker = Linker::with_threshold(args.threshold);
+    let mut linker = Linker::with_threshold(args.threshold).with_margin(args.margin);
     let start = Instant::now();
     for &i in &order {
         linker.add(&sigs[i].0, sigs[i].1.clone());
@@ -174,7 +177,7 @@ fn main() -> anyhow::Result<()> {
     let incremental = evaluate(&linker.links(), start.elapsed().as_secs_f64());
     let incremental_links = linker.links();
 
-    let mut batch_linker = Linker::with_threshold(args.threshold);
+    let mut batch_linker = Linker::with_threshold(args.threshold).with_margin(args.margin);
     let start = Instant::now();
     batch_linker.add_all(sigs.clone());
     let batch = evaluate(&batch_linker.links(), start.elapsed().as_secs_f64());

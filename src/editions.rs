@@ -19,7 +19,7 @@ mod score;
 mod signature;
 mod tokens;
 
-pub use linker::{Change, Link, Linker, THRESHOLD};
+pub use linker::{Change, Link, Linker, MARGIN, THRESHOLD};
 pub use pivot::cognate_key;
 pub use score::{compatible, parts, score, structure, Parts, Stats, PROMINENT};
 pub use signature::{Signature, MAX_HEADINGS, MAX_MARKS, MAX_TERMS};

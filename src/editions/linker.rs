@@ -12,7 +12,7 @@
 //! Hand-made choices win: a pinned pair is linked whatever its score and guard, and neither of
 //! its documents is linked automatically; an unpinned pair is never linked automatically.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 
 use rustc_hash::FxHashMap;
 
@@ -25,6 +25,9 @@ use crate::lang::Lang;
 /// The score from which two documents are linked automatically (tuned on the LibreOffice help
 /// corpus: benches/README.md, "Editions").
 pub const THRESHOLD: f32 = 0.30;
+/// How much a link's score must beat every other pair of either document by: two near-identical
+/// pages and their two translations are left for an editor rather than guessed.
+pub const MARGIN: f32 = 0.05;
 /// Edges are kept from this share of the threshold, so a change of statistics that lifts a pair
 /// over the threshold later finds its edge.
 const EDGE_SLACK: f32 = 0.8;
@@ -52,6 +55,15 @@ pub enum Change {
     Unlinked(String, String),
 }
 
+/// A candidate pair, from one of its documents: the other, and the score as of when the
+/// collection held `at` documents.
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    to: u32,
+    score: f32,
+    at: u32,
+}
+
 struct Doc {
     id: String,
     /// The signature without its terms (they are in `terms`).
@@ -63,6 +75,7 @@ struct Doc {
 /// The editions of a changing collection of documents. See the module header.
 pub struct Linker {
     threshold: f32,
+    margin: f32,
     slots: FxHashMap<String, u32>,
     docs: Vec<Option<Doc>>,
     term_ids: FxHashMap<String, u32>,
@@ -74,8 +87,12 @@ pub struct Linker {
     live: u32,
     /// Documents per language.
     docs_per_lang: [u32; 2],
+    /// Documents held when every edge was last found again.
+    swept_at: u32,
+    /// Every edge was just scored with the current statistics (during a sweep).
+    all_fresh: bool,
     /// Candidate pairs near or over the threshold, both ways.
-    edges: FxHashMap<u32, Vec<u32>>,
+    edges: FxHashMap<u32, Vec<Edge>>,
     /// Current partner of each linked document (automatic or by hand).
     partner: FxHashMap<u32, u32>,
     /// Hand-made links by id, both ways (either document may be absent yet).
@@ -98,6 +115,7 @@ impl Linker {
     pub fn with_threshold(threshold: f32) -> Linker {
         Linker {
             threshold,
+            margin: MARGIN,
             slots: FxHashMap::default(),
             docs: Vec::new(),
             term_ids: FxHashMap::default(),
@@ -106,11 +124,19 @@ impl Linker {
             postings: Vec::new(),
             live: 0,
             docs_per_lang: [0, 0],
+            swept_at: 0,
+            all_fresh: false,
             edges: FxHashMap::default(),
             partner: FxHashMap::default(),
             pins: HashMap::new(),
             refused: HashSet::new(),
         }
+    }
+
+    /// The same linker with another margin ([`MARGIN`]).
+    pub fn with_margin(mut self, margin: f32) -> Linker {
+        self.margin = margin;
+        self
     }
 
     /// Documents held.
@@ -128,7 +154,9 @@ impl Linker {
     }
 
     /// Adds (or replaces) many documents at once: all are counted in the statistics before any
-    /// is scored, then the links are worked out once.
+    /// is scored, then the links are worked out once. Each time the collection has doubled, the
+    /// candidates of every document are found again, so that links found among the first few
+    /// documents, with the statistics of a few, are those a batch of them all gives.
     pub fn add_all(&mut self, docs: Vec<(String, Signature)>) -> Vec<Change> {
         let mut changes = Vec::new();
         let mut added = Vec::with_capacity(docs.len());
@@ -138,10 +166,22 @@ impl Linker {
             }
             added.push(self.insert(id, sig));
         }
+        let sweep = self.live > 2 * self.swept_at;
+        if sweep {
+            // The collection has doubled since its edges were all found: find them all again
+            // with today's statistics (amortised, this at most doubles the cost of adding).
+            self.swept_at = self.live;
+            self.edges.clear();
+            added = (0..self.docs.len() as u32)
+                .filter(|&s| self.docs[s as usize].is_some())
+                .collect();
+        }
         for &slot in &added {
             self.find_edges(slot);
         }
+        self.all_fresh = sweep;
         changes.extend(self.rematch(&added));
+        self.all_fresh = false;
         net(changes)
     }
 
@@ -150,10 +190,16 @@ impl Linker {
         let Some(slot) = self.slots.remove(id) else {
             return Vec::new();
         };
-        let mut seeds = self.edges.remove(&slot).unwrap_or_default();
+        let mut seeds: Vec<u32> = self
+            .edges
+            .remove(&slot)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| e.to)
+            .collect();
         for &other in &seeds {
             if let Some(list) = self.edges.get_mut(&other) {
-                list.retain(|&s| s != slot);
+                list.retain(|e| e.to != slot);
             }
         }
         let mut changes = Vec::new();
@@ -180,15 +226,18 @@ impl Linker {
         if a == b || self.pins.get(a).is_some_and(|p| p == b) {
             return Vec::new();
         }
+        let mut touched = vec![a.to_string(), b.to_string()];
         for id in [a, b] {
             if let Some(old) = self.pins.remove(id) {
                 self.pins.remove(&old);
+                touched.push(old);
             }
         }
         self.refused.remove(&pair_key(a, b));
         self.pins.insert(a.to_string(), b.to_string());
         self.pins.insert(b.to_string(), a.to_string());
-        self.rematch_ids(&[a, b])
+        let touched: Vec<&str> = touched.iter().map(String::as_str).collect();
+        self.rematch_ids(&touched)
     }
 
     /// Unlinks `a` and `b` by hand: a pin of the pair is dropped, and the pair is never linked
@@ -310,131 +359,6 @@ impl Linker {
             && compatible(&da.sig, &db.sig)
     }
 
-    /// Scores the candidates of one document and keeps its best pairs as edges.
-    fn find_edges(&mut self, slot: u32) {
-        let mut by_rarity: Vec<u32> = self.doc(slot).terms.iter().map(|&(t, _)| t).collect();
-        by_rarity.sort_by_key(|&t| self.df[t as usize][0] + self.df[t as usize][1]);
-        let lang = self.doc(slot).sig.lang;
-        let mut shared: FxHashMap<u32, f32> = FxHashMap::default();
-        let mut budget = POSTINGS_BUDGET;
-        for term in by_rarity {
-            let w =
-                term_weight(self.docs_per_lang, self.df[term as usize]) * self.class[term as usize];
-            if w <= 0.0 {
-                continue;
-            }
-            let list = &self.postings[term as usize];
-            if list.len() > budget {
-                break;
-            }
-            budget -= list.len();
-            for &other in list {
-                if other != slot && self.doc(other).sig.lang != lang {
-                    *shared.entry(other).or_default() += w;
-                }
-            }
-        }
-        let mut candidates: Vec<(u32, f32)> = shared.into_iter().collect();
-        candidates.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        candidates.truncate(CANDIDATES);
-        let mut scored: Vec<(u32, f32)> = candidates
-            .into_iter()
-            .filter(|&(other, _)| compatible(&self.doc(slot).sig, &self.doc(other).sig))
-            .map(|(other, _)| (other, self.score_slots(slot, other).score()))
-            .filter(|&(_, s)| s >= self.threshold * EDGE_SLACK)
-            .collect();
-        scored.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        for (other, _) in scored.into_iter().take(EDGES_PER_DOC) {
-            for (x, y) in [(slot, other), (other, slot)] {
-                let list = self.edges.entry(x).or_default();
-                if !list.contains(&y) {
-                    list.push(y);
-                }
-            }
-        }
-    }
-
-    fn rematch_ids(&mut self, ids: &[&str]) -> Vec<Change> {
-        let seeds: Vec<u32> = ids
-            .iter()
-            .filter_map(|id| self.slots.get(*id).copied())
-            .collect();
-        self.rematch(&seeds)
-    }
-
-    /// Works the links out again over the documents connected to `seeds` by edges, partners and
-    /// pins: hand-made links first, then the greedy 1:1 matching of the edges that clear the
-    /// threshold, best first. Returns what changed.
-    fn rematch(&mut self, seeds: &[u32]) -> Vec<Change> {
-        let nodes = self.component(seeds);
-        let before: Vec<(u32, Option<u32>)> = nodes
-            .iter()
-            .map(|&n| (n, self.partner.get(&n).copied()))
-            .collect();
-        for &n in &nodes {
-            self.partner.remove(&n);
-        }
-        for &n in &nodes {
-            let pinned = self
-                .pins
-                .get(self.id(n))
-                .and_then(|p| self.slots.get(p))
-                .copied();
-            if let Some(p) = pinned {
-                self.partner.insert(n, p);
-            }
-        }
-        let mut pairs: Vec<(f32, u32, u32)> = Vec::new();
-        for &a in &nodes {
-            for &b in self.edges.get(&a).into_iter().flatten() {
-                if a < b && self.allowed(a, b) {
-                    let s = self.score_slots(a, b).score();
-                    if s >= self.threshold {
-                        pairs.push((s, a, b));
-                    }
-                }
-            }
-        }
-        pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
-        for (_, a, b) in pairs {
-            if !self.partner.contains_key(&a) && !self.partner.contains_key(&b) {
-                self.partner.insert(a, b);
-                self.partner.insert(b, a);
-            }
-        }
-        let mut changes = Vec::new();
-        for (n, old) in before {
-            let new = self.partner.get(&n).copied();
-            if old != new {
-                changes.extend(old.map(|o| self.change(false, n, o)));
-                changes.extend(new.map(|p| self.change(true, n, p)));
-            }
-        }
-        net(changes)
-    }
-
-    /// The documents reachable from `seeds` through edges, partners and pins.
-    fn component(&self, seeds: &[u32]) -> Vec<u32> {
-        let mut seen: HashSet<u32> = seeds.iter().copied().collect();
-        let mut queue: VecDeque<u32> = seeds.iter().copied().collect();
-        while let Some(n) = queue.pop_front() {
-            let pinned = self
-                .pins
-                .get(self.id(n))
-                .and_then(|p| self.slots.get(p))
-                .copied();
-            let next = self.edges.get(&n).into_iter().flatten().copied();
-            for m in next.chain(self.partner.get(&n).copied()).chain(pinned) {
-                if seen.insert(m) {
-                    queue.push_back(m);
-                }
-            }
-        }
-        let mut nodes: Vec<u32> = seen.into_iter().collect();
-        nodes.sort_unstable();
-        nodes
-    }
-
     /// The pair in link order: the Danish document first, else the smaller id.
     fn ordered(&self, a: u32, b: u32) -> (u32, u32) {
         let (la, lb) = (self.doc(a).sig.lang, self.doc(b).sig.lang);
@@ -481,5 +405,6 @@ fn net(mut changes: Vec<Change>) -> Vec<Change> {
     changes
 }
 
+mod matching;
 #[cfg(test)]
 mod tests;

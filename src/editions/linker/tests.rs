@@ -144,6 +144,9 @@ fn adding_in_any_order_gives_the_batch_links() {
     docs.push(("en/2b".into(), edition(Lang::En, 2, 2020, 3)));
     docs.push(("da/7".into(), edition(Lang::Da, 7, 2020, 0)));
     docs.push(("en/7-long".into(), edition(Lang::En, 7, 2020, 12)));
+    // 16 documents: the candidates of all are found again at 15 (the collection doubled since
+    // 7), so the last one is added as any document to a large collection is.
+    docs.push(("en/9".into(), edition(Lang::En, 9, 2020, 0)));
     let mut batch = Linker::new();
     batch.add_all(docs.clone());
     let expected = pairs(&batch);
