@@ -175,7 +175,6 @@ fn main() -> anyhow::Result<()> {
         linker.add(&sigs[i].0, sigs[i].1.clone());
     }
     let incremental = evaluate(&linker.links(), start.elapsed().as_secs_f64());
-    let incremental_links = linker.links();
 
     let mut batch_linker = Linker::with_threshold(args.threshold).with_margin(args.margin);
     let start = Instant::now();
@@ -214,7 +213,7 @@ fn main() -> anyhow::Result<()> {
         );
     }
     if args.misses > 0 {
-        misses(&sigs, &incremental_links, args.misses);
+        misses(&sigs, &linker, args.misses);
     }
     Ok(())
 }
@@ -229,7 +228,8 @@ fn same_language_pairs(sigs: &[(String, Signature)]) -> usize {
 }
 
 /// Prints missed pairs and false links with their scores, for tuning.
-fn misses(sigs: &[(String, Signature)], links: &[Link], max: usize) {
+fn misses(sigs: &[(String, Signature)], linker: &Linker, max: usize) {
+    let links = &linker.links();
     let mut stats = Stats::default();
     for (_, s) in sigs {
         stats.add(s);
@@ -258,6 +258,19 @@ fn misses(sigs: &[(String, Signature)], links: &[Link], max: usize) {
         };
         if linked.get(id.as_str()) != Some(&t.as_str()) && shown < max {
             show(id, &t);
+            println!("    candidates: {:?}", linker.candidates(id));
+            println!("    candidates of the English: {:?}", linker.candidates(&t));
+            for x in [id.as_str(), t.as_str()] {
+                let rival = sigs
+                    .iter()
+                    .filter(|(o, s)| o != id && *o != t && s.lang != by_id[x].lang)
+                    .filter(|(_, s)| compatible(by_id[x], s))
+                    .map(|(o, s)| (parts(by_id[x], s, &stats).score(), o))
+                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                if let Some((score, other)) = rival {
+                    println!("    best rival of {x}: {other} {score:.3}");
+                }
+            }
             if let Some(other) = linked.get(id.as_str()) {
                 print!("    linked instead:");
                 show(id, other);

@@ -22,5 +22,5 @@ mod tokens;
 pub use linker::{Change, Link, Linker, MARGIN, THRESHOLD};
 pub use pivot::cognate_key;
 pub use score::{compatible, parts, score, structure, Parts, Stats, PROMINENT};
-pub use signature::{Signature, MAX_HEADINGS, MAX_MARKS, MAX_TERMS};
+pub use signature::{Signature, MAX_HEADINGS, MAX_LENGTHS, MAX_MARKS, MAX_TERMS};
 pub use tokens::{shared_tokens, Token};

@@ -24,7 +24,7 @@ use crate::lang::Lang;
 
 /// The score from which two documents are linked automatically (tuned on the LibreOffice help
 /// corpus: benches/README.md, "Editions").
-pub const THRESHOLD: f32 = 0.30;
+pub const THRESHOLD: f32 = 0.15;
 /// How much a link's score must beat every other pair of either document by: two near-identical
 /// pages and their two translations are left for an editor rather than guessed.
 pub const MARGIN: f32 = 0.05;
@@ -286,6 +286,25 @@ impl Linker {
     pub fn partner(&self, id: &str) -> Option<&str> {
         let slot = self.slots.get(id)?;
         self.partner.get(slot).map(|&p| self.id(p))
+    }
+
+    /// A document's candidates with their scores, best first: its link if it has one, and what
+    /// an editor may choose from when it is left unlinked (the grey zone under the threshold or
+    /// the margin). Candidates excluded by a hand-made choice or the guard are left out.
+    pub fn candidates(&self, id: &str) -> Vec<(String, f32)> {
+        let Some(&slot) = self.slots.get(id) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(String, f32)> = self
+            .edges
+            .get(&slot)
+            .into_iter()
+            .flatten()
+            .filter(|e| self.allowed(slot, e.to))
+            .map(|e| (self.id(e.to).to_string(), e.score))
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
     }
 
     fn id(&self, slot: u32) -> &str {

@@ -25,8 +25,9 @@ use crate::lang::Lang;
 
 /// Letters of a cognate key; shorter normalised words are their own key.
 pub const COGNATE_LETTERS: usize = 5;
-/// Words with fewer normalised letters than this get no cognate key (`and`, `til`, `den`).
-const COGNATE_MIN_LETTERS: usize = 4;
+/// Words with fewer normalised letters than this get no cognate key; shorter words than
+/// [`COGNATE_LETTERS`] are their own key (`Erl`, `Dim`: names and code both editions share).
+const COGNATE_MIN_LETTERS: usize = 2;
 /// Distinct words a thread caches the pivot terms of before it starts over.
 const CACHE_WORDS: usize = 200_000;
 
@@ -209,7 +210,9 @@ mod tests {
             assert_eq!(cognate_key(da), cognate_key(en), "{da} / {en}");
             assert!(cognate_key(da).is_some(), "{da}");
         }
-        assert_eq!(cognate_key("til"), None);
+        // Short words are their own key (`Erl`, `Dim`, `OK` in both editions); one letter is none.
+        assert_eq!(cognate_key("erl").as_deref(), Some("erl"));
+        assert_eq!(cognate_key("a"), None);
         assert_ne!(cognate_key("tabel"), cognate_key("tekst"));
     }
 

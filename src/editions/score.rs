@@ -90,10 +90,12 @@ pub struct Parts {
 }
 
 impl Parts {
-    /// The score: content, discounted by unlike structure (a translation keeps its headings and
-    /// paragraphs; two help pages on similar subjects rarely have the same shape as well).
+    /// The score: content, discounted steeply by unlike structure. A translation keeps its
+    /// headings, paragraphs and their lengths, while the near-identical help pages of two
+    /// subjects share most terms and differ in shape (the sixth power was tuned on the
+    /// LibreOffice help corpus: benches/README.md, "Editions").
     pub fn score(self) -> f32 {
-        self.content * (0.4 + 0.6 * self.structure)
+        self.content * self.structure.powi(6)
     }
 }
 
@@ -173,11 +175,30 @@ pub fn structure(a: &Signature, b: &Signature) -> f32 {
         headings,
         ratio(a.paragraphs, b.paragraphs),
         ratio(a.words, b.words),
+        lengths(&a.lengths, &b.lengths),
     ];
     if a.pages > 0 || b.pages > 0 {
         parts.push(ratio(a.pages, b.pages));
     }
     parts.iter().sum::<f32>() / parts.len() as f32
+}
+
+/// Likeness of two sequences of paragraph lengths, 0..=1: paragraph by paragraph from the start,
+/// the ratio of the shorter to the longer after scaling one text to the other's total length,
+/// weighted by length, over the paragraphs of the longer sequence (unmatched ones count 0).
+fn lengths(a: &[u16], b: &[u16]) -> f32 {
+    let total = |x: &[u16]| x.iter().map(|&n| n as f32).sum::<f32>();
+    let (ta, tb) = (total(a), total(b));
+    if ta <= 0.0 || tb <= 0.0 {
+        return if ta == tb { 1.0 } else { 0.0 };
+    }
+    let scale = ta / tb;
+    let mut alike = 0.0;
+    for (&x, &y) in a.iter().zip(b) {
+        let (x, y) = (x as f32, y as f32 * scale);
+        alike += x.min(y) / x.max(y).max(1.0) * (x + y) / 2.0;
+    }
+    (alike / ta).clamp(0.0, 1.0)
 }
 
 /// Length of the longest common subsequence (both are at most a few dozen long).
@@ -218,4 +239,104 @@ fn marks_agree<K: PartialEq>(a: &[(K, u32)], b: &[(K, u32)]) -> bool {
             .all(|(k, _)| y.iter().any(|(other, _)| other == k))
     };
     covered(a, b) && covered(b, a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sig(lang: Lang, title: &str, text: &str) -> Signature {
+        Signature::new(title, text, lang, 0)
+    }
+
+    #[test]
+    fn never_one_language() {
+        let a = sig(Lang::Da, "Plan", "Kommunen og OGP i 2020.");
+        assert!(!compatible(&a, &a.clone()));
+        let b = sig(Lang::En, "Plan", "The municipality and OGP in 2020.");
+        assert!(compatible(&a, &b));
+    }
+
+    #[test]
+    fn prominent_years_must_occur_in_both() {
+        let da = |title: &str, text: &str| sig(Lang::Da, title, text);
+        let en = |title: &str, text: &str| sig(Lang::En, title, text);
+        // A year in a title is prominent: the 2019 plan is no edition of the 2024 plan.
+        assert!(!compatible(
+            &da("Handlingsplan 2019", "Planen."),
+            &en("Action plan 2024", "The plan.")
+        ));
+        // A year written twice is prominent, and the other edition must name it at least once.
+        let old = da("Handlingsplan", "Planen for 2019. I 2019 gør vi det.");
+        assert!(!compatible(
+            &old,
+            &en("Action plan", "The plan for 2024. In 2024 we do it.")
+        ));
+        assert!(compatible(
+            &old,
+            &en("Action plan", "The plan for 2019 and beyond.")
+        ));
+        // A year named once in one edition (a reference, a colophon) need not be in the other.
+        assert!(compatible(
+            &da("Handlingsplan", "Planen afløser planen fra 2015."),
+            &en("Action plan", "The plan.")
+        ));
+    }
+
+    #[test]
+    fn prominent_versions_must_occur_in_both() {
+        let manual = |lang, v: &str| {
+            let text = format!("LibreOffice {v} help. Version {v} adds macros.");
+            sig(lang, &format!("Manual v{v}"), &text)
+        };
+        assert!(compatible(
+            &manual(Lang::Da, "7.4"),
+            &manual(Lang::En, "7.4")
+        ));
+        assert!(!compatible(
+            &manual(Lang::Da, "7.4"),
+            &manual(Lang::En, "7.5")
+        ));
+        // Decimal numbers are no versions: the Danish 2,5 and the English 2.5 agree.
+        assert!(compatible(
+            &sig(Lang::Da, "Vækst", "Væksten var 2,5 pct. og 2,5 pct."),
+            &sig(
+                Lang::En,
+                "Growth",
+                "Growth was 2.5 per cent and 2.5 per cent."
+            )
+        ));
+    }
+
+    #[test]
+    fn translations_score_above_unrelated_texts() {
+        let da = sig(
+            Lang::Da,
+            "Civilsamfundsstrategi",
+            "# Civilsamfundsstrategi\n\nKommunen og civilsamfundet: OGP, 1.250 frivillige.\n\n\
+             ## Ensomhed\n\nForebyggelse af ensomhed i Aarhus.",
+        );
+        let en = sig(
+            Lang::En,
+            "Civil society strategy",
+            "# Civil society strategy\n\nThe municipality and civil society: OGP, 1,250 \
+             volunteers.\n\n## Loneliness\n\nPreventing loneliness in Aarhus.",
+        );
+        let other = sig(
+            Lang::En,
+            "Data protection",
+            "# Data protection\n\nThe GDPR and the Danish Data Protection Agency, since 2018.",
+        );
+        let mut stats = Stats::default();
+        for s in [&da, &en, &other] {
+            stats.add(s);
+        }
+        let (pair, unrelated) = (score(&da, &en, &stats), score(&da, &other, &stats));
+        assert!(pair > 0.5 && unrelated < 0.1, "{pair} {unrelated}");
+        assert!(structure(&da, &en) > structure(&da, &other));
+        stats.remove(&other);
+        assert_eq!(stats.docs(), [1, 1]);
+        assert_eq!(stats.df("=ogp"), [1, 1]);
+        assert_eq!(stats.df("=2018"), [0, 0]);
+    }
 }

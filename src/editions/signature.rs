@@ -15,6 +15,8 @@ use crate::lang::{self, Lang};
 pub const MAX_TERMS: usize = 128;
 /// Heading levels kept per document, in order.
 pub const MAX_HEADINGS: usize = 64;
+/// Paragraph lengths kept per document, from its start.
+pub const MAX_LENGTHS: usize = 64;
 /// Distinct years and version numbers kept per document.
 pub const MAX_MARKS: usize = 32;
 /// A title's word counts this many times: a title is its document's best summary.
@@ -31,6 +33,10 @@ pub struct Signature {
     pub headings: Vec<u8>,
     /// Paragraphs that are no heading.
     pub paragraphs: u32,
+    /// The lengths in characters of the first paragraphs, headings included (at most
+    /// [`MAX_LENGTHS`]): a translation's paragraphs are long where the original's are (Gale &
+    /// Church 1993).
+    pub lengths: Vec<u16>,
     /// Pages of a paged document, 0 for the others.
     pub pages: u32,
     /// Words of the text ([`crate::analysis::words`]).
@@ -66,12 +72,13 @@ impl Signature {
                 *counts.entry(format!("={term}")).or_default() += weight;
             });
         }
-        let (headings, paragraphs) = structure(text);
+        let (headings, paragraphs, lengths) = structure(text);
         Signature {
             lang,
             terms: strongest(counts, MAX_TERMS, |t, n| local_weight(t, n)),
             headings,
             paragraphs,
+            lengths,
             pages,
             words: crate::analysis::words(text).count() as u32,
             years: strongest(years, MAX_MARKS, |_, n| n as f32),
@@ -85,19 +92,26 @@ impl Signature {
     }
 }
 
-/// The heading levels in order, and the count of the other paragraphs.
-fn structure(text: &str) -> (Vec<u8>, u32) {
+/// The heading levels in order, the count of the other paragraphs, and the lengths in
+/// characters of the first [`MAX_LENGTHS`] paragraphs (headings included).
+fn structure(text: &str) -> (Vec<u8>, u32, Vec<u16>) {
     let mut headings = Vec::new();
     let mut paragraphs = 0;
+    let mut lengths = Vec::new();
     for paragraph in lang::paragraphs(text) {
+        if paragraph == "\u{c}" {
+            continue;
+        }
+        if lengths.len() < MAX_LENGTHS {
+            lengths.push(paragraph.chars().count().min(u16::MAX as usize) as u16);
+        }
         match extract::heading(paragraph) {
             Some((level, _)) if headings.len() < MAX_HEADINGS => headings.push(level as u8),
             Some(_) => {}
-            None if paragraph == "\u{c}" => {}
             None => paragraphs += 1,
         }
     }
-    (headings, paragraphs)
+    (headings, paragraphs, lengths)
 }
 
 /// How strongly a term speaks for its document before the collection's statistics are known:

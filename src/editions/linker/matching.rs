@@ -21,8 +21,8 @@ fn stale(e: &Edge, live: u32) -> bool {
 
 impl Linker {
     /// Scores the candidates of one document — the documents of the other language that share
-    /// its rarest terms, read rarest first within [`POSTINGS_BUDGET`] postings — and keeps its
-    /// best pairs near or over the threshold as edges.
+    /// most of its rarest terms (read rarest first within [`POSTINGS_BUDGET`] postings) for their
+    /// length — and keeps its best pairs near or over the threshold as edges.
     pub(super) fn find_edges(&mut self, slot: u32) {
         let mut by_rarity: Vec<u32> = self.doc(slot).terms.iter().map(|&(t, _)| t).collect();
         by_rarity.sort_by_key(|&t| self.df[t as usize][0] + self.df[t as usize][1]);
@@ -46,7 +46,12 @@ impl Linker {
                 }
             }
         }
-        let mut candidates: Vec<(u32, f32)> = shared.into_iter().collect();
+        // Shared weight over the candidate's length, as a cosine would: long documents share
+        // some terms with everything.
+        let mut candidates: Vec<(u32, f32)> = shared
+            .into_iter()
+            .map(|(other, w)| (other, w / (self.doc(other).terms.len() as f32).sqrt()))
+            .collect();
         candidates.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         candidates.truncate(CANDIDATES);
         let mut scored: Vec<(u32, f32)> = candidates
