@@ -3,14 +3,18 @@
 //! Each document added is scored only against the candidates that share its rarest pivot terms
 //! (an inverted index from term to documents, read rarest first within a budget), so adding one
 //! document costs about the same in a collection of 100 or 100,000. Pairs that pass the guard
-//! ([`compatible`]) and score near the threshold are kept as edges; links are then the greedy
-//! 1:1 matching of the edges at or above the threshold, best first (Buck & Koehn 2016), worked
-//! out again, with the current statistics, over the connected edges around what changed. So the
-//! links after a series of additions are those one batch of the same documents gives, except
-//! where a document's candidates were searched with different statistics.
+//! ([`compatible`]) and score near the threshold are kept as edges. A document is linked to its
+//! best candidate when that clears the threshold, has it as its own best candidate, and beats
+//! both documents' runners-up by a margin: the greedy 1:1 matching of Buck & Koehn (2016),
+//! taken only where it is clear, and decided from the edges of the two documents alone, so a
+//! change is decided again only around itself (`linker/matching.rs`). Edges around a change are
+//! scored again with the current statistics, and every edge is found again each time the
+//! collection doubles; so the links after a series of additions are those one batch of the same
+//! documents gives, except where the statistics moved since a pair was last scored.
 //!
 //! Hand-made choices win: a pinned pair is linked whatever its score and guard, and neither of
-//! its documents is linked automatically; an unpinned pair is never linked automatically.
+//! its documents is linked automatically (also while its partner is not added yet); an unpinned
+//! pair is never linked automatically.
 
 use std::collections::{HashMap, HashSet};
 
@@ -269,7 +273,7 @@ impl Linker {
             .filter(|(a, b)| a < b)
             .map(|(&a, &b)| {
                 let (a, b) = self.ordered(a, b);
-                let by_hand = self.pins.get(&self.id(a).to_string()).is_some();
+                let by_hand = self.pins.contains_key(self.id(a));
                 let score = (!by_hand).then(|| self.score_slots(a, b).score());
                 Link {
                     a: self.id(a).to_string(),
