@@ -74,6 +74,10 @@ struct Doc {
     sig: Signature,
     /// Interned terms and counts, sorted by term number.
     terms: Vec<(u32, u32)>,
+    /// The weighted terms' norm, and the documents held when it was worked out (it is worked
+    /// out again when the collection has grown or shrunk by a fiftieth since, or at all while it
+    /// is small).
+    norm: std::cell::Cell<(f32, u32)>,
 }
 
 /// The editions of a changing collection of documents. See the module header.
@@ -338,6 +342,7 @@ impl Linker {
             id: id.clone(),
             sig,
             terms,
+            norm: std::cell::Cell::new((0.0, 0)),
         }));
         self.slots.insert(id, slot);
         self.live += 1;
@@ -366,11 +371,25 @@ impl Linker {
     fn score_slots(&self, a: u32, b: u32) -> Parts {
         let (a, b) = (self.doc(a), self.doc(b));
         let w = |t: &u32, n: u32| self.weight(*t, n);
-        let content = cosine(&a.terms, &b.terms, norm(&a.terms, w), norm(&b.terms, w), w);
+        let content = cosine(&a.terms, &b.terms, self.norm(a), self.norm(b), w);
         Parts {
             content,
             structure: structure(&a.sig, &b.sig),
         }
+    }
+
+    /// A document's norm, worked out again when stale.
+    fn norm(&self, doc: &Doc) -> f32 {
+        let (value, at) = doc.norm.get();
+        let (at_f, live) = (at as f32, self.live as f32);
+        // Below a thousand documents one more can move the statistics much; it costs little to
+        // work the norm out each time.
+        if at != self.live && (self.live < 1000 || live > at_f * 1.02 || live < at_f / 1.02) {
+            let value = norm(&doc.terms, |t: &u32, n: u32| self.weight(*t, n));
+            doc.norm.set((value, self.live));
+            return value;
+        }
+        value
     }
 
     /// Whether two documents may be linked automatically.

@@ -162,7 +162,7 @@ impl Cache {
 
 /// Counts the pivot terms of the words of `text` (lowercased, stop words and words with digits
 /// left out: those are [`super::signature`]'s shared tokens) into `counts`, `weight` per word.
-pub fn count_words(text: &str, lang: Lang, weight: u32, counts: &mut HashMap<String, u32>) {
+pub fn count_words(text: &str, lang: Lang, weight: u32, counts: &mut FxHashMap<String, u32>) {
     CACHE.with_borrow_mut(|cache| {
         if cache.words.iter().map(|w| w.len()).sum::<usize>() > CACHE_WORDS {
             *cache = Cache::default();
@@ -218,9 +218,9 @@ mod tests {
 
     #[test]
     fn glossary_words_meet_in_english_stems() {
-        let mut da = HashMap::new();
+        let mut da = FxHashMap::default();
         count_words("Kommunerne og civilsamfundet", Lang::Da, 1, &mut da);
-        let mut en = HashMap::new();
+        let mut en = FxHashMap::default();
         count_words("municipalities and civil society", Lang::En, 1, &mut en);
         assert!(da.contains_key("g:municip"), "{da:?}");
         assert!(en.contains_key("g:municip"), "{en:?}");

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::pivot;
@@ -52,7 +54,7 @@ impl Signature {
     /// lines, headings marked with `#`, pages by [`extract::PAGE_BREAK`]), its language and its
     /// page count.
     pub fn new(title: &str, text: &str, lang: Lang, pages: u32) -> Signature {
-        let mut counts: HashMap<String, u32> = HashMap::new();
+        let mut counts: FxHashMap<String, u32> = FxHashMap::default();
         let mut years: HashMap<u16, u32> = HashMap::new();
         let mut versions: HashMap<String, u32> = HashMap::new();
         for (part, weight) in [(title, TITLE_WEIGHT), (text, 1)] {
@@ -122,8 +124,8 @@ pub fn local_weight(term: &str, count: u32) -> f32 {
 }
 
 /// At most `max` entries, the heaviest by `weight` chosen, returned sorted by key.
-fn strongest<K: Ord>(
-    counts: HashMap<K, u32>,
+fn strongest<K: Ord, S>(
+    counts: HashMap<K, u32, S>,
     max: usize,
     weight: impl Fn(&K, u32) -> f32,
 ) -> Vec<(K, u32)> {

@@ -41,7 +41,26 @@ pub fn shared_tokens(text: &str, mut each: impl FnMut(Token)) {
     }
 }
 
+/// Whether a token is a plain word (letters only, lowercase after its first letter), which a
+/// translation does not keep: most tokens, so this is asked first, without allocating.
+fn plain_word(token: &str) -> bool {
+    let mut chars = token.chars();
+    let first_upper = chars.next().is_some_and(char::is_uppercase);
+    let mut rest_lower = 0;
+    for c in chars {
+        if !c.is_alphabetic() || c.is_uppercase() {
+            return false;
+        }
+        rest_lower += 1;
+    }
+    // A capital letter alone (`A`, `I`) is no acronym either.
+    !first_upper || rest_lower > 0 || token.chars().count() == 1
+}
+
 fn classify(token: &str, prev: Option<&str>, each: &mut impl FnMut(Token)) {
+    if plain_word(token) {
+        return;
+    }
     let lower = token.to_lowercase();
     if lower.contains("://") || lower.starts_with("www.") {
         return each(Token::Shared(lower.trim_end_matches('/').to_string()));

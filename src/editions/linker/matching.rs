@@ -52,8 +52,11 @@ impl Linker {
             .into_iter()
             .map(|(other, w)| (other, w / (self.doc(other).terms.len() as f32).sqrt()))
             .collect();
-        candidates.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        candidates.truncate(CANDIDATES);
+        let by_share = |x: &(u32, f32), y: &(u32, f32)| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0));
+        if candidates.len() > CANDIDATES {
+            candidates.select_nth_unstable_by(CANDIDATES, by_share);
+            candidates.truncate(CANDIDATES);
+        }
         let mut scored: Vec<(u32, f32)> = candidates
             .into_iter()
             .filter(|&(other, _)| compatible(&self.doc(slot).sig, &self.doc(other).sig))
