@@ -184,8 +184,6 @@ fn adding_in_any_order_gives_the_batch_links() {
     docs.push(("en/2b".into(), edition(Lang::En, 2, 2020, 3)));
     docs.push(("da/7".into(), edition(Lang::Da, 7, 2020, 0)));
     docs.push(("en/7-loose".into(), loose(7)));
-    // 16 documents: the candidates of all are found again at 15 (the collection doubled since
-    // 7), so the last one is added as any document to a large collection is.
     docs.push(("en/9".into(), edition(Lang::En, 9, 2020, 0)));
     let mut batch = Linker::new();
     batch.add_all(docs.clone());
@@ -309,7 +307,10 @@ fn a_tie_is_left_for_an_editor() {
 /// A Danish edition of `topic` that lacks its numbers.
 fn loose_da(topic: u32) -> Signature {
     let mut sig = edition(Lang::Da, topic, 2020, 0);
-    let numbers = [format!("={}", 1000 + 37 * topic), format!("={}", 50 + topic)];
+    let numbers = [
+        format!("={}", 1000 + 37 * topic),
+        format!("={}", 50 + topic),
+    ];
     sig.terms.retain(|(t, _)| !numbers.contains(t));
     sig
 }
