@@ -8,9 +8,9 @@
 //! both documents' runners-up by a margin: the greedy 1:1 matching of Buck & Koehn (2016),
 //! taken only where it is clear, and decided from the edges of the two documents alone, so a
 //! change is decided again only around itself (`linker/matching.rs`). Edges around a change are
-//! scored again with the current statistics (and any edge scored when the collection was a tenth
-//! larger or smaller); so the links after a series of additions are those one batch of the same
-//! documents gives, except where the statistics moved since a pair was last scored or searched.
+//! scored again with the current statistics; so the links after a series of additions are
+//! those one batch of the same documents gives, except where the statistics moved since a pair
+//! was last scored or searched.
 //!
 //! Hand-made choices win: a pinned pair is linked whatever its score and guard, and neither of
 //! its documents is linked automatically (also while its partner is not added yet); an unpinned
@@ -59,13 +59,12 @@ pub enum Change {
     Unlinked(String, String),
 }
 
-/// A candidate pair, from one of its documents: the other, and the score as of when the
-/// collection held `at` documents.
+/// A candidate pair, from one of its documents: the other, and the pair's score as last worked
+/// out.
 #[derive(Debug, Clone, Copy)]
 struct Edge {
     to: u32,
     score: f32,
-    at: u32,
 }
 
 struct Doc {
