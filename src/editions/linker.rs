@@ -8,9 +8,9 @@
 //! both documents' runners-up by a margin: the greedy 1:1 matching of Buck & Koehn (2016),
 //! taken only where it is clear, and decided from the edges of the two documents alone, so a
 //! change is decided again only around itself (`linker/matching.rs`). Edges around a change are
-//! scored again with the current statistics, and every edge is found again each time the
-//! collection doubles; so the links after a series of additions are those one batch of the same
-//! documents gives, except where the statistics moved since a pair was last scored.
+//! scored again with the current statistics; so the links after a series of additions are
+//! those one batch of the same documents gives, except where the statistics moved since a pair
+//! was last scored or searched.
 //!
 //! Hand-made choices win: a pinned pair is linked whatever its score and guard, and neither of
 //! its documents is linked automatically (also while its partner is not added yet); an unpinned
@@ -59,13 +59,12 @@ pub enum Change {
     Unlinked(String, String),
 }
 
-/// A candidate pair, from one of its documents: the other, and the score as of when the
-/// collection held `at` documents.
+/// A candidate pair, from one of its documents: the other, and the pair's score as last worked
+/// out.
 #[derive(Debug, Clone, Copy)]
 struct Edge {
     to: u32,
     score: f32,
-    at: u32,
 }
 
 struct Doc {
@@ -95,9 +94,7 @@ pub struct Linker {
     live: u32,
     /// Documents per language.
     docs_per_lang: [u32; 2],
-    /// Documents held when every edge was last found again.
-    swept_at: u32,
-    /// Every edge was just scored with the current statistics (during a sweep).
+    /// Every edge was just scored with the current statistics (a batch into an empty linker).
     all_fresh: bool,
     /// Candidate pairs near or over the threshold, both ways.
     edges: FxHashMap<u32, Vec<Edge>>,
@@ -132,7 +129,6 @@ impl Linker {
             postings: Vec::new(),
             live: 0,
             docs_per_lang: [0, 0],
-            swept_at: 0,
             all_fresh: false,
             edges: FxHashMap::default(),
             partner: FxHashMap::default(),
@@ -162,9 +158,7 @@ impl Linker {
     }
 
     /// Adds (or replaces) many documents at once: all are counted in the statistics before any
-    /// is scored, then the links are worked out once. Each time the collection has doubled, the
-    /// candidates of every document are found again, so that links found among the first few
-    /// documents, with the statistics of a few, are those a batch of them all gives.
+    /// is scored, then the links are worked out once.
     pub fn add_all(&mut self, docs: Vec<(String, Signature)>) -> Vec<Change> {
         let mut changes = Vec::new();
         let mut added = Vec::with_capacity(docs.len());
@@ -174,20 +168,11 @@ impl Linker {
             }
             added.push(self.insert(id, sig));
         }
-        let sweep = self.live > 2 * self.swept_at;
-        if sweep {
-            // The collection has doubled since its edges were all found: find them all again
-            // with today's statistics (amortised, this at most doubles the cost of adding).
-            self.swept_at = self.live;
-            self.edges.clear();
-            added = (0..self.docs.len() as u32)
-                .filter(|&s| self.docs[s as usize].is_some())
-                .collect();
-        }
         for &slot in &added {
             self.find_edges(slot);
         }
-        self.all_fresh = sweep;
+        // When every document is new, every edge was just scored with today's statistics.
+        self.all_fresh = added.len() == self.live as usize;
         changes.extend(self.rematch(&added));
         self.all_fresh = false;
         net(changes)

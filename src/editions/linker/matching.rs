@@ -8,17 +8,6 @@ use super::{
     POSTINGS_BUDGET,
 };
 
-/// The share by which the collection may grow or shrink before an edge is scored again.
-const STALE: f32 = 0.1;
-
-/// Whether an edge was scored when the collection was more than [`STALE`] larger or smaller than
-/// `live` documents (so each edge is scored again a few times while a collection grows from
-/// nothing, and links made early do not rest on the statistics of a handful of documents).
-fn stale(e: &Edge, live: u32) -> bool {
-    let (at, live) = (e.at.max(1) as f32, live as f32);
-    live > at * (1.0 + STALE) || live < at / (1.0 + STALE)
-}
-
 impl Linker {
     /// Scores the candidates of one document — the documents of the other language that share
     /// most of its rarest terms (read rarest first within [`POSTINGS_BUDGET`] postings) for their
@@ -71,12 +60,11 @@ impl Linker {
 
     /// Records a pair's score, both ways.
     fn set_edge(&mut self, a: u32, b: u32, score: f32) {
-        let at = self.live;
         for (x, to) in [(a, b), (b, a)] {
             let list = self.edges.entry(x).or_default();
             match list.iter_mut().find(|e| e.to == to) {
-                Some(edge) => *edge = Edge { to, score, at },
-                None => list.push(Edge { to, score, at }),
+                Some(edge) => edge.score = score,
+                None => list.push(Edge { to, score }),
             }
         }
     }
@@ -109,11 +97,9 @@ impl Linker {
             if level == 0 && !self.all_fresh {
                 // What changed moves the statistics most around itself: the pairs of its
                 // candidates (which share its terms) are scored again.
-                self.refresh(&affected, |_| true);
+                self.refresh(&affected);
             }
         }
-        let live = self.live;
-        self.refresh(&affected, |e| stale(e, live));
         let partners: Vec<u32> = affected
             .iter()
             .flat_map(|&n| {
@@ -192,12 +178,12 @@ impl Linker {
         best.map(|(b, s)| (b, s, runner_up))
     }
 
-    /// Scores the edges of `nodes` that `select` picks again with the current statistics.
-    fn refresh(&mut self, nodes: &[u32], select: impl Fn(&Edge) -> bool) {
+    /// Scores the edges of `nodes` again with the current statistics.
+    fn refresh(&mut self, nodes: &[u32]) {
         let mut fresh: Vec<(u32, u32)> = Vec::new();
         for &a in nodes {
             for e in self.edges.get(&a).into_iter().flatten() {
-                if a < e.to && select(e) {
+                if a < e.to {
                     fresh.push((a, e.to));
                 }
             }

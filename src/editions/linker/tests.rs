@@ -184,8 +184,6 @@ fn adding_in_any_order_gives_the_batch_links() {
     docs.push(("en/2b".into(), edition(Lang::En, 2, 2020, 3)));
     docs.push(("da/7".into(), edition(Lang::Da, 7, 2020, 0)));
     docs.push(("en/7-loose".into(), loose(7)));
-    // 16 documents: the candidates of all are found again at 15 (the collection doubled since
-    // 7), so the last one is added as any document to a large collection is.
     docs.push(("en/9".into(), edition(Lang::En, 9, 2020, 0)));
     let mut batch = Linker::new();
     batch.add_all(docs.clone());
@@ -287,4 +285,45 @@ fn replacing_a_document_keeps_an_unchanged_link_quiet() {
     assert_eq!(linker.add("en/4", edition(Lang::En, 4, 2020, 0)), []);
     assert_eq!(linker.partner("da/4"), Some("en/4"));
     assert_eq!(linker.len(), 12);
+}
+
+#[test]
+fn a_tie_is_left_for_an_editor() {
+    let mut linker = Linker::new();
+    linker.add_all(collection());
+    linker.add("da/9", edition(Lang::Da, 9, 2020, 0));
+    // Two identical English pages: either could be the translation, so neither is linked, and
+    // both are offered as candidates.
+    let copy = edition(Lang::En, 9, 2020, 0);
+    linker.add("en/9a", copy.clone());
+    assert_eq!(linker.add("en/9b", copy), [unlinked("da/9", "en/9a")]);
+    assert_eq!(linker.partner("da/9"), None);
+    let offered: Vec<String> = linker.candidates("da/9").into_iter().map(|c| c.0).collect();
+    assert_eq!(offered[..2], ["en/9a".to_string(), "en/9b".to_string()]);
+    // Removing one of them settles it.
+    assert_eq!(linker.remove("en/9b"), [linked("da/9", "en/9a")]);
+}
+
+/// A Danish edition of `topic` that lacks its numbers.
+fn loose_da(topic: u32) -> Signature {
+    let mut sig = edition(Lang::Da, topic, 2020, 0);
+    let numbers = [
+        format!("={}", 1000 + 37 * topic),
+        format!("={}", 50 + topic),
+    ];
+    sig.terms.retain(|(t, _)| !numbers.contains(t));
+    sig
+}
+
+#[test]
+fn one_edition_each_also_without_a_margin() {
+    // Two Danish documents want the one English translation: only the better gets it.
+    let mut linker = Linker::new().with_margin(0.0);
+    linker.add_all(collection());
+    linker.add("da/9-loose", loose_da(9));
+    linker.add("da/9", edition(Lang::Da, 9, 2020, 0));
+    let changes = linker.add("en/9", edition(Lang::En, 9, 2020, 0));
+    assert_eq!(changes, [linked("da/9", "en/9")]);
+    assert_eq!(linker.partner("da/9-loose"), None);
+    assert_eq!(linker.links().len(), 7);
 }
