@@ -13,7 +13,7 @@ use std::cmp::Ordering;
 use tantivy::collector::sort_key::NaturalComparator;
 use tantivy::collector::{SegmentSortKeyComputer, SortKeyComputer};
 use tantivy::query::{EnableScoring, Query, Scorer, Weight};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
+use tantivy::{DocId, Score, Searcher, SegmentReader, TERMINATED};
 
 /// Where a document ranks: its tier (a bit per tier query it satisfies, the best query's the
 /// highest bit), then its score.
@@ -36,20 +36,33 @@ impl PartialOrd for Rank {
 /// At most this many tier queries (one bit each in [`Rank::tier`]).
 pub const MAX_TIERS: usize = 8;
 
+/// A preferred document's score is multiplied by this within its tier: enough to put the
+/// reader's edition of a text above the other (their scores differ by their languages' words
+/// and lengths only), not enough to lift a weak match over a clearly better one.
+pub const PREFERRED: Score = 1.5;
+
 /// The sort key computer for `TopDocs::order_by`: [`Rank`] of each collected document.
 pub struct ByTier {
     weights: Vec<Box<dyn Weight>>,
+    prefer: Option<Box<dyn Weight>>,
 }
 
 impl ByTier {
-    /// `tiers`, best first (at most [`MAX_TIERS`]; more are ignored).
-    pub fn new(searcher: &Searcher, tiers: &[Box<dyn Query>]) -> tantivy::Result<ByTier> {
+    /// `tiers`, best first (at most [`MAX_TIERS`]; more are ignored); the documents of
+    /// `prefer` have their scores multiplied by [`PREFERRED`].
+    pub fn new(
+        searcher: &Searcher,
+        tiers: &[Box<dyn Query>],
+        prefer: Option<&dyn Query>,
+    ) -> tantivy::Result<ByTier> {
+        let weight = |q: &dyn Query| q.weight(EnableScoring::disabled_from_searcher(searcher));
         let weights = tiers
             .iter()
             .take(MAX_TIERS)
-            .map(|q| q.weight(EnableScoring::disabled_from_searcher(searcher)))
+            .map(|q| weight(q.as_ref()))
             .collect::<tantivy::Result<_>>()?;
-        Ok(ByTier { weights })
+        let prefer = prefer.map(weight).transpose()?;
+        Ok(ByTier { weights, prefer })
     }
 }
 
@@ -68,27 +81,37 @@ impl SortKeyComputer for ByTier {
             .iter()
             .map(|w| w.scorer(reader, 1.0))
             .collect::<tantivy::Result<_>>()?;
-        Ok(SegmentTiers { scorers })
+        let prefer = match &self.prefer {
+            Some(w) => Some(w.scorer(reader, 1.0)?),
+            None => None,
+        };
+        Ok(SegmentTiers { scorers, prefer })
     }
 }
 
-/// The tier queries' doc sets in one segment.
+/// The tier queries' doc sets in one segment, and the preferred documents'.
 pub struct SegmentTiers {
     scorers: Vec<Box<dyn Scorer>>,
+    prefer: Option<Box<dyn Scorer>>,
+}
+
+/// Whether `set`, advanced in increasing document order, holds `doc`.
+fn holds(set: &mut dyn Scorer, doc: DocId) -> bool {
+    let mut at = set.doc();
+    if at < doc {
+        at = set.seek(doc);
+    }
+    at == doc && at != TERMINATED
 }
 
 impl SegmentTiers {
     fn tier(&mut self, doc: DocId) -> u8 {
         let n = self.scorers.len();
         let mut tier = 0u8;
+        // Collected documents arrive in increasing order; a doc set already past `doc` (or
+        // exhausted) does not hold it.
         for (i, s) in self.scorers.iter_mut().enumerate() {
-            // Collected documents arrive in increasing order; a doc set already past `doc` (or
-            // exhausted) does not hold it.
-            let mut at = s.doc();
-            if at < doc {
-                at = s.seek(doc);
-            }
-            if at == doc && at != TERMINATED {
+            if holds(s.as_mut(), doc) {
                 tier |= 1 << (n - 1 - i);
             }
         }
@@ -102,9 +125,10 @@ impl SegmentSortKeyComputer for SegmentTiers {
     type SegmentComparator = NaturalComparator;
 
     fn segment_sort_key(&mut self, doc: DocId, score: Score) -> Rank {
+        let preferred = self.prefer.as_mut().is_some_and(|p| holds(p.as_mut(), doc));
         Rank {
             tier: self.tier(doc),
-            score,
+            score: if preferred { score * PREFERRED } else { score },
         }
     }
 

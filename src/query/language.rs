@@ -12,8 +12,9 @@
 //!    English text about Denmark may quote);
 //! 3. a word the index does not hold goes by the side of the glossary it is on.
 //!
-//! The query is in a language when every word with a language has that one; words of both
-//! languages, or none with a language, make it a query in both.
+//! The query is in a language when the words with a language have that one, or clearly most of
+//! them do (a Danish question naming an English product); words of both languages in like
+//! numbers, or none with a language, make it a query in both.
 
 use crate::glossary::Glossary;
 use crate::lang::{self, Lang};
@@ -64,18 +65,28 @@ pub fn of_word(lower: &str, seen: Occurrences) -> Option<Lang> {
     }
 }
 
-/// The language of a query from its words' languages: `None` (both) when they disagree or none
-/// has one.
+/// A language's words must outnumber the other's this many times for a query that has words of
+/// both to be in it: a Danish question naming an English product (`Hvordan nulstiller jeg min
+/// adgangskode til root?`) is Danish; two words, one of each language, are both.
+const MAJORITY: usize = 3;
+
+/// The language of a query from its words' languages: `None` (both) when neither language's
+/// words outnumber the other's [`MAJORITY`] times, or no word has a language.
 pub fn of_query(words: impl IntoIterator<Item = Option<Lang>>) -> Option<Lang> {
-    let mut found = None;
+    let (mut da, mut en) = (0, 0);
     for lang in words.into_iter().flatten() {
-        match found {
-            None => found = Some(lang),
-            Some(l) if l != lang => return None,
-            Some(_) => {}
+        match lang {
+            Lang::Da => da += 1,
+            Lang::En => en += 1,
         }
     }
-    found
+    if da > 0 && da >= MAJORITY * en {
+        Some(Lang::Da)
+    } else if en > 0 && en >= MAJORITY * da {
+        Some(Lang::En)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -139,9 +150,13 @@ mod tests {
     }
 
     #[test]
-    fn a_query_is_in_a_language_only_when_its_words_agree() {
+    fn a_query_is_in_a_language_when_its_words_agree_or_lean_clearly() {
         assert_eq!(of_query([Some(Lang::Da), None]), Some(Lang::Da));
         assert_eq!(of_query([Some(Lang::Da), Some(Lang::En)]), None);
+        let da = Some(Lang::Da);
+        // A Danish question that names an English product is Danish.
+        assert_eq!(of_query([da, da, da, Some(Lang::En), None]), Some(Lang::Da));
+        assert_eq!(of_query([da, da, Some(Lang::En)]), None);
         assert_eq!(of_query([None, None]), None);
         assert_eq!(of_query([]), None);
     }

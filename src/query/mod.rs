@@ -109,6 +109,14 @@ pub struct UsedExpansion {
 pub struct Tiered {
     pub query: Box<dyn Query>,
     pub tiers: Vec<Box<dyn Query>>,
+    /// The documents in the reader's language, preferred within a tier
+    /// ([`crate::rank::PREFERRED`]): where both editions of a text match alike, or an English
+    /// passage quoted in a Danish manual matches an English question, the reader's edition
+    /// comes first; a clearly better match in the other language still wins.
+    pub prefer: Option<Box<dyn Query>>,
+    /// The documents with every word, when `query` is lenient and asks for fewer
+    /// ([`words_needed`]): what `complete` counts.
+    pub every: Option<Box<dyn Query>>,
 }
 
 /// Everything the search needs from a query.
@@ -127,6 +135,19 @@ pub struct Plan {
     pub expansions: Vec<(UsedExpansion, Box<dyn Query>)>,
     /// Each word's alternatives by kind, to tell how a hit matched it ([`checks`]).
     pub checks: Vec<WordCheck>,
+    /// The query's words are many, and a document may lack some of them ([`words_needed`]).
+    pub lenient: bool,
+}
+
+/// How many of a query's `n` required words a document must have: all of a short query's, all
+/// but a quarter of a long one's (from four words on). A question names its subject among
+/// words of its own (`properly`, `længere`, `bagefter`) that the page answering it need not use.
+pub fn words_needed(n: usize) -> usize {
+    if n >= 4 {
+        n - n / 4
+    } else {
+        n
+    }
 }
 
 /// Builds the plan for `raw`. `expand` turns glossary translations on.
@@ -191,7 +212,7 @@ struct Unit {
     /// Any match in the reader's language: `direct`, inflections, folding, compound parts,
     /// close spellings; not translations, not the other language's text.
     native: Box<dyn Query>,
-    /// A function word: it adds to the score where it occurs but is not required.
+    /// A function word: neither required nor scored (see [`Builder::build`]).
     optional: bool,
     /// `full` can match where `direct` does not.
     alternatives: bool,
@@ -313,6 +334,7 @@ impl Builder<'_> {
                 highlight: self.highlight,
                 expansions: self.expansions,
                 checks: self.checks,
+                lenient: false,
             };
         }
         let proximity = (2..=12)
@@ -324,8 +346,10 @@ impl Builder<'_> {
                 u.optional = false;
             }
         }
-        let (optional, units): (Vec<Unit>, Vec<Unit>) = units.into_iter().partition(|u| u.optional);
-        let optional: Vec<Box<dyn Query>> = optional.into_iter().map(|u| u.full).collect();
+        // Function words neither decide nor score: `hvordan`, `kan jeg`, `how do I` say what kind
+        // of answer is wanted, not what it is about, and a page that repeats them is no better
+        // for it. They stay in the proximity boost, where they join the words of a phrase.
+        units.retain(|u| !u.optional);
         // Without fallbacks every match is direct, and the tiers would only repeat the query.
         let tiered = units.iter().chain(&loose).any(|u| u.alternatives);
         let mut full = Vec::new();
@@ -336,33 +360,51 @@ impl Builder<'_> {
             direct.push(u.direct);
             native.push(u.native);
         }
-        let core = at_least(full, usize::MAX);
-        let tiers = if tiered {
-            vec![at_least(direct, usize::MAX), at_least(native, usize::MAX)]
+        let need = words_needed(full.len());
+        let lenient = need < full.len();
+        let every = lenient.then(|| at_least(clones(&full), usize::MAX));
+        let core = at_least(full, need);
+        let mut tiers = if tiered {
+            vec![at_least(direct, need), at_least(native, need)]
         } else {
             Vec::new()
         };
+        let prefer = self
+            .reader
+            .map(|reader| term_query(Term::from_field_text(self.fields.lang, reader.code())));
         let loose: Vec<Unit> = loose.into_iter().filter(|u| !u.optional).collect();
+        // Documents with (nearly) every word first, in the strict query's tiers; the others by
+        // score, the reader's language preferred.
+        let mut relaxed_tiers = vec![core.box_clone()];
+        relaxed_tiers.extend(tiers.iter().map(|t| t.box_clone()));
+        // Among documents with the words, the reader's edition: where a Danish manual quotes an
+        // English passage, an English question gets the English edition, however short and
+        // dense the quoted passage scores.
+        if let Some(prefer) = &prefer {
+            tiers.push(prefer.box_clone());
+        }
         let relaxed = (loose.len() > 1).then(|| {
             let any: Vec<_> = loose.into_iter().map(|u| u.full).collect();
-            // Documents with every word first, in the strict query's tiers; the others by score.
-            let mut relaxed_tiers = vec![core.box_clone()];
-            relaxed_tiers.extend(tiers.iter().map(|t| t.box_clone()));
             Tiered {
-                query: wrap(at_least(any, 1), proximity.as_deref(), &optional, &excluded),
+                query: wrap(at_least(any, 1), proximity.as_deref(), &excluded),
                 tiers: relaxed_tiers,
+                prefer: prefer.as_ref().map(|p| p.box_clone()),
+                every: None,
             }
         });
         Plan {
             query: Some(Tiered {
-                query: wrap(core, proximity.as_deref(), &optional, &excluded),
+                query: wrap(core, proximity.as_deref(), &excluded),
                 tiers,
+                prefer,
+                every,
             }),
             relaxed,
             lang: self.reader,
             highlight: self.highlight,
             expansions: self.expansions,
             checks: self.checks,
+            lenient,
         }
     }
 
@@ -933,19 +975,15 @@ fn weight(field: TermField) -> f32 {
     }
 }
 
-/// Adds the proximity boost, the function words and exclusions around a core query.
+/// Adds the proximity boost and exclusions around a core query.
 fn wrap(
     core: Box<dyn Query>,
     proximity: Option<&dyn Query>,
-    optional: &[Box<dyn Query>],
     excluded: &[Box<dyn Query>],
 ) -> Box<dyn Query> {
     let mut clauses = vec![(Occur::Must, core)];
     if let Some(p) = proximity {
         clauses.push((Occur::Should, p.box_clone()));
-    }
-    for o in optional {
-        clauses.push((Occur::Should, o.box_clone()));
     }
     for e in excluded {
         clauses.push((Occur::MustNot, e.box_clone()));

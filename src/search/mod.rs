@@ -138,7 +138,10 @@ pub struct SearchResults {
     /// True when fewer than [`RELAX_BELOW`] documents had all the words and any word was
     /// allowed to match.
     pub relaxed: bool,
-    /// Documents with every word (`total` when not `relaxed`).
+    /// A query of many words, whose hits need not have every word: each hit's `missing` tells
+    /// which it lacks ([`query::words_needed`]).
+    pub lenient: bool,
+    /// Documents with every word (`total` when neither `relaxed` nor `lenient`).
     pub complete: usize,
     /// The reader's language as the query's words tell it (`da`, `en`), whose matches rank
     /// first; `None` when they tell both or neither.
@@ -159,6 +162,7 @@ impl SearchResults {
             hits: Vec::new(),
             expansions: Vec::new(),
             relaxed: false,
+            lenient: plan.lenient,
             complete: 0,
             query_lang: plan.lang.map(Lang::code),
             facets: None,
@@ -305,14 +309,7 @@ impl Engine {
             let (lang, category) = (window.lang, window.category);
             results.facets = Some(self.facets(&searcher, &*found.core.query, lang, category)?);
         }
-        let ranked = self.rank_by_pages(
-            &searcher,
-            pages.as_ref(),
-            found.top,
-            req,
-            found.relaxed,
-            &window,
-        )?;
+        let ranked = self.rank_by_pages(&searcher, pages.as_ref(), found.top, req, &window)?;
         let addresses: Vec<DocAddress> = ranked.iter().map(|r| r.address).collect();
         let expansions = std::mem::take(&mut plan.expansions);
         results.expansions = notes::shown_expansions(&searcher, expansions, &addresses)?;

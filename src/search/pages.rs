@@ -41,27 +41,31 @@ impl Engine {
         }
     }
 
-    /// The best page of each paged document for the query, with its score: the same query
-    /// (strict or relaxed, as the main search ran it) run on the page index, its `want` best
-    /// pages.
+    /// The best page of each paged document for the query, with its score: the query run on the
+    /// page index, its `want` best pages.
     fn best_pages(
         &self,
         pages: &Searcher,
         req: &SearchRequest,
-        relaxed: bool,
         filters: &[(tantivy::schema::Field, &str)],
         want: usize,
     ) -> Result<FxHashMap<String, (Rank, u32)>> {
         let f = &self.fields;
         let plan = query::plan_as_typed(&req.query, f, pages, req.expand, req.as_typed);
-        let core = if relaxed { plan.relaxed } else { plan.query };
+        // Pages are always asked with any word sufficing (those with every word first): a
+        // document may have all the words of a question on no single page, and its best page is
+        // then the one with the most of them.
+        let core = plan.relaxed.or(plan.query);
         let mut best: FxHashMap<String, (Rank, u32)> = FxHashMap::default();
         let Some(core) = core else {
             return Ok(best);
         };
         let q = query::filtered(core.query, filters);
-        let top =
-            TopDocs::with_limit(want.saturating_mul(4)).order_by(ByTier::new(pages, &core.tiers)?);
+        let top = TopDocs::with_limit(want.saturating_mul(4)).order_by(ByTier::new(
+            pages,
+            &core.tiers,
+            core.prefer.as_deref(),
+        )?);
         for (rank, address) in pages.search(&*q, &top)? {
             // Page documents store only their id, filters and number: cheap to read.
             let doc: TantivyDocument = pages.doc(address)?;
@@ -130,7 +134,6 @@ impl Engine {
         pages: Option<&Searcher>,
         top: Vec<(Rank, DocAddress)>,
         req: &SearchRequest,
-        relaxed: bool,
         window: &Window,
     ) -> Result<Vec<Ranked>> {
         let Some(pages) = pages else {
@@ -144,7 +147,7 @@ impl Engine {
                 .collect());
         };
         let want = window.offset + window.limit;
-        let best = self.best_pages(pages, req, relaxed, &window.filters, want)?;
+        let best = self.best_pages(pages, req, &window.filters, want)?;
         let ranked = self.rerank_by_pages(searcher, top, best, want)?;
         Ok(ranked
             .into_iter()

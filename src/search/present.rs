@@ -23,7 +23,7 @@ pub(super) fn hits(
     relaxed: bool,
 ) -> Result<Vec<Hit>> {
     let addresses: Vec<DocAddress> = ranked.iter().map(|r| r.address).collect();
-    let how = notes::how_found(searcher, &plan.checks, relaxed, &addresses)?;
+    let how = notes::how_found(searcher, &plan.checks, relaxed || plan.lenient, &addresses)?;
     ranked
         .into_iter()
         .zip(how)

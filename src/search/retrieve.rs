@@ -71,13 +71,22 @@ pub(super) fn retrieve(
     let browse = || Tiered {
         query: Box::new(tantivy::query::AllQuery),
         tiers: Vec::new(),
+        prefer: None,
+        every: None,
     };
     let core = strict.unwrap_or_else(browse);
     let (top, total) = collect(searcher, &core, sort, window, paged)?;
+    let complete = match &core.every {
+        Some(every) => searcher.search(
+            &*query::filtered(every.box_clone(), &window.filters),
+            &Count,
+        )?,
+        None => total,
+    };
     let mut found = Retrieved {
         top,
         total,
-        complete: total,
+        complete,
         relaxed: false,
         core,
     };
@@ -111,7 +120,7 @@ fn collect(
             };
             let top = TopDocs::with_limit(want)
                 .and_offset(skip)
-                .order_by(ByTier::new(searcher, &t.tiers)?);
+                .order_by(ByTier::new(searcher, &t.tiers, t.prefer.as_deref())?);
             searcher.search(&*q, &(top, Count))?
         }
         Sort::Newest => {

@@ -15,6 +15,10 @@ pub struct Results<'a> {
     hits: Vec<Hit<'a>>,
     expansions: &'a [UsedExpansion],
     relaxed: bool,
+    /// A query of many words whose hits need not have every word (each hit's `missing` says).
+    lenient: bool,
+    /// Documents with every word.
+    complete: usize,
     /// The reader's language as read from the query (`da`, `en`), `null` for both.
     query_lang: Option<&'static str>,
     /// A corrected query when this one found little: `{"query", "total"}`, else `null`.
@@ -39,7 +43,7 @@ struct Hit<'a> {
     file: String,
     /// The language of the snippet's paragraph.
     snippet_lang: &'a str,
-    /// Required words of the query the document lacks (a relaxed result).
+    /// Required words of the query the document lacks (a relaxed or lenient result).
     missing: &'a [String],
     /// Words it has only through a close spelling or a translation.
     found_through: &'a [FoundThrough],
@@ -73,6 +77,8 @@ impl<'a> Results<'a> {
             hits,
             expansions: &r.expansions,
             relaxed: r.relaxed,
+            lenient: r.lenient,
+            complete: r.complete,
             query_lang: r.query_lang,
             suggestion: r.suggestion.as_ref(),
         }

@@ -402,7 +402,16 @@ async fn an_upload_reaches_search_through_the_watcher() {
             == 1;
     }
     assert!(found, "the uploaded file was not indexed by the watcher");
-    let (_, json) = call(&fixture, s, "GET", "/api/status", None, Vec::new()).await;
+    // The commit is searchable a moment before the watcher records its time: wait for that.
+    let mut json = serde_json::Value::Null;
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(30) {
+        (_, json) = call(&fixture, s.clone(), "GET", "/api/status", None, Vec::new()).await;
+        if json["last_commit"].is_string() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert_eq!(json["watching"], true, "{json}");
     assert!(json["last_commit"].is_string(), "{json}");
     assert!(

@@ -24,6 +24,7 @@ mod documents;
 mod http;
 mod indexing;
 mod notices;
+mod questions;
 mod quickstart;
 mod ranking;
 mod reader;

@@ -151,6 +151,11 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
                 }
                 @if r.relaxed && r.complete == 0 {
                     p.notice { (ui.t("Ingen dokumenter indeholder alle ordene; her er dem, der indeholder nogle af dem.", "No document contains all the words; these contain some of them.")) }
+                } @else if r.lenient && r.hits.iter().any(|h| !h.missing.is_empty()) {
+                    p.notice {
+                        (ui.count(r.complete, ("dokument indeholder", "dokumenter indeholder"), ("document contains", "documents contain")))
+                        (ui.t(" alle ordene; ved de andre står, hvilke ord de mangler.", " all the words; the others say which words they lack."))
+                    }
                 } @else if r.hits.iter().any(|h| !h.missing.is_empty()) {
                     p.notice {
                         (ui.count(r.complete, ("dokument indeholder", "dokumenter indeholder"), ("document contains", "documents contain")))

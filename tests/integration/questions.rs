@@ -1,0 +1,167 @@
+//! Questions as staff ask them: the question's own words (`hvordan`, `how do I`) neither decide
+//! nor score, a long question is answered by a text that has most of its words (and the hit
+//! says which it lacks), and of two editions that match alike the reader's comes first, while a
+//! Danish question whose only answer is English still gets it.
+
+use std::sync::OnceLock;
+
+use tempfile::TempDir;
+use vidensbase::search::{Engine, SearchRequest, SearchResults};
+
+use crate::common::{ids, indexed, rank, write_files};
+
+const DOCS: &[(&str, &str)] = &[
+    (
+        "en/faq.txt",
+        "Questions and answers\n\n\
+         How do I get started? How do I sign in? How do I find my way? How do I ask for help? \
+         How do I reach the office? The printer is in the hall, and you can configure it there.",
+    ),
+    (
+        "en/printer.txt",
+        "Office equipment\n\n\
+         The printer in the hall prints on both sides. Configure the printer from its panel: the \
+         printer keeps its settings until someone changes them again.",
+    ),
+    (
+        "da/elevkonti.txt",
+        "Elevkonti i skolen\n\n\
+         Skolens it-vejleder kan nulstille adgangskoden til en elevkonto. Åbn elevkontoen i \
+         administrationen, vælg Nulstil adgangskode og giv eleven den nye adgangskode på papir.",
+    ),
+    (
+        "da/nyhedsbrev.txt",
+        "Nyhedsbrev fra forvaltningen\n\n\
+         Skolens kontor holder lukket i uge 42. Husk at tjekke elevkonti hurtigt efter ferien. \
+         Den nye adgangskode til kopimaskinen hænger på opslagstavlen. Forældre kan nulstille \
+         deres egen adgang på forældreportalen, men det går sjældent hurtigt. Vi ses efter \
+         ferien, hvor skolens nye legeplads indvies.",
+    ),
+    (
+        "da/brugere.txt",
+        "Brugerhåndtering\n\n\
+         Sådan opretter du en ny bruger i systemet: vælg Indstillinger, klik på Tilføj bruger, \
+         skriv brugerens navn og e-mail, og gem. Brugeren får straks en e-mail med et link.\n\n\
+         Quick start: to create a new user, choose Settings and click Add user.",
+    ),
+    (
+        "en/users.txt",
+        "User management\n\n\
+         How to create a new user in the system: choose Settings, click Add user, type the \
+         user's name and e-mail address and save. The new user receives an e-mail with a link \
+         at once, and an administrator can change the user's role later under Settings, where \
+         every user of the system is listed with the date of their last sign-in.",
+    ),
+    (
+        "en/digital-agency.txt",
+        "The Danish Agency for Digital Government\n\n\
+         The Agency for Digital Government (Digitaliseringsstyrelsen) was established in 2011 \
+         under the Ministry of Finance to carry out the government's digital strategies.",
+    ),
+    (
+        "da/kantine.txt",
+        "Kantinen\n\n\
+         Kantinen blev oprettet i 1998 og har åbent hver dag fra klokken elleve. Menuen skifter hver uge, og der er altid \
+         en vegetarisk ret. Kantinen ligger i stueetagen ved siden af mødelokalerne.",
+    ),
+    (
+        "da/parkering.txt",
+        "Parkering\n\n\
+         Medarbejdere kan parkere i kælderen. Gæster parkerer på pladsen foran rådhuset, hvor \
+         der er fri parkering i to timer med p-skive.",
+    ),
+];
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<(TempDir, TempDir, Engine)> = OnceLock::new();
+    let (_, _, engine) = ENGINE.get_or_init(|| {
+        let corpus = tempfile::tempdir().expect("tempdir");
+        write_files(corpus.path(), DOCS.iter().map(|(p, t)| (*p, t.as_bytes())));
+        let (index, engine) = indexed(corpus.path());
+        (corpus, index, engine)
+    });
+    engine
+}
+
+fn search(q: &str) -> SearchResults {
+    engine().search(&SearchRequest::new(q)).expect("search")
+}
+
+#[test]
+fn question_words_do_not_score() {
+    // Both hold `configure` and `printer`; the FAQ repeats `how do I` five times, the note on
+    // the printer names the printer once more.
+    let r = search("How do I configure the printer?");
+    assert_eq!(
+        ids(&r)[..2],
+        ["en/printer.txt", "en/faq.txt"],
+        "{:?}",
+        ids(&r)
+    );
+}
+
+#[test]
+fn a_long_question_is_answered_by_a_text_with_most_of_its_words() {
+    // Five content words; the answer lacks `hurtigt`, a newsletter has all five scattered.
+    let r = search("Hvordan nulstiller jeg adgangskoden til skolens elevkonti hurtigt?");
+    assert_eq!(ids(&r).first(), Some(&"da/elevkonti.txt"), "{:?}", ids(&r));
+    assert!(r.lenient && !r.relaxed, "{r:?}");
+    assert_eq!(r.complete, 1, "only the newsletter has every word");
+    assert_eq!(
+        r.hits[0].missing,
+        ["hurtigt"],
+        "the hit says which word it lacks"
+    );
+    let newsletter = &r.hits[rank(&r, "da/nyhedsbrev.txt")];
+    assert!(
+        newsletter.missing.is_empty(),
+        "{:?}",
+        r.hits
+            .iter()
+            .map(|h| (&h.id, h.tier, h.score, &h.missing))
+            .collect::<Vec<_>>()
+    );
+    // Three words are all required, as before: the one text with all three comes first, the
+    // others only as the relaxed query's.
+    let short = search("nulstille adgangskode hurtigt");
+    assert!(!short.lenient && short.relaxed);
+    assert_eq!(short.complete, 1);
+    assert_eq!(ids(&short).first(), Some(&"da/nyhedsbrev.txt"));
+}
+
+#[test]
+fn the_readers_edition_comes_first_when_both_match() {
+    // The Danish edition's English quick start is short and dense; the English edition is the
+    // reader's.
+    let en = search("How do I create a new user?");
+    assert_eq!(en.query_lang, Some("en"));
+    assert!(
+        rank(&en, "en/users.txt") < rank(&en, "da/brugere.txt"),
+        "{:?}",
+        en.hits
+            .iter()
+            .map(|h| (&h.id, h.tier, h.score))
+            .collect::<Vec<_>>()
+    );
+    let da = search("Hvordan opretter jeg en ny bruger?");
+    assert_eq!(da.query_lang, Some("da"));
+    assert_eq!(ids(&da).first(), Some(&"da/brugere.txt"), "{:?}", ids(&da));
+}
+
+#[test]
+fn a_danish_question_still_gets_an_english_only_answer() {
+    let r = search("Hvornår blev Digitaliseringsstyrelsen oprettet?");
+    assert_eq!(r.query_lang, Some("da"));
+    assert_eq!(
+        ids(&r).first(),
+        Some(&"en/digital-agency.txt"),
+        "{:?}",
+        ids(&r)
+    );
+}
+
+#[test]
+fn a_danish_question_naming_an_english_word_is_danish() {
+    let r = search("Hvordan nulstiller jeg adgangskoden til root på skolens server?");
+    assert_eq!(r.query_lang, Some("da"), "{r:?}");
+}
