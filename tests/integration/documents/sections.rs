@@ -1,11 +1,13 @@
 //! Sections end to end on the LibreOffice-made report (`rapport.fodt` as PDF, DOCX and ODT,
 //! headings of two levels under its title): a hit carries the headings in force at its snippet
 //! and its page, the results page shows them and links to the section, and the document page
-//! has the anchor it links to.
+//! has the anchor it links to. And `sektioner.pdf` (groff, numbered headings of three levels,
+//! with a date, an amount and numbered list items that are none) on a corpus of its own.
 
 use axum::http::StatusCode;
 
-use super::{docs, get, poppler, LIBREOFFICE_PDF, REPORT_DOCX, REPORT_ODT};
+use super::{docs, fixtures_dir, get, poppler, LIBREOFFICE_PDF, REPORT_DOCX, REPORT_ODT};
+use crate::common::{get_from, Fixture};
 
 /// The hit for `id` among the JSON hits of `q`.
 async fn json_hit(q: &str, id: &str) -> serde_json::Value {
@@ -102,4 +104,51 @@ async fn every_json_hit_has_the_section_fields() {
     let hit = json["hits"][0].as_object().expect("a hit");
     assert!(hit.get("section").is_some_and(|s| s.is_array()), "{hit:?}");
     assert!(hit.contains_key("section_url"), "{hit:?}");
+}
+
+#[tokio::test]
+async fn numbered_pdf_headings_make_the_path_and_false_friends_do_not() {
+    if !poppler() {
+        return;
+    }
+    let fixture = Fixture::new();
+    std::fs::copy(
+        fixtures_dir().join("sektioner.pdf"),
+        fixture.corpus().join("sektioner.pdf"),
+    )
+    .expect("copy fixture");
+    fixture.sync();
+    let engine = fixture.engine();
+    let hit = |q: &str| {
+        let results = engine
+            .search(&vidensbase::search::SearchRequest::new(q))
+            .expect("search");
+        let hit = results.hits.into_iter().next().expect("a hit");
+        (hit.headings, hit.page, hit.section_anchor)
+    };
+    let (path, page, anchor) = hit("sektionsfjernord");
+    assert_eq!(
+        path,
+        [
+            "1. Kom i gang",
+            "1.1. Brugerhåndtering",
+            "1.1.2. Fjerne brugere"
+        ]
+    );
+    assert_eq!(page, Some(1));
+    let anchor = anchor.expect("an anchor");
+    assert_eq!(anchor, "afsnit-1-1-2-fjerne-brugere");
+    assert_eq!(hit("sectiongroupword").0, ["2. Setting up groups"]);
+    // The list items under "1.1.1. Tilføje brugere" are in its section, not sections of their own.
+    assert_eq!(
+        hit("navnet e-mailadressen").0.last().map(String::as_str),
+        Some("1.1.1. Tilføje brugere")
+    );
+    // The date and the amount are running text of "1. Kom i gang".
+    assert_eq!(hit("prøveperiode licenser").0, ["1. Kom i gang"]);
+
+    let (_, _, page) = get_from(engine, fixture.corpus(), "/doc/sektioner.pdf").await;
+    let page = String::from_utf8_lossy(&page);
+    assert!(page.contains(&format!("<h4 id=\"{anchor}\">")), "{page}");
+    assert!(!page.contains("<h2 id=\"afsnit-1-12-2024"), "{page}");
 }
