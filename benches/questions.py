@@ -218,7 +218,7 @@ def sections(args):
     runs = read_run(args.run)
     with open(args.sections, encoding="utf-8") as f:
         paths = {qid: json.loads(path) for qid, path in (l.rstrip("\n").split("\t", 1) for l in f if l.strip())}
-    right_doc = ok_all = ok_doc = 0
+    right_doc = right_page = ok_all = ok_doc = ok_page = 0
     for q in questions:
         top = runs.get(q["id"], [])
         path = paths.get(q["id"], [])
@@ -227,9 +227,12 @@ def sections(args):
         if top and top[0][0] in q["doc"].split(" | "):
             right_doc += 1
             ok_doc += ok
+            if not q["page"] or top[0][1] == int(q["page"]):
+                right_page += 1
+                ok_page += ok
     n = len(questions)
     print(f"| top hit's heading path ends in the judged heading | {ok_all} of {n} ({pct(ok_all, n)}) "
-          f"| {ok_doc} of {right_doc} with the right document first ({pct(ok_doc, right_doc)}) |")
+          f"| {ok_doc} of {right_doc} ({pct(ok_doc, right_doc)}) | {ok_page} of {right_page} ({pct(ok_page, right_page)}) |")
 
 
 # ------------------------------------------------------------------------------------ self-test

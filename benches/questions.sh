@@ -165,8 +165,8 @@ COMMIT=$(git -C "$REPO" rev-parse --short=12 HEAD)$(git -C "$REPO" diff --quiet 
   "${PY[@]}" score --questions "$KEY" --run vidensbase="$OUT/runs/vidensbase.tsv" --run "BM25 pages=$OUT/runs/bm25.tsv" \
     --run "PG simple=$OUT/runs/pg-simple.tsv" --run "PG da/en=$OUT/runs/pg-lang.tsv" --per-question "$OUT/per-question.tsv"
   echo
-  echo "| vidensbase sections | of the questions with a judged heading | of those with the right document first |"
-  echo "|---|---|---|"
+  echo "| vidensbase sections | of the questions with a judged heading | of those with the right document first | of those with the right page first |"
+  echo "|---|---|---|---|"
   "${PY[@]}" sections --questions "$KEY" --run "$OUT/runs/vidensbase.tsv" --sections "$OUT/runs/vidensbase-sections.tsv"
 } >"$RESULTS"
 cat "$RESULTS"
