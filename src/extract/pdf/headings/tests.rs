@@ -239,3 +239,19 @@ fn contents_pages_and_running_headers_have_no_headings() {
     let at = text.rfind("Brugere oprettes").expect("body text");
     assert_eq!(crate::extract::page_at(&text, at), 3);
 }
+
+#[test]
+fn text_that_reads_as_heading_marks_is_no_heading() {
+    let p = page(&[
+        &[("Skriv som root:", 10.0)],
+        &[("# cp debian.iso /dev/sdX", 10.0), ("# sync", 10.0)],
+    ]);
+    let text = text_of(vec![p]);
+    assert_eq!(
+        text,
+        "Skriv som root:\n\n\u{ff03} cp debian.iso /dev/sdX # sync"
+    );
+    assert!(crate::sections::headings(&text, text.len())
+        .next()
+        .is_none());
+}
