@@ -20,7 +20,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::pages::{LineAt, Page, MARGIN_BAND};
+use super::pages::{Line, LineAt, Page, MARGIN_BAND};
 
 /// A line this much taller than the body text is larger type.
 const LARGER: f32 = 1.15;
@@ -185,7 +185,6 @@ pub(super) fn find(
     running: &FxHashSet<LineAt>,
     levels: &Levels,
 ) -> Marks {
-    let mut marks = Marks::default();
     // The page's lines in reading order, without furniture.
     let lines: Vec<(u32, u32)> = page
         .blocks
@@ -195,82 +194,149 @@ pub(super) fn find(
         .filter(|&(b, l)| !skip.contains(&(p, b, l)))
         .filter(|&(b, l)| !page.blocks[b as usize][l as usize].words.is_empty())
         .collect();
-    let line = |(b, l): (u32, u32)| &page.blocks[b as usize][l as usize];
-    let height = |at| {
-        let line = line(at);
-        class(line.y_max - line.y_min)
-    };
-    // A running header of one page (the section's title in capitals over its pages, each page
-    // different) reads as a numbered heading: in the page's bands, capitals in body text size
-    // are none.
-    let band = page.height * MARGIN_BAND;
-    let is_running = |at: (u32, u32)| {
-        let line = line(at);
-        let in_band = line.y_max <= band || (page.height > 0.0 && line.y_min >= page.height - band);
-        running.contains(&(p, at.0, at.1))
-            || (in_band && height(at) < levels.larger && in_capitals(&line.words))
+    let mut finder = Finder {
+        page,
+        p,
+        running,
+        levels,
+        lines,
+        marks: Marks::default(),
     };
     let mut i = 0;
-    while i < lines.len() {
-        let at = lines[i];
-        i += 1;
-        if marks.contains_key(&at) || is_running(at) {
-            continue;
-        }
-        let words = &line(at).words;
-        let large = height(at) >= levels.larger && levels.larger > 0;
-        // A line of body text is a heading only where a paragraph can begin: first in its block,
-        // or after a line that ends a sentence.
-        let begins = i < 2 || lines[i - 2].0 != at.0 || {
-            let before = &line(lines[i - 2]).words;
+    while i < finder.lines.len() {
+        i += 1 + finder.try_line(i);
+    }
+    finder.marks
+}
+
+/// One page's lines as the rules read them, and the marks found so far.
+struct Finder<'a> {
+    page: &'a Page,
+    p: u32,
+    running: &'a FxHashSet<LineAt>,
+    levels: &'a Levels,
+    lines: Vec<(u32, u32)>,
+    marks: Marks,
+}
+
+impl Finder<'_> {
+    fn line(&self, (b, l): (u32, u32)) -> &Line {
+        &self.page.blocks[b as usize][l as usize]
+    }
+
+    fn height(&self, at: (u32, u32)) -> u32 {
+        let line = self.line(at);
+        class(line.y_max - line.y_min)
+    }
+
+    /// A running header or footer. One of a single page (the section's title in capitals over
+    /// its pages, each page different) reads as a numbered heading: in the page's bands,
+    /// capitals in body text size are none.
+    fn is_running(&self, at: (u32, u32)) -> bool {
+        let page = self.page.height;
+        let band = page * MARGIN_BAND;
+        let line = self.line(at);
+        let in_band = line.y_max <= band || (page > 0.0 && line.y_min >= page - band);
+        self.running.contains(&(self.p, at.0, at.1))
+            || (in_band && self.height(at) < self.levels.larger && in_capitals(&line.words))
+    }
+
+    /// Whether the `i`th line begins where a paragraph can: first in its block, or after a
+    /// line that ends a sentence.
+    fn begins(&self, i: usize) -> bool {
+        i == 0 || self.lines[i - 1].0 != self.lines[i].0 || {
+            let before = &self.line(self.lines[i - 1]).words;
             before
                 .last()
                 .is_some_and(|w| w.ends_with(['.', '!', '?', ':']))
-        };
-        let numbered = number_depth(&words[0]).filter(|&d| (d >= 2 && begins) || large);
-        if let Some(depth) = numbered {
-            if words.len() > 1 {
-                if is_title(&words[1..]) {
-                    marks.insert(at, heading(depth, Vec::new()));
-                }
-                continue;
-            }
-            // The number on a line of its own: the title is the next line that is no running
-            // header, about as tall.
-            let next = lines[i..].iter().copied().find(|&at| !is_running(at));
-            if let Some(title) = next.filter(|&t| {
-                is_title(&line(t).words)
-                    && !marks.contains_key(&t)
-                    && height(t).abs_diff(height(at)) * 5 <= height(at)
-            }) {
-                marks.insert(title, Mark::Taken);
-                marks.insert(at, heading(depth, vec![title]));
-            }
-            continue;
         }
-        let Some(level) = levels.of_size(height(at)).filter(|_| is_title(words)) else {
-            continue;
+    }
+
+    /// Marks the `i`th line when it begins a heading; the number of the lines after it that
+    /// the heading took.
+    fn try_line(&mut self, i: usize) -> usize {
+        let at = self.lines[i];
+        if self.marks.contains_key(&at) || self.is_running(at) {
+            return 0;
+        }
+        let words = &self.line(at).words;
+        let large = self.height(at) >= self.levels.larger && self.levels.larger > 0;
+        // A line of body text is a heading only where a paragraph can begin.
+        let numbered = number_depth(&words[0]).filter(|&d| (d >= 2 && self.begins(i)) || large);
+        match numbered {
+            Some(depth) if words.len() > 1 => {
+                if is_title(&words[1..]) {
+                    self.marks.insert(at, heading(depth, Vec::new()));
+                }
+                0
+            }
+            Some(depth) => {
+                self.number_alone(i, depth);
+                0
+            }
+            None => self.larger(i),
+        }
+    }
+
+    /// The `i`th line is a section number on its own: the title is the next line that is no
+    /// running header, about as tall.
+    fn number_alone(&mut self, i: usize, depth: usize) {
+        let at = self.lines[i];
+        let next = self.lines[i + 1..]
+            .iter()
+            .copied()
+            .find(|&at| !self.is_running(at));
+        if let Some(title) = next.filter(|&t| {
+            is_title(&self.line(t).words)
+                && !self.marks.contains_key(&t)
+                && self.height(t).abs_diff(self.height(at)) * 5 <= self.height(at)
+        }) {
+            self.marks.insert(title, Mark::Taken);
+            self.marks.insert(at, heading(depth, vec![title]));
+        }
+    }
+
+    /// The `i`th line as a larger-type heading, with the lines of the same height that follow
+    /// in its block; the number of those lines.
+    fn larger(&mut self, i: usize) -> usize {
+        let at = self.lines[i];
+        let words = &self.line(at).words;
+        let Some(level) = self
+            .levels
+            .of_size(self.height(at))
+            .filter(|_| is_title(words))
+        else {
+            return 0;
         };
-        // The lines of the same height that follow in the block are the heading's.
         let mut with = Vec::new();
         let mut count = words.len();
-        for &more in &lines[i..] {
-            if more.0 != at.0 || height(more) != height(at) || with.len() + 1 >= MAX_LINES {
+        for &more in &self.lines[i + 1..] {
+            if more.0 != at.0 || self.height(more) != self.height(at) || with.len() + 1 >= MAX_LINES
+            {
                 break;
             }
-            count += line(more).words.len();
+            count += self.line(more).words.len();
             with.push(more);
         }
         if count > MAX_WORDS {
-            continue;
+            return 0;
         }
         for &more in &with {
-            marks.insert(more, Mark::Taken);
+            self.marks.insert(more, Mark::Taken);
         }
-        i += with.len();
-        marks.insert(at, heading(level, with));
+        let taken = with.len();
+        self.marks.insert(at, heading(level, with));
+        taken
     }
-    marks
+}
+
+/// Text that would read as heading marks (a shell prompt, `# cp debian.iso /dev/sdX`) keeps its
+/// look with full-width number signs, which are no marks and no words either.
+pub(super) fn unmark(paragraph: &mut String) {
+    if crate::extract::heading(paragraph).is_some() {
+        let marks = paragraph.bytes().take_while(|&b| b == b'#').count();
+        paragraph.replace_range(..marks, &"\u{ff03}".repeat(marks));
+    }
 }
 
 /// Words all in capitals (at least four letters): `BRUG AF DEBIAN`.

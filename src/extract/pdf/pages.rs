@@ -322,14 +322,6 @@ fn page_text(
         text.push_str(paragraph);
         paragraph.clear();
     };
-    // Text that would read as heading marks (a shell prompt, `# cp debian.iso /dev/sdX`) keeps
-    // its look with full-width number signs, which are no marks and no words either.
-    let unmarked = |paragraph: &mut String| {
-        if crate::extract::heading(paragraph).is_some() {
-            let marks = paragraph.bytes().take_while(|&b| b == b'#').count();
-            paragraph.replace_range(..marks, &"\u{ff03}".repeat(marks));
-        }
-    };
     for (b, block) in page.blocks.iter().enumerate() {
         for (l, line) in block.iter().enumerate() {
             if furniture.contains(&(p, b as u32, l as u32)) {
@@ -339,7 +331,7 @@ fn page_text(
                 None => append_line(&mut paragraph, &line.words, known),
                 Some(Mark::Taken) => {}
                 Some(Mark::Heading { level, with }) => {
-                    unmarked(&mut paragraph);
+                    headings::unmark(&mut paragraph);
                     emit(text, &mut paragraph);
                     let mut heading = String::new();
                     append_line(&mut heading, &line.words, known);
@@ -361,11 +353,11 @@ fn page_text(
             .next()
             .is_some_and(|w| w.ends_with(['-', '\u{ad}']));
         if !ends_broken {
-            unmarked(&mut paragraph);
+            headings::unmark(&mut paragraph);
             emit(text, &mut paragraph);
         }
     }
-    unmarked(&mut paragraph);
+    headings::unmark(&mut paragraph);
     emit(text, &mut paragraph);
 }
 
