@@ -3,10 +3,15 @@
 
   questions.py vb --bin VIDENSBASE --index DIR --questions Q.tsv --out RUN.tsv
       every question through `vidensbase search --json --limit 10`; RUN.tsv: qid rank doc page
+      (with `--sections S.tsv`: also each question's top hit's heading path, `qid<TAB>json`)
   questions.py pg-input --export E.jsonl --questions Q.tsv --pages P.tsv --asked A.tsv
       PostgreSQL COPY text files: one row per page (doc, page, lang, body) and per question
   questions.py score --questions Q.tsv --run LABEL=RUN.tsv ... [--md OUT.md] [--per-question OUT.tsv]
       success@1 / @3 of the right document and page, per language, type and source
+  questions.py sections --questions Q.tsv --run RUN.tsv --sections S.tsv
+      how often the top hit's heading path (`section` in JSON, written by `vb --sections`) ends
+      in the judged heading: of the questions with a heading, and of those whose top hit is the
+      right document
   questions.py selftest --questions Q.tsv
       the scorer against made-up runs whose figures are known (an oracle, the other edition,
       pages off by one, the answer key of another question); exits non-zero on a mismatch
@@ -53,15 +58,20 @@ def source(q):
 def ask_vb(args):
     """Each question as `vidensbase search --json` (the shape of /api/search: hits with `id` and
     `page`), with the engine's defaults."""
-    rows = []
+    rows, sections = [], []
     for q in read_questions(args.questions):
         cmd = [args.bin, "--index", args.index, "search", q["question"], "--json", "--limit", str(TOP)]
         body = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=120).stdout)
         for rank, hit in enumerate(body["hits"][:TOP], start=1):
             page = "" if hit.get("page") is None else str(hit["page"])
             rows.append(f"{q['id']}\t{rank}\t{hit['id']}\t{page}\n")
+        if body["hits"]:
+            sections.append(f"{q['id']}\t{json.dumps(body['hits'][0].get('section', []), ensure_ascii=False)}\n")
     with open(args.out, "w", encoding="utf-8") as f:
         f.writelines(rows)
+    if args.sections:
+        with open(args.sections, "w", encoding="utf-8") as f:
+            f.writelines(sections)
     print(f"vidensbase: {len(rows)} hits for {len(read_questions(args.questions))} questions", file=sys.stderr)
 
 
@@ -192,6 +202,39 @@ def score(args):
         per_question(questions, runs, args.per_question)
 
 
+# ------------------------------------------------------------------------------------ sections
+def heading_key(text):
+    """A heading as compared: without a leading section number (`6.3.2.2`), lowercase, single
+    spaces."""
+    words = text.lower().split()
+    if words and all(p.isdigit() for p in words[0].rstrip(".").split(".")):
+        words = words[1:]
+    return " ".join(words)
+
+
+def sections(args):
+    """How often the top hit's heading path ends in the judged heading."""
+    questions = [q for q in read_questions(args.questions) if q["type"] != "none" and q.get("heading")]
+    runs = read_run(args.run)
+    with open(args.sections, encoding="utf-8") as f:
+        paths = {qid: json.loads(path) for qid, path in (l.rstrip("\n").split("\t", 1) for l in f if l.strip())}
+    right_doc = right_page = ok_all = ok_doc = ok_page = 0
+    for q in questions:
+        top = runs.get(q["id"], [])
+        path = paths.get(q["id"], [])
+        ok = bool(path) and heading_key(path[-1]) == heading_key(q["heading"])
+        ok_all += ok
+        if top and top[0][0] in q["doc"].split(" | "):
+            right_doc += 1
+            ok_doc += ok
+            if not q["page"] or top[0][1] == int(q["page"]):
+                right_page += 1
+                ok_page += ok
+    n = len(questions)
+    print(f"| top hit's heading path ends in the judged heading | {ok_all} of {n} ({pct(ok_all, n)}) "
+          f"| {ok_doc} of {right_doc} ({pct(ok_doc, right_doc)}) | {ok_page} of {right_page} ({pct(ok_page, right_page)}) |")
+
+
 # ------------------------------------------------------------------------------------ self-test
 def selftest(args):
     """Known runs, known figures: checks that the scorer counts what it says it counts."""
@@ -250,6 +293,7 @@ def main(argv):
     a.add_argument("--index", required=True)
     a.add_argument("--questions", required=True)
     a.add_argument("--out", required=True)
+    a.add_argument("--sections")
     a = sub.add_parser("pg-input")
     a.add_argument("--export", required=True)
     a.add_argument("--questions", required=True)
@@ -260,10 +304,15 @@ def main(argv):
     a.add_argument("--run", action="append", required=True, help="LABEL=RUN.tsv, in table order")
     a.add_argument("--md")
     a.add_argument("--per-question")
+    a = sub.add_parser("sections")
+    a.add_argument("--questions", required=True)
+    a.add_argument("--run", required=True)
+    a.add_argument("--sections", required=True)
     a = sub.add_parser("selftest")
     a.add_argument("--questions", required=True)
     args = p.parse_args(argv[1:])
-    return {"vb": ask_vb, "pg-input": pg_input, "score": score, "selftest": selftest}[args.cmd](args) or 0
+    return {"vb": ask_vb, "pg-input": pg_input, "score": score, "sections": sections,
+            "selftest": selftest}[args.cmd](args) or 0
 
 
 if __name__ == "__main__":

@@ -108,7 +108,8 @@ tail -1 "$OUT/vb-index.log" >&2
 echo "$(wc -l <"$OUT/export.jsonl") documents exported" >&2
 
 say "vidensbase: every question through vidensbase search --json (the /api/search shape)"
-"${PY[@]}" vb --bin "$VB" --index "$VBIDX" --questions "$QUESTIONS" --out "$OUT/runs/vidensbase.tsv"
+"${PY[@]}" vb --bin "$VB" --index "$VBIDX" --questions "$QUESTIONS" --out "$OUT/runs/vidensbase.tsv" \
+  --sections "$OUT/runs/vidensbase-sections.tsv"
 
 say "plain BM25 over pages (examples/bm25_pages)"
 "$OUT/bm25_pages" "$OUT/export.jsonl" "$QUESTIONS" >"$OUT/runs/bm25.tsv" 2>"$OUT/bm25.log" || { cat "$OUT/bm25.log" >&2; exit 1; }
@@ -163,6 +164,10 @@ COMMIT=$(git -C "$REPO" rev-parse --short=12 HEAD)$(git -C "$REPO" diff --quiet 
   echo
   "${PY[@]}" score --questions "$KEY" --run vidensbase="$OUT/runs/vidensbase.tsv" --run "BM25 pages=$OUT/runs/bm25.tsv" \
     --run "PG simple=$OUT/runs/pg-simple.tsv" --run "PG da/en=$OUT/runs/pg-lang.tsv" --per-question "$OUT/per-question.tsv"
+  echo
+  echo "| vidensbase sections | of the questions with a judged heading | of those with the right document first | of those with the right page first |"
+  echo "|---|---|---|---|"
+  "${PY[@]}" sections --questions "$KEY" --run "$OUT/runs/vidensbase.tsv" --sections "$OUT/runs/vidensbase-sections.tsv"
 } >"$RESULTS"
 cat "$RESULTS"
 echo "(written to $RESULTS; per-question ranks in $OUT/per-question.tsv)" >&2

@@ -21,6 +21,7 @@ pub mod query;
 pub mod rank;
 pub mod schema;
 pub mod search;
+pub mod sections;
 pub mod snippet;
 pub mod spelling;
 pub mod watch;

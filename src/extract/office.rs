@@ -1,7 +1,8 @@
 //! Word (`.docx`) and OpenDocument (`.odt`) files: zip archives of XML, read in-process with
 //! bounded decompression.
 //!
-//! Body text keeps its structure as paragraphs: headings, list items, table cells (each cell its
+//! Body text keeps its structure as paragraphs: headings (marked with their outline level, see
+//! [`levels`]), list items, table cells (each cell its
 //! own paragraph), footnotes and endnotes, text boxes (once: Word's fallback copy for old readers
 //! is skipped). Tracked changes read as accepted: deleted text is left out, inserted text kept.
 //! Field codes are left out and field results kept. Page headers and footers are not body text
@@ -14,6 +15,9 @@ use std::io::Read;
 use quick_xml::events::{BytesStart, Event};
 
 use super::{xml, Extracted, Refusal};
+use levels::Styles;
+
+mod levels;
 
 /// Largest uncompressed size of one XML part read.
 const MAX_PART: u64 = 64 << 20;
@@ -58,7 +62,7 @@ fn part(archive: &mut Archive, name: &str) -> Result<Option<Vec<u8>>, Refusal> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
     /// A paragraph: its text becomes one paragraph (nested paragraphs, in text boxes and notes,
-    /// become their own).
+    /// become their own); ODT's `text:h` is a heading by element.
     Paragraph { heading: bool },
     /// Text content to keep (`w:t`, `text:span` …): handled by the text events.
     Text,
@@ -123,12 +127,21 @@ struct Body {
     first_heading: Option<String>,
 }
 
-/// Reads the paragraphs of one XML part.
-fn read_body(xml: &[u8], flavour: Flavour, body: &mut Body) -> Result<(), Refusal> {
+/// An open paragraph: its text so far, its heading level (`None`: not a heading) and its
+/// element depth.
+type Open = (String, Option<usize>, usize);
+
+/// Reads the paragraphs of one XML part; `styles` are a Word document's paragraph styles.
+fn read_body(
+    xml: &[u8],
+    flavour: Flavour,
+    styles: &Styles,
+    body: &mut Body,
+) -> Result<(), Refusal> {
     let mut reader = quick_xml::Reader::from_reader(xml);
     let mut buf = Vec::new();
-    // Open paragraphs, innermost last: (text so far, is a heading, element depth).
-    let mut open: Vec<(String, bool, usize)> = Vec::new();
+    // Open paragraphs, innermost last.
+    let mut open: Vec<Open> = Vec::new();
     let mut depth = 0usize;
     let mut skip_until: Option<usize> = None;
     // In Word, text is only inside `w:t`; in ODT every text node of a paragraph is text.
@@ -146,18 +159,17 @@ fn read_body(xml: &[u8], flavour: Flavour, body: &mut Body) -> Result<(), Refusa
                 match role(flavour, &e) {
                     Role::Skip => skip_until = Some(depth),
                     Role::Paragraph { heading } => {
-                        let style = xml::attr(&e, "style-name").unwrap_or_default();
-                        let heading = heading || is_heading_style(&style);
-                        open.push((String::new(), heading, depth));
+                        let level = if heading {
+                            Some(levels::open_document_level(xml::attr(&e, "outline-level")))
+                        } else {
+                            xml::attr(&e, "style-name").and_then(|s| levels::level_of_name(&s))
+                        };
+                        open.push((String::new(), level, depth));
                     }
                     Role::Text => in_w_t = true,
                     Role::Space => push(&mut open, " "),
                     Role::Spaces => push(&mut open, " "),
-                    Role::Other => {
-                        if flavour == Flavour::Word && e.name().as_ref() == "w:pStyle" {
-                            mark_heading(&mut open, &e);
-                        }
-                    }
+                    Role::Other => mark_heading(flavour, styles, &mut open, &e),
                 }
             }
             Event::Empty(e) => {
@@ -172,11 +184,7 @@ fn read_body(xml: &[u8], flavour: Flavour, body: &mut Body) -> Result<(), Refusa
                         push(&mut open, &" ".repeat(n.min(8)));
                     }
                     Role::Paragraph { .. } => {}
-                    _ => {
-                        if flavour == Flavour::Word && e.name().as_ref() == "w:pStyle" {
-                            mark_heading(&mut open, &e);
-                        }
-                    }
+                    _ => mark_heading(flavour, styles, &mut open, &e),
                 }
             }
             Event::Text(t) if skip_until.is_none() && (flavour == Flavour::Open || in_w_t) => {
@@ -196,13 +204,12 @@ fn read_body(xml: &[u8], flavour: Flavour, body: &mut Body) -> Result<(), Refusa
                     if let Some((text, heading, _)) = open.pop() {
                         let text = super::collapse_whitespace(&text);
                         if !text.is_empty() {
-                            if heading && body.first_heading.is_none() {
+                            if heading.is_some() && body.first_heading.is_none() {
                                 body.first_heading = Some(text.clone());
                             }
-                            body.paragraphs.push(if heading {
-                                format!("{}{text}", super::heading_marks(1))
-                            } else {
-                                text
+                            body.paragraphs.push(match heading {
+                                Some(level) => format!("{}{text}", super::heading_marks(level)),
+                                None => text,
                             });
                         }
                     }
@@ -219,24 +226,26 @@ fn read_body(xml: &[u8], flavour: Flavour, body: &mut Body) -> Result<(), Refusa
     Ok(())
 }
 
-fn push(open: &mut [(String, bool, usize)], text: &str) {
+fn push(open: &mut [Open], text: &str) {
     if let Some((paragraph, _, _)) = open.last_mut() {
         paragraph.push_str(text);
     }
 }
 
-fn mark_heading(open: &mut [(String, bool, usize)], style: &BytesStart) {
-    if let (Some(value), Some((_, heading, _))) = (xml::attr(style, "val"), open.last_mut()) {
-        *heading |= is_heading_style(&value);
+/// A Word paragraph's style (`w:pStyle`) or its own outline level (`w:outlineLvl`, which wins)
+/// makes the open paragraph a heading of that level.
+fn mark_heading(flavour: Flavour, styles: &Styles, open: &mut [Open], e: &BytesStart) {
+    if flavour != Flavour::Word {
+        return;
     }
-}
-
-/// Style names of headings and titles, in English and Danish, as Word and LibreOffice write them.
-fn is_heading_style(style: &str) -> bool {
-    let s = style.to_lowercase();
-    ["heading", "overskrift", "title", "titel"]
-        .iter()
-        .any(|p| s.starts_with(p))
+    let (Some(value), Some((_, heading, _))) = (xml::attr(e, "val"), open.last_mut()) else {
+        return;
+    };
+    match e.name().as_ref() {
+        "w:pStyle" => *heading = heading.or(styles.level(&value)),
+        "w:outlineLvl" => *heading = levels::outline_level(&value),
+        _ => {}
+    }
 }
 
 fn finish(body: Body, meta: xml::Meta) -> Extracted {
@@ -256,11 +265,15 @@ pub fn docx(bytes: &[u8]) -> Result<Extracted, Refusal> {
     let mut archive = open(bytes)?;
     let document = part(&mut archive, "word/document.xml")?
         .ok_or_else(|| Refusal::Damaged("no word/document.xml: not a Word document".into()))?;
+    let styles = match part(&mut archive, "word/styles.xml")? {
+        Some(xml) => Styles::parse(&xml),
+        None => Styles::default(),
+    };
     let mut body = Body::default();
-    read_body(&document, Flavour::Word, &mut body)?;
+    read_body(&document, Flavour::Word, &styles, &mut body)?;
     for notes in ["word/footnotes.xml", "word/endnotes.xml"] {
         if let Some(xml) = part(&mut archive, notes)? {
-            read_body(&xml, Flavour::Word, &mut body)?;
+            read_body(&xml, Flavour::Word, &styles, &mut body)?;
         }
     }
     let meta = match part(&mut archive, "docProps/core.xml")? {
@@ -276,7 +289,7 @@ pub fn odt(bytes: &[u8]) -> Result<Extracted, Refusal> {
     let content = part(&mut archive, "content.xml")?
         .ok_or_else(|| Refusal::Damaged("no content.xml: not an OpenDocument file".into()))?;
     let mut body = Body::default();
-    read_body(&content, Flavour::Open, &mut body)?;
+    read_body(&content, Flavour::Open, &Styles::default(), &mut body)?;
     let meta = match part(&mut archive, "meta.xml")? {
         Some(xml) => xml::dublin_core(&xml),
         None => xml::Meta::default(),
@@ -340,6 +353,44 @@ mod tests {
             "# Overskrift her\n\nfodnoteord\n\nEn tekst slut & mere"
         );
         assert_eq!(x.title, "Overskrift her");
+    }
+
+    #[test]
+    fn word_headings_have_their_outline_levels() {
+        let doc = r#"<w:document xmlns:w="w"><w:body>
+<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr><w:r><w:t>Vejledning</w:t></w:r></w:p>
+<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>7 Kom i gang</w:t></w:r></w:p>
+<w:p><w:pPr><w:pStyle w:val="Overskrift2"/></w:pPr><w:r><w:t>7.3 Brugerhåndtering</w:t></w:r></w:p>
+<w:p><w:pPr><w:pStyle w:val="Punkt"/></w:pPr><w:r><w:t>7.3.1 Tilføje brugere</w:t></w:r></w:p>
+<w:p><w:pPr><w:pStyle w:val="Normal"/><w:outlineLvl w:val="3"/></w:pPr><w:r><w:t>Eget niveau</w:t></w:r></w:p>
+<w:p><w:pPr><w:pStyle w:val="Normal"/></w:pPr><w:r><w:t>Klik på Tilføj.</w:t></w:r></w:p>
+</w:body></w:document>"#;
+        let styles = r#"<w:styles xmlns:w="w">
+<w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal"/></w:style>
+<w:style w:type="paragraph" w:styleId="Punkt"><w:name w:val="Punkt"/><w:basedOn w:val="Normal"/><w:pPr><w:outlineLvl w:val="2"/></w:pPr></w:style>
+</w:styles>"#;
+        let bytes = zip_of(&[("word/document.xml", doc), ("word/styles.xml", styles)]);
+        let x = docx(&bytes).expect("docx");
+        assert_eq!(
+            x.text,
+            "# Vejledning\n\n# 7 Kom i gang\n\n## 7.3 Brugerhåndtering\n\n### 7.3.1 Tilføje brugere\n\n#### Eget niveau\n\nKlik på Tilføj."
+        );
+    }
+
+    #[test]
+    fn open_document_headings_have_their_outline_levels() {
+        let content = r#"<office:document-content xmlns:office="o" xmlns:text="t"><office:body><office:text>
+<text:h text:style-name="Heading_20_1" text:outline-level="1">Kom i gang</text:h>
+<text:h text:style-name="Heading_20_2" text:outline-level="2">Brugerhåndtering</text:h>
+<text:h text:outline-level="3">Tilføje brugere</text:h>
+<text:p text:style-name="Heading_20_2">Afsnit som stil</text:p>
+<text:p text:style-name="Text_20_body">Klik på Tilføj.</text:p>
+</office:text></office:body></office:document-content>"#;
+        let bytes = zip_of(&[("content.xml", content)]);
+        assert_eq!(
+            odt(&bytes).expect("odt").text,
+            "# Kom i gang\n\n## Brugerhåndtering\n\n### Tilføje brugere\n\n## Afsnit som stil\n\nKlik på Tilføj."
+        );
     }
 
     #[test]

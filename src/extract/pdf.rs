@@ -13,6 +13,7 @@
 //! uncompressed.
 
 mod compact;
+mod headings;
 mod pages;
 mod parse;
 mod text;

@@ -105,6 +105,11 @@ pub struct Hit {
     pub page: Option<u32>,
     /// The document's date as stored (`2019-07-01`), when it has one.
     pub date: Option<String>,
+    /// The headings in force at the snippet, outermost first ([`crate::sections::heading_path`]);
+    /// empty before a document's first heading or in a document without headings.
+    pub headings: Vec<String>,
+    /// The anchor of the snippet's section on the document page, when it is in one.
+    pub section_anchor: Option<String>,
     #[serde(skip)]
     pub snippet: Snippet,
     /// The title with the query's words marked (for HTML; `title` stays plain text).

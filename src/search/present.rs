@@ -1,6 +1,7 @@
 //! The hits as shown: each ranked document read from the store, with its marked title, the
 //! snippet of its best window (of its best page, for a paged document), the page, the language
-//! of the snippet's paragraph, and how it matched the query's words.
+//! of the snippet's paragraph, its section (heading path and anchor) and how it matched the
+//! query's words.
 
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
@@ -51,6 +52,7 @@ fn hit(searcher: &Searcher, f: &Fields, plan: &Plan, ranked: Ranked, how: HowFou
         snippet = snippet::joined(&title_marked, snippet);
     }
     let page = is_paged(&doc, f).then(|| extract::page_at(body, snippet.anchor));
+    let section = crate::sections::section_at(body, snippet.anchor).unwrap_or_default();
     let lang = stored_text(&doc, f.lang);
     let snippet_lang = lang.parse().map_or("", |doc_lang| {
         let paragraph = crate::lang::paragraph_around(body, snippet.anchor);
@@ -65,6 +67,8 @@ fn hit(searcher: &Searcher, f: &Fields, plan: &Plan, ranked: Ranked, how: HowFou
         tier: ranked.rank.tier,
         page,
         date: Some(stored_text(&doc, f.date)).filter(|d| !d.is_empty()),
+        headings: section.path,
+        section_anchor: Some(section.anchor).filter(|a| !a.is_empty()),
         snippet,
         title_marked,
         snippet_lang,

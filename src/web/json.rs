@@ -47,29 +47,39 @@ struct Hit<'a> {
     missing: &'a [String],
     /// Words it has only through a close spelling or a translation.
     found_through: &'a [FoundThrough],
+    /// The headings in force at the snippet, outermost first (`["7 Kom i gang", "7.3 …"]`);
+    /// empty when the snippet is in no section.
+    section: &'a [String],
+    /// The document page at the snippet's section (`url` with its heading's anchor), `null`
+    /// when the snippet is in no section.
+    section_url: Option<String>,
 }
 
 impl<'a> Results<'a> {
     pub fn of(r: &'a SearchResults) -> Results<'a> {
-        let hits = r
-            .hits
-            .iter()
-            .map(|h| Hit {
-                id: &h.id,
-                title: &h.title,
-                lang: &h.lang,
-                category: &h.category,
-                score: h.score,
-                tier: h.tier,
-                snippet: h.snippet.to_html(),
-                url: views::doc_url(&h.id, Some(&r.query)),
-                page: h.page,
-                file: views::file_url(&h.id, h.page),
-                snippet_lang: h.snippet_lang,
-                missing: &h.missing,
-                found_through: &h.found_through,
-            })
-            .collect();
+        let hits =
+            r.hits
+                .iter()
+                .map(|h| Hit {
+                    id: &h.id,
+                    title: &h.title,
+                    lang: &h.lang,
+                    category: &h.category,
+                    score: h.score,
+                    tier: h.tier,
+                    snippet: h.snippet.to_html(),
+                    url: views::doc_url(&h.id, Some(&r.query)),
+                    page: h.page,
+                    file: views::file_url(&h.id, h.page),
+                    snippet_lang: h.snippet_lang,
+                    missing: &h.missing,
+                    found_through: &h.found_through,
+                    section: &h.headings,
+                    section_url: h.section_anchor.as_ref().map(|anchor| {
+                        format!("{}#{anchor}", views::doc_url(&h.id, Some(&r.query)))
+                    }),
+                })
+                .collect();
         Results {
             query: &r.query,
             total: r.total,

@@ -15,6 +15,7 @@ use vidensbase::search::{Engine, SearchRequest};
 use crate::common::{get_from, Fixture};
 
 mod large;
+mod sections;
 
 const TWO_COLUMNS: &str = "rapporter/to-spalter.pdf";
 const LIBREOFFICE_PDF: &str = "rapporter/rapport-libreoffice.pdf";

@@ -285,7 +285,9 @@ async fn headings_stay_headings() {
     let (fixture, app) = site(|s| s);
     let doc = page(&app, &format!("/doc/{EN_GUIDE_HTML}")).await;
     assert!(
-        doc.contains("<h2>Working together on prevention</h2>"),
+        doc.contains(
+            "<h2 id=\"afsnit-working-together-on-prevention\">Working together on prevention</h2>"
+        ),
         "{doc}"
     );
     let results = search(&fixture.engine(), "prevention");

@@ -12,8 +12,9 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::compact::Compact;
+use super::headings::{self, Mark, Marks, Sizes};
 use super::text::{append_line, first_heading, is_contents_page, is_page_number, is_real_title};
-use crate::extract::{iso_date, Extracted, MAX_TEXT_BYTES, PAGE_BREAK};
+use crate::extract::{heading_marks, iso_date, Extracted, MAX_TEXT_BYTES, PAGE_BREAK};
 
 /// A line of words as poppler laid it out.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -34,7 +35,7 @@ pub(super) struct Page {
 }
 
 /// Share of the page height at its top and bottom where running headers and footers live.
-const MARGIN_BAND: f32 = 0.12;
+pub(super) const MARGIN_BAND: f32 = 0.12;
 
 /// Where a line is: `(page, block, line)` indexes.
 pub(super) type LineAt = (u32, u32, u32);
@@ -70,6 +71,8 @@ pub(super) struct Document {
     bands: FxHashMap<(bool, String), Band>,
     page_numbers: FxHashSet<LineAt>,
     vocabulary: FxHashSet<String>,
+    /// Line heights and heading candidates of the kept pages ([`headings`]).
+    sizes: Sizes,
 }
 
 impl Default for Document {
@@ -96,6 +99,7 @@ impl Document {
             bands: FxHashMap::default(),
             page_numbers: FxHashSet::default(),
             vocabulary: FxHashSet::default(),
+            sizes: Sizes::default(),
         }
     }
 
@@ -160,6 +164,7 @@ impl Document {
         }
         if keep {
             add_vocabulary(&mut self.vocabulary, &page);
+            self.sizes.observe(&page);
             self.kept.push(Compact::new(page));
             self.body_bytes += body;
             self.kept_bytes += all;
@@ -184,11 +189,25 @@ impl Document {
         found
     }
 
-    /// The document: pages of paragraphs without page furniture; title, author and date from
-    /// the metadata. `cut_from` is set (to an estimate) when pages were left out; pages not
+    /// Lines of the kept pages in a band that repeat on another page: running headers and
+    /// footers, also those of one section (too few pages to be left out as furniture). Lines
+    /// with digits are left to the heading rules: their key has every digit as `#`, so one
+    /// section's number at the top of a page (`3.4`) would repeat another's.
+    fn running(&self) -> FxHashSet<LineAt> {
+        self.bands
+            .iter()
+            .filter(|((_, key), band)| band.pages >= 2 && !key.contains('#'))
+            .flat_map(|(_, band)| band.places.iter().copied())
+            .collect()
+    }
+
+    /// The document: pages of paragraphs without page furniture, headings marked
+    /// ([`headings`]) except on contents pages; title, author and date from the metadata. `cut_from` is set (to an estimate) when pages were left out; pages not
     /// read at all count as the average page read.
     pub(super) fn finish(mut self) -> Extracted {
         let furniture = self.furniture();
+        let running = self.running();
+        let levels = self.sizes.levels();
         let vocabulary = std::mem::take(&mut self.vocabulary);
         let known = |w: &str| vocabulary.contains(w);
         let kept = std::mem::take(&mut self.kept);
@@ -202,10 +221,13 @@ impl Document {
             if p > 0 {
                 text.push_str(PAGE_BREAK);
             }
-            page_text(&mut text, &page, p as u32, &furniture, &known);
-            if is_contents_page(&page, p as u32, &furniture) {
+            let marks = if is_contents_page(&page, p as u32, &furniture) {
                 contents_pages.push(p as u32 + 1);
-            }
+                Marks::default()
+            } else {
+                headings::find(&page, p as u32, &furniture, &running, &levels)
+            };
+            page_text(&mut text, &page, p as u32, (&furniture, &marks), &known);
             if heading.is_none() && page.blocks.iter().flatten().any(|l| !l.words.is_empty()) {
                 heading = Some(first_heading(&page, p as u32, &furniture));
             }
@@ -278,20 +300,51 @@ fn add_vocabulary(words: &mut FxHashSet<String>, page: &Page) {
     }
 }
 
-/// Appends page `p`'s paragraphs, without its furniture, to `text`.
+/// Appends page `p`'s paragraphs, without its furniture, to `text`; a heading line (`marks`)
+/// is a paragraph of its own, with its marks and the lines that go on with it.
 fn page_text(
     text: &mut String,
     page: &Page,
     p: u32,
-    furniture: &FxHashSet<LineAt>,
+    (furniture, marks): (&FxHashSet<LineAt>, &Marks),
     known: &dyn Fn(&str) -> bool,
 ) {
     let mut paragraph = String::new();
     let mut first_on_page = true;
+    let mut emit = |text: &mut String, paragraph: &mut String| {
+        if paragraph.is_empty() {
+            return;
+        }
+        if !first_on_page {
+            text.push_str("\n\n");
+        }
+        first_on_page = false;
+        text.push_str(paragraph);
+        paragraph.clear();
+    };
     for (b, block) in page.blocks.iter().enumerate() {
         for (l, line) in block.iter().enumerate() {
-            if !furniture.contains(&(p, b as u32, l as u32)) {
-                append_line(&mut paragraph, &line.words, known);
+            if furniture.contains(&(p, b as u32, l as u32)) {
+                continue;
+            }
+            match marks.get(&(b as u32, l as u32)) {
+                None => append_line(&mut paragraph, &line.words, known),
+                Some(Mark::Taken) => {}
+                Some(Mark::Heading { level, with }) => {
+                    headings::unmark(&mut paragraph);
+                    emit(text, &mut paragraph);
+                    let mut heading = String::new();
+                    append_line(&mut heading, &line.words, known);
+                    for &(b, l) in with {
+                        append_line(
+                            &mut heading,
+                            &page.blocks[b as usize][l as usize].words,
+                            known,
+                        );
+                    }
+                    let mut heading = format!("{}{heading}", heading_marks(*level));
+                    emit(text, &mut heading);
+                }
             }
         }
         // A block that ends in a broken word goes on in the next block (a column break).
@@ -299,22 +352,13 @@ fn page_text(
             .rsplit(' ')
             .next()
             .is_some_and(|w| w.ends_with(['-', '\u{ad}']));
-        if ends_broken || paragraph.is_empty() {
-            continue;
+        if !ends_broken {
+            headings::unmark(&mut paragraph);
+            emit(text, &mut paragraph);
         }
-        if !first_on_page {
-            text.push_str("\n\n");
-        }
-        first_on_page = false;
-        text.push_str(&paragraph);
-        paragraph.clear();
     }
-    if !paragraph.is_empty() {
-        if !first_on_page {
-            text.push_str("\n\n");
-        }
-        text.push_str(&paragraph);
-    }
+    headings::unmark(&mut paragraph);
+    emit(text, &mut paragraph);
 }
 
 #[cfg(test)]

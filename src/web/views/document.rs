@@ -1,17 +1,28 @@
 //! The document page: the whole text as paragraphs and headings, each paragraph in its own
 //! language, every match marked and linked to the next and the previous, pages of a PDF with
-//! their anchors, metadata and related documents.
+//! their anchors, every heading with the anchor a hit in its section links to
+//! ([`crate::sections`]), metadata and related documents.
 
 use maud::{html, Markup, PreEscaped};
 
 use super::*;
+use crate::sections::Anchors;
 
 /// A body of text as paragraphs and headings (blank lines between them; a heading begins with
 /// its marks, see [`crate::extract::heading`], and becomes `h2`–`h6` under the page's `h1`),
 /// lines kept, every match marked and numbered from `first` (`fund-N`), each with links to the
 /// previous and the next match. A block whose language ([`crate::lang::language_of_paragraph`])
 /// is not the document's (`doc_lang`) carries its own `lang`.
-fn paragraphs(ui: Ui, body: &Snippet, first: usize, total: usize, doc_lang: &str) -> Markup {
+///
+/// Each heading gets its anchor from `anchors` ([`crate::sections::Anchors`], one for the whole
+/// document, in order), the one a hit in its section links to.
+fn paragraphs(
+    ui: Ui,
+    body: &Snippet,
+    (first, total): (usize, usize),
+    doc_lang: &str,
+    anchors: &mut Anchors,
+) -> Markup {
     let doc_lang: Option<crate::lang::Lang> = doc_lang.parse().ok();
     // The body cut into blocks at blank lines, each a run of (text, marked) pieces.
     let mut blocks: Vec<Vec<(&str, bool)>> = vec![Vec::new()];
@@ -54,6 +65,11 @@ fn paragraphs(ui: Ui, body: &Snippet, first: usize, total: usize, doc_lang: &str
             _ => "p".into(),
         };
         out.push_str(&format!("<{tag}"));
+        if tag != "p" {
+            let text: String = block.iter().map(|(text, _)| *text).collect();
+            // A slug is letters, digits and `-`: nothing to escape.
+            out.push_str(&format!(" id=\"{}\"", anchors.next(text.trim())));
+        }
         if let Some(doc_lang) = doc_lang {
             let text: String = block.iter().map(|(text, _)| *text).collect();
             let lang = crate::lang::language_of_paragraph(&text, doc_lang);
@@ -154,16 +170,17 @@ pub fn document(ctx: &Ctx, d: &DocumentView, p: &SearchParams) -> Markup {
                 @if total > 0 {
                     p { a href="#fund-1" { (ui.t("Gå til første fund", "Go to the first match")) " (" (ui.number(total)) ")" } }
                 }
+                @let anchors = &mut Anchors::default();
                 @if d.pages > 0 {
                     @for (i, (page, before)) in pages.iter().zip(&before).enumerate() {
                         @let n = i as u32 + 1;
                         section.page id=(page_anchor(n)) aria-label=(format!("{} {n}", ui.t("Side", "Page"))) {
                             p.pageno { a href=(format!("#{}", page_anchor(n))) { (ui.t("Side ", "Page ")) (n) } " · " a href=(file_url(&d.id, Some(n))) { (ui.t("åbn siden i PDF'en", "open the page in the PDF")) } }
-                            div.doc lang=(d.lang) { (paragraphs(ui, page, *before, total, &d.lang)) }
+                            div.doc lang=(d.lang) { (paragraphs(ui, page, (*before, total), &d.lang, anchors)) }
                         }
                     }
                 } @else {
-                    div.doc lang=(d.lang) { (paragraphs(ui, &d.body, 0, total, &d.lang)) }
+                    div.doc lang=(d.lang) { (paragraphs(ui, &d.body, (0, total), &d.lang, anchors)) }
                 }
             }
             @if !d.related.is_empty() {
@@ -202,8 +219,8 @@ mod tests {
             anchor: 0,
         };
         assert_eq!(
-            paragraphs(Ui::Da, &body, 0, 0, "da").into_string(),
-            "<h2>Mål</h2><p>Tekst om mål.</p><h4>Dybere</h4><p>#ikke overskrift</p>"
+            paragraphs(Ui::Da, &body, (0, 0), "da", &mut Anchors::default()).into_string(),
+            "<h2 id=\"afsnit-maal\">Mål</h2><p>Tekst om mål.</p><h4 id=\"afsnit-dybere\">Dybere</h4><p>#ikke overskrift</p>"
         );
     }
 
@@ -226,7 +243,7 @@ mod tests {
             ],
             anchor: 0,
         };
-        let html = paragraphs(Ui::Da, &body, 2, 3, "da").into_string();
+        let html = paragraphs(Ui::Da, &body, (2, 3), "da", &mut Anchors::default()).into_string();
         assert_eq!(
             html,
             "<p>Første &lt;afsnit&gt;</p><p>Andet <mark id=\"fund-3\">ord</mark><span class=\"hops\"><a href=\"#fund-2\" aria-label=\"Forrige fund (2 af 3)\">↑</a></span> linje<br>ny linje</p>"

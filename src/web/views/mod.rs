@@ -32,7 +32,7 @@ header nav a{text-decoration:underline;display:inline-block;min-height:24px;padd
 h1{font-size:1.5rem;margin:.2rem 0 1rem;overflow-wrap:anywhere}
 form.search{display:flex;flex-wrap:wrap;gap:.5rem;margin-bottom:1rem}form.search input[type=search]{flex:1 1 12rem;min-width:0;font-size:1.05rem;padding:.5rem .6rem;border:1px solid #6e6e73;border-radius:6px}
 form.search button{font-size:1rem;padding:.5rem 1rem;border-radius:6px;border:1px solid #0b5cad;background:#0b5cad;color:#fff;cursor:pointer}
-.meta,.notice,.found{color:#4a4a4f;font-size:.9rem}.found{margin:.2rem 0 0}.suggestion{font-size:1.05rem}
+.meta,.notice,.found,.section{color:#4a4a4f;font-size:.9rem}.section{margin:.1rem 0}.found{margin:.2rem 0 0}.suggestion{font-size:1.05rem}
 h2.count{font-size:1.05rem;margin:.5rem 0}
 .filters{display:flex;flex-wrap:wrap;gap:.2rem 1.5rem;font-size:.9rem}.filters h2{font-size:.9rem;margin:.3rem 0 0;color:#4a4a4f}
 .filters ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:0 .3rem}
@@ -58,7 +58,7 @@ footer a{display:inline-block;min-height:24px}
 @media (prefers-color-scheme:dark){.skipped{color:#ffb4a9}#drop.over{background:#1e2a3a}}
 @media (prefers-color-scheme:dark){
 body{background:#121214;color:#e6e6e9}a{color:#8ab4f8}:focus-visible{outline-color:#8ab4f8}.skip:focus{background:#121214}
-.meta,.notice,.found,.pageno,footer,.filters h2,nav.sort{color:#b4b4ba}.badge{background:#2b3150;color:#dfe4ff}
+.meta,.notice,.found,.section,.pageno,footer,.filters h2,nav.sort{color:#b4b4ba}.badge{background:#2b3150;color:#dfe4ff}
 mark{background:#7a5f00;color:#fff;box-shadow:inset 0 -2px #ffdd55}
 form.search input[type=search]{background:#1e1e22;color:#e6e6e9;border-color:#8a8a90}
 }

@@ -1,5 +1,6 @@
 //! The results page: the count, sorting, "Mente du", the notices, the filter lists, the hits
-//! (each with what it says of how it matched) and the page links.
+//! (each with its section's heading path and page, and what it says of how it matched, its link
+//! going to its section on the document page) and the page links.
 
 use maud::{html, Markup};
 
@@ -87,6 +88,11 @@ fn nothing_found(ctx: &Ctx, p: &SearchParams) -> Markup {
             }
         }
     }
+}
+
+/// A hit's heading path, outermost first, the headings joined by `›`.
+fn section_path(headings: &[String]) -> String {
+    headings.join(" › ")
 }
 
 pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
@@ -182,17 +188,27 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
                 @for hit in &r.hits {
                     article.hit {
                         @let link = doc_link(ui, &hit.id, p);
-                        @let link = match hit.page {
-                            Some(n) => format!("{link}#{}", page_anchor(n)),
-                            None => link,
+                        // The document page at the snippet's section, else at its page.
+                        @let link = match (&hit.section_anchor, hit.page) {
+                            (Some(anchor), _) => format!("{link}#{anchor}"),
+                            (None, Some(n)) => format!("{link}#{}", page_anchor(n)),
+                            (None, None) => link,
                         };
+                        @let page_link = hit.page.map(|n| html! { a href=(file_url(&hit.id, Some(n))) { (ui.t("side ", "page ")) (n) } });
+                        @let sectioned = !hit.headings.is_empty();
                         h2 lang=(hit.lang) { a href=(link) { (hit.title_marked) } }
+                        @if sectioned {
+                            p.section lang=(hit.lang) {
+                                (section_path(&hit.headings))
+                                @if let Some(page_link) = &page_link { " · " (page_link) }
+                            }
+                        }
                         p.meta {
                             (facts([
                                 Some(html! { span.badge { (ctx.categories.name(&hit.category, ui)) } }),
                                 Some(html! { span.badge { (ui.language_name(&hit.lang)) } }),
                                 hit.date.as_ref().map(|date| html! { (ui.date(date)) }),
-                                hit.page.map(|n| html! { a href=(file_url(&hit.id, Some(n))) { (ui.t("side ", "page ")) (n) } }),
+                                page_link.filter(|_| !sectioned),
                             ]))
                         }
                         p.snippet lang=(hit.snippet_lang) { (hit.snippet) }
