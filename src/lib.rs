@@ -2,7 +2,7 @@
 //!
 //! Indexing flows one way — corpus file → [`extract`] (title, text, metadata) → [`lang`]
 //! (detection) → [`analysis`] and [`compound`] → tantivy document ([`schema`]) → index — driven by
-//! [`indexer`] (kept current while the server runs by [`watch`]). Searching flows the other way — query → [`query`] (parse, expand with
+//! [`ingest`] (kept current while the server runs by [`watch`]). Searching flows the other way — query → [`query`] (parse, expand with
 //! [`glossary`]) → [`search`] (with [`spelling`] for "Mente du …?") → [`snippet`] → HTML or JSON in [`web`]. [`cli`] wires the commands.
 //! See ARCHITECTURE.md for the map.
 
@@ -14,7 +14,7 @@ pub mod editions;
 pub mod error;
 pub mod extract;
 pub mod glossary;
-pub mod indexer;
+pub mod ingest;
 pub mod lang;
 pub mod listing;
 pub mod query;

@@ -292,7 +292,7 @@ pub(super) struct StatusBody {
 pub(super) struct Skipped {
     pub id: String,
     pub reason: String,
-    pub kind: crate::indexer::SkipKind,
+    pub kind: crate::ingest::SkipKind,
 }
 
 #[derive(Serialize)]
@@ -317,7 +317,7 @@ pub(super) fn status_of(state: &AppState) -> StatusBody {
             .filter(|_| indexing)
             .map(|w| w.progress())
             .map(|(done, total)| Progress { done, total }),
-        skipped: crate::indexer::skipped_files(engine.dir())
+        skipped: crate::ingest::skipped_files(engine.dir())
             .into_iter()
             .map(|(id, reason)| Skipped {
                 id,
