@@ -16,8 +16,6 @@ use frostem::{Algorithm, Stemmer};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::Index;
 
-use crate::lang::Lang;
-
 /// Words longer than this (in bytes) are not indexed: they are base64, URLs or noise.
 const MAX_WORD_BYTES: usize = 60;
 
@@ -42,14 +40,6 @@ pub enum Analyzer {
 }
 
 impl Analyzer {
-    /// The analyser of a language's own field.
-    pub fn of(lang: Lang) -> Analyzer {
-        match lang {
-            Lang::Da => Analyzer::Da,
-            Lang::En => Analyzer::En,
-        }
-    }
-
     /// The term of one lowercased word (computed, not cached: for the query side, which analyses
     /// a handful of words).
     pub fn term(self, lower: &str) -> String {
