@@ -418,7 +418,7 @@ fn export(corpus_dir: &Path) -> anyhow::Result<()> {
                 });
                 // Paged documents: each page's text, page N at index N - 1.
                 if doc.pages > 0 {
-                    line["pages"] = doc.text.split(extract::PAGE_BREAK).collect();
+                    line["pages"] = doc.text.split(crate::text::PAGE_BREAK).collect();
                 }
                 for (key, value) in [("author", &doc.author), ("date", &doc.date)] {
                     if let Some(value) = value {

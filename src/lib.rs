@@ -13,6 +13,7 @@ pub mod corpus;
 pub mod editions;
 pub mod error;
 pub mod extract;
+pub mod format;
 pub mod glossary;
 pub mod ingest;
 pub mod lang;
@@ -21,8 +22,10 @@ pub mod query;
 pub mod rank;
 pub mod schema;
 pub mod search;
+pub mod skipped;
 pub mod snippet;
 pub mod spelling;
+pub mod text;
 pub mod watch;
 pub mod web;
 

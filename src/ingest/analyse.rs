@@ -14,9 +14,9 @@ use rustc_hash::FxHashMap;
 use crate::analysis::{Analysis, SideTerms, WordId};
 use crate::compound::{at_least_chars, MIN_PART_CHARS};
 use crate::extract::Extracted;
-use crate::extract::PAGE_BREAK;
 use crate::lang::{self, Lang};
 use crate::schema::TermField;
+use crate::text::PAGE_BREAK;
 
 /// One pool worker's analysis state: its analysis with the term cache, and what analysing one
 /// document writes.

@@ -6,7 +6,7 @@
 //!    the index stored; only the others are read.
 //! 2. [`read`]: on the rayon pool, each changed file read and hashed (xxh3) and, when the hash
 //!    differs, extracted; a file that cannot be read, or is binary or empty, becomes a skip with
-//!    its reason ([`skips`]) and the run goes on.
+//!    its reason ([`crate::skipped`]) and the run goes on.
 //! 3. [`analyse`] (still on the pool, in the same pass): language detection, one pass per
 //!    paragraph giving every field's terms and the paragraph's function words, and the tantivy
 //!    documents ([`document`]), through per-worker state owned by the sync.
@@ -31,14 +31,13 @@ mod lexicon;
 mod plan;
 mod read;
 mod rebuild;
-mod skips;
 mod write;
 
+pub use crate::skipped::{skipped_files, SkipKind, SkipReason};
 pub use rebuild::rebuild;
-pub use skips::{skipped_files, SkipKind, SkipReason};
 
+use crate::skipped::Skips;
 use read::{Outcome, Workers};
-use skips::Skips;
 use write::{Adder, Writers};
 
 /// What a sync did.

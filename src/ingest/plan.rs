@@ -9,11 +9,11 @@ use std::path::Path;
 
 use tantivy::{DocSet, Index};
 
-use super::skips::Skips;
 use super::{Report, Scope};
 use crate::corpus::{self, CorpusFile};
 use crate::error::Result;
 use crate::schema::{self, Fields};
+use crate::skipped::Skips;
 
 /// Documents extracted in parallel before being added, and the unit the lexicon grows by.
 pub(super) const CHUNK: usize = 4096;
@@ -188,7 +188,7 @@ mod tests {
             id: String::new(),
             path: std::path::PathBuf::new(),
             category: String::new(),
-            format: crate::extract::Format::Text,
+            format: crate::format::Format::Text,
             mtime: 0,
             size,
         };

@@ -18,11 +18,11 @@ use tantivy::TantivyDocument;
 use super::analyse::{WordCounts, Worker};
 use super::document::{document, page_documents};
 use super::plan::Stamp;
-use super::skips::SkipReason;
 use super::Progress;
 use crate::corpus::{self, CorpusFile};
 use crate::extract::{self, Extracted};
 use crate::schema::Fields;
+use crate::skipped::SkipReason;
 
 /// A changed file, read, extracted, analysed and made into a tantivy document: everything but
 /// its compound parts, which need the lexicon of the whole chunk.
@@ -198,7 +198,7 @@ mod tests {
             id: "strategi.txt".into(),
             path: "strategi.txt".into(),
             category: "general".into(),
-            format: extract::Format::Text,
+            format: crate::format::Format::Text,
             mtime: 0,
             size: 0,
         };

@@ -16,10 +16,10 @@ use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 use super::lexicon::Lexicon;
 use super::plan::{Plan, Stamp};
 use super::read::{Outcome, Prepared};
-use super::skips::{SkipKind, Skips};
 use super::Report;
 use crate::error::{Error, Result};
 use crate::schema::{self, Fields, TermField};
+use crate::skipped::{SkipKind, Skips};
 
 /// tantivy indexing threads. Analysis runs on the rayon pool beside them, so they only record
 /// postings and serialise segments.

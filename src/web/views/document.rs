@@ -7,7 +7,7 @@ use maud::{html, Markup, PreEscaped};
 use super::*;
 
 /// A body of text as paragraphs and headings (blank lines between them; a heading begins with
-/// its marks, see [`crate::extract::heading`], and becomes `h2`–`h6` under the page's `h1`),
+/// its marks, see [`crate::text::heading`], and becomes `h2`–`h6` under the page's `h1`),
 /// lines kept, every match marked and numbered from `first` (`fund-N`), each with links to the
 /// previous and the next match. A block whose language ([`crate::lang::language_of_paragraph`])
 /// is not the document's (`doc_lang`) carries its own `lang`.
@@ -42,7 +42,7 @@ fn paragraphs(ui: Ui, body: &Snippet, first: usize, total: usize, doc_lang: &str
             continue;
         }
         let tag = match block.first() {
-            Some((text, false)) => match crate::extract::heading(text) {
+            Some((text, false)) => match crate::text::heading(text) {
                 Some((level, rest)) => {
                     if let Some((first, _)) = block.first_mut() {
                         *first = rest;
