@@ -225,7 +225,7 @@ impl SideTerms {
 
 /// An analysis with memory: the words of texts and their terms under each analyser, through a
 /// cache of the terms of the words it has met (a corpus repeats its vocabulary, and stemming
-/// costs far more than a hash lookup). The caller owns it (the indexer one per thread, the
+/// costs far more than a hash lookup). The caller owns it (ingestion one per pool worker, the
 /// compound splitter its own); the query side needs no cache and calls [`Analyzer::term`].
 #[derive(Default)]
 pub struct Analysis {
