@@ -16,8 +16,6 @@ use frostem::{Algorithm, Stemmer};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::Index;
 
-use crate::lang::Lang;
-
 /// Words longer than this (in bytes) are not indexed: they are base64, URLs or noise.
 const MAX_WORD_BYTES: usize = 60;
 
@@ -42,14 +40,6 @@ pub enum Analyzer {
 }
 
 impl Analyzer {
-    /// The analyser of a language's own field.
-    pub fn of(lang: Lang) -> Analyzer {
-        match lang {
-            Lang::Da => Analyzer::Da,
-            Lang::En => Analyzer::En,
-        }
-    }
-
     /// The term of one lowercased word (computed, not cached: for the query side, which analyses
     /// a handful of words).
     pub fn term(self, lower: &str) -> String {
@@ -235,7 +225,7 @@ impl SideTerms {
 
 /// An analysis with memory: the words of texts and their terms under each analyser, through a
 /// cache of the terms of the words it has met (a corpus repeats its vocabulary, and stemming
-/// costs far more than a hash lookup). The caller owns it (the indexer one per thread, the
+/// costs far more than a hash lookup). The caller owns it (ingestion one per pool worker, the
 /// compound splitter its own); the query side needs no cache and calls [`Analyzer::term`].
 #[derive(Default)]
 pub struct Analysis {

@@ -14,10 +14,10 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use rayon::prelude::*;
 
-use crate::indexer::Scope;
+use crate::ingest::Scope;
 use crate::lang::Lang;
 use crate::search::{Current, Engine, SearchRequest};
-use crate::{corpus, extract, indexer, schema, web};
+use crate::{corpus, extract, ingest, schema, web};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -221,13 +221,8 @@ fn index(corpus: &Path, index: &Path, scope: &Scope) -> anyhow::Result<()> {
 /// `vidensbase index --rebuild`: a new index beside the live one, swapped in when complete; then
 /// a sync for what changed meanwhile.
 fn rebuild(corpus: &Path, index: &Path) -> anyhow::Result<()> {
-    let report = indexer::rebuild(
-        corpus,
-        index,
-        &indexer::Progress::default(),
-        WAIT_FOR_WRITER,
-    )
-    .with_context(|| format!("rebuilding {} from {}", index.display(), corpus.display()))?;
+    let report = ingest::rebuild(corpus, index, &ingest::Progress::default(), WAIT_FOR_WRITER)
+        .with_context(|| format!("rebuilding {} from {}", index.display(), corpus.display()))?;
     println!("rebuilt: {report}");
     let (report, _) = sync_waiting(corpus, index, &Scope::All)?;
     if report.added + report.updated + report.deleted > 0 {
@@ -242,11 +237,11 @@ fn sync_waiting(
     corpus: &Path,
     index: &Path,
     scope: &Scope,
-) -> anyhow::Result<(indexer::Report, bool)> {
+) -> anyhow::Result<(ingest::Report, bool)> {
     let started = std::time::Instant::now();
     let mut waited = false;
     loop {
-        match indexer::sync_scope(corpus, index, scope, &indexer::Progress::default()) {
+        match ingest::sync_scope(corpus, index, scope, &ingest::Progress::default()) {
             Err(crate::Error::Locked(_)) if started.elapsed() < WAIT_FOR_WRITER => {
                 if !waited {
                     eprintln!(
@@ -423,7 +418,7 @@ fn export(corpus_dir: &Path) -> anyhow::Result<()> {
                 });
                 // Paged documents: each page's text, page N at index N - 1.
                 if doc.pages > 0 {
-                    line["pages"] = doc.text.split(extract::PAGE_BREAK).collect();
+                    line["pages"] = doc.text.split(crate::text::PAGE_BREAK).collect();
                 }
                 for (key, value) in [("author", &doc.author), ("date", &doc.date)] {
                     if let Some(value) = value {

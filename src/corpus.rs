@@ -12,7 +12,7 @@ use std::time::UNIX_EPOCH;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::extract::Format;
+use crate::format::Format;
 
 mod names;
 mod write;

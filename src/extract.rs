@@ -19,38 +19,17 @@ mod pdf;
 pub mod tool;
 mod xml;
 
+pub use crate::format::Format;
 pub use load::{load, LoadError, Loaded, Source, PREFIX_BYTES, TEXT_READ_BYTES};
+// The marks extraction writes into a text; defined below extraction, in `text`, for the readers.
+pub(crate) use crate::text::{heading_marks, PAGE_BREAK};
 
 use std::borrow::Cow;
-use std::path::Path;
 
 use crate::lang::Lang;
 
-/// File kinds vidensbase reads; everything else in the corpus is ignored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Markdown,
-    Html,
-    Pdf,
-    Docx,
-    Odt,
-}
-
+/// Extraction's half of [`Format`]: what the bytes of a file of each format look like.
 impl Format {
-    pub fn from_path(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "txt" | "text" => Some(Format::Text),
-            "md" | "markdown" => Some(Format::Markdown),
-            "html" | "htm" | "xhtml" => Some(Format::Html),
-            "pdf" => Some(Format::Pdf),
-            "docx" => Some(Format::Docx),
-            "odt" => Some(Format::Odt),
-            _ => None,
-        }
-    }
-
     /// Whether `bytes` are really a file of this format (for uploads, which are judged by
     /// content, not only by name): a PDF header, a Word or OpenDocument text package, or text.
     pub fn matches_content(self, bytes: &[u8]) -> bool {
@@ -68,20 +47,6 @@ impl Format {
             Format::Text | Format::Markdown | Format::Html => decode(bytes.to_vec()).is_ok(),
         }
     }
-
-    /// The MIME type the original file is served with.
-    pub fn mime(self) -> &'static str {
-        match self {
-            Format::Text => "text/plain; charset=utf-8",
-            Format::Markdown => "text/markdown; charset=utf-8",
-            Format::Html => "text/html; charset=utf-8",
-            Format::Pdf => "application/pdf",
-            Format::Docx => {
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            }
-            Format::Odt => "application/vnd.oasis.opendocument.text",
-        }
-    }
 }
 
 /// A zip archive that has an entry called `name`.
@@ -94,20 +59,6 @@ fn is_zip_with(bytes: &[u8], name: &str) -> bool {
 /// Most text indexed and stored for one document; the rest of a longer one is left out (with a
 /// warning), so one huge file cannot fill the memory of the indexer or of a search that shows it.
 pub const MAX_TEXT_BYTES: usize = 32 << 20;
-
-/// Between two pages of a paged document's text: a form feed as a paragraph of its own, so no
-/// paragraph spans two pages and the page of any offset is one plus the form feeds before it.
-pub const PAGE_BREAK: &str = "\n\n\u{c}\n\n";
-
-/// The physical page (from 1) of byte `offset` in a paged document's text.
-pub fn page_at(text: &str, offset: usize) -> u32 {
-    let end = offset.min(text.len());
-    let breaks = text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == 0x0c)
-        .count();
-    breaks as u32 + 1
-}
 
 /// What extraction makes of a file.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -222,21 +173,6 @@ pub fn extract_from(
     }
     doc.title = collapse_whitespace(&doc.title);
     Ok(doc)
-}
-
-/// The marks that begin a heading's paragraph in a document's text: `#` once per level, then a
-/// space (`## Mål` is a heading of level 2), as in Markdown. Words are runs of letters and
-/// digits, so the marks are never indexed or searched; the document page shows such paragraphs
-/// as headings and snippets leave the marks out ([`heading`]).
-pub fn heading_marks(level: usize) -> String {
-    format!("{} ", "#".repeat(level.clamp(1, 6)))
-}
-
-/// A paragraph's heading level and text, when it is a heading ([`heading_marks`]).
-pub fn heading(paragraph: &str) -> Option<(usize, &str)> {
-    let level = paragraph.bytes().take_while(|&b| b == b'#').count();
-    let text = paragraph.get(level..)?.strip_prefix(' ')?;
-    ((1..=6).contains(&level) && !text.trim().is_empty()).then_some((level, text))
 }
 
 /// Skip links that scraped web pages begin with, in Danish and English: page furniture, not
@@ -638,15 +574,10 @@ fn truncate_chars(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
-    fn headings_are_marked_paragraphs() {
-        assert_eq!(heading("## Mål og midler"), Some((2, "Mål og midler")));
-        assert_eq!(heading("# A"), Some((1, "A")));
-        assert_eq!(heading("#hashtag"), None);
-        assert_eq!(heading("####### for dybt"), None);
-        assert_eq!(heading("Tekst # ikke"), None);
-        assert_eq!(heading("## "), None);
+    fn markdown_headings_are_marked_paragraphs() {
         let doc = extract(
             Format::Markdown,
             "# Titel\n\nTekst.\n## Mål\nMere tekst.".as_bytes().to_vec(),
@@ -831,14 +762,6 @@ mod tests {
     }
 
     #[test]
-    fn pages_of_offsets() {
-        let text = format!("én{PAGE_BREAK}to{PAGE_BREAK}tre");
-        assert_eq!(page_at(&text, 0), 1);
-        assert_eq!(page_at(&text, text.find("to").expect("to")), 2);
-        assert_eq!(page_at(&text, text.len() + 10), 3);
-    }
-
-    #[test]
     fn a_huge_text_is_cut_at_the_limit() {
         let text = "æ".repeat(MAX_TEXT_BYTES / 2 + 10);
         let doc = extract(Format::Text, text.into_bytes(), "x").expect("text");
@@ -887,18 +810,5 @@ mod tests {
         assert!(Format::Text.matches_content("Kære borger".as_bytes()));
         assert!(!Format::Text.matches_content(&read("to-spalter.pdf")));
         assert!(!Format::Html.matches_content(b"\x89PNG\r\n\x1a\n\0\0"));
-    }
-
-    #[test]
-    fn formats_by_extension() {
-        assert_eq!(Format::from_path(Path::new("a/b.HTM")), Some(Format::Html));
-        assert_eq!(
-            Format::from_path(Path::new("a/b.md")),
-            Some(Format::Markdown)
-        );
-        assert_eq!(Format::from_path(Path::new("a/b.PDF")), Some(Format::Pdf));
-        assert_eq!(Format::from_path(Path::new("a/b.docx")), Some(Format::Docx));
-        assert_eq!(Format::from_path(Path::new("a/b.doc")), None);
-        assert_eq!(Format::from_path(Path::new("a/README")), None);
     }
 }

@@ -12,6 +12,8 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 use whatlang::Detector;
 
+use crate::analysis::Analyzer;
+
 /// How much text is enough to judge a whole document or paragraph (whatlang is trigram based;
 /// more is slower and, between two languages this different, no more accurate).
 const DETECT_SAMPLE_BYTES: usize = 2_048;
@@ -31,6 +33,15 @@ pub enum Lang {
 
 impl Lang {
     pub const ALL: [Lang; 2] = [Lang::Da, Lang::En];
+
+    /// The analyser of the language's own fields. (Here, not in `analysis`, which knows nothing
+    /// of languages: `lang` uses its words, so the two import each other in one direction only.)
+    pub fn analyzer(self) -> Analyzer {
+        match self {
+            Lang::Da => Analyzer::Da,
+            Lang::En => Analyzer::En,
+        }
+    }
 
     pub fn code(self) -> &'static str {
         match self {

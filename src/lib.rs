@@ -2,7 +2,7 @@
 //!
 //! Indexing flows one way — corpus file → [`extract`] (title, text, metadata) → [`lang`]
 //! (detection) → [`analysis`] and [`compound`] → tantivy document ([`schema`]) → index — driven by
-//! [`indexer`] (kept current while the server runs by [`watch`]). Searching flows the other way — query → [`query`] (parse, expand with
+//! [`ingest`] (kept current while the server runs by [`watch`]). Searching flows the other way — query → [`query`] (parse, expand with
 //! [`glossary`]) → [`search`] (with [`spelling`] for "Mente du …?") → [`snippet`] → HTML or JSON in [`web`]. [`cli`] wires the commands.
 //! See ARCHITECTURE.md for the map.
 
@@ -13,8 +13,9 @@ pub mod corpus;
 pub mod editions;
 pub mod error;
 pub mod extract;
+pub mod format;
 pub mod glossary;
-pub mod indexer;
+pub mod ingest;
 pub mod lang;
 pub mod listing;
 pub mod query;
@@ -22,8 +23,10 @@ pub mod rank;
 pub mod schema;
 pub mod search;
 pub mod sections;
+pub mod skipped;
 pub mod snippet;
 pub mod spelling;
+pub mod text;
 pub mod watch;
 pub mod web;
 

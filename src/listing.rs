@@ -48,7 +48,7 @@ pub enum Listed {
     },
     Skipped {
         id: String,
-        reason: crate::indexer::SkipReason,
+        reason: crate::skipped::SkipReason,
     },
 }
 
@@ -76,7 +76,7 @@ impl Engine {
     pub fn list(
         &self,
         filter: &str,
-        skipped: Vec<(String, crate::indexer::SkipReason)>,
+        skipped: Vec<(String, crate::skipped::SkipReason)>,
         offset: usize,
         limit: usize,
     ) -> Result<Listing> {
@@ -86,7 +86,7 @@ impl Engine {
         let mut rows: Vec<(
             String,
             Option<DocAddress>,
-            Option<crate::indexer::SkipReason>,
+            Option<crate::skipped::SkipReason>,
         )> = Vec::new();
         let mut categories = std::collections::BTreeSet::new();
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {

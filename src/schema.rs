@@ -105,7 +105,7 @@ impl TermField {
     /// a word must apply.
     pub fn analyzer(self) -> Analyzer {
         match self {
-            TermField::Title(lang) | TermField::Body(lang) => Analyzer::of(lang),
+            TermField::Title(lang) | TermField::Body(lang) => lang.analyzer(),
             TermField::Fold => Analyzer::Fold,
             TermField::Parts => Analyzer::Da,
             TermField::Forms => Analyzer::Form,

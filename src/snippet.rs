@@ -37,7 +37,7 @@ pub struct Fragment {
 
 impl Snippet {
     /// Escaped HTML with matches in `<mark>`.
-    /// Heading marks (`## `, see [`crate::extract::heading`]) are left out.
+    /// Heading marks (`## `, see [`crate::text::heading`]) are left out.
     pub fn to_html(&self) -> String {
         let mut out = String::new();
         for (i, f) in self.fragments.iter().enumerate() {
@@ -103,7 +103,7 @@ fn without_heading_marks(text: &str, at_start: bool) -> std::borrow::Cow<'_, str
         if i > 0 {
             out.push('\n');
         }
-        match crate::extract::heading(line) {
+        match crate::text::heading(line) {
             Some((_, heading)) if i > 0 || at_start => out.push_str(heading),
             _ => out.push_str(line),
         }

@@ -1,6 +1,6 @@
 //! Keeping the index current while the server runs: the corpus folder is watched (notify,
 //! recursively: inotify on Linux, which follows folders as they are created, renamed and
-//! removed), and changes, debounced, run the incremental sync ([`indexer::sync`]).
+//! removed), and changes, debounced, run the incremental sync ([`ingest::sync`]).
 //!
 //! A burst of changes (a thousand files copied in) becomes one sync once the folder has been
 //! quiet for [`QUIET`], or at the latest [`MAX_DELAY`] after the first change, so a file is
@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use notify::Watcher as _;
 
 use crate::error::{Error, Result};
-use crate::indexer::{self, Report, Scope};
+use crate::ingest::{self, Report, Scope};
 
 /// Quiet time after the last change before a sync starts.
 pub const QUIET: Duration = Duration::from_millis(300);
@@ -45,7 +45,7 @@ pub const MAX_PATHS: usize = 10_000;
 enum Message {
     /// These paths changed; `None`: something changed, where is not known.
     Changed(Option<Vec<PathBuf>>),
-    /// Build the index again from scratch, beside the live one ([`indexer::rebuild`]).
+    /// Build the index again from scratch, beside the live one ([`ingest::rebuild`]).
     Rebuild,
     Stop,
 }
@@ -107,7 +107,7 @@ impl Pending {
 pub struct Status {
     syncing: AtomicBool,
     rebuilding: AtomicBool,
-    progress: indexer::Progress,
+    progress: ingest::Progress,
     last: Mutex<Option<(SystemTime, Report)>>,
     failed: std::sync::atomic::AtomicUsize,
     panics: std::sync::atomic::AtomicUsize,
@@ -334,7 +334,7 @@ impl Worker {
         }
         let scope = self.pending.take(&self.corpus);
         self.status.syncing.store(true, Ordering::Relaxed);
-        let result = indexer::sync_scope(&self.corpus, &self.index, &scope, &self.status.progress);
+        let result = ingest::sync_scope(&self.corpus, &self.index, &scope, &self.status.progress);
         self.status.syncing.store(false, Ordering::Relaxed);
         if matches!(scope, Scope::All) && result.is_ok() {
             self.last_full = Instant::now();
@@ -385,7 +385,7 @@ impl Worker {
     fn rebuild(&mut self, on_sync: &mut impl FnMut(&Report)) {
         self.status.syncing.store(true, Ordering::Relaxed);
         tracing::info!("rebuilding the index beside the live one");
-        let result = indexer::rebuild(
+        let result = ingest::rebuild(
             &self.corpus,
             &self.index,
             &self.status.progress,

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use super::doc_id;
 use super::names::numbered;
-use crate::extract::Format;
+use crate::format::Format;
 
 /// What an upload's temporary file is called: `.vidensbase-` + random + `.upload`.
 const TEMP_PREFIX: &str = ".vidensbase-";

@@ -51,7 +51,7 @@ pub struct Signature {
 
 impl Signature {
     /// The signature of an extracted document: its title, its text (paragraphs separated by blank
-    /// lines, headings marked with `#`, pages by [`extract::PAGE_BREAK`]), its language and its
+    /// lines, headings marked with `#`, pages by [`crate::text::PAGE_BREAK`]), its language and its
     /// page count.
     pub fn new(title: &str, text: &str, lang: Lang, pages: u32) -> Signature {
         let mut counts: FxHashMap<String, u32> = FxHashMap::default();
@@ -107,7 +107,7 @@ fn structure(text: &str) -> (Vec<u8>, u32, Vec<u16>) {
         if lengths.len() < MAX_LENGTHS {
             lengths.push(paragraph.chars().count().min(u16::MAX as usize) as u16);
         }
-        match extract::heading(paragraph) {
+        match crate::text::heading(paragraph) {
             Some((level, _)) if headings.len() < MAX_HEADINGS => headings.push(level as u8),
             Some(_) => {}
             None => paragraphs += 1,

@@ -802,7 +802,7 @@ impl Builder<'_> {
     }
 
     fn highlight_in(&mut self, lower: &str, lang: Lang) {
-        self.highlight.insert(lang, Analyzer::of(lang).term(lower));
+        self.highlight.insert(lang, lang.analyzer().term(lower));
         if lang == Lang::Da && lower.chars().count() >= MIN_PART_CHARS {
             self.highlight.parts.push(Analyzer::Da.term(lower));
         }

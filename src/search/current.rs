@@ -9,7 +9,7 @@ use std::time::Instant;
 use super::Engine;
 
 /// The index a server searches: the [`Engine`] of the index folder, opened again when a rebuild
-/// ([`crate::indexer::rebuild`]) has put a new folder in its place. Checked at most every
+/// ([`crate::ingest::rebuild`]) has put a new folder in its place. Checked at most every
 /// [`Current::CHECK_EVERY`], when a request asks for the engine.
 pub struct Current {
     dir: PathBuf,

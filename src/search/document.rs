@@ -8,7 +8,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use super::{DocumentView, Engine};
 use crate::error::{Error, Result};
-use crate::extract;
+use crate::format::Format;
 use crate::query;
 use crate::schema::stored_text;
 use crate::snippet;
@@ -42,11 +42,11 @@ impl Engine {
     }
 
     /// The format of a document's original file, for serving it: `None` for an unknown id.
-    pub fn original(&self, id: &str) -> Result<Option<extract::Format>> {
+    pub fn original(&self, id: &str) -> Result<Option<Format>> {
         let searcher = self.reader.searcher();
         Ok(self
             .address(&searcher, id)?
-            .and_then(|_| extract::Format::from_path(std::path::Path::new(id))))
+            .and_then(|_| Format::from_path(std::path::Path::new(id))))
     }
 
     pub(super) fn find(

@@ -10,10 +10,10 @@ use super::notes::{self, HowFound};
 use super::pages::{is_paged, page_text, Ranked};
 use super::Hit;
 use crate::error::Result;
-use crate::extract;
 use crate::query::Plan;
 use crate::schema::{stored_text, Fields};
 use crate::snippet;
+use crate::text;
 
 /// The hits of `ranked`, in order.
 pub(super) fn hits(
@@ -51,7 +51,7 @@ fn hit(searcher: &Searcher, f: &Fields, plan: &Plan, ranked: Ranked, how: HowFou
     if !snippet.has_marks() && title_marked.has_marks() {
         snippet = snippet::joined(&title_marked, snippet);
     }
-    let page = is_paged(&doc, f).then(|| extract::page_at(body, snippet.anchor));
+    let page = is_paged(&doc, f).then(|| text::page_at(body, snippet.anchor));
     let section = crate::sections::section_at(body, snippet.anchor).unwrap_or_default();
     let lang = stored_text(&doc, f.lang);
     let snippet_lang = lang.parse().map_or("", |doc_lang| {

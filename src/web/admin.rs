@@ -22,7 +22,7 @@ use subtle::ConstantTimeEq;
 
 use super::{AppState, WebError};
 use crate::corpus;
-use crate::extract::Format;
+use crate::format::Format;
 pub(super) use limit::{Client, Failures};
 
 /// The token of an `Authorization: Bearer …` header; the scheme is case-insensitive (RFC 7235).
@@ -292,7 +292,7 @@ pub(super) struct StatusBody {
 pub(super) struct Skipped {
     pub id: String,
     pub reason: String,
-    pub kind: crate::indexer::SkipKind,
+    pub kind: crate::skipped::SkipKind,
 }
 
 #[derive(Serialize)]
@@ -317,7 +317,7 @@ pub(super) fn status_of(state: &AppState) -> StatusBody {
             .filter(|_| indexing)
             .map(|w| w.progress())
             .map(|(done, total)| Progress { done, total }),
-        skipped: crate::indexer::skipped_files(engine.dir())
+        skipped: crate::skipped::skipped_files(engine.dir())
             .into_iter()
             .map(|(id, reason)| Skipped {
                 id,

@@ -200,7 +200,7 @@ pub async fn show(
         let (status, listing) = tokio::task::spawn_blocking(move || {
             let status = admin::status_of(&shared);
             let engine = shared.engine();
-            let skipped = crate::indexer::skipped_files(engine.dir());
+            let skipped = crate::skipped::skipped_files(engine.dir());
             let listing = engine.list(&filter, skipped, (page_no - 1) * LIST_PAGE, LIST_PAGE);
             (status, listing)
         })

@@ -11,7 +11,7 @@ use std::time::SystemTime;
 use time::{Date, Month, OffsetDateTime, UtcOffset};
 
 use super::ui::Ui;
-use crate::indexer::{SkipKind, SkipReason};
+use crate::skipped::{SkipKind, SkipReason};
 
 /// The instant summer time starts or ends in year `year`: the last Sunday of `month` (March or
 /// October, both 31 days long) at 01:00 UTC.

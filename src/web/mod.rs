@@ -484,7 +484,7 @@ async fn original_file(
     if let Ok(disposition) = header::HeaderValue::from_str(&content_disposition(name)) {
         headers.insert(header::CONTENT_DISPOSITION, disposition);
     }
-    if format == crate::extract::Format::Html {
+    if format == crate::format::Format::Html {
         // A scraped page is shown as it is, but never runs its scripts on this site's origin.
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
@@ -499,7 +499,7 @@ async fn original_file(
 fn locate_original(
     state: &AppState,
     id: &str,
-) -> Result<Option<(crate::extract::Format, PathBuf)>, Error> {
+) -> Result<Option<(crate::format::Format, PathBuf)>, Error> {
     let Some(format) = state.engine().original(id)? else {
         return Ok(None);
     };

@@ -122,7 +122,7 @@ pub fn write_files<'a>(root: &Path, files: impl IntoIterator<Item = (&'a str, &'
 /// and an engine on it.
 pub fn indexed(corpus: &Path) -> (TempDir, Engine) {
     let dir = tempfile::tempdir().expect("tempdir");
-    vidensbase::indexer::sync(corpus, dir.path()).expect("index");
+    vidensbase::ingest::sync(corpus, dir.path()).expect("index");
     let engine = Engine::open(dir.path()).expect("engine");
     (dir, engine)
 }
@@ -147,8 +147,8 @@ impl Fixture {
         self.dir.path().join("index")
     }
 
-    pub fn sync(&self) -> vidensbase::indexer::Report {
-        vidensbase::indexer::sync(&self.corpus(), &self.index()).expect("sync")
+    pub fn sync(&self) -> vidensbase::ingest::Report {
+        vidensbase::ingest::sync(&self.corpus(), &self.index()).expect("sync")
     }
 
     pub fn engine(&self) -> Engine {

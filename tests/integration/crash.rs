@@ -55,8 +55,8 @@ fn killed_after(corpus: &Path, index: &Path, args: &[&str], delay: Duration) {
     let _ = child.wait();
 }
 
-fn sync(corpus: &Path, index: &Path) -> vidensbase::indexer::Report {
-    vidensbase::indexer::sync(corpus, index).expect("the run after a kill completes")
+fn sync(corpus: &Path, index: &Path) -> vidensbase::ingest::Report {
+    vidensbase::ingest::sync(corpus, index).expect("the run after a kill completes")
 }
 
 const DELAYS_MS: [u64; 7] = [5, 30, 80, 150, 300, 600, 1200];
@@ -151,7 +151,7 @@ fn killed_rebuilds_and_servers_leave_one_whole_state() {
             );
             // The next rebuild clears what a killed one left beside the index.
             let report =
-                vidensbase::indexer::rebuild(&corpus, &index, &Default::default(), Duration::ZERO)
+                vidensbase::ingest::rebuild(&corpus, &index, &Default::default(), Duration::ZERO)
                     .expect("a rebuild after the kill completes");
             assert_eq!(report.added, 2000, "{report}");
             assert_eq!(

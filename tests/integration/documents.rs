@@ -61,7 +61,7 @@ fn poppler() -> bool {
 struct Docs {
     fixture: Fixture,
     engine: Engine,
-    report: vidensbase::indexer::Report,
+    report: vidensbase::ingest::Report,
 }
 
 /// The document fixtures indexed once, in a category folder, beside one text file.

@@ -355,7 +355,7 @@ fn an_index_built_by_another_analysis_is_refused_with_what_to_do() {
         commit.set_payload("vidensbase-analysis=1");
         commit.commit().expect("commit");
     }
-    let err = vidensbase::indexer::sync(&fixture.corpus(), &fixture.index()).err();
+    let err = vidensbase::ingest::sync(&fixture.corpus(), &fixture.index()).err();
     assert!(
         matches!(err, Some(vidensbase::Error::IncompatibleIndex(_))),
         "{err:?}"
@@ -370,7 +370,7 @@ fn an_index_built_by_another_analysis_is_refused_with_what_to_do() {
         "{message:?}"
     );
     // What the message says to do works.
-    let report = vidensbase::indexer::rebuild(
+    let report = vidensbase::ingest::rebuild(
         &fixture.corpus(),
         &fixture.index(),
         &Default::default(),
@@ -418,7 +418,7 @@ fn skipped_files_are_not_read_again_until_they_change() {
 /// takes its documents with it.
 #[test]
 fn a_sync_of_named_paths_looks_only_at_them() {
-    use vidensbase::indexer::{sync_scope, Scope};
+    use vidensbase::ingest::{sync_scope, Scope};
     let fixture = Fixture::new();
     fixture.sync();
     let corpus = fixture.corpus();
@@ -465,7 +465,7 @@ fn a_sync_of_named_paths_looks_only_at_them() {
 /// rebuild is cleared first, and the folder's `.gitignore` stays.
 #[test]
 fn a_rebuild_is_built_beside_and_swapped_in_while_searches_go_on() {
-    use vidensbase::indexer::{rebuild, Progress};
+    use vidensbase::ingest::{rebuild, Progress};
     use vidensbase::search::Current;
     let fixture = Fixture::new();
     fixture.sync();
@@ -519,7 +519,7 @@ fn a_rebuild_waits_for_the_live_writer_and_gives_up_when_told() {
     fixture.sync();
     let (index, _) = vidensbase::schema::open_or_create(&fixture.index()).expect("open");
     let writer: tantivy::IndexWriter = index.writer(15_000_000).expect("writer");
-    let result = vidensbase::indexer::rebuild(
+    let result = vidensbase::ingest::rebuild(
         &fixture.corpus(),
         &fixture.index(),
         &Default::default(),
@@ -532,7 +532,7 @@ fn a_rebuild_waits_for_the_live_writer_and_gives_up_when_told() {
     drop(writer);
     // The live index is untouched, and the next rebuild clears what the failed one built.
     assert_eq!(fixture.engine().num_docs(), 9);
-    let report = vidensbase::indexer::rebuild(
+    let report = vidensbase::ingest::rebuild(
         &fixture.corpus(),
         &fixture.index(),
         &Default::default(),

@@ -11,7 +11,8 @@
 //! covers the corpus watcher and `index` waiting for another writer; `crash` kills the real
 //! `vidensbase index` at several moments and checks the next run loses and doubles nothing;
 //! `server` drives a real `vidensbase serve` with clients that drip request bodies, more
-//! connections than it has file descriptors for and large downloads in parallel.
+//! connections than it has file descriptors for and large downloads in parallel; `layers` reads
+//! the import graph of `src/` (the search side imports no extraction or ingestion, no circles).
 
 mod admin;
 mod admin_attack;
@@ -23,6 +24,7 @@ mod danish;
 mod documents;
 mod http;
 mod indexing;
+mod layers;
 mod notices;
 mod questions;
 mod quickstart;

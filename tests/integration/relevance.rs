@@ -114,7 +114,7 @@ fn assert_floors(by_phenomenon: &BTreeMap<String, Score>) {
 /// scores per phenomenon (and `ALL`).
 fn run(docs: &Path, queries: &[Judged]) -> BTreeMap<String, Score> {
     let dir = tempfile::tempdir().expect("tempdir");
-    let report = vidensbase::indexer::sync(docs, dir.path()).expect("index");
+    let report = vidensbase::ingest::sync(docs, dir.path()).expect("index");
     assert_eq!(report.skipped, 0, "{report}");
     let engine = Engine::open(dir.path()).expect("engine");
 

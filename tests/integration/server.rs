@@ -272,7 +272,7 @@ fn large_originals_are_streamed_not_held_in_memory() {
     let file = corpus.join(ID);
     write_large_page(&file, 200 << 20);
     let size = std::fs::metadata(&file).expect("size").len();
-    let report = vidensbase::indexer::sync(&corpus, &index).expect("index");
+    let report = vidensbase::ingest::sync(&corpus, &index).expect("index");
     assert_eq!(report.added, 1, "the large page is indexed");
     let served = Served::start(&corpus, &index, &[]);
     let host = host(&served);

@@ -9,7 +9,7 @@ use super::*;
 use crate::sections::Anchors;
 
 /// A body of text as paragraphs and headings (blank lines between them; a heading begins with
-/// its marks, see [`crate::extract::heading`], and becomes `h2`–`h6` under the page's `h1`),
+/// its marks, see [`crate::text::heading`], and becomes `h2`–`h6` under the page's `h1`),
 /// lines kept, every match marked and numbered from `first` (`fund-N`), each with links to the
 /// previous and the next match. A block whose language ([`crate::lang::language_of_paragraph`])
 /// is not the document's (`doc_lang`) carries its own `lang`.
@@ -53,7 +53,7 @@ fn paragraphs(
             continue;
         }
         let tag = match block.first() {
-            Some((text, false)) => match crate::extract::heading(text) {
+            Some((text, false)) => match crate::text::heading(text) {
                 Some((level, rest)) => {
                     if let Some((first, _)) = block.first_mut() {
                         *first = rest;

@@ -72,12 +72,12 @@ fn a_binary_of_a_gigabyte_is_refused_from_its_first_bytes() {
         stderr.contains("noter/stor.txt: looks like a binary file"),
         "{stderr}"
     );
-    let skipped = vidensbase::indexer::skipped_files(&index);
+    let skipped = vidensbase::ingest::skipped_files(&index);
     assert!(
         skipped
             .iter()
             .any(|(id, why)| id == "noter/stor.txt"
-                && why.kind == vidensbase::indexer::SkipKind::Binary),
+                && why.kind == vidensbase::ingest::SkipKind::Binary),
         "{skipped:?}"
     );
     assert!(

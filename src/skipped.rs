@@ -6,6 +6,9 @@
 //! file refused for what it contains is not read again until it changes; one that may pass next
 //! time (unreadable, a missing program, out of time: [`SkipReason::is_lasting`]) is listed but
 //! read again every run.
+//!
+//! Ingestion writes the list; the admin page, `/api/status` and the document listing read it
+//! ([`skipped_files`]), so it sits below both and the reading side needs nothing of ingestion.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -109,7 +112,7 @@ impl std::fmt::Display for SkipReason {
 /// The files skipped, with the stamp each had: kept in `skipped.json` in the index folder.
 /// Recorded with the analysis version; another version reads them all again.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-pub(super) struct Skips {
+pub(crate) struct Skips {
     version: u32,
     files: BTreeMap<String, Skip>,
     #[serde(skip)]
@@ -137,7 +140,7 @@ pub fn skipped_files(index_dir: &Path) -> Vec<(String, SkipReason)> {
 impl Skips {
     /// The list in `index_dir`; an empty one when there is none, or one of another version or
     /// shape (its files are then read again).
-    pub(super) fn load(index_dir: &Path) -> Skips {
+    pub(crate) fn load(index_dir: &Path) -> Skips {
         std::fs::read(index_dir.join(SKIPS_FILE))
             .ok()
             .and_then(|bytes| serde_json::from_slice::<Skips>(&bytes).ok())
@@ -147,14 +150,14 @@ impl Skips {
 
     /// Why `file` was skipped, if it was for a lasting reason and has not changed since: it
     /// need not be read again.
-    pub(super) fn unchanged(&self, file: &CorpusFile) -> Option<&SkipReason> {
+    pub(crate) fn unchanged(&self, file: &CorpusFile) -> Option<&SkipReason> {
         self.files
             .get(&file.id)
             .filter(|s| s.mtime == file.mtime && s.size == file.size && s.reason.is_lasting())
             .map(|s| &s.reason)
     }
 
-    pub(super) fn remember(&mut self, id: String, (mtime, size): (u64, u64), reason: SkipReason) {
+    pub(crate) fn remember(&mut self, id: String, (mtime, size): (u64, u64), reason: SkipReason) {
         self.files.insert(
             id,
             Skip {
@@ -166,11 +169,11 @@ impl Skips {
         self.changed = true;
     }
 
-    pub(super) fn forget(&mut self, id: &str) {
+    pub(crate) fn forget(&mut self, id: &str) {
         self.changed |= self.files.remove(id).is_some();
     }
 
-    pub(super) fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+    pub(crate) fn retain(&mut self, keep: impl Fn(&str) -> bool) {
         let before = self.files.len();
         self.files.retain(|id, _| keep(id));
         self.changed |= self.files.len() != before;
@@ -178,7 +181,7 @@ impl Skips {
 
     /// Writes the list if it changed (a temporary file, then a rename); a failure costs only
     /// re-reading those files next time.
-    pub(super) fn save(mut self, index_dir: &Path) {
+    pub(crate) fn save(mut self, index_dir: &Path) {
         if !self.changed {
             return;
         }

@@ -1,0 +1,66 @@
+//! The file kinds vidensbase reads ([`Format`]): which files of the corpus are documents (by
+//! name) and the MIME type an original is served with. Below extraction, so the corpus walk, the
+//! search and the web pages can name a format without importing extraction; whether some bytes
+//! really are a file of a format is extraction's to say (`Format::matches_content`, in
+//! `extract`).
+
+use std::path::Path;
+
+/// File kinds vidensbase reads; everything else in the corpus is ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Html,
+    Pdf,
+    Docx,
+    Odt,
+}
+
+impl Format {
+    /// The format of a file by its name's extension (in any case); `None` for no document.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "text" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            "pdf" => Some(Format::Pdf),
+            "docx" => Some(Format::Docx),
+            "odt" => Some(Format::Odt),
+            _ => None,
+        }
+    }
+
+    /// The MIME type the original file is served with.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Text => "text/plain; charset=utf-8",
+            Format::Markdown => "text/markdown; charset=utf-8",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Pdf => "application/pdf",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            Format::Odt => "application/vnd.oasis.opendocument.text",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(Format::from_path(Path::new("a/b.HTM")), Some(Format::Html));
+        assert_eq!(
+            Format::from_path(Path::new("a/b.md")),
+            Some(Format::Markdown)
+        );
+        assert_eq!(Format::from_path(Path::new("a/b.PDF")), Some(Format::Pdf));
+        assert_eq!(Format::from_path(Path::new("a/b.docx")), Some(Format::Docx));
+        assert_eq!(Format::from_path(Path::new("a/b.doc")), None);
+        assert_eq!(Format::from_path(Path::new("a/README")), None);
+    }
+}

@@ -1,0 +1,142 @@
+//! The tantivy documents of an analysed file: the main index's document (stored text, filters,
+//! stamps and the analysed terms; its compound parts are added later, when the lexicon of its
+//! chunk is known) and, for a paged file, one page-index document per page, each a slice of the
+//! document's terms between its page starts.
+
+use tantivy::TantivyDocument;
+
+use super::analyse::Worker;
+use crate::corpus::CorpusFile;
+use crate::extract::Extracted;
+use crate::lang::Lang;
+use crate::schema::{Fields, TermField};
+
+/// The tantivy document of an analysed file (its terms in `terms`), without its compound parts.
+pub(super) fn document(
+    f: &Fields,
+    file: &CorpusFile,
+    extracted: &Extracted,
+    lang: Lang,
+    hash: u64,
+    terms: &Worker,
+) -> TantivyDocument {
+    let mut doc = TantivyDocument::new();
+    doc.add_text(f.id, &file.id);
+    doc.add_text(f.title, &extracted.title);
+    doc.add_text(f.body, &extracted.text);
+    doc.add_text(f.lang, lang.code());
+    doc.add_text(f.category, &file.category);
+    if let Some(source) = &extracted.source {
+        doc.add_text(f.source, source);
+    }
+    doc.add_u64(f.day, extracted.date.as_deref().map_or(0, day_number));
+    if let Some(date) = &extracted.date {
+        doc.add_text(f.date, date);
+    }
+    if let Some(author) = &extracted.author {
+        doc.add_text(f.author, author);
+    }
+    if extracted.pages > 0 {
+        doc.add_u64(f.pages, u64::from(extracted.pages));
+    }
+    doc.add_u64(f.mtime, file.mtime);
+    doc.add_u64(f.size, file.size);
+    doc.add_u64(f.hash, hash);
+
+    doc.add_text(f.get(TermField::Title(lang)), &terms.title);
+    if !terms.side.folded.is_empty() {
+        doc.add_text(f.get(TermField::Fold), &terms.side.folded);
+    }
+    if !terms.side.forms.is_empty() {
+        doc.add_text(f.get(TermField::Forms), &terms.side.forms);
+    }
+    for lang in Lang::ALL {
+        let body = &terms.body[lang as usize];
+        if !body.is_empty() {
+            doc.add_text(f.get(TermField::Body(lang)), body);
+        }
+    }
+    doc
+}
+
+/// The page index's documents of an analysed paged file: each page's terms (the slices of the
+/// document's terms between its page starts), its number, and the filter values of its document;
+/// contents pages are left out.
+pub(super) fn page_documents(
+    f: &Fields,
+    file: &CorpusFile,
+    lang: Lang,
+    contents_pages: &[u32],
+    terms: &Worker,
+) -> Vec<TantivyDocument> {
+    let starts = &terms.page_starts;
+    let ends = starts.iter().skip(1).copied().chain(std::iter::once([
+        terms.body[0].len(),
+        terms.body[1].len(),
+        terms.side.folded.len(),
+        terms.side.forms.len(),
+    ]));
+    let mut pages = Vec::with_capacity(starts.len());
+    for (n, (start, end)) in starts.iter().zip(ends).enumerate() {
+        if contents_pages.contains(&(n as u32 + 1)) {
+            continue;
+        }
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.id, &file.id);
+        doc.add_text(f.lang, lang.code());
+        doc.add_text(f.category, &file.category);
+        doc.add_u64(f.pages, n as u64 + 1);
+        for l in Lang::ALL {
+            let i = l as usize;
+            if let Some(slice) = terms.body[i]
+                .get(start[i]..end[i])
+                .filter(|s| !s.trim().is_empty())
+            {
+                doc.add_text(f.get(TermField::Body(l)), slice);
+            }
+        }
+        for (field, text, i) in [
+            (f.get(TermField::Fold), &terms.side.folded, 2),
+            (f.get(TermField::Forms), &terms.side.forms, 3),
+        ] {
+            if let Some(slice) = text.get(start[i]..end[i]).filter(|s| !s.trim().is_empty()) {
+                doc.add_text(field, slice);
+            }
+        }
+        pages.push(doc);
+    }
+    pages
+}
+
+/// `2019-07-01` as `20190701`, `2019-07` as `20190700`, `2019` as `20190000`; 0 for anything
+/// else. Sorting by it puts the newest first.
+fn day_number(date: &str) -> u64 {
+    let parts: Vec<&str> = date.trim().split('-').collect();
+    let number = |s: Option<&&str>, len: usize, max: u64| {
+        s.filter(|s| s.len() == len)
+            .and_then(|s| s.parse::<u64>().ok())
+            .filter(|n| *n <= max)
+    };
+    let Some(year) = number(parts.first(), 4, 9999) else {
+        return 0;
+    };
+    let Some(month) = number(parts.get(1), 2, 12).filter(|m| *m > 0) else {
+        return year * 10_000;
+    };
+    let day = number(parts.get(2), 2, 31).unwrap_or(0);
+    year * 10_000 + month * 100 + day
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_become_sortable_numbers() {
+        assert_eq!(day_number("2019-07-01"), 20190701);
+        assert_eq!(day_number("2022-08"), 20220800);
+        assert_eq!(day_number("2021"), 20210000);
+        assert_eq!(day_number("i går"), 0);
+        assert_eq!(day_number("2019-13-01"), 20190000);
+    }
+}
