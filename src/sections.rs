@@ -39,7 +39,7 @@ pub fn headings(text: &str, end: usize) -> impl Iterator<Item = Heading<'_>> + '
         .filter_map(move |at| {
             let paragraph = &text[at..];
             let paragraph = &paragraph[..paragraph.find("\n\n").unwrap_or(paragraph.len())];
-            let (level, heading) = crate::extract::heading(paragraph)?;
+            let (level, heading) = crate::text::heading(paragraph)?;
             Some(Heading {
                 level,
                 text: heading.trim(),
@@ -76,7 +76,7 @@ pub fn section_at(text: &str, offset: usize) -> Option<Section> {
     Some(Section {
         path: stack
             .iter()
-            .map(|(_, text)| crate::extract::collapse_whitespace(text))
+            .map(|(_, text)| text.split_whitespace().collect::<Vec<_>>().join(" "))
             .collect(),
         anchor: anchor?,
     })

@@ -333,7 +333,7 @@ impl Finder<'_> {
 /// Text that would read as heading marks (a shell prompt, `# cp debian.iso /dev/sdX`) keeps its
 /// look with full-width number signs, which are no marks and no words either.
 pub(super) fn unmark(paragraph: &mut String) {
-    if crate::extract::heading(paragraph).is_some() {
+    if crate::text::heading(paragraph).is_some() {
         let marks = paragraph.bytes().take_while(|&b| b == b'#').count();
         paragraph.replace_range(..marks, &"\u{ff03}".repeat(marks));
     }

@@ -237,7 +237,7 @@ fn contents_pages_and_running_headers_have_no_headings() {
     assert!(!pages[1].contains("## 7.3 "), "{}", pages[1]);
     // The marks change no page: the offsets of each page's text still find their page.
     let at = text.rfind("Brugere oprettes").expect("body text");
-    assert_eq!(crate::extract::page_at(&text, at), 3);
+    assert_eq!(crate::text::page_at(&text, at), 3);
 }
 
 #[test]
