@@ -1,15 +1,19 @@
 //! The tantivy documents of an analysed file: the main index's document (stored text, filters,
 //! stamps and the analysed terms; its compound parts are added later, when the lexicon of its
 //! chunk is known) and, for a paged file, one page-index document per page, each a slice of the
-//! document's terms between its page starts.
+//! document's terms between its page starts, with the terms of the headings the page holds as
+//! its title: a page under `Opret en normal bruger` answers `Hvordan opretter jeg en ny bruger?`
+//! more surely than one that names users in passing.
 
 use tantivy::TantivyDocument;
 
 use super::analyse::Worker;
+use crate::analysis;
 use crate::corpus::CorpusFile;
 use crate::extract::Extracted;
 use crate::lang::Lang;
 use crate::schema::{Fields, TermField};
+use crate::text;
 
 /// The tantivy document of an analysed file (its terms in `terms`), without its compound parts.
 pub(super) fn document(
@@ -44,6 +48,15 @@ pub(super) fn document(
     doc.add_u64(f.hash, hash);
 
     doc.add_text(f.get(TermField::Title(lang)), &terms.title);
+    // A document without pages has its section headings as a second title; a paged one has
+    // them on its pages ([`page_documents`]).
+    if extracted.pages == 0 {
+        if let Some(headings) = page_headings(&extracted.text, lang).first() {
+            if !headings.is_empty() {
+                doc.add_text(f.get(TermField::Title(lang)), headings);
+            }
+        }
+    }
     if !terms.side.folded.is_empty() {
         doc.add_text(f.get(TermField::Fold), &terms.side.folded);
     }
@@ -65,10 +78,12 @@ pub(super) fn document(
 pub(super) fn page_documents(
     f: &Fields,
     file: &CorpusFile,
+    extracted: &Extracted,
     lang: Lang,
-    contents_pages: &[u32],
     terms: &Worker,
 ) -> Vec<TantivyDocument> {
+    let contents_pages = &extracted.contents_pages;
+    let mut headings = page_headings(&extracted.text, lang).into_iter();
     let starts = &terms.page_starts;
     let ends = starts.iter().skip(1).copied().chain(std::iter::once([
         terms.body[0].len(),
@@ -78,6 +93,7 @@ pub(super) fn page_documents(
     ]));
     let mut pages = Vec::with_capacity(starts.len());
     for (n, (start, end)) in starts.iter().zip(ends).enumerate() {
+        let page_headings = headings.next().unwrap_or_default();
         if contents_pages.contains(&(n as u32 + 1)) {
             continue;
         }
@@ -86,6 +102,9 @@ pub(super) fn page_documents(
         doc.add_text(f.lang, lang.code());
         doc.add_text(f.category, &file.category);
         doc.add_u64(f.pages, n as u64 + 1);
+        if !page_headings.is_empty() {
+            doc.add_text(f.get(TermField::Title(lang)), &page_headings);
+        }
         for l in Lang::ALL {
             let i = l as usize;
             if let Some(slice) = terms.body[i]
@@ -106,6 +125,31 @@ pub(super) fn page_documents(
         pages.push(doc);
     }
     pages
+}
+
+/// Per page of a paged text, the terms (under `lang`'s analyser, function words left out) of the
+/// headings on it, separated by spaces; section numbers are left out.
+fn page_headings(text: &str, lang: Lang) -> Vec<String> {
+    let analyzer = lang.analyzer();
+    text.split(text::PAGE_BREAK)
+        .map(|page| {
+            let mut terms = String::new();
+            for paragraph in page.split("\n\n") {
+                let Some((_, heading)) = text::heading(paragraph.trim()) else {
+                    continue;
+                };
+                for (_, lower) in analysis::lower_words(heading) {
+                    // Section numbers (`6.3.2.2`) are no subject.
+                    let number = lower.bytes().all(|b| b.is_ascii_digit());
+                    if !number && !analysis::is_stop_word(&lower) {
+                        terms.push_str(&analyzer.term(&lower));
+                        terms.push(' ');
+                    }
+                }
+            }
+            terms
+        })
+        .collect()
 }
 
 /// `2019-07-01` as `20190701`, `2019-07` as `20190700`, `2019` as `20190000`; 0 for anything

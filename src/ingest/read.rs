@@ -171,7 +171,7 @@ fn analysed(
     Prepared {
         id: file.id.clone(),
         doc: document(fields, file, &doc, lang, hash, worker),
-        pages: page_documents(fields, file, lang, &doc.contents_pages, worker),
+        pages: page_documents(fields, file, &doc, lang, worker),
         restamp: false,
         notice: doc.cut_from.map(|len| {
             format!(

@@ -369,17 +369,23 @@ impl Builder<'_> {
         } else {
             Vec::new()
         };
-        let prefer = self
-            .reader
-            .map(|reader| term_query(Term::from_field_text(self.fields.lang, reader.code())));
+        // The reader's edition: the documents in the reader's language that match in it. Where a
+        // Danish manual quotes an English passage, an English question gets the English edition,
+        // however short and dense the quoted passage scores; a weak English text is no better an
+        // answer to `social housing` than a Danish one on `almene boliger`.
+        let prefer = self.reader.map(|reader| {
+            let lang = term_query(Term::from_field_text(self.fields.lang, reader.code()));
+            match tiers.last() {
+                Some(native) => at_least(vec![native.box_clone(), lang], 2),
+                None => lang,
+            }
+        });
         let loose: Vec<Unit> = loose.into_iter().filter(|u| !u.optional).collect();
         // Documents with (nearly) every word first, in the strict query's tiers; the others by
-        // score, the reader's language preferred.
+        // score.
         let mut relaxed_tiers = vec![core.box_clone()];
         relaxed_tiers.extend(tiers.iter().map(|t| t.box_clone()));
-        // Among documents with the words, the reader's edition: where a Danish manual quotes an
-        // English passage, an English question gets the English edition, however short and
-        // dense the quoted passage scores.
+        // The strict query's last tier: among the documents with the words, the reader's edition.
         if let Some(prefer) = &prefer {
             tiers.push(prefer.box_clone());
         }
