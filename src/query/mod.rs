@@ -13,6 +13,7 @@
 //! compound part, folding, a typo), then the rest (translations, the other language's text).
 
 pub(crate) mod checks;
+pub mod question;
 mod fold;
 mod language;
 mod parse;

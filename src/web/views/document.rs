@@ -11,7 +11,17 @@ use super::*;
 /// lines kept, every match marked and numbered from `first` (`fund-N`), each with links to the
 /// previous and the next match. A block whose language ([`crate::lang::language_of_paragraph`])
 /// is not the document's (`doc_lang`) carries its own `lang`.
-fn paragraphs(ui: Ui, body: &Snippet, first: usize, total: usize, doc_lang: &str) -> Markup {
+///
+/// Each heading gets the anchor of its number in the whole text ([`section_anchor`]), counted
+/// on from `headings` (the headings of the pages before), which is left at the last one's number.
+fn paragraphs(
+    ui: Ui,
+    body: &Snippet,
+    first: usize,
+    total: usize,
+    doc_lang: &str,
+    headings: &mut usize,
+) -> Markup {
     let doc_lang: Option<crate::lang::Lang> = doc_lang.parse().ok();
     // The body cut into blocks at blank lines, each a run of (text, marked) pieces.
     let mut blocks: Vec<Vec<(&str, bool)>> = vec![Vec::new()];
@@ -41,19 +51,27 @@ fn paragraphs(ui: Ui, body: &Snippet, first: usize, total: usize, doc_lang: &str
         if block.iter().all(|(text, _)| text.trim().is_empty()) {
             continue;
         }
-        let tag = match block.first() {
-            Some((text, false)) => match crate::extract::heading(text) {
-                Some((level, rest)) => {
-                    if let Some((first, _)) = block.first_mut() {
-                        *first = rest;
-                    }
-                    format!("h{}", (level + 1).min(6))
+        // A heading is told by the whole block, so one whose first word is marked is one too.
+        let whole: String = block.iter().map(|(text, _)| *text).collect();
+        let level = match block.first() {
+            Some((_, false)) => crate::extract::heading(&whole).map(|(level, _)| level),
+            _ => None,
+        };
+        let tag = match level {
+            Some(level) => {
+                if let Some((first, _)) = block.first_mut() {
+                    // The marks and the space after them begin the first (unmarked) piece.
+                    *first = first.get(level + 1..).unwrap_or_default();
                 }
-                None => "p".into(),
-            },
-            _ => "p".into(),
+                format!("h{}", (level + 1).min(6))
+            }
+            None => "p".into(),
         };
         out.push_str(&format!("<{tag}"));
+        if level.is_some() {
+            *headings += 1;
+            out.push_str(&format!(" id=\"{}\"", section_anchor(*headings)));
+        }
         if let Some(doc_lang) = doc_lang {
             let text: String = block.iter().map(|(text, _)| *text).collect();
             let lang = crate::lang::language_of_paragraph(&text, doc_lang);
@@ -126,6 +144,13 @@ pub fn document(ctx: &Ctx, d: &DocumentView, p: &SearchParams) -> Markup {
             Some(first)
         })
         .collect();
+    // Each page's paragraphs, the headings numbered on from the pages before.
+    let mut headings = 0;
+    let rendered: Vec<Markup> = pages
+        .iter()
+        .zip(&before)
+        .map(|(page, before)| paragraphs(ui, page, *before, total, &d.lang, &mut headings))
+        .collect();
     layout(
         ctx,
         &d.title,
@@ -155,15 +180,15 @@ pub fn document(ctx: &Ctx, d: &DocumentView, p: &SearchParams) -> Markup {
                     p { a href="#fund-1" { (ui.t("Gå til første fund", "Go to the first match")) " (" (ui.number(total)) ")" } }
                 }
                 @if d.pages > 0 {
-                    @for (i, (page, before)) in pages.iter().zip(&before).enumerate() {
+                    @for (i, text) in rendered.into_iter().enumerate() {
                         @let n = i as u32 + 1;
                         section.page id=(page_anchor(n)) aria-label=(format!("{} {n}", ui.t("Side", "Page"))) {
                             p.pageno { a href=(format!("#{}", page_anchor(n))) { (ui.t("Side ", "Page ")) (n) } " · " a href=(file_url(&d.id, Some(n))) { (ui.t("åbn siden i PDF'en", "open the page in the PDF")) } }
-                            div.doc lang=(d.lang) { (paragraphs(ui, page, *before, total, &d.lang)) }
+                            div.doc lang=(d.lang) { (text) }
                         }
                     }
                 } @else {
-                    div.doc lang=(d.lang) { (paragraphs(ui, &d.body, 0, total, &d.lang)) }
+                    div.doc lang=(d.lang) { (paragraphs(ui, &d.body, 0, total, &d.lang, &mut 0)) }
                 }
             }
             @if !d.related.is_empty() {
@@ -202,8 +227,8 @@ mod tests {
             anchor: 0,
         };
         assert_eq!(
-            paragraphs(Ui::Da, &body, 0, 0, "da").into_string(),
-            "<h2>Mål</h2><p>Tekst om mål.</p><h4>Dybere</h4><p>#ikke overskrift</p>"
+            paragraphs(Ui::Da, &body, 0, 0, "da", &mut 0).into_string(),
+            "<h2 id=\"afsnit-1\">Mål</h2><p>Tekst om mål.</p><h4 id=\"afsnit-2\">Dybere</h4><p>#ikke overskrift</p>"
         );
     }
 
@@ -226,7 +251,7 @@ mod tests {
             ],
             anchor: 0,
         };
-        let html = paragraphs(Ui::Da, &body, 2, 3, "da").into_string();
+        let html = paragraphs(Ui::Da, &body, 2, 3, "da", &mut 0).into_string();
         assert_eq!(
             html,
             "<p>Første &lt;afsnit&gt;</p><p>Andet <mark id=\"fund-3\">ord</mark><span class=\"hops\"><a href=\"#fund-2\" aria-label=\"Forrige fund (2 af 3)\">↑</a></span> linje<br>ny linje</p>"

@@ -1,0 +1,190 @@
+//! The answer stage: the passage of the best hits that answers the query, when one clearly does.
+//!
+//! After the hits are ranked (first page, relevance order, not while typing), the stored text of
+//! the first [`ANSWER_HITS`] hits with every word is cut into passages ([`passage`]: paragraphs
+//! and short sections under their heading, at most 80 words, cut at sentences; for a paged
+//! document only the hit's page). Each is scored ([`score`]) by the query's content words it
+//! holds (rarer words weigh more), those its heading holds, the answer-type cue the question's
+//! words ask for, and the hit's rank. The best is shown only when it is confident: it holds
+//! nearly every content word, the cue is there when the question asks for a kind of answer, and
+//! it beats the best passage elsewhere by a margin. A wrong answer box is worse than none, so
+//! anything less gives `None`. Nothing is generated: the passage is the document's own words.
+
+mod passage;
+mod score;
+
+use serde::Serialize;
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+
+use super::pages::page_text;
+use super::Hit;
+use crate::error::Result;
+use crate::extract;
+use crate::query::Highlight;
+use crate::schema::Fields;
+use crate::snippet::{self, Snippet};
+use passage::{collapse, passages, Passage};
+use score::{cue, Asked};
+
+/// Hits whose passages compete for the answer.
+const ANSWER_HITS: usize = 3;
+/// Share of the content words' weight a passage and its heading must hold together.
+const MIN_COVERAGE: f32 = 0.8;
+/// Share the passage itself must hold.
+const MIN_OWN_COVERAGE: f32 = 0.5;
+/// How much the best passage must score above the best one in another section.
+const MARGIN: f32 = 0.15;
+/// The weight of the heading's words, of the answer-type cue, and the cost of a lower hit rank.
+const HEADING_WEIGHT: f32 = 0.3;
+const CUE_WEIGHT: f32 = 0.4;
+const RANK_COST: f32 = 0.1;
+/// The cost of each word of a passage, so that of two passages with the same words the shorter
+/// (the paragraph, not the paragraph and the next) wins.
+const WORD_COST: f32 = 0.002;
+
+/// A passage that answers the query.
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    pub id: String,
+    pub title: String,
+    /// The document's language (`da`, `en`): the title's.
+    #[serde(skip)]
+    pub title_lang: String,
+    /// The passage's language (`da`, `en`).
+    pub lang: &'static str,
+    /// The physical page (from 1) of a paged document.
+    pub page: Option<u32>,
+    /// The heading it sits under.
+    pub heading: Option<String>,
+    /// That heading's number among the document's headings (the document page's anchor).
+    #[serde(skip)]
+    pub section: Option<usize>,
+    /// The passage, word for word, whitespace normalised.
+    pub text: String,
+    /// The same with the query's words marked.
+    #[serde(skip)]
+    pub marked: Snippet,
+}
+
+/// A scored passage of one hit.
+struct Candidate {
+    /// The document, by its place among those read.
+    doc: usize,
+    passage: Passage,
+    score: f32,
+    confident: bool,
+}
+
+/// The answer to `query` from `hits` (at `addresses`), or `None` when no passage clearly is one.
+pub(super) fn find(
+    searcher: &Searcher,
+    f: &Fields,
+    query: &str,
+    highlight: &Highlight,
+    addresses: &[DocAddress],
+    hits: &[Hit],
+) -> Result<Option<Answer>> {
+    let asked = Asked::of(query, searcher, f);
+    if asked.words.is_empty() || asked.words.len() > 64 {
+        return Ok(None);
+    }
+    let shortlist = hits.iter().zip(addresses).take(ANSWER_HITS);
+    let mut docs = Vec::new();
+    for (hit, &address) in shortlist.filter(|(hit, _)| hit.missing.is_empty()) {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        docs.push((hit, doc));
+    }
+    let mut read = Vec::new();
+    let mut candidates = Vec::new();
+    for (rank, (hit, doc)) in docs.iter().enumerate() {
+        let body = doc
+            .get_first(f.body)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        let within = match hit.page {
+            Some(n) => {
+                let (page, start) = page_text(body, n);
+                start..start + page.len()
+            }
+            None => 0..body.len(),
+        };
+        let (passages, headings) = passages(body, within);
+        for passage in passages {
+            candidates.push(judge(&asked, body, &headings, passage, read.len(), rank));
+        }
+        read.push((*hit, body, headings));
+    }
+    let Some(best) = candidates.iter().max_by(|a, b| a.score.total_cmp(&b.score)) else {
+        return Ok(None);
+    };
+    // The best passage elsewhere: in another section or another document.
+    let runner_up = candidates
+        .iter()
+        .filter(|c| (c.doc, c.passage.section) != (best.doc, best.passage.section))
+        .map(|c| c.score)
+        .fold(f32::MIN, f32::max);
+    if !best.confident || best.score - runner_up < MARGIN {
+        return Ok(None);
+    }
+    let (hit, body, headings) = &read[best.doc];
+    Ok(Some(answer(hit, body, headings, &best.passage, highlight)))
+}
+
+/// A passage's score, and whether it is good enough on its own to be shown.
+fn judge(
+    asked: &Asked,
+    body: &str,
+    headings: &[Option<passage::Heading>],
+    passage: Passage,
+    doc: usize,
+    rank: usize,
+) -> Candidate {
+    let text = &body[passage.range.clone()];
+    let total = asked.total_weight();
+    let own = asked.found_in(text);
+    let under = headings[passage.section]
+        .as_ref()
+        .map_or(0, |h| asked.found_in(&h.text));
+    let own_share = asked.weight_of(own) / total;
+    let coverage = asked.weight_of(own | under) / total;
+    let heading_share = asked.weight_of(under) / total;
+    let cue = asked.kind.map_or(0.0, |kind| cue(kind, text, asked));
+    let score = 0.5 * own_share + 0.5 * coverage + HEADING_WEIGHT * heading_share + CUE_WEIGHT * cue
+        - RANK_COST * rank as f32
+        - WORD_COST * passage.words as f32;
+    let confident = coverage >= MIN_COVERAGE
+        && own_share >= MIN_OWN_COVERAGE
+        && (asked.kind.is_none() || cue >= 0.5);
+    Candidate {
+        doc,
+        passage,
+        score,
+        confident,
+    }
+}
+
+/// The answer as shown: the passage quoted, its words marked, its page, heading and language.
+fn answer(
+    hit: &Hit,
+    body: &str,
+    headings: &[Option<passage::Heading>],
+    passage: &Passage,
+    highlight: &Highlight,
+) -> Answer {
+    let raw = &body[passage.range.clone()];
+    let text = collapse(raw);
+    let doc_lang = hit.lang.parse().unwrap_or(crate::lang::Lang::Da);
+    let heading = headings[passage.section].as_ref();
+    Answer {
+        id: hit.id.clone(),
+        title: hit.title.clone(),
+        title_lang: hit.lang.clone(),
+        lang: crate::lang::language_of_paragraph(raw, doc_lang).code(),
+        page: hit.page.map(|_| extract::page_at(body, passage.range.start)),
+        heading: heading.map(|h| h.text.clone()),
+        section: heading.map(|h| h.number),
+        marked: snippet::highlight_all(&text, highlight),
+        text,
+    }
+}

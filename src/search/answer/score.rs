@@ -1,0 +1,247 @@
+//! How well a passage answers a query: which of the query's content words it holds (stemmed in
+//! either language, folded, or as the last part of a compound), weighted by how rare each word
+//! is; the same for the heading it sits under; and the answer-type cue ([`cue`]).
+//!
+//! Question words and function words are no content words: they decide the answer type
+//! ([`crate::query::question`]), not the score.
+
+use rustc_hash::FxHashSet;
+use tantivy::Searcher;
+
+use crate::analysis::{self, Analyzer};
+use crate::lang::Lang;
+use crate::query::question::{self, AnswerType};
+use crate::schema::{Fields, TermField};
+
+/// A content word of the query and the terms that match it.
+pub struct Word {
+    terms: [String; 3],
+    /// Its Danish stem, when long enough to end a compound (`sideskift` in `manuelsideskift`).
+    part: Option<String>,
+    pub weight: f32,
+}
+
+/// What the query asks: its content words and answer type.
+pub struct Asked {
+    pub words: Vec<Word>,
+    pub kind: Option<AnswerType>,
+}
+
+impl Asked {
+    /// The content words of `query` (neither function nor question words, one per Danish stem),
+    /// each weighted by its inverse document frequency in the body fields.
+    pub fn of(query: &str, searcher: &Searcher, f: &Fields) -> Asked {
+        let lower: Vec<String> = analysis::lower_words(query).map(|(_, w)| w).collect();
+        let kind = question::question_type(&lower);
+        let n = searcher.num_docs().max(1) as f32;
+        let mut seen = FxHashSet::default();
+        let mut words = Vec::new();
+        for w in &lower {
+            if analysis::is_stop_word(w) || question::is_any_question_word(w) {
+                continue;
+            }
+            let da = Analyzer::Da.term(w);
+            if !seen.insert(da.clone()) {
+                continue;
+            }
+            let df = [Lang::Da, Lang::En]
+                .into_iter()
+                .map(|l| {
+                    let term = f.term(TermField::Body(l), w);
+                    searcher.doc_freq(&term).unwrap_or(0)
+                })
+                .max()
+                .unwrap_or(0) as f32;
+            words.push(Word {
+                part: (w.chars().count() >= 4).then(|| da.clone()),
+                terms: [da, Analyzer::En.term(w), Analyzer::Fold.term(w)],
+                weight: 1.0 + (n / (df + 1.0)).ln().max(0.0),
+            });
+        }
+        Asked { words, kind }
+    }
+
+    pub fn total_weight(&self) -> f32 {
+        self.words.iter().map(|w| w.weight).sum()
+    }
+
+    /// Which content words `text` holds, one bit each.
+    pub fn found_in(&self, text: &str) -> u64 {
+        let mut found = 0u64;
+        let mut lower = String::new();
+        for (s, e) in analysis::words(text) {
+            analysis::lowercase_into(&text[s..e], &mut lower);
+            let terms = [
+                Analyzer::Da.term(&lower),
+                Analyzer::En.term(&lower),
+                Analyzer::Fold.term(&lower),
+            ];
+            for (i, w) in self.words.iter().enumerate().take(64) {
+                let same = w.terms.iter().zip(&terms).any(|(a, b)| a == b);
+                let compound = w.part.as_ref().is_some_and(|p| ends_with_part(&lower, p));
+                if same || compound {
+                    found |= 1 << i;
+                }
+            }
+        }
+        found
+    }
+
+    /// The weight of the words in `found`.
+    pub fn weight_of(&self, found: u64) -> f32 {
+        self.words
+            .iter()
+            .enumerate()
+            .take(64)
+            .filter(|(i, _)| found & (1 << i) != 0)
+            .map(|(_, w)| w.weight)
+            .sum()
+    }
+}
+
+/// A compound whose last part is `part`: `manuelsideskift` ends with `sideskift`.
+fn ends_with_part(lower: &str, part: &str) -> bool {
+    lower.len() >= part.len() + 3
+        && lower
+            .rmatch_indices(part)
+            .next()
+            .is_some_and(|(i, _)| i > 0 && lower.len() - i <= part.len() + 3)
+}
+
+/// How strongly `passage` reads as the kind of answer asked for, 0 to 1: for a definition, a
+/// content word followed by `er`/`is`/`betyder`/`means` or an expansion in parentheses; for steps,
+/// instructions (imperatives, a numbered list, a menu path); for a date, a date or a year; for an
+/// amount, a number; for eligibility, who may or must; for a place, a menu, folder or page.
+pub fn cue(kind: AnswerType, passage: &str, asked: &Asked) -> f32 {
+    let lower: Vec<String> = analysis::lower_words(passage).map(|(_, w)| w).collect();
+    let has = |list: &[&str]| lower.iter().any(|w| list.contains(&w.as_str()));
+    let digits = passage.chars().any(|c| c.is_ascii_digit());
+    let score: f32 = match kind {
+        AnswerType::Definition => {
+            let defining = definition_at(&lower, asked) || passage.contains(" (");
+            if defining {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        AnswerType::Steps => {
+            let imperative = lower.iter().take(3).any(|w| IMPERATIVES.contains(&w.as_str()))
+                || passage.split(". ").any(|s| {
+                    analysis::lower_words(s)
+                        .next()
+                        .is_some_and(|(_, w)| IMPERATIVES.contains(&w.as_str()))
+                });
+            let menu = passage.contains(" - ") || passage.contains(" > ") || passage.contains('→');
+            0.7 * f32::from(imperative) + 0.3 * f32::from(menu)
+        }
+        AnswerType::Date => {
+            let year = lower
+                .iter()
+                .any(|w| w.len() == 4 && w.parse::<u32>().is_ok_and(|y| (1900..2100).contains(&y)));
+            let month = has(MONTHS);
+            if year || month {
+                1.0
+            } else {
+                0.5 * f32::from(has(TIMES))
+            }
+        }
+        AnswerType::Amount => f32::from(digits || has(NUMBERS)),
+        AnswerType::Eligibility => f32::from(has(ELIGIBILITY)),
+        AnswerType::Place => {
+            let menu = passage.contains(" - ") || passage.contains(" > ") || passage.contains('/');
+            0.6 * f32::from(menu) + 0.4 * f32::from(has(PLACES))
+        }
+    };
+    score.clamp(0.0, 1.0)
+}
+
+/// A content word followed, within two words, by a defining verb (`DHCP er en protokol`,
+/// `A pivot table is`).
+fn definition_at(lower: &[String], asked: &Asked) -> bool {
+    lower.iter().enumerate().any(|(i, w)| {
+        asked.found_in(w) != 0
+            && lower[i + 1..]
+                .iter()
+                .take(3)
+                .any(|v| DEFINING.contains(&v.as_str()))
+    })
+}
+
+const DEFINING: &[&str] = &[
+    "er", "betyder", "betegner", "kaldes", "is", "are", "means", "refers", "stands", "denotes",
+];
+const IMPERATIVES: &[&str] = &[
+    "vælg", "klik", "tryk", "åbn", "gå", "skriv", "indtast", "marker", "markér", "angiv", "brug",
+    "træk", "højreklik", "dobbeltklik", "indsæt", "kør", "start", "sæt", "slet", "opret", "tilføj",
+    "choose", "select", "click", "press", "open", "go", "type", "enter", "mark", "use", "drag",
+    "right", "double", "insert", "run", "set", "delete", "create", "add", "to",
+];
+const MONTHS: &[&str] = &[
+    "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+    "oktober", "november", "december", "january", "february", "march", "may", "june", "july",
+    "october",
+];
+const TIMES: &[&str] = &[
+    "når", "før", "efter", "inden", "dag", "dage", "uge", "måned", "år", "when", "before", "after",
+    "day", "days", "week", "month", "year", "during", "while", "once",
+];
+const NUMBERS: &[&str] = &[
+    "tre", "fire", "fem", "seks", "ti", "two", "three", "four", "five", "six", "ten", "hundred",
+    "hundrede",
+];
+const ELIGIBILITY: &[&str] = &[
+    "kan", "skal", "må", "alle", "borgere", "berettiget", "ret", "krav", "can", "must", "may",
+    "eligible", "anyone", "everyone", "only", "kun", "required", "requires",
+];
+const PLACES: &[&str] = &[
+    "menu", "menuen", "mappe", "mappen", "fanen", "fane", "side", "siden", "vindue", "vinduet",
+    "dialog", "dialogen", "bjælke", "linjen", "statuslinjen", "folder", "directory", "tab",
+    "window", "bar", "page", "panel", "located", "findes",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asked(words: &[&str], kind: Option<AnswerType>) -> Asked {
+        Asked {
+            words: words
+                .iter()
+                .map(|w| Word {
+                    terms: [
+                        Analyzer::Da.term(w),
+                        Analyzer::En.term(w),
+                        Analyzer::Fold.term(w),
+                    ],
+                    part: Some(Analyzer::Da.term(w)),
+                    weight: 1.0,
+                })
+                .collect(),
+            kind,
+        }
+    }
+
+    #[test]
+    fn content_words_match_inflections_and_compound_tails() {
+        let a = asked(&["sideskift", "slette"], None);
+        assert_eq!(a.found_in("Sådan sletter du sideskiftene."), 0b11);
+        assert_eq!(a.found_in("Et manuelsideskift."), 0b01);
+        assert_eq!(a.found_in("Ingen af ordene."), 0);
+    }
+
+    #[test]
+    fn cues_tell_the_kind_of_passage() {
+        let a = asked(&["dhcp"], Some(AnswerType::Definition));
+        let def = AnswerType::Definition;
+        assert_eq!(cue(def, "DHCP er en protokol til adresser.", &a), 1.0);
+        assert_eq!(cue(def, "Slå DHCP til i menuen", &a), 0.0);
+        let steps = AnswerType::Steps;
+        assert!(cue(steps, "Vælg Formater - Side.", &a) >= 0.99);
+        assert_eq!(cue(steps, "Siden har en typografi.", &a), 0.0);
+        assert_eq!(cue(AnswerType::Date, "Mødet er den 3. marts 2024.", &a), 1.0);
+        assert_eq!(cue(AnswerType::Date, "Mødet er vigtigt.", &a), 0.0);
+        assert_eq!(cue(AnswerType::Amount, "Du skal bruge 512 MB.", &a), 1.0);
+        assert_eq!(cue(AnswerType::Eligibility, "Alle borgere over 65 kan søge.", &a), 1.0);
+    }
+}
