@@ -21,7 +21,7 @@ use super::pages::page_text;
 use super::Hit;
 use crate::error::Result;
 use crate::extract;
-use crate::query::Highlight;
+use crate::query::{question, Highlight};
 use crate::schema::Fields;
 use crate::snippet::{self, Snippet};
 use passage::{collapse, passages, Passage};
@@ -32,7 +32,7 @@ const ANSWER_HITS: usize = 3;
 /// Share of the content words' weight a passage and its heading must hold together.
 const MIN_COVERAGE: f32 = 0.8;
 /// Share the passage itself must hold.
-const MIN_OWN_COVERAGE: f32 = 0.5;
+const MIN_OWN_COVERAGE: f32 = 0.3;
 /// How much the best passage must score above the best one in another section.
 const MARGIN: f32 = 0.15;
 /// The weight of the heading's words, of the answer-type cue, and the cost of a lower hit rank.
@@ -91,7 +91,14 @@ pub(super) fn find(
     }
     let shortlist = hits.iter().zip(addresses).take(ANSWER_HITS);
     let mut docs = Vec::new();
-    for (hit, &address) in shortlist.filter(|(hit, _)| hit.missing.is_empty()) {
+    // A hit that lacks a word of the query answers it only if the word is a question word
+    // (`hvornår` is in no answer).
+    let whole = |hit: &&Hit| {
+        hit.missing
+            .iter()
+            .all(|w| question::is_any_question_word(w))
+    };
+    for (hit, &address) in shortlist.filter(|(hit, _)| whole(hit)) {
         let doc: TantivyDocument = searcher.doc(address)?;
         docs.push((hit, doc));
     }
