@@ -13,10 +13,10 @@
 //! compound part, folding, a typo), then the rest (translations, the other language's text).
 
 pub(crate) mod checks;
-pub mod question;
 mod fold;
 mod language;
 mod parse;
+pub mod question;
 pub(crate) mod typo;
 
 use std::collections::HashSet;

@@ -25,7 +25,15 @@ pub enum AnswerType {
 }
 
 const DANISH: &[&str] = &[
-    "hvad", "hvem", "hvornår", "hvordan", "hvor", "hvorfor", "hvilken", "hvilket", "hvilke",
+    "hvad",
+    "hvem",
+    "hvornår",
+    "hvordan",
+    "hvor",
+    "hvorfor",
+    "hvilken",
+    "hvilket",
+    "hvilke",
     "hvorledes",
 ];
 const ENGLISH: &[&str] = &[
@@ -58,13 +66,15 @@ pub fn question_type<S: AsRef<str>>(words: &[S]) -> Option<AnswerType> {
         ("hvad" | "what", "er" | "betyder" | "is" | "are" | "does" | "means" | "menes") => {
             Some(Definition)
         }
-        ("hvem" | "who", "kan" | "må" | "skal" | "har" | "can" | "may" | "is" | "are" | "qualifies") => {
-            Some(Eligibility)
-        }
+        (
+            "hvem" | "who",
+            "kan" | "må" | "skal" | "har" | "can" | "may" | "is" | "are" | "qualifies",
+        ) => Some(Eligibility),
         ("hvornår" | "when", _) => Some(Date),
-        ("hvor" | "how", "mange" | "meget" | "stor" | "lang" | "many" | "much" | "long" | "big") => {
-            Some(Amount)
-        }
+        (
+            "hvor" | "how",
+            "mange" | "meget" | "stor" | "lang" | "many" | "much" | "long" | "big",
+        ) => Some(Amount),
         ("hvordan" | "hvorledes" | "how", _) => Some(Steps),
         ("hvor" | "where", _) => Some(Place),
         _ => None,
@@ -84,11 +94,20 @@ mod tests {
     fn question_words_tell_the_answer_type_in_both_languages() {
         assert_eq!(of("Hvad er en pivottabel?"), Some(AnswerType::Definition));
         assert_eq!(of("What is DHCP"), Some(AnswerType::Definition));
-        assert_eq!(of("Hvem kan søge om tilskud?"), Some(AnswerType::Eligibility));
-        assert_eq!(of("Who can apply for a grant?"), Some(AnswerType::Eligibility));
+        assert_eq!(
+            of("Hvem kan søge om tilskud?"),
+            Some(AnswerType::Eligibility)
+        );
+        assert_eq!(
+            of("Who can apply for a grant?"),
+            Some(AnswerType::Eligibility)
+        );
         assert_eq!(of("Hvornår åbner biblioteket"), Some(AnswerType::Date));
         assert_eq!(of("when does the library open"), Some(AnswerType::Date));
-        assert_eq!(of("Hvordan sletter jeg et sideskift?"), Some(AnswerType::Steps));
+        assert_eq!(
+            of("Hvordan sletter jeg et sideskift?"),
+            Some(AnswerType::Steps)
+        );
         assert_eq!(of("How do I delete a page break"), Some(AnswerType::Steps));
         assert_eq!(of("hvor mange ord er der"), Some(AnswerType::Amount));
         assert_eq!(of("How much memory do I need"), Some(AnswerType::Amount));

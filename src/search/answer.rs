@@ -67,6 +67,14 @@ pub struct Answer {
     pub marked: Snippet,
 }
 
+/// One document's text, where its content words are ([`Asked::marks`]), and the content words
+/// of each of its headings.
+struct Found<'a> {
+    body: &'a str,
+    marks: &'a [(usize, u64)],
+    under: &'a [u64],
+}
+
 /// A scored passage of one hit.
 struct Candidate {
     /// The document, by its place among those read.
@@ -76,11 +84,13 @@ struct Candidate {
     confident: bool,
 }
 
-/// The answer to `query` from `hits` (at `addresses`), or `None` when no passage clearly is one.
+/// The answer to `query` from `hits` (at `addresses`), or `None` when no passage clearly is one;
+/// `reader` is the language the query is read in, when it tells one.
 pub(super) fn find(
     searcher: &Searcher,
     f: &Fields,
     query: &str,
+    reader: Option<&str>,
     highlight: &Highlight,
     addresses: &[DocAddress],
     hits: &[Hit],
@@ -98,7 +108,9 @@ pub(super) fn find(
             .iter()
             .all(|w| question::is_any_question_word(w))
     };
-    for (hit, &address) in shortlist.filter(|(hit, _)| whole(hit)) {
+    // The answer is in the reader's language, when the query tells it.
+    let reader = |hit: &&Hit| reader.is_none_or(|lang| hit.lang == lang);
+    for (hit, &address) in shortlist.filter(|(hit, _)| whole(hit) && reader(hit)) {
         let doc: TantivyDocument = searcher.doc(address)?;
         docs.push((hit, doc));
     }
@@ -116,9 +128,19 @@ pub(super) fn find(
             }
             None => 0..body.len(),
         };
+        let marks = asked.marks(body, within.clone());
         let (passages, headings) = passages(body, within);
+        let under: Vec<u64> = headings
+            .iter()
+            .map(|h| h.as_ref().map_or(0, |h| asked.found_in(&h.text)))
+            .collect();
+        let doc = Found {
+            body,
+            marks: &marks,
+            under: &under,
+        };
         for passage in passages {
-            candidates.push(judge(&asked, body, &headings, passage, read.len(), rank));
+            candidates.push(judge(&asked, &doc, passage, read.len(), rank));
         }
         read.push((*hit, body, headings));
     }
@@ -139,27 +161,24 @@ pub(super) fn find(
 }
 
 /// A passage's score, and whether it is good enough on its own to be shown.
-fn judge(
-    asked: &Asked,
-    body: &str,
-    headings: &[Option<passage::Heading>],
-    passage: Passage,
-    doc: usize,
-    rank: usize,
-) -> Candidate {
-    let text = &body[passage.range.clone()];
+fn judge(asked: &Asked, found: &Found, passage: Passage, doc: usize, rank: usize) -> Candidate {
+    let text = &found.body[passage.range.clone()];
     let total = asked.total_weight();
-    let own = asked.found_in(text);
-    let under = headings[passage.section]
-        .as_ref()
-        .map_or(0, |h| asked.found_in(&h.text));
+    let (from, to) = (passage.range.start, passage.range.end);
+    let first = found.marks.partition_point(|&(at, _)| at < from);
+    let own = found.marks[first..]
+        .iter()
+        .take_while(|&&(at, _)| at < to)
+        .fold(0, |all, &(_, bits)| all | bits);
+    let under = found.under[passage.section];
     let own_share = asked.weight_of(own) / total;
     let coverage = asked.weight_of(own | under) / total;
     let heading_share = asked.weight_of(under) / total;
     let cue = asked.kind.map_or(0.0, |kind| cue(kind, text, asked));
-    let score = 0.5 * own_share + 0.5 * coverage + HEADING_WEIGHT * heading_share + CUE_WEIGHT * cue
-        - RANK_COST * rank as f32
-        - WORD_COST * passage.words as f32;
+    let score =
+        0.5 * own_share + 0.5 * coverage + HEADING_WEIGHT * heading_share + CUE_WEIGHT * cue
+            - RANK_COST * rank as f32
+            - WORD_COST * passage.words as f32;
     let confident = coverage >= MIN_COVERAGE
         && own_share >= MIN_OWN_COVERAGE
         && (asked.kind.is_none() || cue >= 0.5);
@@ -188,7 +207,9 @@ fn answer(
         title: hit.title.clone(),
         title_lang: hit.lang.clone(),
         lang: crate::lang::language_of_paragraph(raw, doc_lang).code(),
-        page: hit.page.map(|_| extract::page_at(body, passage.range.start)),
+        page: hit
+            .page
+            .map(|_| extract::page_at(body, passage.range.start)),
         heading: heading.map(|h| h.text.clone()),
         section: heading.map(|h| h.number),
         marked: snippet::highlight_all(&text, highlight),

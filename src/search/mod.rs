@@ -325,7 +325,8 @@ impl Engine {
         results.hits = present::hits(&searcher, f, &plan, ranked, found.relaxed)?;
         if req.offset == 0 && req.sort == Sort::Relevance && !req.as_typed {
             let hl = &plan.highlight;
-            results.answer = answer::find(&searcher, f, &req.query, hl, &addresses, &results.hits)?;
+            let (q, reader) = (&req.query, results.query_lang);
+            results.answer = answer::find(&searcher, f, q, reader, hl, &addresses, &results.hits)?;
         }
         results.took_ms = elapsed_ms(started);
         tracing::debug!(query = %req.query, took_ms = results.took_ms, relaxed = results.relaxed, "searched");

@@ -73,18 +73,27 @@ fn questions_get_the_passage_that_answers_them() {
         text,
         "Klik foran det første tegn på siden efter det manuelle sideskift. Tryk på Tilbage."
     );
-    assert_eq!(heading.as_deref(), Some("Sådan sletter du et manuelt sideskift"));
+    assert_eq!(
+        heading.as_deref(),
+        Some("Sådan sletter du et manuelt sideskift")
+    );
 
     let (text, id, heading) = answer(&engine, "What is DHCP?");
     assert_eq!(id, "en/dhcp.md");
-    assert!(text.starts_with("DHCP (Dynamic Host Configuration Protocol) is"), "{text}");
+    assert!(
+        text.starts_with("DHCP (Dynamic Host Configuration Protocol) is"),
+        "{text}"
+    );
     assert_eq!(heading.as_deref(), Some("About DHCP"));
 
     let (text, _, _) = answer(&engine, "Hvem kan søge om tilskud til lokaler?");
     assert!(text.starts_with("Alle frivillige foreninger"), "{text}");
 
     let (text, _, heading) = answer(&engine, "Hvornår er fristen for lokaletilskud?");
-    assert_eq!(text, "Ansøgningsfristen for lokaletilskud er den 1. marts 2025.");
+    assert_eq!(
+        text,
+        "Ansøgningsfristen for lokaletilskud er den 1. marts 2025."
+    );
     assert_eq!(heading.as_deref(), Some("Frist"));
 }
 
@@ -93,7 +102,10 @@ fn a_keyword_query_may_get_an_answer_too() {
     let (_corpus, _index, engine) = corpus();
     let (text, id, _) = answer(&engine, "dhcp protocol");
     assert_eq!(id, "en/dhcp.md");
-    assert!(text.contains("Dynamic Host Configuration Protocol"), "{text}");
+    assert!(
+        text.contains("Dynamic Host Configuration Protocol"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -136,16 +148,27 @@ fn the_json_has_the_answer_or_null() {
     assert_eq!(status, StatusCode::OK);
     let json: serde_json::Value = serde_json::from_str(&body).expect("json");
     let a = &json["answer"];
-    let keys: Vec<&str> = a.as_object().expect("an answer").keys().map(|k| k.as_str()).collect();
+    let keys: Vec<&str> = a
+        .as_object()
+        .expect("an answer")
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
     let mut keys = keys;
     keys.sort_unstable();
-    assert_eq!(keys, ["heading", "id", "lang", "page", "text", "title", "url"]);
+    assert_eq!(
+        keys,
+        ["heading", "id", "lang", "page", "text", "title", "url"]
+    );
     assert_eq!(a["id"], "en/dhcp.md");
     assert_eq!(a["lang"], "en");
     assert_eq!(a["heading"], "About DHCP");
     assert!(a["page"].is_null());
     let text = a["text"].as_str().expect("text");
-    assert!(text.contains("address <automatically> & at once."), "plain text: {text}");
+    assert!(
+        text.contains("address <automatically> & at once."),
+        "plain text: {text}"
+    );
     // The document page at the answer's heading, which carries that anchor.
     let url = a["url"].as_str().expect("url");
     assert_eq!(url, "/doc/en/dhcp.md?q=What+is+DHCP%3F#afsnit-2");
@@ -164,19 +187,33 @@ fn the_json_has_the_answer_or_null() {
 fn the_results_page_shows_the_box_escaped_in_both_interface_languages() {
     let (corpus, _index, engine) = corpus();
     let (_, html) = get(engine, &corpus, "/search?q=What+is+DHCP%3F");
-    let start = html.find("<section class=\"answer\"").expect("an answer box");
+    let start = html
+        .find("<section class=\"answer\"")
+        .expect("an answer box");
     let end = start + html[start..].find("</section>").expect("its end");
     let answer_box = &html[start..end];
-    assert!(answer_box.contains("aria-labelledby=\"svar\""), "{answer_box}");
+    assert!(
+        answer_box.contains("aria-labelledby=\"svar\""),
+        "{answer_box}"
+    );
     assert!(answer_box.contains("Svar fra"), "{answer_box}");
-    assert!(answer_box.contains("<blockquote lang=\"en\""), "{answer_box}");
+    assert!(
+        answer_box.contains("<blockquote lang=\"en\""),
+        "{answer_box}"
+    );
     assert!(answer_box.contains("<mark>DHCP</mark>"), "{answer_box}");
     assert!(
         answer_box.contains("address &lt;automatically&gt; &amp; at once."),
         "escaped: {answer_box}"
     );
-    assert!(answer_box.contains("href=\"/files/en/dhcp.md\""), "{answer_box}");
-    assert!(start < html.find("class=\"hit\"").expect("hits"), "above the hits");
+    assert!(
+        answer_box.contains("href=\"/files/en/dhcp.md\""),
+        "{answer_box}"
+    );
+    assert!(
+        start < html.find("class=\"hit\"").expect("hits"),
+        "above the hits"
+    );
 
     let (corpus, _index, engine) = self::corpus();
     let (_, html) = get(engine, &corpus, "/search?q=What+is+DHCP%3F&ui=en");
@@ -184,5 +221,8 @@ fn the_results_page_shows_the_box_escaped_in_both_interface_languages() {
 
     let (corpus, _index, engine) = self::corpus();
     let (_, html) = get(engine, &corpus, "/search?q=board+address");
-    assert!(!html.contains("class=\"answer\""), "no box without an answer");
+    assert!(
+        !html.contains("class=\"answer\""),
+        "no box without an answer"
+    );
 }

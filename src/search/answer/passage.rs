@@ -187,7 +187,8 @@ mod tests {
 
     #[test]
     fn paragraphs_sit_under_their_heading_and_short_runs_join() {
-        let text = "Indledning.\n\n## Sådan sletter du\n\nKlik her.\n\nTryk på Slet.\n\n# Andet\n\nSlut.";
+        let text =
+            "Indledning.\n\n## Sådan sletter du\n\nKlik her.\n\nTryk på Slet.\n\n# Andet\n\nSlut.";
         let got = texts(text);
         let under = |h: &str| Some(h.to_string());
         assert_eq!(
@@ -210,7 +211,7 @@ mod tests {
         assert!(got.len() >= 2, "{got:?}");
         for (passage, _) in &got {
             let n = words(passage).count();
-            assert!(n <= MAX_WORDS && n % 10 == 0, "{n}: {passage}");
+            assert!(n <= MAX_WORDS && n.is_multiple_of(10), "{n}: {passage}");
             assert!(passage.ends_with('.'), "{passage}");
             assert!(text.contains(passage.as_str()));
         }
@@ -226,7 +227,11 @@ mod tests {
 
     #[test]
     fn headings_before_the_range_are_counted_and_the_last_one_applies() {
-        let text = format!("# En\n\nTekst.{}## To\n\nMere.{}Side tre.", extract::PAGE_BREAK, extract::PAGE_BREAK);
+        let text = format!(
+            "# En\n\nTekst.{}## To\n\nMere.{}Side tre.",
+            extract::PAGE_BREAK,
+            extract::PAGE_BREAK
+        );
         let start = text.rfind("Side").expect("page three");
         let (passages, headings) = passages(&text, start..text.len());
         assert_eq!(passages.len(), 1);

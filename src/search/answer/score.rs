@@ -87,6 +87,20 @@ impl Asked {
         found
     }
 
+    /// Where in `text[within]` content words are: each word that is one, by its byte offset
+    /// (ascending), with its bit. Each word is analysed once, however many passages hold it.
+    pub fn marks(&self, text: &str, within: std::ops::Range<usize>) -> Vec<(usize, u64)> {
+        analysis::words(&text[within.clone()])
+            .map(|(s, e)| {
+                (
+                    within.start + s,
+                    self.found_in(&text[within.start + s..within.start + e]),
+                )
+            })
+            .filter(|&(_, found)| found != 0)
+            .collect()
+    }
+
     /// The weight of the words in `found`.
     pub fn weight_of(&self, found: u64) -> f32 {
         self.words
@@ -113,20 +127,14 @@ fn ends_with_part(lower: &str, part: &str) -> bool {
 /// instructions (imperatives, a numbered list, a menu path); for a date, a date or a year; for an
 /// amount, a number; for eligibility, who may or must; for a place, a menu, folder or page.
 pub fn cue(kind: AnswerType, passage: &str, asked: &Asked) -> f32 {
-    let lower: Vec<String> = analysis::lower_words(passage).map(|(_, w)| w).collect();
-    let has = |list: &[&str]| lower.iter().any(|w| list.contains(&w.as_str()));
-    let digits = passage.chars().any(|c| c.is_ascii_digit());
+    let has =
+        |list: &[&str]| analysis::lower_words(passage).any(|(_, w)| list.contains(&w.as_str()));
     let score: f32 = match kind {
-        AnswerType::Definition => {
-            let defining = definition_at(&lower, asked) || passage.contains(" (");
-            if defining {
-                1.0
-            } else {
-                0.0
-            }
-        }
+        AnswerType::Definition => f32::from(defines(passage, asked)),
         AnswerType::Steps => {
-            let imperative = lower.iter().take(3).any(|w| IMPERATIVES.contains(&w.as_str()))
+            let imperative = analysis::lower_words(passage)
+                .take(3)
+                .any(|(_, w)| IMPERATIVES.contains(&w.as_str()))
                 || passage.split(". ").any(|s| {
                     analysis::lower_words(s)
                         .next()
@@ -136,9 +144,12 @@ pub fn cue(kind: AnswerType, passage: &str, asked: &Asked) -> f32 {
             0.7 * f32::from(imperative) + 0.3 * f32::from(menu)
         }
         AnswerType::Date => {
-            let year = lower
-                .iter()
-                .any(|w| w.len() == 4 && w.parse::<u32>().is_ok_and(|y| (1900..2100).contains(&y)));
+            let year = analysis::words(passage).any(|(s, e)| {
+                e - s == 4
+                    && passage[s..e]
+                        .parse::<u32>()
+                        .is_ok_and(|y| (1900..2100).contains(&y))
+            });
             let month = has(MONTHS);
             if year || month {
                 1.0
@@ -146,7 +157,7 @@ pub fn cue(kind: AnswerType, passage: &str, asked: &Asked) -> f32 {
                 0.5 * f32::from(has(TIMES))
             }
         }
-        AnswerType::Amount => f32::from(digits || has(NUMBERS)),
+        AnswerType::Amount => f32::from(quantity(passage) || has(NUMBERS)),
         AnswerType::Eligibility => f32::from(has(ELIGIBILITY)),
         AnswerType::Place => {
             let menu = passage.contains(" - ") || passage.contains(" > ") || passage.contains('/');
@@ -156,30 +167,111 @@ pub fn cue(kind: AnswerType, passage: &str, asked: &Asked) -> f32 {
     score.clamp(0.0, 1.0)
 }
 
-/// A content word followed, within two words, by a defining verb (`DHCP er en protokol`,
-/// `A pivot table is`).
-fn definition_at(lower: &[String], asked: &Asked) -> bool {
-    lower.iter().enumerate().any(|(i, w)| {
-        asked.found_in(w) != 0
-            && lower[i + 1..]
-                .iter()
-                .take(3)
-                .any(|v| DEFINING.contains(&v.as_str()))
+/// A passage that begins by defining a content word: the word among its first words, followed
+/// by a defining verb (`DHCP er en protokol`, `Secure boot means`), or by an expansion in
+/// parentheses (`DHCP (Dynamic Host Configuration Protocol)`), or inside the parentheses after
+/// one (`Kommaadskilte værdier (CSV)`). A function call (`VLOOKUP(...)`) is no expansion.
+fn defines(passage: &str, asked: &Asked) -> bool {
+    let opening: Vec<(usize, usize)> = analysis::words(passage).take(OPENING_WORDS + 1).collect();
+    let lower = |&(s, e): &(usize, usize)| passage[s..e].to_lowercase();
+    opening
+        .iter()
+        .enumerate()
+        .take(OPENING_WORDS)
+        .any(|(i, w)| {
+            if asked.found_in(&passage[w.0..w.1]) == 0 {
+                return false;
+            }
+            let verb = opening
+                .get(i + 1)
+                .is_some_and(|v| DEFINING.contains(&lower(v).as_str()));
+            let after = passage[w.1..]
+                .strip_prefix(" (")
+                .and_then(|rest| rest.split_once(')'))
+                .is_some_and(|(inside, _)| analysis::words(inside).count() >= 2);
+            let inside = passage[..w.0].ends_with(" (") && passage[w.1..].starts_with(')');
+            verb || after || inside
+        })
+}
+
+/// A number as a word of its own, or with a unit after it (`512`, `1160MB`, `25 %`); not a digit
+/// inside a name (`ext4`).
+fn quantity(passage: &str) -> bool {
+    analysis::words(passage).any(|(s, e)| {
+        let word = &passage[s..e];
+        let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+        digits > 0 && word.len() - digits <= 3
     })
 }
+
+/// How far into a passage the defined word may stand.
+const OPENING_WORDS: usize = 5;
 
 const DEFINING: &[&str] = &[
     "er", "betyder", "betegner", "kaldes", "is", "are", "means", "refers", "stands", "denotes",
 ];
 const IMPERATIVES: &[&str] = &[
-    "vælg", "klik", "tryk", "åbn", "gå", "skriv", "indtast", "marker", "markér", "angiv", "brug",
-    "træk", "højreklik", "dobbeltklik", "indsæt", "kør", "start", "sæt", "slet", "opret", "tilføj",
-    "choose", "select", "click", "press", "open", "go", "type", "enter", "mark", "use", "drag",
-    "right", "double", "insert", "run", "set", "delete", "create", "add", "to",
+    "vælg",
+    "klik",
+    "tryk",
+    "åbn",
+    "gå",
+    "skriv",
+    "indtast",
+    "marker",
+    "markér",
+    "angiv",
+    "brug",
+    "træk",
+    "højreklik",
+    "dobbeltklik",
+    "indsæt",
+    "kør",
+    "start",
+    "sæt",
+    "slet",
+    "opret",
+    "tilføj",
+    "choose",
+    "select",
+    "click",
+    "press",
+    "open",
+    "go",
+    "type",
+    "enter",
+    "mark",
+    "use",
+    "drag",
+    "right",
+    "double",
+    "insert",
+    "run",
+    "set",
+    "delete",
+    "create",
+    "add",
+    "to",
 ];
 const MONTHS: &[&str] = &[
-    "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-    "oktober", "november", "december", "january", "february", "march", "may", "june", "july",
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+    "january",
+    "february",
+    "march",
+    "may",
+    "june",
+    "july",
     "october",
 ];
 const TIMES: &[&str] = &[
@@ -191,13 +283,50 @@ const NUMBERS: &[&str] = &[
     "hundrede",
 ];
 const ELIGIBILITY: &[&str] = &[
-    "kan", "skal", "må", "alle", "borgere", "berettiget", "ret", "krav", "can", "must", "may",
-    "eligible", "anyone", "everyone", "only", "kun", "required", "requires",
+    "kan",
+    "skal",
+    "må",
+    "alle",
+    "borgere",
+    "berettiget",
+    "ret",
+    "krav",
+    "can",
+    "must",
+    "may",
+    "eligible",
+    "anyone",
+    "everyone",
+    "only",
+    "kun",
+    "required",
+    "requires",
 ];
 const PLACES: &[&str] = &[
-    "menu", "menuen", "mappe", "mappen", "fanen", "fane", "side", "siden", "vindue", "vinduet",
-    "dialog", "dialogen", "bjælke", "linjen", "statuslinjen", "folder", "directory", "tab",
-    "window", "bar", "page", "panel", "located", "findes",
+    "menu",
+    "menuen",
+    "mappe",
+    "mappen",
+    "fanen",
+    "fane",
+    "side",
+    "siden",
+    "vindue",
+    "vinduet",
+    "dialog",
+    "dialogen",
+    "bjælke",
+    "linjen",
+    "statuslinjen",
+    "folder",
+    "directory",
+    "tab",
+    "window",
+    "bar",
+    "page",
+    "panel",
+    "located",
+    "findes",
 ];
 
 #[cfg(test)]
@@ -236,12 +365,46 @@ mod tests {
         let def = AnswerType::Definition;
         assert_eq!(cue(def, "DHCP er en protokol til adresser.", &a), 1.0);
         assert_eq!(cue(def, "Slå DHCP til i menuen", &a), 0.0);
+        assert_eq!(
+            cue(def, "Slå den til i menuen, hvor DHCP er valgt.", &a),
+            0.0
+        );
+        assert_eq!(
+            cue(
+                def,
+                "DHCP (Dynamic Host Configuration Protocol) giver adresser.",
+                &a
+            ),
+            1.0
+        );
+        assert_eq!(
+            cue(
+                def,
+                "Dynamic Host Configuration Protocol (DHCP) giver adresser.",
+                &a
+            ),
+            1.0
+        );
         let steps = AnswerType::Steps;
         assert!(cue(steps, "Vælg Formater - Side.", &a) >= 0.99);
         assert_eq!(cue(steps, "Siden har en typografi.", &a), 0.0);
-        assert_eq!(cue(AnswerType::Date, "Mødet er den 3. marts 2024.", &a), 1.0);
+        assert_eq!(
+            cue(AnswerType::Date, "Mødet er den 3. marts 2024.", &a),
+            1.0
+        );
         assert_eq!(cue(AnswerType::Date, "Mødet er vigtigt.", &a), 0.0);
         assert_eq!(cue(AnswerType::Amount, "Du skal bruge 512 MB.", &a), 1.0);
-        assert_eq!(cue(AnswerType::Eligibility, "Alle borgere over 65 kan søge.", &a), 1.0);
+        assert_eq!(cue(AnswerType::Amount, "You need 1160MB.", &a), 1.0);
+        assert_eq!(cue(AnswerType::Amount, "The type is ext4.", &a), 0.0);
+        assert_eq!(cue(def, "=ISTEXT(DHCP(...))", &a), 0.0);
+        assert_eq!(cue(def, "For network DHCP it is", &a), 0.0);
+        assert_eq!(
+            cue(
+                AnswerType::Eligibility,
+                "Alle borgere over 65 kan søge.",
+                &a
+            ),
+            1.0
+        );
     }
 }

@@ -233,6 +233,30 @@ mod tests {
     }
 
     #[test]
+    fn a_heading_whose_first_word_is_marked_is_a_heading_with_its_anchor() {
+        let piece = |text: &str, marked| crate::snippet::Fragment {
+            text: text.into(),
+            marked,
+        };
+        let body = Snippet {
+            fragments: vec![
+                piece("Før.\n\n## ", false),
+                piece("DHCP", true),
+                piece(" forklaret\n\nTekst.", false),
+            ],
+            anchor: 0,
+        };
+        let mut headings = 4;
+        let html = paragraphs(Ui::Da, &body, 0, 1, "da", &mut headings).into_string();
+        assert!(
+            html.starts_with("<p>Før.</p><h3 id=\"afsnit-5\"><mark id=\"fund-1\">DHCP</mark>"),
+            "{html}"
+        );
+        assert!(html.ends_with("forklaret</h3><p>Tekst.</p>"), "{html}");
+        assert_eq!(headings, 5);
+    }
+
+    #[test]
     fn a_body_becomes_paragraphs_with_numbered_matches() {
         let body = Snippet {
             fragments: vec![
