@@ -169,8 +169,9 @@ pub fn cue(kind: AnswerType, passage: &str, asked: &Asked) -> f32 {
 
 /// A passage that begins by defining a content word: the word among its first words, followed
 /// by a defining verb (`DHCP er en protokol`, `Secure boot means`), or by an expansion in
-/// parentheses (`DHCP (Dynamic Host Configuration Protocol)`), or inside the parentheses after
-/// one (`Kommaadskilte værdier (CSV)`). A function call (`VLOOKUP(...)`) is no expansion.
+/// parentheses whose initials spell it (`DHCP (Dynamic Host Configuration Protocol)`), or as an
+/// acronym in the parentheses after a name (`Kommaadskilte værdier (CSV)`). A function call
+/// (`VLOOKUP(...)`) or an aside (`partitioning (either classic or …)`) is no expansion.
 fn defines(passage: &str, asked: &Asked) -> bool {
     let opening: Vec<(usize, usize)> = analysis::words(passage).take(OPENING_WORDS + 1).collect();
     let lower = |&(s, e): &(usize, usize)| passage[s..e].to_lowercase();
@@ -185,13 +186,30 @@ fn defines(passage: &str, asked: &Asked) -> bool {
             let verb = opening
                 .get(i + 1)
                 .is_some_and(|v| DEFINING.contains(&lower(v).as_str()));
+            let word = &passage[w.0..w.1];
             let after = passage[w.1..]
                 .strip_prefix(" (")
                 .and_then(|rest| rest.split_once(')'))
-                .is_some_and(|(inside, _)| analysis::words(inside).count() >= 2);
-            let inside = passage[..w.0].ends_with(" (") && passage[w.1..].starts_with(')');
+                .is_some_and(|(inside, _)| expands(word, inside));
+            let inside = passage[..w.0].ends_with(" (")
+                && passage[w.1..].starts_with(')')
+                && word
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(char::is_uppercase);
             verb || after || inside
         })
+}
+
+/// Whether `long` spells out the acronym `short`: the initials of its words are its letters
+/// (`DHCP`, `Dynamic Host Configuration Protocol`).
+fn expands(short: &str, long: &str) -> bool {
+    let initials: String = analysis::words(long)
+        .filter_map(|(s, _)| long[s..].chars().next())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let letters: String = short.chars().flat_map(char::to_lowercase).collect();
+    letters.chars().count() >= 2 && initials == letters
 }
 
 /// A number as a word of its own, or with a unit after it (`512`, `1160MB`, `25 %`); not a digit
@@ -398,6 +416,10 @@ mod tests {
         assert_eq!(cue(AnswerType::Amount, "The type is ext4.", &a), 0.0);
         assert_eq!(cue(def, "=ISTEXT(DHCP(...))", &a), 0.0);
         assert_eq!(cue(def, "For network DHCP it is", &a), 0.0);
+        assert_eq!(
+            cue(def, "DHCP (either static or dynamic) addresses.", &a),
+            0.0
+        );
         assert_eq!(
             cue(
                 AnswerType::Eligibility,
