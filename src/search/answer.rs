@@ -7,7 +7,8 @@
 //! holds (rarer words weigh more), those its heading holds, the answer-type cue the question's
 //! words ask for, and the hit's rank. The best is shown only when it is confident: it holds
 //! nearly every content word, the cue is there when the question asks for a kind of answer, and
-//! it beats the best passage elsewhere by a margin. A wrong answer box is worse than none, so
+//! it beats the best passage of any other document by a wide margin and of another section of
+//! its own document by a narrow one. A wrong answer box is worse than none, so
 //! anything less gives `None`. Nothing is generated: the passage is the document's own words.
 
 mod passage;
@@ -33,8 +34,12 @@ const ANSWER_HITS: usize = 3;
 const MIN_COVERAGE: f32 = 0.8;
 /// Share the passage itself must hold.
 const MIN_OWN_COVERAGE: f32 = 0.3;
-/// How much the best passage must score above the best one in another section.
+/// How much the best passage must score above the best one of another document: quoting the
+/// wrong document is the worst mistake the box can make.
 const MARGIN: f32 = 0.15;
+/// How much it must score above the best one of another section of its own document (where a
+/// near miss still links into the right document).
+const SECTION_MARGIN: f32 = 0.05;
 /// The weight of the heading's words, of the answer-type cue, and the cost of a lower hit rank.
 const HEADING_WEIGHT: f32 = 0.3;
 const CUE_WEIGHT: f32 = 0.4;
@@ -144,20 +149,28 @@ pub(super) fn find(
         }
         read.push((*hit, body, headings));
     }
-    let Some(best) = candidates.iter().max_by(|a, b| a.score.total_cmp(&b.score)) else {
+    let Some(best) = clear_winner(&candidates) else {
         return Ok(None);
     };
-    // The best passage elsewhere: in another section or another document.
-    let runner_up = candidates
-        .iter()
-        .filter(|c| (c.doc, c.passage.section) != (best.doc, best.passage.section))
-        .map(|c| c.score)
-        .fold(f32::MIN, f32::max);
-    if !best.confident || best.score - runner_up < MARGIN {
-        return Ok(None);
-    }
     let (hit, body, headings) = &read[best.doc];
     Ok(Some(answer(hit, body, headings, &best.passage, highlight)))
+}
+
+/// The best candidate, if it is confident and wins clearly: by [`MARGIN`] over every passage of
+/// another document and by [`SECTION_MARGIN`] over every other section of its own.
+fn clear_winner(candidates: &[Candidate]) -> Option<&Candidate> {
+    let best = candidates
+        .iter()
+        .max_by(|a, b| a.score.total_cmp(&b.score))?;
+    let clear = candidates.iter().all(|c| {
+        let margin = match (c.doc == best.doc, c.passage.section == best.passage.section) {
+            (true, true) => return true,
+            (true, false) => SECTION_MARGIN,
+            (false, _) => MARGIN,
+        };
+        best.score - c.score >= margin
+    });
+    (best.confident && clear).then_some(best)
 }
 
 /// A passage's score, and whether it is good enough on its own to be shown.
@@ -214,5 +227,40 @@ fn answer(
         section: heading.map(|h| h.number),
         marked: snippet::highlight_all(&text, highlight),
         text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(doc: usize, section: usize, score: f32, confident: bool) -> Candidate {
+        Candidate {
+            doc,
+            passage: Passage {
+                range: 0..1,
+                words: 1,
+                section,
+            },
+            score,
+            confident,
+        }
+    }
+
+    #[test]
+    fn only_a_confident_clear_winner_is_shown() {
+        let best = || candidate(0, 1, 1.0, true);
+        // Alone, or with passages of its own section close behind.
+        assert!(clear_winner(&[best()]).is_some());
+        assert!(clear_winner(&[best(), candidate(0, 1, 0.99, true)]).is_some());
+        // Another section of its document needs only the narrow margin.
+        assert!(clear_winner(&[best(), candidate(0, 2, 0.999 - SECTION_MARGIN, true)]).is_some());
+        assert!(clear_winner(&[best(), candidate(0, 2, 0.99, true)]).is_none());
+        // Another document needs the wide one.
+        assert!(clear_winner(&[best(), candidate(1, 1, 0.999 - MARGIN, false)]).is_some());
+        assert!(clear_winner(&[best(), candidate(1, 1, 1.0 - SECTION_MARGIN, false)]).is_none());
+        // Not confident: nothing, however clear.
+        assert!(clear_winner(&[candidate(0, 1, 1.0, false)]).is_none());
+        assert!(clear_winner(&[]).is_none());
     }
 }
