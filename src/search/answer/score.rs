@@ -25,6 +25,9 @@ pub struct Word {
 pub struct Asked {
     pub words: Vec<Word>,
     pub kind: Option<AnswerType>,
+    /// The folded first two letters of every content word's terms: a word that begins otherwise
+    /// can only match as a compound's tail, so most words are never stemmed (as in `snippet`).
+    prefixes: FxHashSet<[char; 2]>,
 }
 
 impl Asked {
@@ -58,7 +61,34 @@ impl Asked {
                 weight: 1.0 + (n / (df + 1.0)).ln().max(0.0),
             });
         }
-        Asked { words, kind }
+        Asked::new(words, kind)
+    }
+
+    fn new(words: Vec<Word>, kind: Option<AnswerType>) -> Asked {
+        let prefixes = words
+            .iter()
+            .flat_map(|w| w.terms.iter().map(|t| analysis::fold_prefix(t)))
+            .collect();
+        Asked {
+            words,
+            kind,
+            prefixes,
+        }
+    }
+
+    /// Cheap filter for [`Self::found_in`]: the word begins as a content word does, or holds a
+    /// content word's stem (ASCII case ignored) where a compound's tail would be.
+    fn may_match(&self, word: &str) -> bool {
+        self.prefixes.contains(&analysis::fold_prefix(word))
+            || self.words.iter().any(|w| {
+                w.part.as_ref().is_some_and(|p| {
+                    let (word, p) = (word.as_bytes(), p.as_bytes());
+                    word.len() >= p.len() + 3
+                        && word[word.len() - p.len() - 3..]
+                            .windows(p.len())
+                            .any(|win| win.eq_ignore_ascii_case(p))
+                })
+            })
     }
 
     pub fn total_weight(&self) -> f32 {
@@ -70,6 +100,9 @@ impl Asked {
         let mut found = 0u64;
         let mut lower = String::new();
         for (s, e) in analysis::words(text) {
+            if !self.may_match(&text[s..e]) {
+                continue;
+            }
             analysis::lowercase_into(&text[s..e], &mut lower);
             let terms = [
                 Analyzer::Da.term(&lower),
@@ -352,21 +385,19 @@ mod tests {
     use super::*;
 
     fn asked(words: &[&str], kind: Option<AnswerType>) -> Asked {
-        Asked {
-            words: words
-                .iter()
-                .map(|w| Word {
-                    terms: [
-                        Analyzer::Da.term(w),
-                        Analyzer::En.term(w),
-                        Analyzer::Fold.term(w),
-                    ],
-                    part: Some(Analyzer::Da.term(w)),
-                    weight: 1.0,
-                })
-                .collect(),
-            kind,
-        }
+        let words = words
+            .iter()
+            .map(|w| Word {
+                terms: [
+                    Analyzer::Da.term(w),
+                    Analyzer::En.term(w),
+                    Analyzer::Fold.term(w),
+                ],
+                part: Some(Analyzer::Da.term(w)),
+                weight: 1.0,
+            })
+            .collect();
+        Asked::new(words, kind)
     }
 
     #[test]
