@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """The question benchmark's helpers (benches/questions.sh): ask, prepare PostgreSQL's input, score.
 
-  questions.py vb --bin VIDENSBASE --index DIR --questions Q.tsv --out RUN.tsv
-      every question through `vidensbase search --json --limit 10`; RUN.tsv: qid rank doc page
-      (with `--sections S.tsv`: also each question's top hit's heading path, `qid<TAB>json`)
+  questions.py vb --bin VIDENSBASE --index DIR --questions Q.tsv --out RUN.tsv [--answers A.tsv]
+          [--sections S.tsv]
+      every question through `vidensbase search --json --limit 10`; RUN.tsv: qid rank doc page;
+      A.tsv: the answer box of each question that got one (qid doc page text); S.tsv: each
+      question's top hit's heading path (`qid<TAB>json`)
   questions.py pg-input --export E.jsonl --questions Q.tsv --pages P.tsv --asked A.tsv
       PostgreSQL COPY text files: one row per page (doc, page, lang, body) and per question
-  questions.py score --questions Q.tsv --run LABEL=RUN.tsv ... [--md OUT.md] [--per-question OUT.tsv]
-      success@1 / @3 of the right document and page, per language, type and source
+  questions.py score --questions Q.tsv --run LABEL=RUN.tsv ... [--answers LABEL=A.tsv] [--md OUT.md]
+          [--per-question OUT.tsv]
+      success@1 / @3 of the right document and page, per language, type and source; with
+      --answers, the answer box's precision and coverage (see answer_right)
   questions.py sections --questions Q.tsv --run RUN.tsv --sections S.tsv
       how often the top hit's heading path (`section` in JSON, written by `vb --sections`) ends
       in the judged heading: of the questions with a heading, and of those whose top hit is the
@@ -58,7 +62,7 @@ def source(q):
 def ask_vb(args):
     """Each question as `vidensbase search --json` (the shape of /api/search: hits with `id` and
     `page`), with the engine's defaults."""
-    rows, sections = [], []
+    rows, answers, sections = [], [], []
     for q in read_questions(args.questions):
         cmd = [args.bin, "--index", args.index, "search", q["question"], "--json", "--limit", str(TOP)]
         body = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=120).stdout)
@@ -67,8 +71,16 @@ def ask_vb(args):
             rows.append(f"{q['id']}\t{rank}\t{hit['id']}\t{page}\n")
         if body["hits"]:
             sections.append(f"{q['id']}\t{json.dumps(body['hits'][0].get('section', []), ensure_ascii=False)}\n")
+        a = body.get("answer")
+        if a:
+            page = "" if a.get("page") is None else str(a["page"])
+            text = " ".join(a["text"].split())
+            answers.append(f"{q['id']}\t{a['id']}\t{page}\t{text}\n")
     with open(args.out, "w", encoding="utf-8") as f:
         f.writelines(rows)
+    if args.answers:
+        with open(args.answers, "w", encoding="utf-8") as f:
+            f.writelines(answers)
     if args.sections:
         with open(args.sections, "w", encoding="utf-8") as f:
             f.writelines(sections)
@@ -118,6 +130,80 @@ def judge(q, hits):
     return doc_rank, page_rank
 
 
+def read_answers(path):
+    """qid -> (doc, page or None, text): the answer box each question got."""
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                qid, doc, page, text = line.rstrip("\n").split("\t", 3)
+                out[qid] = (doc, int(page) if page else None, text)
+    return out
+
+
+def word_set(text):
+    """The lowercased words of a text (runs of letters and digits), as a set."""
+    word, words = [], set()
+    for c in text.lower() + " ":
+        if c.isalnum():
+            word.append(c)
+        elif word:
+            words.add("".join(word))
+            word = []
+    return words
+
+
+def answer_right(q, shown):
+    """A shown answer box is right when its passage is in the judged document (`doc`) and
+    overlaps the judged `answer`: at least half of the judged answer's distinct words are in the
+    shown text, or at least half of the shown text's are in the judged answer (order ignored).
+    The page is not required: the passage's words decide."""
+    if q["type"] == "none" or not shown:
+        return False
+    doc, _page, text = shown
+    if doc not in set(q["doc"].split(" | ")):
+        return False
+    judged, got = word_set(q["answer"]), word_set(text)
+    if not judged or not got:
+        return False
+    common = len(judged & got)
+    return common >= 0.5 * len(judged) or common >= 0.5 * len(got)
+
+
+def answer_figures(questions, answers):
+    """Per language and all: boxes shown on answerable questions, right ones, answerable
+    questions, and boxes shown on `none` questions (which should stay empty)."""
+    out = {}
+    for name, lang in (("all", None), ("da", "da"), ("en", "en")):
+        qs = [q for q in questions if lang is None or q["lang"] == lang]
+        answerable = [q for q in qs if q["type"] != "none"]
+        shown = [q for q in answerable if q["id"] in answers]
+        right = [q for q in shown if answer_right(q, answers[q["id"]])]
+        none = [q for q in qs if q["type"] == "none"]
+        out[name] = {"answerable": len(answerable), "shown": len(shown), "right": len(right),
+                     "none": len(none), "none shown": sum(1 for q in none if q["id"] in answers)}
+    return out
+
+
+def answer_rows(questions, systems, answer_runs):
+    """The table's answer-box rows: precision (right / shown) and coverage (shown / answerable),
+    per language; and for the `none` questions, how many boxes stayed empty."""
+    figs = {s: answer_figures(questions, answer_runs[s]) for s in systems if s in answer_runs}
+    lines = []
+    for name in ("all", "da", "en"):
+        n = sum(1 for q in questions if q["type"] != "none" and (name == "all" or q["lang"] == name))
+        cells = []
+        for s in systems:
+            if s not in figs:
+                cells.append("n/a")
+                continue
+            f = figs[s][name]
+            prec = f"{f['right'] / f['shown']:.2f}" if f["shown"] else "–"
+            cells.append(f"precision {prec} ({f['right']}/{f['shown']}), coverage {f['shown'] / f['answerable']:.2f}")
+        lines.append(f"| {name} | {n} | answer box quotes the right passage | " + " | ".join(cells) + " |")
+    return lines, figs
+
+
 def slices(questions):
     answerable = [q for q in questions if q["type"] != "none"]
     out = [("all", answerable), ("da", [q for q in answerable if q["lang"] == "da"]),
@@ -154,7 +240,7 @@ def measure(questions, runs):
     return figures
 
 
-def table(questions, figures):
+def table(questions, figures, answer_runs=None):
     systems = list(figures)
     lines = ["| questions | n | right | " + " | ".join(systems) + " |",
              "| --- | ---: | --- | " + " | ".join("---:" for _ in systems) + " |"]
@@ -164,13 +250,22 @@ def table(questions, figures):
                      for s in systems]
             lines.append(f"| {name} | {len(qs)} | {what}: s@1 / s@3 % | " + " | ".join(cells) + " |")
     answerable = sum(1 for q in questions if q["type"] != "none")
-    lines.append(f"| all | {answerable} | answer box quotes the right passage | " + " | ".join("n/a" for _ in systems) + " |")
+    rows, afigs = answer_rows(questions, systems, answer_runs or {})
+    lines += rows
     lines.append(f"| all | {answerable} | no hit at all (count) | " + " | ".join(str(figures[s]["zero hits"]) for s in systems) + " |")
     n = figures[systems[0]]["none n"]
     cells = [f"{sum(f['none with a hit'].values())} (da {f['none with a hit']['da']}, en {f['none with a hit']['en']})"
              for f in (figures[s] for s in systems)]
     lines.append(f"| none (no answer) | {n['da'] + n['en']} | any hit (count; informational) | " + " | ".join(cells) + " |")
-    lines.append(f"| none (no answer) | {n['da'] + n['en']} | answer box stays empty | " + " | ".join("n/a" for _ in systems) + " |")
+    cells = []
+    for s in systems:
+        if s not in afigs:
+            cells.append("n/a")
+            continue
+        f = afigs[s]
+        empty = {k: f[k]["none"] - f[k]["none shown"] for k in ("all", "da", "en")}
+        cells.append(f"{empty['all']} of {f['all']['none']} (da {empty['da']}, en {empty['en']})")
+    lines.append(f"| none (no answer) | {n['da'] + n['en']} | answer box stays empty (count) | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -193,7 +288,11 @@ def score(args):
     for spec in args.run:
         label, _, path = spec.partition("=")
         runs[label] = read_run(path)
-    md = table(questions, measure(questions, runs))
+    answer_runs = {}
+    for spec in args.answers or []:
+        label, _, path = spec.partition("=")
+        answer_runs[label] = read_answers(path)
+    md = table(questions, measure(questions, runs), answer_runs)
     sys.stdout.write(md)
     if args.md:
         with open(args.md, "w", encoding="utf-8") as f:
@@ -276,6 +375,24 @@ def selftest(args):
                 bad.append(f"{label}: doc@1 {all_['doc@1']}, expected {same}")
         elif (all_["doc@1"], all_["page@1"], all_["page@3"]) != (doc1, page1, page3):
             bad.append(f"{label}: {all_['doc@1']}, {all_['page@1']}, {all_['page@3']}, expected {doc1}, {page1}, {page3}")
+    # The answer box: the judged passage itself is right everywhere; the same words in the other
+    # edition, or a passage of no judged words, never; the none questions' boxes are counted.
+    oracle = {q["id"]: (q["doc"], None, q["answer"]) for q in answerable}
+    oracle.update({q["id"]: ("x/none.html", None, "x") for q in questions if q["type"] == "none"})
+    f = answer_figures(questions, oracle)["all"]
+    if (f["shown"], f["right"], f["none shown"]) != (n, n, f["none"]):
+        bad.append(f"answer oracle: {f}")
+    elsewhere = {q["id"]: (q["other_edition"] or "x/none.html", None, q["answer"]) for q in answerable}
+    unrelated = {q["id"]: (q["doc"], None, "zzz qqq xxyyzz") for q in answerable}
+    for label, answers in (("answer in the other edition", elsewhere), ("unrelated passage", unrelated)):
+        f = answer_figures(questions, answers)["all"]
+        if (f["shown"], f["right"]) != (n, 0):
+            bad.append(f"{label}: {f}")
+    half = {q["id"]: (q["doc"], None, " ".join(q["answer"].split()[: len(q["answer"].split()) // 3])) for q in answerable}
+    f = answer_figures(questions, half)["all"]
+    print(f"answer box: oracle {n}/{n}; a third of each judged answer: {f['right']}/{f['shown']} right (all its words are in the answer)")
+    if f["right"] != sum(1 for q in answerable if word_set(half[q["id"]][2])):
+        bad.append(f"a third of the answer: {f}")
     none_hits = measure(questions, {"any": run(third)})["any"]["none with a hit"]
     if sum(none_hits.values()) != sum(1 for q in questions if q["type"] == "none"):
         bad.append(f"none questions with a hit: {none_hits}")
@@ -294,6 +411,7 @@ def main(argv):
     a.add_argument("--questions", required=True)
     a.add_argument("--out", required=True)
     a.add_argument("--sections")
+    a.add_argument("--answers")
     a = sub.add_parser("pg-input")
     a.add_argument("--export", required=True)
     a.add_argument("--questions", required=True)
@@ -302,6 +420,7 @@ def main(argv):
     a = sub.add_parser("score")
     a.add_argument("--questions", required=True)
     a.add_argument("--run", action="append", required=True, help="LABEL=RUN.tsv, in table order")
+    a.add_argument("--answers", action="append", help="LABEL=ANSWERS.tsv (the answer boxes of run LABEL)")
     a.add_argument("--md")
     a.add_argument("--per-question")
     a = sub.add_parser("sections")

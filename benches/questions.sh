@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The judged question set (tests/fixtures/questions/) asked of vidensbase and of two peers that
 # search pages: plain BM25 (examples/bm25_pages.rs) and PostgreSQL full-text search (`simple`, and
-# `danish`/`english` by the document's language). Success@1 and @3 of the right document and page.
+# `danish`/`english` by the document's language). Success@1 and @3 of the right document and page;
+# vidensbase's answer box: precision and coverage (benches/README.md).
 #
 #   benches/questions.sh [--key FILE] [--no-build]
 #
@@ -109,7 +110,7 @@ echo "$(wc -l <"$OUT/export.jsonl") documents exported" >&2
 
 say "vidensbase: every question through vidensbase search --json (the /api/search shape)"
 "${PY[@]}" vb --bin "$VB" --index "$VBIDX" --questions "$QUESTIONS" --out "$OUT/runs/vidensbase.tsv" \
-  --sections "$OUT/runs/vidensbase-sections.tsv"
+  --sections "$OUT/runs/vidensbase-sections.tsv" --answers "$OUT/runs/vidensbase-answers.tsv"
 
 say "plain BM25 over pages (examples/bm25_pages)"
 "$OUT/bm25_pages" "$OUT/export.jsonl" "$QUESTIONS" >"$OUT/runs/bm25.tsv" 2>"$OUT/bm25.log" || { cat "$OUT/bm25.log" >&2; exit 1; }
@@ -163,7 +164,8 @@ COMMIT=$(git -C "$REPO" rev-parse --short=12 HEAD)$(git -C "$REPO" diff --quiet 
   echo "- vidensbase: \`search --json\` with its defaults, the hit's \`page\`; BM25: \`examples/bm25_pages\`; PG: \`websearch_to_tsquery\` + \`ts_rank_cd\` over pages, \`simple\` or \`danish\`/\`english\` by document language (query parsed with both)"
   echo
   "${PY[@]}" score --questions "$KEY" --run vidensbase="$OUT/runs/vidensbase.tsv" --run "BM25 pages=$OUT/runs/bm25.tsv" \
-    --run "PG simple=$OUT/runs/pg-simple.tsv" --run "PG da/en=$OUT/runs/pg-lang.tsv" --per-question "$OUT/per-question.tsv"
+    --run "PG simple=$OUT/runs/pg-simple.tsv" --run "PG da/en=$OUT/runs/pg-lang.tsv" --per-question "$OUT/per-question.tsv" \
+    --answers vidensbase="$OUT/runs/vidensbase-answers.tsv"
   echo
   echo "| vidensbase sections | of the questions with a judged heading | of those with the right document first | of those with the right page first |"
   echo "|---|---|---|---|"

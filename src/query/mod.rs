@@ -16,6 +16,7 @@ pub(crate) mod checks;
 mod fold;
 mod language;
 mod parse;
+pub mod question;
 pub(crate) mod typo;
 
 use std::collections::HashSet;

@@ -21,6 +21,7 @@ use crate::query::{self, UsedExpansion};
 use crate::schema::{self, Fields};
 use crate::snippet::Snippet;
 
+mod answer;
 mod current;
 mod document;
 mod facets;
@@ -31,6 +32,7 @@ mod related;
 mod retrieve;
 mod suggest;
 
+pub use answer::Answer;
 pub use current::Current;
 pub use notes::FoundThrough;
 use retrieve::{retrieve, Window};
@@ -155,6 +157,9 @@ pub struct SearchResults {
     /// "Mente du …?": the query with misspelt words corrected, when this one found fewer than
     /// [`SUGGEST_BELOW`] documents (or only some of its words) and the corrected one finds more.
     pub suggestion: Option<Suggestion>,
+    /// The passage of the best hits that answers the query, when one clearly does (first page,
+    /// relevance order, not while typing).
+    pub answer: Option<Answer>,
 }
 
 impl SearchResults {
@@ -172,6 +177,7 @@ impl SearchResults {
             query_lang: plan.lang.map(Lang::code),
             facets: None,
             suggestion: None,
+            answer: None,
         }
     }
 }
@@ -283,7 +289,7 @@ impl Engine {
         Ok(results)
     }
 
-    /// One search, as a list of its stages: plan, retrieve, count, rank by pages, present.
+    /// One search, as a list of its stages: plan, retrieve, count, rank by pages, present, answer.
     fn search_once(&self, req: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
@@ -319,6 +325,11 @@ impl Engine {
         let expansions = std::mem::take(&mut plan.expansions);
         results.expansions = notes::shown_expansions(&searcher, expansions, &addresses)?;
         results.hits = present::hits(&searcher, f, &plan, ranked, found.relaxed)?;
+        if req.offset == 0 && req.sort == Sort::Relevance && !req.as_typed {
+            let hl = &plan.highlight;
+            let (q, reader) = (&req.query, results.query_lang);
+            results.answer = answer::find(&searcher, f, q, reader, hl, &addresses, &results.hits)?;
+        }
         results.took_ms = elapsed_ms(started);
         tracing::debug!(query = %req.query, took_ms = results.took_ms, relaxed = results.relaxed, "searched");
         Ok(results)

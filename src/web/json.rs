@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::views;
 use crate::query::UsedExpansion;
-use crate::search::{FoundThrough, SearchResults, Suggestion};
+use crate::search::{Answer, FoundThrough, SearchResults, Suggestion};
 
 #[derive(Serialize)]
 pub struct Results<'a> {
@@ -23,6 +23,35 @@ pub struct Results<'a> {
     query_lang: Option<&'static str>,
     /// A corrected query when this one found little: `{"query", "total"}`, else `null`.
     suggestion: Option<&'a Suggestion>,
+    /// The passage that answers the query, when one clearly does; else `null`.
+    answer: Option<AnswerJson<'a>>,
+}
+
+/// An answer passage: its document, language, page, heading, the passage word for word (plain
+/// text) and the document page at its section.
+#[derive(Serialize)]
+struct AnswerJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    lang: &'static str,
+    page: Option<u32>,
+    heading: Option<&'a str>,
+    text: &'a str,
+    url: String,
+}
+
+impl<'a> AnswerJson<'a> {
+    fn of(a: &'a Answer, query: &str) -> AnswerJson<'a> {
+        AnswerJson {
+            id: &a.id,
+            title: &a.title,
+            lang: a.lang,
+            page: a.page,
+            heading: a.heading.as_deref(),
+            text: &a.text,
+            url: views::answer_url(a, query),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -91,6 +120,7 @@ impl<'a> Results<'a> {
             complete: r.complete,
             query_lang: r.query_lang,
             suggestion: r.suggestion.as_ref(),
+            answer: r.answer.as_ref().map(|a| AnswerJson::of(a, &r.query)),
         }
     }
 }

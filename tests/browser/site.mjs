@@ -179,6 +179,19 @@ try {
   await axe(page, "hits that lack a word, dark mode");
   await page.emulateMedia({ colorScheme: "light" });
 
+  // A question's answer box above the results: a labelled section, the quote in its own
+  // language, in both colour schemes.
+  await page.goto(`${base}/search?q=${encodeURIComponent("What is loneliness among older people?")}`);
+  const box = page.locator("section.answer");
+  check(await box.isVisible(), "a question gets an answer box");
+  check((await box.locator("h2").innerText()).startsWith("Svar fra"), "the box says where the answer is from");
+  check((await box.locator("blockquote").getAttribute("lang")) === "en", "the quote carries its language");
+  check((await box.locator("blockquote mark").count()) > 0, "the query's words are marked in the quote");
+  await axe(page, "answer box");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await axe(page, "answer box, dark mode");
+  await page.emulateMedia({ colorScheme: "light" });
+
   // The accessibility statement, linked from every page's footer.
   await page.getByRole("link", { name: "Tilgængelighedserklæring" }).click();
   await page.waitForURL(/\/was/);

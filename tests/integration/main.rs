@@ -17,6 +17,7 @@
 mod admin;
 mod admin_attack;
 mod admin_page;
+mod answers;
 mod browser;
 mod common;
 mod crash;

@@ -52,20 +52,24 @@ fn paragraphs(
         if block.iter().all(|(text, _)| text.trim().is_empty()) {
             continue;
         }
-        let tag = match block.first() {
-            Some((text, false)) => match crate::text::heading(text) {
-                Some((level, rest)) => {
-                    if let Some((first, _)) = block.first_mut() {
-                        *first = rest;
-                    }
-                    format!("h{}", (level + 1).min(6))
+        // A heading is told by the whole block, so one whose first word is marked is one too.
+        let whole: String = block.iter().map(|(text, _)| *text).collect();
+        let level = match block.first() {
+            Some((_, false)) => crate::text::heading(&whole).map(|(level, _)| level),
+            _ => None,
+        };
+        let tag = match level {
+            Some(level) => {
+                if let Some((first, _)) = block.first_mut() {
+                    // The marks and the space after them begin the first (unmarked) piece.
+                    *first = first.get(level + 1..).unwrap_or_default();
                 }
-                None => "p".into(),
-            },
-            _ => "p".into(),
+                format!("h{}", (level + 1).min(6))
+            }
+            None => "p".into(),
         };
         out.push_str(&format!("<{tag}"));
-        if tag != "p" {
+        if level.is_some() {
             let text: String = block.iter().map(|(text, _)| *text).collect();
             // A slug is letters, digits and `-`: nothing to escape.
             out.push_str(&format!(" id=\"{}\"", anchors.next(text.trim())));
@@ -222,6 +226,30 @@ mod tests {
             paragraphs(Ui::Da, &body, (0, 0), "da", &mut Anchors::default()).into_string(),
             "<h2 id=\"afsnit-maal\">Mål</h2><p>Tekst om mål.</p><h4 id=\"afsnit-dybere\">Dybere</h4><p>#ikke overskrift</p>"
         );
+    }
+
+    #[test]
+    fn a_heading_whose_first_word_is_marked_is_a_heading_with_its_anchor() {
+        let piece = |text: &str, marked| crate::snippet::Fragment {
+            text: text.into(),
+            marked,
+        };
+        let body = Snippet {
+            fragments: vec![
+                piece("Før.\n\n## ", false),
+                piece("DHCP", true),
+                piece(" forklaret\n\nTekst.", false),
+            ],
+            anchor: 0,
+        };
+        let html = paragraphs(Ui::Da, &body, (0, 1), "da", &mut Anchors::default()).into_string();
+        assert!(
+            html.starts_with(
+                "<p>Før.</p><h3 id=\"afsnit-dhcp-forklaret\"><mark id=\"fund-1\">DHCP</mark>"
+            ),
+            "{html}"
+        );
+        assert!(html.ends_with("forklaret</h3><p>Tekst.</p>"), "{html}");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 use axum::http::StatusCode;
 use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 
+mod answer;
 mod document;
 mod results;
 
@@ -34,6 +35,7 @@ form.search{display:flex;flex-wrap:wrap;gap:.5rem;margin-bottom:1rem}form.search
 form.search button{font-size:1rem;padding:.5rem 1rem;border-radius:6px;border:1px solid #0b5cad;background:#0b5cad;color:#fff;cursor:pointer}
 .meta,.notice,.found,.section{color:#4a4a4f;font-size:.9rem}.section{margin:.1rem 0}.found{margin:.2rem 0 0}.suggestion{font-size:1.05rem}
 h2.count{font-size:1.05rem;margin:.5rem 0}
+.answer{border:1px solid #8a8a8e;border-radius:6px;padding:.3rem 1rem;margin:1rem 0}.answer h2{font-size:1.05rem;margin:.4rem 0}.answer blockquote{margin:.4rem 0;padding-left:.8rem;border-left:4px solid #0b5cad}.answer blockquote p{margin:.3rem 0;overflow-wrap:anywhere}
 .filters{display:flex;flex-wrap:wrap;gap:.2rem 1.5rem;font-size:.9rem}.filters h2{font-size:.9rem;margin:.3rem 0 0;color:#4a4a4f}
 .filters ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:0 .3rem}
 .filters a,nav.pages a,nav.pages span,nav.sort a{display:inline-block;min-height:24px;min-width:24px;padding:.15rem .35rem}nav.sort{font-size:.9rem;color:#4a4a4f}
@@ -304,6 +306,16 @@ pub fn file_url(id: &str, page: Option<u32>) -> String {
 /// The anchor of a page on the document page.
 fn page_anchor(page: u32) -> String {
     format!("side-{page}")
+}
+
+/// The document page at an answer's section (its heading, else its page).
+pub fn answer_url(a: &crate::search::Answer, query: &str) -> String {
+    let url = doc_url(&a.id, Some(query));
+    match (&a.section, a.page) {
+        (Some(anchor), _) => format!("{url}#{anchor}"),
+        (None, Some(n)) => format!("{url}#{}", page_anchor(n)),
+        (None, None) => url,
+    }
 }
 
 /// A document id in a URL path: each segment percent-encoded, the slashes kept.

@@ -135,6 +135,7 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
             @if !asked {
                 p.notice { (ui.t("Skriv et eller flere ord for at søge.", "Type one or more words to search.")) }
             } @else {
+                @if let Some(a) = &r.answer { (answer::answer_box(ui, a, p)) }
                 h2.count { (ui.count(r.total, ("resultat", "resultater"), ("result", "results"))) }
                 @if r.total > 1 {
                     @let by_relevance = SearchParams { newest: false, ..p.clone() };

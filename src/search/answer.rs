@@ -1,0 +1,266 @@
+//! The answer stage: the passage of the best hits that answers the query, when one clearly does.
+//!
+//! After the hits are ranked (first page, relevance order, not while typing), the stored text of
+//! the first [`ANSWER_HITS`] hits with every word is cut into passages ([`passage`]: paragraphs
+//! and short sections under their heading, at most 80 words, cut at sentences; for a paged
+//! document only the hit's page). Each is scored ([`score`]) by the query's content words it
+//! holds (rarer words weigh more), those its heading holds, the answer-type cue the question's
+//! words ask for, and the hit's rank. The best is shown only when it is confident: it holds
+//! nearly every content word, the cue is there when the question asks for a kind of answer, and
+//! it beats the best passage of any other document by a wide margin and of another section of
+//! its own document by a narrow one. A wrong answer box is worse than none, so
+//! anything less gives `None`. Nothing is generated: the passage is the document's own words.
+
+mod passage;
+mod score;
+
+use serde::Serialize;
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+
+use super::pages::page_text;
+use super::Hit;
+use crate::error::Result;
+use crate::query::{question, Highlight};
+use crate::schema::Fields;
+use crate::snippet::{self, Snippet};
+use passage::{collapse, passages, Passage};
+use score::{cue, Asked};
+
+/// Hits whose passages compete for the answer.
+const ANSWER_HITS: usize = 3;
+/// Share of the content words' weight a passage and its heading must hold together.
+const MIN_COVERAGE: f32 = 0.8;
+/// Share the passage itself must hold.
+const MIN_OWN_COVERAGE: f32 = 0.3;
+/// How much the best passage must score above the best one of another document: quoting the
+/// wrong document is the worst mistake the box can make.
+const MARGIN: f32 = 0.15;
+/// How much it must score above the best one of another section of its own document (where a
+/// near miss still links into the right document).
+const SECTION_MARGIN: f32 = 0.05;
+/// The weight of the heading's words, of the answer-type cue, and the cost of a lower hit rank.
+const HEADING_WEIGHT: f32 = 0.3;
+const CUE_WEIGHT: f32 = 0.4;
+const RANK_COST: f32 = 0.1;
+/// The cost of each word of a passage, so that of two passages with the same words the shorter
+/// (the paragraph, not the paragraph and the next) wins.
+const WORD_COST: f32 = 0.002;
+
+/// A passage that answers the query.
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    pub id: String,
+    pub title: String,
+    /// The document's language (`da`, `en`): the title's.
+    #[serde(skip)]
+    pub title_lang: String,
+    /// The passage's language (`da`, `en`).
+    pub lang: &'static str,
+    /// The physical page (from 1) of a paged document.
+    pub page: Option<u32>,
+    /// The heading it sits under.
+    pub heading: Option<String>,
+    /// That heading's anchor on the document page ([`crate::sections`]).
+    #[serde(skip)]
+    pub section: Option<String>,
+    /// The passage, word for word, whitespace normalised.
+    pub text: String,
+    /// The same with the query's words marked.
+    #[serde(skip)]
+    pub marked: Snippet,
+}
+
+/// One document's text, where its content words are ([`Asked::marks`]), and the content words
+/// of each of its headings.
+struct Found<'a> {
+    body: &'a str,
+    marks: &'a [(usize, u64)],
+    under: &'a [u64],
+}
+
+/// A scored passage of one hit.
+struct Candidate {
+    /// The document, by its place among those read.
+    doc: usize,
+    passage: Passage,
+    score: f32,
+    confident: bool,
+}
+
+/// The answer to `query` from `hits` (at `addresses`), or `None` when no passage clearly is one;
+/// `reader` is the language the query is read in, when it tells one.
+pub(super) fn find(
+    searcher: &Searcher,
+    f: &Fields,
+    query: &str,
+    reader: Option<&str>,
+    highlight: &Highlight,
+    addresses: &[DocAddress],
+    hits: &[Hit],
+) -> Result<Option<Answer>> {
+    let asked = Asked::of(query, searcher, f);
+    if asked.words.is_empty() || asked.words.len() > 64 {
+        return Ok(None);
+    }
+    let shortlist = hits.iter().zip(addresses).take(ANSWER_HITS);
+    let mut docs = Vec::new();
+    // A hit that lacks a word of the query answers it only if the word is a question word
+    // (`hvornår` is in no answer).
+    let whole = |hit: &&Hit| {
+        hit.missing
+            .iter()
+            .all(|w| question::is_any_question_word(w))
+    };
+    // The answer is in the reader's language, when the query tells it.
+    let reader = |hit: &&Hit| reader.is_none_or(|lang| hit.lang == lang);
+    for (hit, &address) in shortlist.filter(|(hit, _)| whole(hit) && reader(hit)) {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        docs.push((hit, doc));
+    }
+    let mut read = Vec::new();
+    let mut candidates = Vec::new();
+    for (rank, (hit, doc)) in docs.iter().enumerate() {
+        let body = doc
+            .get_first(f.body)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        let within = match hit.page {
+            Some(n) => {
+                let (page, start) = page_text(body, n);
+                start..start + page.len()
+            }
+            None => 0..body.len(),
+        };
+        let marks = asked.marks(body, within.clone());
+        let (passages, headings) = passages(body, within);
+        let under: Vec<u64> = headings
+            .iter()
+            .map(|h| h.as_ref().map_or(0, |h| asked.found_in(&h.text)))
+            .collect();
+        let doc = Found {
+            body,
+            marks: &marks,
+            under: &under,
+        };
+        for passage in passages {
+            candidates.push(judge(&asked, &doc, passage, read.len(), rank));
+        }
+        read.push((*hit, body, headings));
+    }
+    let Some(best) = clear_winner(&candidates) else {
+        return Ok(None);
+    };
+    let (hit, body, headings) = &read[best.doc];
+    Ok(Some(answer(hit, body, headings, &best.passage, highlight)))
+}
+
+/// The best candidate, if it is confident and wins clearly: by [`MARGIN`] over every passage of
+/// another document and by [`SECTION_MARGIN`] over every other section of its own.
+fn clear_winner(candidates: &[Candidate]) -> Option<&Candidate> {
+    let best = candidates
+        .iter()
+        .max_by(|a, b| a.score.total_cmp(&b.score))?;
+    let clear = candidates.iter().all(|c| {
+        let margin = match (c.doc == best.doc, c.passage.section == best.passage.section) {
+            (true, true) => return true,
+            (true, false) => SECTION_MARGIN,
+            (false, _) => MARGIN,
+        };
+        best.score - c.score >= margin
+    });
+    (best.confident && clear).then_some(best)
+}
+
+/// A passage's score, and whether it is good enough on its own to be shown.
+fn judge(asked: &Asked, found: &Found, passage: Passage, doc: usize, rank: usize) -> Candidate {
+    let text = &found.body[passage.range.clone()];
+    let total = asked.total_weight();
+    let (from, to) = (passage.range.start, passage.range.end);
+    let first = found.marks.partition_point(|&(at, _)| at < from);
+    let own = found.marks[first..]
+        .iter()
+        .take_while(|&&(at, _)| at < to)
+        .fold(0, |all, &(_, bits)| all | bits);
+    let under = found.under[passage.section];
+    let own_share = asked.weight_of(own) / total;
+    let coverage = asked.weight_of(own | under) / total;
+    let heading_share = asked.weight_of(under) / total;
+    let cue = asked.kind.map_or(0.0, |kind| cue(kind, text, asked));
+    let score =
+        0.5 * own_share + 0.5 * coverage + HEADING_WEIGHT * heading_share + CUE_WEIGHT * cue
+            - RANK_COST * rank as f32
+            - WORD_COST * passage.words as f32;
+    let confident = coverage >= MIN_COVERAGE
+        && own_share >= MIN_OWN_COVERAGE
+        && (asked.kind.is_none() || cue >= 0.5);
+    Candidate {
+        doc,
+        passage,
+        score,
+        confident,
+    }
+}
+
+/// The answer as shown: the passage quoted, its words marked, its page, heading and language.
+fn answer(
+    hit: &Hit,
+    body: &str,
+    headings: &[Option<passage::Heading>],
+    passage: &Passage,
+    highlight: &Highlight,
+) -> Answer {
+    let raw = &body[passage.range.clone()];
+    let text = collapse(raw);
+    let doc_lang = hit.lang.parse().unwrap_or(crate::lang::Lang::Da);
+    let heading = headings[passage.section].as_ref();
+    Answer {
+        id: hit.id.clone(),
+        title: hit.title.clone(),
+        title_lang: hit.lang.clone(),
+        lang: crate::lang::language_of_paragraph(raw, doc_lang).code(),
+        page: hit
+            .page
+            .map(|_| crate::text::page_at(body, passage.range.start)),
+        heading: heading.map(|h| h.text.clone()),
+        section: heading.and_then(|_| crate::sections::section_at(body, passage.range.start))
+            .map(|s| s.anchor),
+        marked: snippet::highlight_all(&text, highlight),
+        text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(doc: usize, section: usize, score: f32, confident: bool) -> Candidate {
+        Candidate {
+            doc,
+            passage: Passage {
+                range: 0..1,
+                words: 1,
+                section,
+            },
+            score,
+            confident,
+        }
+    }
+
+    #[test]
+    fn only_a_confident_clear_winner_is_shown() {
+        let best = || candidate(0, 1, 1.0, true);
+        // Alone, or with passages of its own section close behind.
+        assert!(clear_winner(&[best()]).is_some());
+        assert!(clear_winner(&[best(), candidate(0, 1, 0.99, true)]).is_some());
+        // Another section of its document needs only the narrow margin.
+        assert!(clear_winner(&[best(), candidate(0, 2, 0.999 - SECTION_MARGIN, true)]).is_some());
+        assert!(clear_winner(&[best(), candidate(0, 2, 0.99, true)]).is_none());
+        // Another document needs the wide one.
+        assert!(clear_winner(&[best(), candidate(1, 1, 0.999 - MARGIN, false)]).is_some());
+        assert!(clear_winner(&[best(), candidate(1, 1, 1.0 - SECTION_MARGIN, false)]).is_none());
+        // Not confident: nothing, however clear.
+        assert!(clear_winner(&[candidate(0, 1, 1.0, false)]).is_none());
+        assert!(clear_winner(&[]).is_none());
+    }
+}
