@@ -183,4 +183,26 @@ mod tests {
         assert_eq!(day_number("i går"), 0);
         assert_eq!(day_number("2019-13-01"), 20190000);
     }
+
+    #[test]
+    fn a_page_knows_the_terms_of_its_headings_and_nothing_else() {
+        let text = [
+            "# 1. Oversigt\n\nBrugere og adgangskoder nævnes her.",
+            "## 2.1 Opret en ny bruger\n\nVælg Tilføj.",
+            "Ingen overskrift på denne side.",
+        ]
+        .join(text::PAGE_BREAK);
+        let pages = page_headings(&text, Lang::Da);
+        assert_eq!(pages.len(), 3);
+        let analyzer = Lang::Da.analyzer();
+        assert_eq!(pages[0].trim(), analyzer.term("oversigt"));
+        let second: Vec<&str> = pages[1].split_whitespace().collect();
+        let expected: Vec<String> = ["opret", "ny", "bruger"]
+            .iter()
+            .map(|w| analyzer.term(w))
+            .collect();
+        // "en" is a function word and "2.1" a section number: neither is a subject.
+        assert_eq!(second, expected);
+        assert_eq!(pages[2], "", "body text is no heading");
+    }
 }

@@ -114,13 +114,15 @@ pub(super) fn find(
     };
     // The answer is in the reader's language, when the query tells it.
     let reader = |hit: &&Hit| reader.is_none_or(|lang| hit.lang == lang);
-    for (hit, &address) in shortlist.filter(|(hit, _)| whole(hit) && reader(hit)) {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        docs.push((hit, doc));
+    for (rank, (hit, &address)) in shortlist.enumerate() {
+        if whole(&hit) && reader(&hit) {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            docs.push((rank, hit, doc));
+        }
     }
     let mut read = Vec::new();
     let mut candidates = Vec::new();
-    for (rank, (hit, doc)) in docs.iter().enumerate() {
+    for &(rank, hit, ref doc) in &docs {
         let body = doc
             .get_first(f.body)
             .and_then(|v| v.as_str())
@@ -146,18 +148,22 @@ pub(super) fn find(
         for passage in passages {
             candidates.push(judge(&asked, &doc, passage, read.len(), rank));
         }
-        read.push((*hit, body, headings));
+        read.push((hit, body, headings));
     }
-    let Some(best) = clear_winner(&candidates) else {
+    let first = docs.iter().position(|&(rank, _, _)| rank == 0);
+    let Some(best) = clear_winner(&candidates, first) else {
         return Ok(None);
     };
     let (hit, body, headings) = &read[best.doc];
     Ok(Some(answer(hit, body, headings, &best.passage, highlight)))
 }
 
-/// The best candidate, if it is confident and wins clearly: by [`MARGIN`] over every passage of
-/// another document and by [`SECTION_MARGIN`] over every other section of its own.
-fn clear_winner(candidates: &[Candidate]) -> Option<&Candidate> {
+/// The best candidate, if it is confident, is in the first hit (`first`: its document's index
+/// among the candidates' documents, if it was read) and wins clearly: by [`MARGIN`] over every
+/// passage of another document and by [`SECTION_MARGIN`] over every other section of its own.
+/// The box quotes the first hit or nothing: a passage of a lower hit that outscores the first
+/// says the ranking below the box is wrong about the question, and then either may be.
+fn clear_winner(candidates: &[Candidate], first: Option<usize>) -> Option<&Candidate> {
     let best = candidates
         .iter()
         .max_by(|a, b| a.score.total_cmp(&b.score))?;
@@ -169,7 +175,7 @@ fn clear_winner(candidates: &[Candidate]) -> Option<&Candidate> {
         };
         best.score - c.score >= margin
     });
-    (best.confident && clear).then_some(best)
+    (best.confident && clear && first == Some(best.doc)).then_some(best)
 }
 
 /// A passage's score, and whether it is good enough on its own to be shown.
@@ -223,7 +229,8 @@ fn answer(
             .page
             .map(|_| crate::text::page_at(body, passage.range.start)),
         heading: heading.map(|h| h.text.clone()),
-        section: heading.and_then(|_| crate::sections::section_at(body, passage.range.start))
+        section: heading
+            .and_then(|_| crate::sections::section_at(body, passage.range.start))
             .map(|s| s.anchor),
         marked: snippet::highlight_all(&text, highlight),
         text,
@@ -251,16 +258,28 @@ mod tests {
     fn only_a_confident_clear_winner_is_shown() {
         let best = || candidate(0, 1, 1.0, true);
         // Alone, or with passages of its own section close behind.
-        assert!(clear_winner(&[best()]).is_some());
-        assert!(clear_winner(&[best(), candidate(0, 1, 0.99, true)]).is_some());
+        assert!(clear_winner(&[best()], Some(0)).is_some());
+        assert!(clear_winner(&[best(), candidate(0, 1, 0.99, true)], Some(0)).is_some());
         // Another section of its document needs only the narrow margin.
-        assert!(clear_winner(&[best(), candidate(0, 2, 0.999 - SECTION_MARGIN, true)]).is_some());
-        assert!(clear_winner(&[best(), candidate(0, 2, 0.99, true)]).is_none());
+        assert!(clear_winner(
+            &[best(), candidate(0, 2, 0.999 - SECTION_MARGIN, true)],
+            Some(0)
+        )
+        .is_some());
+        assert!(clear_winner(&[best(), candidate(0, 2, 0.99, true)], Some(0)).is_none());
         // Another document needs the wide one.
-        assert!(clear_winner(&[best(), candidate(1, 1, 0.999 - MARGIN, false)]).is_some());
-        assert!(clear_winner(&[best(), candidate(1, 1, 1.0 - SECTION_MARGIN, false)]).is_none());
+        assert!(clear_winner(&[best(), candidate(1, 1, 0.999 - MARGIN, false)], Some(0)).is_some());
+        assert!(clear_winner(
+            &[best(), candidate(1, 1, 1.0 - SECTION_MARGIN, false)],
+            Some(0)
+        )
+        .is_none());
         // Not confident: nothing, however clear.
-        assert!(clear_winner(&[candidate(0, 1, 1.0, false)]).is_none());
-        assert!(clear_winner(&[]).is_none());
+        assert!(clear_winner(&[candidate(0, 1, 1.0, false)], Some(0)).is_none());
+        assert!(clear_winner(&[], Some(0)).is_none());
+        // A clear winner in a lower hit, or with the first hit unread (not in the reader's
+        // language, or lacking words): nothing.
+        assert!(clear_winner(&[best()], Some(1)).is_none());
+        assert!(clear_winner(&[best()], None).is_none());
     }
 }

@@ -205,8 +205,11 @@ pub fn cue(kind: AnswerType, passage: &str, asked: &Asked) -> f32 {
 /// parentheses whose initials spell it (`DHCP (Dynamic Host Configuration Protocol)`), or as an
 /// acronym in the parentheses after a name (`Kommaadskilte værdier (CSV)`). A function call
 /// (`VLOOKUP(...)`) or an aside (`partitioning (either classic or …)`) is no expansion.
+/// Words that, right after a defining verb, make it say what something is not.
+const NEGATIONS: &[&str] = &["ikke", "aldrig", "not", "never", "no"];
+
 fn defines(passage: &str, asked: &Asked) -> bool {
-    let opening: Vec<(usize, usize)> = analysis::words(passage).take(OPENING_WORDS + 1).collect();
+    let opening: Vec<(usize, usize)> = analysis::words(passage).take(OPENING_WORDS + 2).collect();
     let lower = |&(s, e): &(usize, usize)| passage[s..e].to_lowercase();
     opening
         .iter()
@@ -216,9 +219,14 @@ fn defines(passage: &str, asked: &Asked) -> bool {
             if asked.found_in(&passage[w.0..w.1]) == 0 {
                 return false;
             }
-            let verb = opening
-                .get(i + 1)
-                .is_some_and(|v| DEFINING.contains(&lower(v).as_str()));
+            // `X er ikke …` / `X is not …` says what X is not: no definition.
+            let negated = opening
+                .get(i + 2)
+                .is_some_and(|n| NEGATIONS.contains(&lower(n).as_str()));
+            let verb = !negated
+                && opening
+                    .get(i + 1)
+                    .is_some_and(|v| DEFINING.contains(&lower(v).as_str()));
             let word = &passage[w.0..w.1];
             let after = passage[w.1..]
                 .strip_prefix(" (")
@@ -414,6 +422,8 @@ mod tests {
         let def = AnswerType::Definition;
         assert_eq!(cue(def, "DHCP er en protokol til adresser.", &a), 1.0);
         assert_eq!(cue(def, "Slå DHCP til i menuen", &a), 0.0);
+        assert_eq!(cue(def, "DHCP is not required here.", &a), 0.0);
+        assert_eq!(cue(def, "DHCP er ikke slået til.", &a), 0.0);
         assert_eq!(
             cue(def, "Slå den til i menuen, hvor DHCP er valgt.", &a),
             0.0

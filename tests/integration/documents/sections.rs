@@ -152,3 +152,31 @@ async fn numbered_pdf_headings_make_the_path_and_false_friends_do_not() {
     assert!(page.contains(&format!("<h4 id=\"{anchor}\">")), "{page}");
     assert!(!page.contains("<h2 id=\"afsnit-1-12-2024"), "{page}");
 }
+
+/// `afsnit-sider.pdf`: an overview page names users, creating and new ones over and over; only
+/// page 2 is headed "Opret en ny bruger". A page's headings count as its title, so the question
+/// lands on page 2, and the hit says so.
+#[test]
+fn a_question_lands_on_the_page_whose_heading_answers_it() {
+    crate::common::require_pdftotext();
+    let fixture = Fixture::new();
+    std::fs::create_dir_all(fixture.corpus()).expect("corpus");
+    std::fs::copy(
+        fixtures_dir().join("afsnit-sider.pdf"),
+        fixture.corpus().join("afsnit-sider.pdf"),
+    )
+    .expect("copy fixture");
+    fixture.sync();
+    let engine = fixture.engine();
+    let results = engine
+        .search(&vidensbase::search::SearchRequest::new(
+            "Hvordan opretter jeg en ny bruger?",
+        ))
+        .expect("search");
+    let hit = results.hits.first().expect("a hit");
+    assert_eq!(hit.page, Some(2), "{hit:?}");
+    assert_eq!(
+        hit.headings.last().map(String::as_str),
+        Some("2. Opret en ny bruger")
+    );
+}
