@@ -11,12 +11,13 @@
 //! [`compatible`] is the guard (never one language, never prominent years or versions that the
 //! other edition lacks). [`Linker`] keeps the links of a changing collection: incremental,
 //! greedy 1:1, with hand-made links and refusals that win. Evaluation: `examples/editions.rs`
-//! and `benches/editions.sh`.
+//! and `benches/editions.sh`. What the index keeps of them: [`store`].
 
 mod linker;
 mod pivot;
 mod score;
 mod signature;
+pub mod store;
 mod tokens;
 
 pub use linker::{Change, Link, Linker, MARGIN, THRESHOLD};

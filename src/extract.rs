@@ -81,6 +81,9 @@ pub struct Extracted {
     /// Pages (from 1) that are a table of contents: part of the text, but never a document's
     /// best page (a contents page names every subject and is about none).
     pub contents_pages: Vec<u32>,
+    /// The id of the document's other edition when the file names it (front matter
+    /// `translation: path/of/other`): a link made by hand ([`crate::editions`]).
+    pub translation: Option<String>,
 }
 
 impl Extracted {
@@ -249,6 +252,7 @@ fn text_file(format: Format, bytes: Vec<u8>) -> Result<Extracted, Refusal> {
     doc.source = front.source;
     doc.date = front.date;
     doc.lang = front.lang;
+    doc.translation = front.translation;
     Ok(doc)
 }
 
@@ -368,6 +372,7 @@ struct FrontMatter {
     source: Option<String>,
     date: Option<String>,
     lang: Option<Lang>,
+    translation: Option<String>,
 }
 
 /// Splits an optional `---` front-matter block off the start of a text.
@@ -397,6 +402,10 @@ fn front_matter(text: &str) -> (FrontMatter, &str) {
                 "date" => fm.date = Some(value.to_string()),
                 // A language vidensbase does not analyse is ignored: the text decides.
                 "lang" | "language" => fm.lang = value.parse().ok(),
+                // A document id: a path relative to the corpus folder, `/` between folders.
+                "translation" => {
+                    fm.translation = Some(value.trim_start_matches("./").replace('\\', "/"))
+                }
                 _ => {}
             }
         }
@@ -632,7 +641,11 @@ mod tests {
         assert_eq!(doc.source.as_deref(), Some("https://example.dk/ogp"));
         assert_eq!(doc.date.as_deref(), Some("2019-07-01"));
         assert_eq!(doc.lang, None);
+        assert_eq!(doc.translation, None);
         assert!(!doc.text.contains("title:"));
+        let src = "---\ntranslation: ./en/ogp.md\n---\nTekst.";
+        let doc = extract(Format::Text, src.as_bytes().to_vec(), "x").expect("text");
+        assert_eq!(doc.translation.as_deref(), Some("en/ogp.md"));
     }
 
     #[test]

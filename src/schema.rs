@@ -45,6 +45,9 @@ pub struct Fields {
     pub fold: Field,
     pub parts: Field,
     pub forms: Field,
+    /// The document's edition data ([`crate::editions::store::Stored`], JSON): main index only,
+    /// a fast column, so linking reads it without the stored text.
+    pub edition: Field,
 }
 
 /// Fast-field names used by collectors that read columns by name.
@@ -56,6 +59,7 @@ pub const SIZE: &str = "size";
 pub const HASH: &str = "hash";
 pub const PAGES: &str = "pages";
 pub const DAY: &str = "day";
+pub const EDITION: &str = "edition";
 
 /// The page index, inside the index folder: one document per page of every paged document,
 /// with the page's terms in the same fields as the main index, so a long report can be scored
@@ -194,6 +198,7 @@ pub fn schema() -> (Schema, Fields) {
         // (`analysis::SideTerms::forms`):
         // the query's own word form scores above other inflections of it.
         forms: b.add_text_field("forms", text(IndexRecordOption::WithFreqs)),
+        edition: b.add_bytes_field(EDITION, FAST),
     };
     (b.build(), fields)
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::Signature;
+use super::{Signature, MAX_MARKS};
 use crate::lang::Lang;
 
 /// Document frequencies of pivot terms over a collection of signatures, per language, updated
@@ -234,8 +234,11 @@ pub const PROMINENT: u32 = 2;
 
 fn marks_agree<K: PartialEq>(a: &[(K, u32)], b: &[(K, u32)]) -> bool {
     let covered = |x: &[(K, u32)], y: &[(K, u32)]| {
+        // A full list kept only its strongest marks: one no stronger than its weakest may have
+        // been left out of it, and says nothing (a manual names hundreds of section numbers).
+        let cut = (y.len() >= MAX_MARKS).then(|| y.iter().map(|(_, n)| *n).min().unwrap_or(0));
         x.iter()
-            .filter(|(_, n)| *n >= PROMINENT)
+            .filter(|(_, n)| *n >= PROMINENT && cut.is_none_or(|cut| *n > cut))
             .all(|(k, _)| y.iter().any(|(other, _)| other == k))
     };
     covered(a, b) && covered(b, a)
@@ -255,6 +258,26 @@ mod tests {
         assert!(!compatible(&a, &a.clone()));
         let b = sig(Lang::En, "Plan", "The municipality and OGP in 2020.");
         assert!(compatible(&a, &b));
+    }
+
+    #[test]
+    fn a_mark_a_full_list_may_have_left_out_is_no_contradiction() {
+        let mut da = sig(Lang::Da, "Håndbog", "Tekst.");
+        let mut en = sig(Lang::En, "Manual", "Text.");
+        // Two full lists of section numbers, three mentions each, that kept different last ones.
+        let full: Vec<(String, u32)> = (0..MAX_MARKS).map(|i| (format!("1.{i}.1"), 3)).collect();
+        en.versions = full.clone();
+        da.versions = full[..MAX_MARKS - 1].to_vec();
+        da.versions.push(("2.1.5".into(), 3));
+        assert!(compatible(&da, &en));
+        // Written five times, it would have been kept in the English list, which lacks it.
+        da.versions.last_mut().expect("a mark").1 = 5;
+        assert!(!compatible(&da, &en));
+        // A list that is not full kept everything: a prominent mark missing from it counts.
+        en.versions = full[..4].to_vec();
+        da.versions = full[..4].to_vec();
+        da.versions.push(("2.1.5".into(), 2));
+        assert!(!compatible(&da, &en));
     }
 
     #[test]

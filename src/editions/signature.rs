@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use super::pivot;
 use super::tokens::{shared_tokens, Token};
-use crate::extract;
 use crate::lang::{self, Lang};
 
 /// Pivot terms kept per document: the strongest by [`local_weight`].
@@ -86,11 +85,6 @@ impl Signature {
             years: strongest(years, MAX_MARKS, |_, n| n as f32),
             versions: strongest(versions, MAX_MARKS, |_, n| n as f32),
         }
-    }
-
-    /// The signature of a document as [`extract::Extracted`] gives it.
-    pub fn of_extracted(doc: &extract::Extracted) -> Signature {
-        Signature::new(&doc.title, &doc.text, doc.language(), doc.pages)
     }
 }
 

@@ -10,6 +10,8 @@ use tantivy::TantivyDocument;
 use super::analyse::Worker;
 use crate::analysis;
 use crate::corpus::CorpusFile;
+use crate::editions::store::Stored;
+use crate::editions::Signature;
 use crate::extract::Extracted;
 use crate::lang::Lang;
 use crate::schema::{Fields, TermField};
@@ -46,6 +48,11 @@ pub(super) fn document(
     doc.add_u64(f.mtime, file.mtime);
     doc.add_u64(f.size, file.size);
     doc.add_u64(f.hash, hash);
+    let edition = Stored {
+        sig: Signature::new(&extracted.title, &extracted.text, lang, extracted.pages),
+        translation: extracted.translation.clone(),
+    };
+    doc.add_bytes(f.edition, &edition.to_bytes());
 
     doc.add_text(f.get(TermField::Title(lang)), &terms.title);
     // A document without pages has its section headings as a second title; a paged one has

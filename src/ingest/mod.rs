@@ -14,6 +14,8 @@
 //!    with each chunk's Danish vocabulary ([`lexicon`]; on top of the index's and the
 //!    glossary's), the chunk's compounds are split and its documents added; everything is
 //!    committed once at the end, so a running server sees one consistent new version.
+//! 5. [`editions`]: after the commit, the Danish and English editions of one text are linked
+//!    anew where this sync touched them, and the links written beside the index.
 //!
 //! [`rebuild`] is a sync of everything into a new folder, swapped with the live one.
 
@@ -27,6 +29,7 @@ use crate::schema;
 
 mod analyse;
 mod document;
+mod editions;
 mod lexicon;
 mod plan;
 mod read;
@@ -170,6 +173,7 @@ pub fn sync_scope(
         return Err(no_corpus(corpus_dir));
     }
     let (index, fields) = schema::open_or_create(index_dir)?;
+    let before = index.load_metas()?.opstamp;
     let mut writers = Writers::open(&index, index_dir, fields)?;
     let mut report = Report::default();
     let mut skips = Skips::load(index_dir);
@@ -193,7 +197,7 @@ pub fn sync_scope(
     writers.commit()?;
     // After the commit: a skip remembered before it would hide a file the commit lost.
     skips.save(index_dir);
-    index.load_metas()?;
+    editions::link(&index, index_dir, &fields, before, &plan);
     report.total = index.reader()?.searcher().num_docs();
     report.elapsed = started.elapsed();
     Ok(report)

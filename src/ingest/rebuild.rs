@@ -44,7 +44,12 @@ pub fn rebuild(
             Err(Error::Locked(_)) if started.elapsed() < wait => {
                 std::thread::sleep(Duration::from_millis(100));
             }
-            other => return other.map(|()| report),
+            other => {
+                if other.is_ok() {
+                    super::editions::moved(&building, index_dir);
+                }
+                return other.map(|()| report);
+            }
         }
     }
 }

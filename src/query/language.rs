@@ -38,6 +38,10 @@ const BOTH_SEEN: u64 = 3;
 
 /// The language of one lowercased word: `None` when it belongs to both or neither.
 pub fn of_word(lower: &str, seen: Occurrences) -> Option<Lang> {
+    // `i` is Danish `i` ("in") and English `I` alike (`Where can I download Debian?`).
+    if lower == "i" {
+        return None;
+    }
     if let Some(lang) = lang::function_word(lower) {
         return Some(lang);
     }
@@ -106,6 +110,13 @@ mod tests {
     fn function_words_decide_at_once() {
         assert_eq!(of_word("og", seen(0, 100)), Some(Lang::Da));
         assert_eq!(of_word("the", seen(100, 0)), Some(Lang::En));
+        assert_eq!(
+            of_word("i", seen(100, 100)),
+            None,
+            "Danish `i`, English `I`"
+        );
+        let words = ["where", "can", "i", "download", "debian"].map(|w| of_word(w, seen(3, 3)));
+        assert_eq!(of_query(words), Some(Lang::En));
     }
 
     #[test]

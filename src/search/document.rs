@@ -38,6 +38,7 @@ impl Engine {
             pages: crate::schema::stored_pages(&doc, f),
             body: snippet::highlight_all(&body, &highlight),
             related: self.related(&searcher, address, &doc)?,
+            editions: self.editions().get(id).cloned().into_iter().collect(),
         })
     }
 

@@ -24,6 +24,7 @@ use crate::snippet::Snippet;
 mod answer;
 mod current;
 mod document;
+mod editions;
 mod facets;
 mod notes;
 mod pages;
@@ -125,6 +126,9 @@ pub struct Hit {
     pub missing: Vec<String>,
     /// The query's words this document has only through a close spelling or a translation.
     pub found_through: Vec<FoundThrough>,
+    /// The other edition of its text (Danish or English), when it has one
+    /// ([`crate::editions`]); an edition ranked below it is left out of the results.
+    pub editions: Vec<crate::editions::store::Edition>,
 }
 
 /// Hit counts per filter value, most frequent first.
@@ -208,6 +212,8 @@ pub struct DocumentView {
     pub pages: u32,
     pub body: Snippet,
     pub related: Vec<Related>,
+    /// The other edition of its text, when it has one.
+    pub editions: Vec<crate::editions::store::Edition>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -227,6 +233,7 @@ pub struct Engine {
     pages_dir: PathBuf,
     dir: PathBuf,
     fields: Fields,
+    editions: editions::Cached,
 }
 
 impl Engine {
@@ -240,6 +247,7 @@ impl Engine {
             pages_dir: dir.join(schema::PAGES_DIR),
             dir: dir.to_path_buf(),
             fields,
+            editions: Default::default(),
         };
         engine.page_reader()?;
         Ok(engine)
@@ -321,10 +329,11 @@ impl Engine {
             results.facets = Some(self.facets(&searcher, &*found.core.query, lang, category)?);
         }
         let ranked = self.rank_by_pages(&searcher, pages.as_ref(), found.top, req, &window)?;
-        let addresses: Vec<DocAddress> = ranked.iter().map(|r| r.address).collect();
+        let mut addresses: Vec<DocAddress> = ranked.iter().map(|r| r.address).collect();
         let expansions = std::mem::take(&mut plan.expansions);
         results.expansions = notes::shown_expansions(&searcher, expansions, &addresses)?;
         results.hits = present::hits(&searcher, f, &plan, ranked, found.relaxed)?;
+        editions::attach(&mut results.hits, &mut addresses, &self.editions());
         if req.offset == 0 && req.sort == Sort::Relevance && !req.as_typed {
             let hl = &plan.highlight;
             let (q, reader) = (&req.query, results.query_lang);

@@ -74,5 +74,6 @@ fn hit(searcher: &Searcher, f: &Fields, plan: &Plan, ranked: Ranked, how: HowFou
         snippet_lang,
         missing: how.missing,
         found_through: how.through,
+        editions: Vec::new(),
     })
 }

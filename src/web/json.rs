@@ -82,6 +82,17 @@ struct Hit<'a> {
     /// The document page at the snippet's section (`url` with its heading's anchor), `null`
     /// when the snippet is in no section.
     section_url: Option<String>,
+    /// The other edition of the text (Danish or English), when it has one; empty when none.
+    editions: Vec<EditionJson<'a>>,
+}
+
+/// An edition a hit names: `{"id", "lang", "title", "url"}`.
+#[derive(Serialize)]
+struct EditionJson<'a> {
+    id: &'a str,
+    lang: &'a str,
+    title: &'a str,
+    url: String,
 }
 
 impl<'a> Results<'a> {
@@ -107,6 +118,16 @@ impl<'a> Results<'a> {
                     section_url: h.section_anchor.as_ref().map(|anchor| {
                         format!("{}#{anchor}", views::doc_url(&h.id, Some(&r.query)))
                     }),
+                    editions: h
+                        .editions
+                        .iter()
+                        .map(|e| EditionJson {
+                            id: &e.id,
+                            lang: &e.lang,
+                            title: &e.title,
+                            url: views::doc_url(&e.id, Some(&r.query)),
+                        })
+                        .collect(),
                 })
                 .collect();
         Results {

@@ -92,10 +92,22 @@ try {
   await page.waitForURL(/lang=/);
   check((await page.locator('#filter-sprog + ul a[aria-current="true"]').count()) === 1, "the chosen filter has aria-current");
 
+  // Editions: a hit and its document page name the other edition, marked with its language.
+  const filtered = page.url();
+  await page.goto(`${base}/search?q=kanoklubben`);
+  const edition = page.locator('article.hit p.editions a[hreflang="en"][lang="en"]');
+  check((await edition.count()) === 1, "the hit names its English edition");
+  check((await page.locator("article.hit").count()) === 1, "the English edition is no hit of its own");
+  await axe(page, "a hit with its other edition");
+  await page.goto(`${base}/doc/noter/kanoklub.md`);
+  check((await page.locator("p.editions").innerText()).startsWith("Findes også på engelsk: "), "the document page names its English edition");
+  await axe(page, "a document page with its other edition");
+  await page.goto(filtered);
+
   // Narrow: no page scrolls sideways at 320 px.
   await page.setViewportSize({ width: 320, height: 800 });
   const documentUrl = await page.locator("article.hit h2 a").first().getAttribute("href");
-  for (const url of ["/", `/search?q=${encodeURIComponent(query)}`, documentUrl, "/ingen/side", "/was", `/search?q=qqxyzzyqq&lang=da&category=kommuner`, `/search?q=${encodeURIComponent(query)}&ui=en`]) {
+  for (const url of ["/", `/search?q=${encodeURIComponent(query)}`, documentUrl, "/doc/noter/kanoklub.md", "/ingen/side", "/was", `/search?q=qqxyzzyqq&lang=da&category=kommuner`, `/search?q=${encodeURIComponent(query)}&ui=en`]) {
     await page.goto(base + url);
     await noSideways(page, `${url} at 320 px`);
   }

@@ -47,11 +47,25 @@ fn prepare(browser_dir: &Path) {
     );
 }
 
+/// A Danish note and its English edition (`site.mjs` looks for them).
+const EDITIONS: [(&str, &[u8]); 2] = [
+    (
+        "noter/kanoklub.md",
+        "---\ntranslation: notes/canoe-club.md\n---\n# Kanoklubbens frivillige\n\nKanoklubben søger frivillige til sommerens ture på åen.\n".as_bytes(),
+    ),
+    (
+        "notes/canoe-club.md",
+        "# The canoe club's volunteers\n\nThe canoe club seeks volunteers for the summer trips on the river.\n".as_bytes(),
+    ),
+];
+
 /// Runs `tests/browser/SCRIPT BASE_URL ARGS…` against a server of the fixture corpus.
 fn run_in_browser(script: &str, args: &[&OsStr]) {
     let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     prepare(&browser_dir);
     let fixture = Fixture::new();
+    // Two editions of one text, linked by hand, for the pages that name the other edition.
+    crate::common::write_files(&fixture.corpus(), EDITIONS);
     fixture.sync();
     let served = Served::start(
         &fixture.corpus(),

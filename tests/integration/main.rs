@@ -23,6 +23,7 @@ mod common;
 mod crash;
 mod danish;
 mod documents;
+mod editions;
 mod http;
 mod indexing;
 mod layers;

@@ -25,7 +25,10 @@ const DOCS: &[(&str, &str)] = &[
     ),
     (
         "en/loneliness.txt",
-        "Loneliness among older people\n\nLoneliness is a growing concern for the council.",
+        // On the subject of `da/ensomhed.txt`, but no translation of it (a translation would be
+        // its edition, attached to it rather than a hit of its own).
+        "Befriending older residents\n\nAgainst loneliness, the befriending service visits \
+         residents who live alone and calls them every week.",
     ),
     (
         "en/report.txt",

@@ -171,6 +171,7 @@ pub fn document(ctx: &Ctx, d: &DocumentView, p: &SearchParams) -> Markup {
                         },
                     ]))
                 }
+                (also_in(ui, &d.editions, Some(&p.q).filter(|q| !q.trim().is_empty()).map(|q| q.as_str())))
                 @if total > 0 {
                     p { a href="#fund-1" { (ui.t("Gå til første fund", "Go to the first match")) " (" (ui.number(total)) ")" } }
                 }

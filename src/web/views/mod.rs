@@ -33,7 +33,7 @@ header nav a{text-decoration:underline;display:inline-block;min-height:24px;padd
 h1{font-size:1.5rem;margin:.2rem 0 1rem;overflow-wrap:anywhere}
 form.search{display:flex;flex-wrap:wrap;gap:.5rem;margin-bottom:1rem}form.search input[type=search]{flex:1 1 12rem;min-width:0;font-size:1.05rem;padding:.5rem .6rem;border:1px solid #6e6e73;border-radius:6px}
 form.search button{font-size:1rem;padding:.5rem 1rem;border-radius:6px;border:1px solid #0b5cad;background:#0b5cad;color:#fff;cursor:pointer}
-.meta,.notice,.found,.section{color:#4a4a4f;font-size:.9rem}.section{margin:.1rem 0}.found{margin:.2rem 0 0}.suggestion{font-size:1.05rem}
+.meta,.notice,.found,.section,.editions{color:#4a4a4f;font-size:.9rem}.section{margin:.1rem 0}.found{margin:.2rem 0 0}.suggestion{font-size:1.05rem}
 h2.count{font-size:1.05rem;margin:.5rem 0}
 .answer{border:1px solid #8a8a8e;border-radius:6px;padding:.3rem 1rem;margin:1rem 0}.answer h2{font-size:1.05rem;margin:.4rem 0}.answer blockquote{margin:.4rem 0;padding-left:.8rem;border-left:4px solid #0b5cad}.answer blockquote p{margin:.3rem 0;overflow-wrap:anywhere}
 .filters{display:flex;flex-wrap:wrap;gap:.2rem 1.5rem;font-size:.9rem}.filters h2{font-size:.9rem;margin:.3rem 0 0;color:#4a4a4f}
@@ -60,7 +60,7 @@ footer a{display:inline-block;min-height:24px}
 @media (prefers-color-scheme:dark){.skipped{color:#ffb4a9}#drop.over{background:#1e2a3a}}
 @media (prefers-color-scheme:dark){
 body{background:#121214;color:#e6e6e9}a{color:#8ab4f8}:focus-visible{outline-color:#8ab4f8}.skip:focus{background:#121214}
-.meta,.notice,.found,.section,.pageno,footer,.filters h2,nav.sort{color:#b4b4ba}.badge{background:#2b3150;color:#dfe4ff}
+.meta,.notice,.found,.section,.editions,.pageno,footer,.filters h2,nav.sort{color:#b4b4ba}.badge{background:#2b3150;color:#dfe4ff}
 mark{background:#7a5f00;color:#fff;box-shadow:inset 0 -2px #ffdd55}
 form.search input[type=search]{background:#1e1e22;color:#e6e6e9;border-color:#8a8a90}
 }
@@ -301,6 +301,19 @@ pub fn file_url(id: &str, page: Option<u32>) -> String {
         url.push_str(&format!("#page={page}"));
     }
     url
+}
+
+/// "Findes også på engelsk: <title>" ("Also in Danish: …"): the other edition of a text, its
+/// link marked with its language (`hreflang`), the query kept.
+fn also_in(ui: Ui, editions: &[crate::editions::store::Edition], q: Option<&str>) -> Markup {
+    html! {
+        @for e in editions {
+            p.editions {
+                (ui.t("Findes også på ", "Also in ")) (ui.language_name(&e.lang)) ": "
+                a href=(localised(ui, &doc_url(&e.id, q))) hreflang=(e.lang) lang=(e.lang) { (e.title) }
+            }
+        }
+    }
 }
 
 /// The anchor of a page on the document page.

@@ -214,6 +214,7 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
                         }
                         p.snippet lang=(hit.snippet_lang) { (hit.snippet) }
                         (how_found(ui, hit))
+                        (also_in(ui, &hit.editions, Some(&p.q)))
                     }
                 }
                 @if r.total == 0 { (nothing_found(ctx, p)) }

@@ -1,0 +1,112 @@
+//! What the index keeps of editions: each document's [`Stored`] signature (a stored field of
+//! the main index, written by ingestion) and the links of the whole index in [`FILE`] in the
+//! index folder, written after each commit by ingestion and read by the search side. Both sides
+//! know editions only through this file's types.
+
+use std::path::Path;
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::Signature;
+use crate::error::{Error, Result};
+
+/// The links of an index, in its folder.
+pub const FILE: &str = "editions.json";
+
+/// A document's stored edition data: its signature, and the other edition its file names.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Stored {
+    pub sig: Signature,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation: Option<String>,
+}
+
+impl Stored {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // A signature is plain data: serialising it cannot fail.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Option<Stored> {
+        serde_json::from_slice(bytes).ok()
+    }
+}
+
+/// One edition of a linked pair, as a hit or the document page names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edition {
+    pub id: String,
+    pub lang: String,
+    pub title: String,
+}
+
+/// The file's content: the opstamp of the commit the links follow, and the pairs.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Links {
+    opstamp: u64,
+    pairs: Vec<(Edition, Edition)>,
+}
+
+/// Writes the links of the commit `opstamp` to `dir` (replacing the file in one step, so a
+/// reader sees the old links or the new ones).
+pub fn write(dir: &Path, opstamp: u64, pairs: Vec<(Edition, Edition)>) -> Result<()> {
+    let path = dir.join(FILE);
+    let tmp = dir.join(format!("{FILE}.tmp"));
+    let body = serde_json::to_vec(&Links { opstamp, pairs }).unwrap_or_default();
+    let io = |source| Error::Io {
+        path: path.clone(),
+        source,
+    };
+    std::fs::write(&tmp, body).map_err(io)?;
+    std::fs::rename(&tmp, &path).map_err(io)
+}
+
+/// Each linked document's other edition, by id; empty when the index has no links (yet).
+pub fn read(dir: &Path) -> FxHashMap<String, Edition> {
+    let links: Links = std::fs::read(dir.join(FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    let mut by_id = FxHashMap::default();
+    for (a, b) in links.pairs {
+        by_id.insert(a.id.clone(), b.clone());
+        by_id.insert(b.id, a);
+    }
+    by_id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Lang;
+
+    #[test]
+    fn links_are_read_both_ways_and_a_missing_file_is_no_links() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(read(dir.path()).is_empty());
+        let edition = |id: &str, lang: &str| Edition {
+            id: id.into(),
+            lang: lang.into(),
+            title: format!("Titel {id}"),
+        };
+        write(
+            dir.path(),
+            7,
+            vec![(edition("da/a", "da"), edition("en/a", "en"))],
+        )
+        .expect("write");
+        let links = read(dir.path());
+        assert_eq!(links.len(), 2);
+        assert_eq!(links["da/a"].id, "en/a");
+        assert_eq!(links["en/a"].id, "da/a");
+        assert_eq!(links["en/a"].lang, "da");
+        let stored = Stored {
+            sig: Signature::new("Titel", "Tekst om noget.", Lang::Da, 0),
+            translation: Some("en/a".into()),
+        };
+        let back = Stored::from_bytes(&stored.to_bytes()).expect("round trip");
+        assert_eq!(back.sig, stored.sig);
+        assert_eq!(back.translation.as_deref(), Some("en/a"));
+    }
+}

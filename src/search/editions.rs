@@ -1,0 +1,114 @@
+//! Editions on the search side: each hit carries the other edition of its text, from the links
+//! ingestion wrote beside the index ([`crate::editions::store`]); of two editions that both made
+//! the results, the lower is left out, attached to the higher. The higher is the reader's
+//! edition when the query's language is known, because the reader's edition ranks first
+//! ([`crate::query::Plan`]).
+
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use tantivy::DocAddress;
+
+use super::{Engine, Hit};
+use crate::editions::store::{self, Edition};
+
+/// Each linked document's other edition, by id.
+pub(super) type Links = FxHashMap<String, Edition>;
+
+/// The links as last read, and the modification time of the file they were read from.
+#[derive(Default)]
+pub(super) struct Cached(Mutex<(Option<SystemTime>, Arc<Links>)>);
+
+impl Engine {
+    /// The index's links, read again when their file has changed (one `stat` a search).
+    pub(super) fn editions(&self) -> Arc<Links> {
+        let modified = std::fs::metadata(self.dir.join(store::FILE))
+            .and_then(|m| m.modified())
+            .ok();
+        let mut cached = self.editions.0.lock().unwrap_or_else(|e| e.into_inner());
+        if cached.0 != modified {
+            *cached = (modified, Arc::new(store::read(&self.dir)));
+        }
+        Arc::clone(&cached.1)
+    }
+}
+
+/// Gives each hit its other edition, and leaves out a hit whose other edition is ranked above
+/// it (with its address, so `hits` and `addresses` stay in step).
+pub(super) fn attach(hits: &mut Vec<Hit>, addresses: &mut Vec<DocAddress>, links: &Links) {
+    if links.is_empty() {
+        return;
+    }
+    let mut shown: FxHashSet<String> = FxHashSet::default();
+    let mut keep = Vec::with_capacity(hits.len());
+    for hit in hits.iter_mut() {
+        let other = links.get(&hit.id);
+        let attached = other.is_some_and(|o| shown.contains(&o.id));
+        keep.push(!attached);
+        if !attached {
+            shown.insert(hit.id.clone());
+            hit.editions = other.cloned().into_iter().collect();
+        }
+    }
+    let mut flags = keep.iter();
+    hits.retain(|_| flags.next().copied().unwrap_or(true));
+    let mut flags = keep.iter();
+    addresses.retain(|_| flags.next().copied().unwrap_or(true));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(id: &str) -> Hit {
+        Hit {
+            id: id.into(),
+            title: String::new(),
+            lang: String::new(),
+            category: String::new(),
+            score: 1.0,
+            tier: 0,
+            page: None,
+            date: None,
+            headings: Vec::new(),
+            section_anchor: None,
+            snippet: Default::default(),
+            title_marked: Default::default(),
+            snippet_lang: "da",
+            missing: Vec::new(),
+            found_through: Vec::new(),
+            editions: Vec::new(),
+        }
+    }
+
+    fn edition(id: &str, lang: &str) -> Edition {
+        Edition {
+            id: id.into(),
+            lang: lang.into(),
+            title: id.into(),
+        }
+    }
+
+    #[test]
+    fn the_lower_edition_is_attached_to_the_higher_and_left_out() {
+        let mut links = Links::default();
+        links.insert("en/a".into(), edition("da/a", "da"));
+        links.insert("da/a".into(), edition("en/a", "en"));
+        let mut hits = vec![hit("en/a"), hit("x"), hit("da/a"), hit("da/b")];
+        let mut addresses: Vec<DocAddress> = (0..4).map(|i| DocAddress::new(0, i)).collect();
+        attach(&mut hits, &mut addresses, &links);
+        let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["en/a", "x", "da/b"]);
+        assert_eq!(
+            addresses.iter().map(|a| a.doc_id).collect::<Vec<_>>(),
+            [0, 1, 3]
+        );
+        assert_eq!(hits[0].editions, [edition("da/a", "da")]);
+        assert!(hits[1].editions.is_empty());
+        // Alone in the results, an edition still names the other.
+        let mut hits = vec![hit("da/a")];
+        attach(&mut hits, &mut vec![DocAddress::new(0, 0)], &links);
+        assert_eq!(hits[0].editions, [edition("en/a", "en")]);
+    }
+}
