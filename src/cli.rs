@@ -292,6 +292,10 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
     let engine = Arc::new(Current::new(engine));
     // Kept alive until the server stops.
     let watch = if watch {
+        // The watcher links the editions of each change; an `index` run beside it leaves them.
+        if !crate::ingest::own_editions(index) {
+            tracing::warn!("another process links the editions of this index");
+        }
         let synced = engine.clone();
         let watch = crate::watch::spawn(corpus, index, move |report| {
             if report.added + report.updated + report.deleted + report.skipped

@@ -76,6 +76,22 @@ impl FromStr for Lang {
     }
 }
 
+/// The months, January first: the Danish name (as Danish writes it, lowercase) and the English.
+pub const MONTHS: [(&str, &str); 12] = [
+    ("januar", "January"),
+    ("februar", "February"),
+    ("marts", "March"),
+    ("april", "April"),
+    ("maj", "May"),
+    ("juni", "June"),
+    ("juli", "July"),
+    ("august", "August"),
+    ("september", "September"),
+    ("oktober", "October"),
+    ("november", "November"),
+    ("december", "December"),
+];
+
 /// Detects the language of a whole document.
 ///
 /// Frequent function words vote first: when one language has clearly more of them (at least

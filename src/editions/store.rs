@@ -62,12 +62,26 @@ pub fn write(dir: &Path, opstamp: u64, pairs: Vec<(Edition, Edition)>) -> Result
     std::fs::rename(&tmp, &path).map_err(io)
 }
 
+/// The opstamp of the commit the links in `dir` follow; `None` without links.
+pub fn opstamp(dir: &Path) -> Option<u64> {
+    load(dir).map(|links| links.opstamp)
+}
+
+/// Records that the links in `dir` follow the commit `opstamp` too (a sync that touched no
+/// document).
+pub fn restamp(dir: &Path, opstamp: u64) -> Result<()> {
+    let pairs = load(dir).map(|links| links.pairs).unwrap_or_default();
+    write(dir, opstamp, pairs)
+}
+
+fn load(dir: &Path) -> Option<Links> {
+    let bytes = std::fs::read(dir.join(FILE)).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
 /// Each linked document's other edition, by id; empty when the index has no links (yet).
 pub fn read(dir: &Path) -> FxHashMap<String, Edition> {
-    let links: Links = std::fs::read(dir.join(FILE))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default();
+    let links = load(dir).unwrap_or_default();
     let mut by_id = FxHashMap::default();
     for (a, b) in links.pairs {
         by_id.insert(a.id.clone(), b.clone());
@@ -96,6 +110,9 @@ mod tests {
             vec![(edition("da/a", "da"), edition("en/a", "en"))],
         )
         .expect("write");
+        assert_eq!(opstamp(dir.path()), Some(7));
+        restamp(dir.path(), 9).expect("restamp");
+        assert_eq!(opstamp(dir.path()), Some(9));
         let links = read(dir.path());
         assert_eq!(links.len(), 2);
         assert_eq!(links["da/a"].id, "en/a");

@@ -7,8 +7,10 @@
 //! new English edition against the Danish one indexed last month without reading the index
 //! again. When the process holds none for the commit the sync started from (its first sync, or
 //! another process wrote the index since), or the index is small, it is built from every stored
-//! signature.
+//! signature. While a server watches the index it owns the linking ([`own`]); a `vidensbase
+//! index` run beside it leaves the links to the server's watcher, which syncs the same change.
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::{LazyLock, Mutex};
 
@@ -25,6 +27,49 @@ use crate::editions::Linker;
 use crate::error::Result;
 use crate::schema::{self, Fields};
 
+/// The index folders whose links this process keeps for its whole life (a watching server), with
+/// the locked file that says so to other processes ([`own`]).
+static OWNED: LazyLock<Mutex<FxHashMap<PathBuf, File>>> =
+    LazyLock::new(|| Mutex::new(FxHashMap::default()));
+
+/// The lock file in an index folder: held by the process that links its editions.
+const LOCK: &str = "editions.lock";
+
+/// Makes this process the one that links the editions of the index in `dir` while it runs (a
+/// watching server, whose linker follows each change for a few milliseconds). A `vidensbase
+/// index` run beside it then leaves the linking to it, instead of building a linker of the whole
+/// index for a change the server's watcher links anyway. Returns false when another process owns
+/// it already.
+pub fn own(dir: &Path) -> bool {
+    let mut owned = OWNED.lock().unwrap_or_else(|e| e.into_inner());
+    if owned.contains_key(dir) {
+        return true;
+    }
+    match lock(dir) {
+        Some(file) => {
+            owned.insert(dir.to_path_buf(), file);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The lock file of `dir`, locked; `None` when another process holds it (or it cannot be made:
+/// then linking goes ahead, as without an owner).
+fn lock(dir: &Path) -> Option<File> {
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(LOCK))
+        .ok()?;
+    match file.try_lock() {
+        Ok(()) => Some(file),
+        Err(std::fs::TryLockError::WouldBlock) => None,
+        Err(std::fs::TryLockError::Error(_)) => Some(file),
+    }
+}
+
 /// Below this many documents the links are made again from all of them after every sync: the
 /// statistics of a small collection move with each document, and a link made early would stand
 /// on statistics that no longer hold (it costs a few milliseconds there).
@@ -38,6 +83,20 @@ static KEPT: LazyLock<Mutex<FxHashMap<PathBuf, (u64, Linker)>>> =
 /// and writes the links. A failure is logged: the documents are committed and searchable, and
 /// their editions wait for the next sync.
 pub(super) fn link(index: &Index, dir: &Path, f: &Fields, before: u64, plan: &Plan) {
+    // Held to the end of this function: another process waits for nothing, it skips.
+    let _lock = {
+        let owned = OWNED.lock().unwrap_or_else(|e| e.into_inner());
+        match owned.contains_key(dir) {
+            true => None,
+            false => match lock(dir) {
+                Some(file) => Some(file),
+                None => {
+                    tracing::info!("editions: linked by the process that serves this index");
+                    return;
+                }
+            },
+        }
+    };
     let touched = plan.changed.iter().map(|file| file.id.as_str());
     let touched = touched.chain(plan.deleted.iter().map(String::as_str));
     if let Err(e) = relink(index, dir, f, before, touched) {
@@ -52,10 +111,18 @@ fn relink<'a>(
     before: u64,
     touched: impl Iterator<Item = &'a str>,
 ) -> Result<()> {
-    let searcher = index.reader()?.searcher();
     let opstamp = index.load_metas()?.opstamp;
     let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
     let key = dir.to_path_buf();
+    let mut touched = touched.peekable();
+    // Nothing touched and the links are the last commit's: they are this one's too.
+    if touched.peek().is_none() && store::opstamp(dir) == Some(before) {
+        if let Some(entry) = kept.get_mut(&key).filter(|(at, _)| *at == before) {
+            entry.0 = opstamp;
+        }
+        return store::restamp(dir, opstamp);
+    }
+    let searcher = index.reader()?.searcher();
     let linker = match kept.remove(&key) {
         Some((at, mut linker)) if at == before && linker.len() >= INCREMENTAL_FROM => {
             for id in touched {

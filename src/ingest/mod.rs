@@ -37,6 +37,7 @@ mod rebuild;
 mod write;
 
 pub use crate::skipped::{skipped_files, SkipKind, SkipReason};
+pub use editions::own as own_editions;
 pub use rebuild::rebuild;
 
 use crate::skipped::Skips;

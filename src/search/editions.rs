@@ -35,19 +35,29 @@ impl Engine {
 }
 
 /// Gives each hit its other edition, and leaves out a hit whose other edition is ranked above
-/// it (with its address, so `hits` and `addresses` stay in step).
-pub(super) fn attach(hits: &mut Vec<Hit>, addresses: &mut Vec<DocAddress>, links: &Links) {
+/// it in the reader's language `reader` (`da`, `en`; with its address, so `hits` and `addresses` stay in
+/// step). When the query's language cannot be told, both editions stay hits: hiding the edition
+/// the reader wanted behind the other is worse than showing two.
+pub(super) fn attach(
+    hits: &mut Vec<Hit>,
+    addresses: &mut Vec<DocAddress>,
+    links: &Links,
+    reader: Option<&str>,
+) {
     if links.is_empty() {
         return;
     }
-    let mut shown: FxHashSet<String> = FxHashSet::default();
+    // The hits above, in the reader's language.
+    let mut readers: FxHashSet<String> = FxHashSet::default();
     let mut keep = Vec::with_capacity(hits.len());
     for hit in hits.iter_mut() {
         let other = links.get(&hit.id);
-        let attached = other.is_some_and(|o| shown.contains(&o.id));
+        let attached = other.is_some_and(|o| readers.contains(&o.id));
         keep.push(!attached);
         if !attached {
-            shown.insert(hit.id.clone());
+            if reader == Some(hit.lang.as_str()) {
+                readers.insert(hit.id.clone());
+            }
             hit.editions = other.cloned().into_iter().collect();
         }
     }
@@ -65,7 +75,7 @@ mod tests {
         Hit {
             id: id.into(),
             title: String::new(),
-            lang: String::new(),
+            lang: id.split('/').next().unwrap_or_default().into(),
             category: String::new(),
             score: 1.0,
             tier: 0,
@@ -97,7 +107,17 @@ mod tests {
         links.insert("da/a".into(), edition("en/a", "en"));
         let mut hits = vec![hit("en/a"), hit("x"), hit("da/a"), hit("da/b")];
         let mut addresses: Vec<DocAddress> = (0..4).map(|i| DocAddress::new(0, i)).collect();
-        attach(&mut hits, &mut addresses, &links);
+        // The query's language unknown: both editions stay, each naming the other.
+        let (mut all, mut all_addresses) = (hits.clone(), addresses.clone());
+        attach(&mut all, &mut all_addresses, &links, None);
+        assert_eq!(all.len(), 4);
+        assert_eq!(all[2].editions, [edition("en/a", "en")]);
+        // A Danish reader with the English edition first: both stay too.
+        let (mut all, mut all_addresses) = (hits.clone(), addresses.clone());
+        attach(&mut all, &mut all_addresses, &links, Some("da"));
+        assert_eq!(all.len(), 4);
+        // An English reader: the Danish edition below is attached.
+        attach(&mut hits, &mut addresses, &links, Some("en"));
         let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["en/a", "x", "da/b"]);
         assert_eq!(
@@ -108,7 +128,12 @@ mod tests {
         assert!(hits[1].editions.is_empty());
         // Alone in the results, an edition still names the other.
         let mut hits = vec![hit("da/a")];
-        attach(&mut hits, &mut vec![DocAddress::new(0, 0)], &links);
+        attach(
+            &mut hits,
+            &mut vec![DocAddress::new(0, 0)],
+            &links,
+            Some("da"),
+        );
         assert_eq!(hits[0].editions, [edition("en/a", "en")]);
     }
 }

@@ -333,7 +333,8 @@ impl Engine {
         let expansions = std::mem::take(&mut plan.expansions);
         results.expansions = notes::shown_expansions(&searcher, expansions, &addresses)?;
         results.hits = present::hits(&searcher, f, &plan, ranked, found.relaxed)?;
-        editions::attach(&mut results.hits, &mut addresses, &self.editions());
+        let reader = results.query_lang;
+        editions::attach(&mut results.hits, &mut addresses, &self.editions(), reader);
         if req.offset == 0 && req.sort == Sort::Relevance && !req.as_typed {
             let hl = &plan.highlight;
             let (q, reader) = (&req.query, results.query_lang);

@@ -9,6 +9,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::lang::MONTHS;
+
 /// The language of the interface (not of the documents).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Ui {
@@ -84,40 +86,12 @@ impl Ui {
     /// `2019-07-01` as `1. juli 2019` (Danish) or `1 July 2019`; `2019-07` as `juli 2019`; any
     /// other form as it is.
     pub fn date(self, iso: &str) -> String {
-        const DA: [&str; 12] = [
-            "januar",
-            "februar",
-            "marts",
-            "april",
-            "maj",
-            "juni",
-            "juli",
-            "august",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ];
-        const EN: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
         let parts: Vec<&str> = iso.trim().split('-').collect();
         let number = |s: &str| s.parse::<usize>().ok();
         let month = |m: &str| {
             number(m)
                 .filter(|m| (1..=12).contains(m))
-                .map(|m| self.t(DA[m - 1], EN[m - 1]))
+                .map(|m| self.t(MONTHS[m - 1].0, MONTHS[m - 1].1))
         };
         match parts.as_slice() {
             [y, m, d] if y.len() == 4 => match (number(y), month(m), number(d)) {

@@ -2,8 +2,8 @@
 //! text alone (`tests/fixtures/editions`, real help pages), also when the second edition arrives
 //! in a later sync and when another process links them from the stored signatures; a page whose
 //! other edition is not there stays alone; a front matter's `translation:` links by hand. A hit
-//! names its other edition (JSON `editions`), the document page says where the other is, and
-//! two editions never compete in one list of results.
+//! names its other edition (JSON `editions`), the document page says where the other is, and,
+//! asked in one language, the two never compete in one list of results.
 
 use std::path::{Path, PathBuf};
 
@@ -133,33 +133,39 @@ fn a_front_matter_translation_links_by_hand() {
 }
 
 #[test]
-fn a_hit_names_its_other_edition_and_the_two_never_compete() {
+fn a_hit_names_its_other_edition_and_the_readers_edition_is_the_hit() {
     let dir = TempDir::new().expect("tempdir");
     let (corpus, index) = (dir.path().join("corpus"), dir.path().join("index"));
     copy_lang(&corpus, "da");
     copy_lang(&corpus, "en");
     vidensbase::ingest::sync(&corpus, &index).expect("sync");
     let engine = Engine::open(&index).expect("engine");
-    // Both editions hold `LibreOffice` and `Writer`; the results list each text once.
-    let mut req = SearchRequest::new("LibreOffice Writer");
-    req.limit = 20;
-    let results = engine.search(&req).expect("search");
-    let ids: Vec<&str> = results.hits.iter().map(|h| h.id.as_str()).collect();
-    for name in PAIRS {
-        let both = [format!("da/{name}"), format!("en/{name}")];
-        let shown: Vec<&&str> = ids
-            .iter()
-            .filter(|id| both.contains(&id.to_string()))
+    // Both editions hold `LibreOffice` and `Writer`. Asked in Danish, the results list each text
+    // once, in Danish, the English edition attached.
+    let shown = |q: &str, name: &str| {
+        let mut req = SearchRequest::new(q);
+        req.limit = 20;
+        let results = engine.search(&req).expect("search");
+        let hits: Vec<_> = results
+            .hits
+            .into_iter()
+            .filter(|h| h.id.ends_with(&format!("/{name}")))
             .collect();
-        assert!(shown.len() <= 1, "{name}: {ids:?}");
+        hits
+    };
+    for name in PAIRS {
+        let hits = shown("Hvad er LibreOffice Writer?", name);
+        assert_eq!(hits.len(), 1, "{name}: {hits:?}");
+        assert_eq!(hits[0].lang, "da");
+        assert_eq!(hits[0].editions[0].id, format!("en/{name}"));
     }
-    let toc = results
-        .hits
+    // When the query's language cannot be told, neither edition hides the other: each is a hit
+    // and names the other.
+    let hits = shown("LibreOffice Writer", "indices_toc.html");
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    assert!(hits
         .iter()
-        .find(|h| h.id.ends_with("/indices_toc.html"))
-        .expect("the table of contents topic");
-    assert_eq!(toc.editions.len(), 1, "{toc:?}");
-    assert_ne!(toc.editions[0].lang, toc.lang);
+        .all(|h| h.editions.len() == 1 && h.editions[0].lang != h.lang));
 
     // JSON: `editions` with id, lang, title and url; empty for a page alone.
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -220,4 +226,39 @@ fn texts_on_one_subject_that_are_no_translations_stay_apart() {
     let links = std::fs::read_to_string(index.path().join("editions.json")).expect("links");
     let links: serde_json::Value = serde_json::from_str(&links).expect("json");
     assert_eq!(links["pairs"], serde_json::json!([]), "{links}");
+}
+
+/// While a server watches the index, its watcher links the editions of each change (a few
+/// milliseconds), and an `index` run beside it leaves the links to it rather than building a
+/// linker of the whole index for the same change.
+#[test]
+fn an_index_run_beside_a_watching_server_leaves_the_links_to_it() {
+    let dir = TempDir::new().expect("tempdir");
+    let (corpus, index) = (dir.path().join("corpus"), dir.path().join("index"));
+    copy_lang(&corpus, "da");
+    assert!(binary(&corpus, &index)
+        .arg("index")
+        .status()
+        .expect("index")
+        .success());
+    let served = crate::common::Served::start(&corpus, &index, &[]);
+    copy_lang(&corpus, "en");
+    let run = binary(&corpus, &index)
+        .arg("index")
+        .output()
+        .expect("index");
+    assert!(run.status.success());
+    let log = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        log.contains("editions: linked by the process that serves this index"),
+        "{log}"
+    );
+    let linked = crate::common::eventually(std::time::Duration::from_secs(60), || {
+        let (status, body) = served.get("/api/search?q=indholdsfortegnelse");
+        status == 200 && body.contains("\"editions\":[{\"id\":\"en/indices_toc.html\"")
+    });
+    assert!(
+        linked,
+        "the server's watcher linked the new English edition"
+    );
 }

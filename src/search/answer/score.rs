@@ -10,6 +10,7 @@ use tantivy::Searcher;
 
 use crate::analysis::{self, Analyzer};
 use crate::lang::Lang;
+use crate::lang::MONTHS;
 use crate::query::question::{self, AnswerType};
 use crate::schema::{Fields, TermField};
 
@@ -183,7 +184,11 @@ pub fn cue(kind: AnswerType, passage: &str, asked: &Asked) -> f32 {
                         .parse::<u32>()
                         .is_ok_and(|y| (1900..2100).contains(&y))
             });
-            let month = has(MONTHS);
+            let month = analysis::lower_words(passage).any(|(_, w)| {
+                MONTHS
+                    .iter()
+                    .any(|(da, en)| w == *da || w.eq_ignore_ascii_case(en))
+            });
             if year || month {
                 1.0
             } else {
@@ -311,27 +316,6 @@ const IMPERATIVES: &[&str] = &[
     "create",
     "add",
     "to",
-];
-const MONTHS: &[&str] = &[
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-    "january",
-    "february",
-    "march",
-    "may",
-    "june",
-    "july",
-    "october",
 ];
 const TIMES: &[&str] = &[
     "når", "før", "efter", "inden", "dag", "dage", "uge", "måned", "år", "when", "before", "after",
