@@ -2,12 +2,10 @@
 //! answers it, quoted word for word with its heading and page, in the JSON and above the
 //! results; a query no passage answers gets `null` and no box.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use tempfile::TempDir;
-use vidensbase::search::{Engine, SearchRequest, SearchResults};
+use axum::http::StatusCode;
+use vidensbase::search::{Engine, SearchRequest};
 
-use crate::common::{indexed, send_to, write_files};
+use crate::common::{get_page, indexed_texts, search};
 
 const DOCS: &[(&str, &str)] = &[
     (
@@ -43,17 +41,6 @@ const DOCS: &[(&str, &str)] = &[
     ),
 ];
 
-fn corpus() -> (TempDir, TempDir, Engine) {
-    let corpus = tempfile::tempdir().expect("tempdir");
-    write_files(corpus.path(), DOCS.iter().map(|(p, t)| (*p, t.as_bytes())));
-    let (index, engine) = indexed(corpus.path());
-    (corpus, index, engine)
-}
-
-fn search(engine: &Engine, q: &str) -> SearchResults {
-    engine.search(&SearchRequest::new(q)).expect("search")
-}
-
 /// The answer's text, document and heading, or a panic saying what was found instead.
 fn answer(engine: &Engine, q: &str) -> (String, String, Option<String>) {
     let r = search(engine, q);
@@ -66,7 +53,7 @@ fn answer(engine: &Engine, q: &str) -> (String, String, Option<String>) {
 
 #[test]
 fn questions_get_the_passage_that_answers_them() {
-    let (_corpus, _index, engine) = corpus();
+    let (_corpus, _index, engine) = indexed_texts(DOCS);
     let (text, id, heading) = answer(&engine, "Hvordan sletter jeg et manuelt sideskift?");
     assert_eq!(id, "da/sideskift.md");
     assert_eq!(
@@ -99,7 +86,7 @@ fn questions_get_the_passage_that_answers_them() {
 
 #[test]
 fn a_keyword_query_may_get_an_answer_too() {
-    let (_corpus, _index, engine) = corpus();
+    let (_corpus, _index, engine) = indexed_texts(DOCS);
     let (text, id, _) = answer(&engine, "dhcp protocol");
     assert_eq!(id, "en/dhcp.md");
     assert!(
@@ -110,7 +97,7 @@ fn a_keyword_query_may_get_an_answer_too() {
 
 #[test]
 fn a_query_no_passage_answers_gets_none() {
-    let (_corpus, _index, engine) = corpus();
+    let (_corpus, _index, engine) = indexed_texts(DOCS);
     // Found, but no passage holds its words together.
     let r = search(&engine, "board address");
     assert!(!r.hits.is_empty());
@@ -127,24 +114,10 @@ fn a_query_no_passage_answers_gets_none() {
     assert!(engine.search(&later).expect("search").answer.is_none());
 }
 
-/// The status and body the site answers `url` with.
-fn get(engine: Engine, corpus: &TempDir, url: &str) -> (StatusCode, String) {
-    let app = vidensbase::web::router(
-        engine,
-        vidensbase::web::Settings::new(corpus.path().to_path_buf()),
-    );
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let (status, _, body) = runtime.block_on(send_to(
-        &app,
-        Request::get(url).body(Body::empty()).expect("request"),
-    ));
-    (status, String::from_utf8(body).expect("utf-8"))
-}
-
 #[test]
 fn the_json_has_the_answer_or_null() {
-    let (corpus, _index, engine) = corpus();
-    let (status, body) = get(engine, &corpus, "/api/search?q=What+is+DHCP%3F");
+    let (corpus, _index, engine) = indexed_texts(DOCS);
+    let (status, body) = get_page(engine, corpus.path(), "/api/search?q=What+is+DHCP%3F");
     assert_eq!(status, StatusCode::OK);
     let json: serde_json::Value = serde_json::from_str(&body).expect("json");
     let a = &json["answer"];
@@ -173,23 +146,27 @@ fn the_json_has_the_answer_or_null() {
     let url = a["url"].as_str().expect("url");
     assert_eq!(url, "/doc/en/dhcp.md?q=What+is+DHCP%3F#afsnit-about-dhcp");
 
-    let (corpus2, _index2, engine2) = self::corpus();
-    let (_, doc) = get(engine2, &corpus2, url.split('#').next().expect("path"));
+    let (corpus2, _index2, engine2) = indexed_texts(DOCS);
+    let (_, doc) = get_page(
+        engine2,
+        corpus2.path(),
+        url.split('#').next().expect("path"),
+    );
     assert!(
         doc.contains("<h3 id=\"afsnit-about-dhcp\">About <mark"),
         "{doc}"
     );
 
-    let (corpus3, _index3, engine3) = self::corpus();
-    let (_, body) = get(engine3, &corpus3, "/api/search?q=kvantecomputer");
+    let (corpus3, _index3, engine3) = indexed_texts(DOCS);
+    let (_, body) = get_page(engine3, corpus3.path(), "/api/search?q=kvantecomputer");
     let json: serde_json::Value = serde_json::from_str(&body).expect("json");
     assert!(json["answer"].is_null(), "{body}");
 }
 
 #[test]
 fn the_results_page_shows_the_box_escaped_in_both_interface_languages() {
-    let (corpus, _index, engine) = corpus();
-    let (_, html) = get(engine, &corpus, "/search?q=What+is+DHCP%3F");
+    let (corpus, _index, engine) = indexed_texts(DOCS);
+    let (_, html) = get_page(engine, corpus.path(), "/search?q=What+is+DHCP%3F");
     let start = html
         .find("<section class=\"answer\"")
         .expect("an answer box");
@@ -218,12 +195,12 @@ fn the_results_page_shows_the_box_escaped_in_both_interface_languages() {
         "above the hits"
     );
 
-    let (corpus, _index, engine) = self::corpus();
-    let (_, html) = get(engine, &corpus, "/search?q=What+is+DHCP%3F&ui=en");
+    let (corpus, _index, engine) = indexed_texts(DOCS);
+    let (_, html) = get_page(engine, corpus.path(), "/search?q=What+is+DHCP%3F&ui=en");
     assert!(html.contains("Answer from"), "{html}");
 
-    let (corpus, _index, engine) = self::corpus();
-    let (_, html) = get(engine, &corpus, "/search?q=board+address");
+    let (corpus, _index, engine) = indexed_texts(DOCS);
+    let (_, html) = get_page(engine, corpus.path(), "/search?q=board+address");
     assert!(
         !html.contains("class=\"answer\""),
         "no box without an answer"

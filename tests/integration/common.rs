@@ -167,6 +167,29 @@ pub fn shared() -> &'static (Fixture, Engine) {
     })
 }
 
+/// `docs` (path, text) written to a fresh corpus folder and indexed: the corpus, the index (both
+/// alive as long as their `TempDir`s) and an engine on it.
+pub fn indexed_texts(docs: &[(&str, &str)]) -> (TempDir, TempDir, Engine) {
+    let corpus = tempfile::tempdir().expect("tempdir");
+    write_files(corpus.path(), docs.iter().map(|(p, t)| (*p, t.as_bytes())));
+    let (index, engine) = indexed(corpus.path());
+    (corpus, index, engine)
+}
+
+/// The status and body the site of `engine` over `corpus` answers a GET of `url` with.
+pub fn get_page(engine: Engine, corpus: &Path, url: &str) -> (StatusCode, String) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let (status, _, body) = runtime.block_on(get_from(engine, corpus.to_path_buf(), url));
+    (status, String::from_utf8(body).expect("utf-8"))
+}
+
+/// The body of a GET of `url` ([`get_page`]), which must answer 200.
+pub fn get_ok(engine: Engine, corpus: &Path, url: &str) -> String {
+    let (status, body) = get_page(engine, corpus, url);
+    assert_eq!(status, StatusCode::OK, "{url}: {body}");
+    body
+}
+
 pub fn search(engine: &Engine, q: &str) -> SearchResults {
     engine.search(&SearchRequest::new(q)).expect("search")
 }

@@ -2,12 +2,10 @@
 //! a hit that has a word only through a close spelling or a glossary translation says so, and a
 //! passage is marked with its own language, not its document's.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
 use tempfile::TempDir;
-use vidensbase::search::{Engine, SearchRequest, SearchResults};
+use vidensbase::search::{Engine, SearchResults};
 
-use crate::common::{indexed, send_to, write_files};
+use crate::common::{get_ok, indexed, indexed_texts, search};
 
 const DOCS: &[(&str, &str)] = &[
     (
@@ -47,17 +45,6 @@ const DOCS: &[(&str, &str)] = &[
     ),
 ];
 
-fn corpus() -> (TempDir, TempDir, Engine) {
-    let corpus = tempfile::tempdir().expect("tempdir");
-    write_files(corpus.path(), DOCS.iter().map(|(p, t)| (*p, t.as_bytes())));
-    let (index, engine) = indexed(corpus.path());
-    (corpus, index, engine)
-}
-
-fn search(engine: &Engine, q: &str) -> SearchResults {
-    engine.search(&SearchRequest::new(q)).expect("search")
-}
-
 fn hit<'a>(r: &'a SearchResults, id: &str) -> &'a vidensbase::search::Hit {
     r.hits.iter().find(|h| h.id == id).unwrap_or_else(|| {
         panic!(
@@ -69,31 +56,16 @@ fn hit<'a>(r: &'a SearchResults, id: &str) -> &'a vidensbase::search::Hit {
 
 /// The results page for `q`.
 fn page(engine: Engine, corpus: &TempDir, q: &str) -> String {
-    get(
+    get_ok(
         engine,
-        corpus,
+        corpus.path(),
         &format!("/search?q={}", q.replace(' ', "+")),
     )
 }
 
-/// The HTML the site answers `url` with.
-fn get(engine: Engine, corpus: &TempDir, url: &str) -> String {
-    let app = vidensbase::web::router(
-        engine,
-        vidensbase::web::Settings::new(corpus.path().to_path_buf()),
-    );
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let (status, _, body) = runtime.block_on(send_to(
-        &app,
-        Request::get(url).body(Body::empty()).expect("request"),
-    ));
-    assert_eq!(status, StatusCode::OK);
-    String::from_utf8(body).expect("utf-8")
-}
-
 #[test]
 fn only_the_hits_that_lack_a_word_say_so() {
-    let (corpus, _index, engine) = corpus();
+    let (corpus, _index, engine) = indexed_texts(DOCS);
     let r = search(&engine, "frivillige foreninger");
     assert!(
         r.relaxed,
@@ -116,7 +88,7 @@ fn only_the_hits_that_lack_a_word_say_so() {
 
 #[test]
 fn no_hit_with_every_word_says_so_once() {
-    let (corpus, _index, engine) = corpus();
+    let (corpus, _index, engine) = indexed_texts(DOCS);
     let r = search(&engine, "hallen kommunen");
     assert_eq!(r.complete, 0);
     assert!(r.relaxed);
@@ -126,7 +98,7 @@ fn no_hit_with_every_word_says_so_once() {
 
 #[test]
 fn a_hit_found_through_a_close_spelling_says_so() {
-    let (corpus, _index, engine) = corpus();
+    let (corpus, _index, engine) = indexed_texts(DOCS);
     // `lonliness` is in no document; `loneliness` is one letter away.
     let r = search(&engine, "lonliness");
     let found = hit(&r, "en/loneliness.txt");
@@ -148,7 +120,7 @@ fn a_hit_found_through_a_close_spelling_says_so() {
 
 #[test]
 fn a_hit_found_through_a_translation_says_so_and_the_word_itself_does_not() {
-    let (corpus, _index, engine) = corpus();
+    let (corpus, _index, engine) = indexed_texts(DOCS);
     let r = search(&engine, "ensomhed");
     assert!(hit(&r, "da/ensomhed.txt").found_through.is_empty());
     let english = hit(&r, "en/loneliness.txt");
@@ -168,7 +140,7 @@ fn a_hit_found_through_a_translation_says_so_and_the_word_itself_does_not() {
 
 #[test]
 fn a_passage_is_marked_with_its_own_language() {
-    let (corpus, _index, engine) = corpus();
+    let (corpus, _index, engine) = indexed_texts(DOCS);
     let r = search(&engine, "kajakker");
     let report = hit(&r, "en/report.txt");
     assert_eq!(report.lang, "en");
@@ -182,7 +154,7 @@ fn a_passage_is_marked_with_its_own_language() {
     let html = page(engine, &corpus, "kajakker");
     assert!(html.contains(r#"<p class="snippet" lang="da">"#), "{html}");
     let (_index, engine) = indexed(corpus.path());
-    let html = get(engine, &corpus, "/doc/en/report.txt");
+    let html = get_ok(engine, corpus.path(), "/doc/en/report.txt");
     // The document is English; its one Danish paragraph says so, the English ones do not.
     assert_eq!(
         html.matches(r#"<p lang="da">Klubben afholdt"#).count(),
@@ -196,10 +168,13 @@ fn a_passage_is_marked_with_its_own_language() {
 /// `vidensbase search --json` share.
 #[test]
 fn the_api_and_the_command_line_give_one_json_shape_with_the_notes() {
-    let (corpus, index, engine) = corpus();
-    let api: serde_json::Value =
-        serde_json::from_str(&get(engine, &corpus, "/api/search?q=frivillige+foreninger"))
-            .expect("json");
+    let (corpus, index, engine) = indexed_texts(DOCS);
+    let api: serde_json::Value = serde_json::from_str(&get_ok(
+        engine,
+        corpus.path(),
+        "/api/search?q=frivillige+foreninger",
+    ))
+    .expect("json");
     let hits = api["hits"].as_array().expect("hits");
     let lacking = hits
         .iter()
