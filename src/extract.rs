@@ -143,7 +143,10 @@ pub fn extract_from(
                 Format::Pdf => pdf::extract(pdf::Pdf::Bytes(&bytes))?,
                 Format::Docx => guarded(|| office::docx(&bytes))?,
                 Format::Odt => guarded(|| office::odt(&bytes))?,
-                Format::Html | Format::Markdown | Format::Text => text_file(format, bytes)?,
+                // The HTML scanner is Rust code meeting hostile input too.
+                Format::Html | Format::Markdown | Format::Text => {
+                    guarded(|| text_file(format, bytes))?
+                }
             }
         }
     };
