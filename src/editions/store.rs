@@ -52,7 +52,8 @@ struct Links {
 /// reader sees the old links or the new ones).
 pub fn write(dir: &Path, opstamp: u64, pairs: Vec<(Edition, Edition)>) -> Result<()> {
     let path = dir.join(FILE);
-    let tmp = dir.join(format!("{FILE}.tmp"));
+    // One process's half-written file is never another's to rename.
+    let tmp = dir.join(format!("{FILE}.{}.tmp", std::process::id()));
     let body = serde_json::to_vec(&Links { opstamp, pairs }).unwrap_or_default();
     let io = |source| Error::Io {
         path: path.clone(),

@@ -174,8 +174,9 @@ pub fn sync_scope(
         return Err(no_corpus(corpus_dir));
     }
     let (index, fields) = schema::open_or_create(index_dir)?;
-    let before = index.load_metas()?.opstamp;
     let mut writers = Writers::open(&index, index_dir, fields)?;
+    // Read under the writer's lock: no other process commits before this sync does.
+    let before = index.load_metas()?.opstamp;
     let mut report = Report::default();
     let mut skips = Skips::load(index_dir);
     // What changed; the documents whose file is gone are deleted.
