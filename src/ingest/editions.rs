@@ -118,10 +118,10 @@ struct Kept {
     declared: FxHashMap<String, String>,
 }
 
-/// Links the editions after a sync that started from commit `before` and did what `plan` says,
-/// and writes the links. A failure is logged: the documents are committed and searchable, and
-/// their editions wait for the next sync.
-pub(super) fn link(index: &Index, dir: &Path, f: &Fields, before: u64, plan: &Plan) {
+/// Links the editions after a sync that went from commit `before` to `after` (the opstamps)
+/// and did what `plan` says, and writes the links. A failure is logged: the documents are
+/// committed and searchable, and their editions wait for the next sync.
+pub(super) fn link(index: &Index, dir: &Path, f: &Fields, commits: (u64, u64), plan: &Plan) {
     if !may_link(dir) {
         tracing::info!("editions: linked by the process that serves this index");
         return;
@@ -130,7 +130,7 @@ pub(super) fn link(index: &Index, dir: &Path, f: &Fields, before: u64, plan: &Pl
     let _linking = lock_file(&dir.join(LINKING)).filter(|file| file.lock().is_ok());
     let touched = plan.changed.iter().map(|file| file.id.as_str());
     let touched = touched.chain(plan.deleted.iter().map(String::as_str));
-    if let Err(e) = relink(index, dir, f, before, touched) {
+    if let Err(e) = relink(index, dir, f, commits, touched) {
         tracing::warn!("editions not linked: {e}");
     }
 }
@@ -139,10 +139,9 @@ fn relink<'a>(
     index: &Index,
     dir: &Path,
     f: &Fields,
-    before: u64,
+    (before, opstamp): (u64, u64),
     touched: impl Iterator<Item = &'a str>,
 ) -> Result<()> {
-    let opstamp = index.load_metas()?.opstamp;
     let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
     let key = dir.to_path_buf();
     let mut touched = touched.peekable();

@@ -196,10 +196,10 @@ pub fn sync_scope(
         |outcomes, files| adder.add_chunk(outcomes, files),
     )?;
     adder.finish();
-    writers.commit()?;
+    let after = writers.commit()?.unwrap_or(before);
     // After the commit: a skip remembered before it would hide a file the commit lost.
     skips.save(index_dir);
-    editions::link(&index, index_dir, &fields, before, &plan);
+    editions::link(&index, index_dir, &fields, (before, after), &plan);
     report.total = index.reader()?.searcher().num_docs();
     report.elapsed = started.elapsed();
     Ok(report)

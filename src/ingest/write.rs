@@ -253,9 +253,10 @@ impl Writers {
 
     /// Commits the page index, then the main index, so a reader never finds a document whose
     /// pages are missing; nothing when nothing was deleted or added.
-    pub fn commit(mut self) -> Result<()> {
+    /// Commits what was written: the main index's new opstamp, `None` when there was nothing.
+    pub fn commit(mut self) -> Result<Option<u64>> {
         if !self.dirty {
-            return Ok(());
+            return Ok(None);
         }
         let t = Instant::now();
         let payload = crate::analysis::commit_payload();
@@ -266,13 +267,13 @@ impl Writers {
         }
         let mut commit = self.main.prepare_commit()?;
         commit.set_payload(&payload);
-        commit.commit()?;
+        let opstamp = commit.commit()?;
         tracing::debug!(ms = t.elapsed().as_millis() as u64, "committed");
         if let Some(pages) = self.pages {
             pages.wait_merging_threads()?;
         }
         self.main.wait_merging_threads()?;
         tracing::debug!(ms = t.elapsed().as_millis() as u64, "merged");
-        Ok(())
+        Ok(Some(opstamp))
     }
 }
