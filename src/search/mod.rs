@@ -65,6 +65,9 @@ pub struct SearchRequest {
     /// The query is being typed: its last word also matches what it begins
     /// ([`query::plan_as_typed`]).
     pub as_typed: bool,
+    /// Look for the passage that answers the query ([`SearchResults::answer`]; the first page
+    /// in relevance order only). Off for the probes of "Mente du …?", which show no hits.
+    pub answer: bool,
     pub sort: Sort,
 }
 
@@ -90,6 +93,7 @@ impl SearchRequest {
             facets: false,
             suggest: true,
             as_typed: false,
+            answer: true,
             sort: Sort::Relevance,
         }
     }
@@ -335,7 +339,7 @@ impl Engine {
         results.hits = present::hits(&searcher, f, &plan, ranked, found.relaxed)?;
         let reader = results.query_lang;
         editions::attach(&mut results.hits, &mut addresses, &self.editions(), reader);
-        if req.offset == 0 && req.sort == Sort::Relevance && !req.as_typed {
+        if req.answer && req.offset == 0 && req.sort == Sort::Relevance && !req.as_typed {
             let hl = &plan.highlight;
             let (q, reader) = (&req.query, results.query_lang);
             results.answer = answer::find(&searcher, f, q, reader, hl, &addresses, &results.hits)?;

@@ -27,6 +27,7 @@ impl Engine {
                 offset: 0,
                 facets: false,
                 suggest: false,
+                answer: false,
                 ..req.clone()
             };
             let r = self.search_once(&probe)?;

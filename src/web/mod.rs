@@ -343,6 +343,7 @@ impl SearchParams {
             facets,
             suggest: true,
             as_typed: self.as_typed,
+            answer: true,
             sort: if self.newest {
                 crate::search::Sort::Newest
             } else {
