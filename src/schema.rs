@@ -314,6 +314,22 @@ pub(crate) fn live_ids(segment: &tantivy::SegmentReader) -> Result<Vec<(tantivy:
         .collect())
 }
 
+/// Where document `id` is, without reading it (its stored body can be megabytes).
+pub(crate) fn address(
+    searcher: &tantivy::Searcher,
+    f: &Fields,
+    id: &str,
+) -> Result<Option<tantivy::DocAddress>> {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::TermQuery;
+    let q = TermQuery::new(
+        tantivy::Term::from_field_text(f.id, id),
+        IndexRecordOption::Basic,
+    );
+    let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+    Ok(top.first().map(|&(_, address)| address))
+}
+
 /// One stored text value of a document (empty when absent).
 pub(crate) fn stored_text(doc: &TantivyDocument, field: Field) -> String {
     doc.get_first(field)

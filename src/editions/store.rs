@@ -18,6 +18,9 @@ pub const FILE: &str = "editions.json";
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Stored {
     pub sig: Signature,
+    /// The document's title, for the other edition's hits and page to name it.
+    #[serde(default)]
+    pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translation: Option<String>,
 }
@@ -121,6 +124,7 @@ mod tests {
         assert_eq!(links["en/a"].lang, "da");
         let stored = Stored {
             sig: Signature::new("Titel", "Tekst om noget.", Lang::Da, 0),
+            title: "Titel".into(),
             translation: Some("en/a".into()),
         };
         let back = Stored::from_bytes(&stored.to_bytes()).expect("round trip");

@@ -50,6 +50,7 @@ pub(super) fn document(
     doc.add_u64(f.hash, hash);
     let edition = Stored {
         sig: Signature::new(&extracted.title, &extracted.text, lang, extracted.pages),
+        title: extracted.title.clone(),
         translation: extracted.translation.clone(),
     };
     doc.add_bytes(f.edition, &edition.to_bytes());

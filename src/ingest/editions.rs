@@ -16,11 +16,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{LazyLock, Mutex};
 
 use rustc_hash::FxHashMap;
-use tantivy::collector::TopDocs;
 use tantivy::columnar::BytesColumn;
-use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Index, Searcher, TantivyDocument, Term};
+use tantivy::{Index, Searcher};
 
 use super::plan::Plan;
 use crate::editions::store::{self, Edition, Stored};
@@ -116,6 +113,8 @@ struct Kept {
     opstamp: u64,
     linker: Linker,
     declared: FxHashMap<String, String>,
+    /// What each document's other edition shows of it (id, language, title).
+    shown: FxHashMap<String, Edition>,
 }
 
 /// Links the editions after a sync that went from commit `before` to `after` (the opstamps)
@@ -163,7 +162,7 @@ fn relink<'a>(
         }
         _ => every(&searcher)?,
     };
-    store::write(dir, opstamp, pairs(&searcher, f, &next.linker)?)?;
+    store::write(dir, opstamp, pairs(&next))?;
     next.opstamp = opstamp;
     kept.insert(key, next);
     Ok(())
@@ -187,40 +186,33 @@ pub(super) fn moved(from: &Path, to: &Path) {
 
 /// A linker of every document of the index.
 fn every(searcher: &Searcher) -> Result<Kept> {
+    let mut k = Kept {
+        opstamp: 0,
+        linker: Linker::new(),
+        declared: FxHashMap::default(),
+        shown: FxHashMap::default(),
+    };
     let mut docs = Vec::new();
-    let mut declared = FxHashMap::default();
     for reader in searcher.segment_readers() {
-        let ids = reader.fast_fields().str(schema::ID)?;
-        let editions = reader.fast_fields().bytes(schema::EDITION)?;
-        let (Some(ids), Some(editions)) = (ids, editions) else {
+        let Some(editions) = reader.fast_fields().bytes(schema::EDITION)? else {
             continue;
         };
-        let mut id = String::new();
-        for doc_id in reader.doc_ids_alive() {
-            let Some(ord) = ids.term_ords(doc_id).next() else {
-                continue;
-            };
-            id.clear();
-            ids.ord_to_str(ord, &mut id)?;
+        for (doc_id, id) in schema::live_ids(reader)? {
             let Some(stored) = read_column(&editions, doc_id) else {
                 continue;
             };
-            if let Some(other) = stored.translation {
-                declared.insert(id.clone(), other);
+            if let Some(other) = &stored.translation {
+                k.declared.insert(id.clone(), other.clone());
             }
-            docs.push((id.clone(), stored.sig));
+            k.shown.insert(id.clone(), shown(&id, &stored));
+            docs.push((id, stored.sig));
         }
     }
-    let mut linker = Linker::new();
-    for (a, b) in &declared {
-        linker.pin(a, b);
+    for (a, b) in &k.declared {
+        k.linker.pin(a, b);
     }
-    linker.add_all(docs);
-    Ok(Kept {
-        opstamp: 0,
-        linker,
-        declared,
-    })
+    k.linker.add_all(docs);
+    Ok(k)
 }
 
 /// The edition data of document `doc_id` in a segment's column.
@@ -247,9 +239,11 @@ fn update(k: &mut Kept, id: &str, doc: Option<Stored>) {
     }
     match doc {
         Some(doc) => {
+            k.shown.insert(id.to_string(), shown(id, &doc));
             k.linker.add(id, doc.sig);
         }
         None => {
+            k.shown.remove(id);
             k.linker.remove(id);
         }
     }
@@ -257,7 +251,7 @@ fn update(k: &mut Kept, id: &str, doc: Option<Stored>) {
 
 /// The edition data of the document `id`, if the index holds it.
 fn stored(searcher: &Searcher, f: &Fields, id: &str) -> Result<Option<Stored>> {
-    let Some(address) = address(searcher, f, id)? else {
+    let Some(address) = schema::address(searcher, f, id)? else {
         return Ok(None);
     };
     let reader = searcher.segment_reader(address.segment_ord);
@@ -267,44 +261,21 @@ fn stored(searcher: &Searcher, f: &Fields, id: &str) -> Result<Option<Stored>> {
         .and_then(|column| read_column(&column, address.doc_id)))
 }
 
-fn address(searcher: &Searcher, f: &Fields, id: &str) -> Result<Option<DocAddress>> {
-    let query = TermQuery::new(Term::from_field_text(f.id, id), IndexRecordOption::Basic);
-    let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-    Ok(top.first().map(|&(_, address)| address))
+/// Every link whose two documents are in the index, as their hits and pages name them.
+fn pairs(k: &Kept) -> Vec<(Edition, Edition)> {
+    k.linker
+        .links()
+        .into_iter()
+        .filter_map(|link| Some((k.shown.get(&link.a)?.clone(), k.shown.get(&link.b)?.clone())))
+        .collect()
 }
 
-fn document(searcher: &Searcher, f: &Fields, id: &str) -> Result<Option<TantivyDocument>> {
-    match address(searcher, f, id)? {
-        Some(address) => Ok(Some(searcher.doc(address)?)),
-        None => Ok(None),
-    }
-}
-
-/// Every link whose two documents are in the index, with their languages and titles.
-fn pairs(searcher: &Searcher, f: &Fields, linker: &Linker) -> Result<Vec<(Edition, Edition)>> {
-    let mut out = Vec::new();
-    for link in linker.links() {
-        let (Some(a), Some(b)) = (shown(searcher, f, &link.a)?, shown(searcher, f, &link.b)?)
-        else {
-            continue;
-        };
-        out.push((a, b));
-    }
-    Ok(out)
-}
-
-fn shown(searcher: &Searcher, f: &Fields, id: &str) -> Result<Option<Edition>> {
-    Ok(document(searcher, f, id)?.map(|doc| Edition {
+fn shown(id: &str, doc: &Stored) -> Edition {
+    Edition {
         id: id.to_string(),
-        lang: text(&doc, f.lang).unwrap_or_default(),
-        title: text(&doc, f.title).unwrap_or_default(),
-    }))
-}
-
-fn text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .map(str::to_string)
+        lang: doc.sig.lang.code().to_string(),
+        title: doc.title.clone(),
+    }
 }
 
 #[cfg(test)]
@@ -316,6 +287,7 @@ mod tests {
     fn doc(lang: Lang, text: &str, translation: Option<&str>) -> Option<Stored> {
         Some(Stored {
             sig: Signature::new("", text, lang, 0),
+            title: String::new(),
             translation: translation.map(str::to_string),
         })
     }
@@ -326,6 +298,7 @@ mod tests {
             opstamp: 0,
             linker: Linker::new(),
             declared: FxHashMap::default(),
+            shown: FxHashMap::default(),
         };
         let english = doc(Lang::En, "The rowing club met on Tuesday.", None);
         update(&mut k, "en/b.md", english);

@@ -1,10 +1,7 @@
 //! One document for its page: its stored text with the query's words marked, its metadata and
 //! related documents; and where a document is, by id.
 
-use tantivy::collector::TopDocs;
-use tantivy::query::TermQuery;
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::{DocumentView, Engine};
 use crate::error::{Error, Result};
@@ -63,11 +60,6 @@ impl Engine {
 
     /// Where document `id` is, without reading it (its stored body can be megabytes).
     pub(super) fn address(&self, searcher: &Searcher, id: &str) -> Result<Option<DocAddress>> {
-        let q = TermQuery::new(
-            Term::from_field_text(self.fields.id, id),
-            IndexRecordOption::Basic,
-        );
-        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
-        Ok(top.first().map(|&(_, address)| address))
+        crate::schema::address(searcher, &self.fields, id)
     }
 }
