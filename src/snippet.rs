@@ -103,8 +103,10 @@ fn without_heading_marks(text: &str, at_start: bool) -> std::borrow::Cow<'_, str
         if i > 0 {
             out.push('\n');
         }
-        match crate::text::heading(line) {
-            Some((_, heading)) if i > 0 || at_start => out.push_str(heading),
+        // The marks alone (`## ` before a marked word in the next piece) are marks too.
+        let marks = line.bytes().take_while(|&b| b == b'#').count();
+        match line.get(marks..).and_then(|rest| rest.strip_prefix(' ')) {
+            Some(rest) if (1..=6).contains(&marks) && (i > 0 || at_start) => out.push_str(rest),
             _ => out.push_str(line),
         }
     }
@@ -366,14 +368,18 @@ pub fn joined(head: &Snippet, rest: Snippet) -> Snippet {
 
 fn build(text: &str, start: usize, end: usize, matches: &[(usize, usize)]) -> Snippet {
     let mut fragments = Vec::new();
+    // Where each fragment begins in `text`.
+    let mut starts = Vec::new();
     let mut pos = start;
     for &(s, e) in matches {
         if s > pos {
+            starts.push(pos);
             fragments.push(Fragment {
                 text: text[pos..s].to_string(),
                 marked: false,
             });
         }
+        starts.push(s);
         fragments.push(Fragment {
             text: text[s..e].to_string(),
             marked: true,
@@ -381,10 +387,20 @@ fn build(text: &str, start: usize, end: usize, matches: &[(usize, usize)]) -> Sn
         pos = e;
     }
     if pos < end {
+        starts.push(pos);
         fragments.push(Fragment {
             text: text[pos..end].to_string(),
             marked: false,
         });
+    }
+    // Heading marks go while the line starts they begin are still known.
+    for (f, at) in fragments.iter_mut().zip(starts) {
+        if !f.marked {
+            let at_start = at == 0 || text[..at].ends_with('\n');
+            if let std::borrow::Cow::Owned(clean) = without_heading_marks(&f.text, at_start) {
+                f.text = clean;
+            }
+        }
     }
     // Snippets are one line; the document page keeps its own layout.
     if start > 0 || end < text.len() {

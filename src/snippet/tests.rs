@@ -127,3 +127,15 @@ fn highlight_all_keeps_layout() {
     let s = highlight_all("Ensomhed\n\nblandt ældre", &hl(&["ældre"]));
     assert_eq!(s.to_html(), "Ensomhed\n\nblandt <mark>ældre</mark>");
 }
+
+#[test]
+fn a_snippet_across_headings_shows_no_heading_marks() {
+    // The window spans a heading whose first word is marked and the subheading after it: the
+    // collapsed one-line snippet keeps neither `#` nor `##`.
+    let mut text = String::from("# Gemme dokumenter automatisk\n\n## For at oprette en kopi\n\n");
+    text.push_str(&"Vælg Indlæs og gem dokumentet. ".repeat(40));
+    let s = snippet(&text, &hl(&["gemme", "automatisk"]));
+    let html = s.to_html();
+    assert!(!html.contains('#'), "{html}");
+    assert!(html.starts_with("<mark>Gemme</mark>"), "{html}");
+}
