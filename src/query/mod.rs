@@ -180,6 +180,11 @@ pub fn plan_as_typed(
         reader: None,
         doc_freqs: Default::default(),
         checks: Vec::new(),
+        content: clauses
+            .iter()
+            .filter(|c| !c.excluded)
+            .flat_map(|c| &c.words)
+            .any(|w| !analysis::is_stop_word(w)),
     };
     builder.reader = builder.language(&clauses);
     builder.build(&clauses, expand)
@@ -202,6 +207,9 @@ struct Builder<'a> {
     doc_freqs: std::cell::RefCell<std::collections::HashMap<Term, u64>>,
     /// Per word, in the order of the query ([`checks`]).
     checks: Vec<WordCheck>,
+    /// The query has words besides function words: those are then not marked as found (`er`,
+    /// `hvordan` in a snippet say nothing of why a hit matched).
+    content: bool,
 }
 
 /// One required piece of the query: everything that may satisfy it, and the parts of that which
@@ -600,6 +608,16 @@ impl Builder<'_> {
 
     /// A single word in every field, with its fallbacks.
     fn word(&mut self, lower: &str) -> Unit {
+        let quiet = self.content && analysis::is_stop_word(lower);
+        let marked = quiet.then(|| self.highlight.clone());
+        let unit = self.word_unit(lower);
+        if let Some(marked) = marked {
+            self.highlight = marked;
+        }
+        unit
+    }
+
+    fn word_unit(&mut self, lower: &str) -> Unit {
         self.highlight.add_word(lower);
         let mut to = Alternatives::default();
         for field in TermField::LANGUAGE {

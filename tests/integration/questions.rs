@@ -101,6 +101,30 @@ fn question_words_do_not_score() {
 }
 
 #[test]
+fn question_words_are_not_marked_as_found() {
+    // The FAQ is found for `configure` and `printer`; its many `how do I` are no match to mark.
+    let r = search("How do I configure the printer?");
+    let faq = &r.hits[rank(&r, "en/faq.txt")];
+    let marked: Vec<String> = faq
+        .snippet
+        .fragments
+        .iter()
+        .filter(|f| f.marked)
+        .map(|f| f.text.to_lowercase())
+        .collect();
+    assert!(marked.iter().any(|w| w == "configure"), "{marked:?}");
+    assert!(
+        marked
+            .iter()
+            .all(|w| !["how", "do", "i", "the"].contains(&w.as_str())),
+        "{marked:?}"
+    );
+    // A query of function words only still marks them.
+    let r = search("how do I");
+    assert!(r.hits.iter().any(|h| h.snippet.has_marks()), "{r:?}");
+}
+
+#[test]
 fn a_long_question_is_answered_by_a_text_with_most_of_its_words() {
     // Five content words; the answer lacks `hurtigt`, a newsletter has all five scattered.
     let r = search("Hvordan nulstiller jeg adgangskoden til skolens elevkonti hurtigt?");
