@@ -393,17 +393,18 @@ fn build(text: &str, start: usize, end: usize, matches: &[(usize, usize)]) -> Sn
             marked: false,
         });
     }
-    // Heading marks go while the line starts they begin are still known.
-    for (f, at) in fragments.iter_mut().zip(starts) {
-        if !f.marked {
-            let at_start = at == 0 || text[..at].ends_with('\n');
-            if let std::borrow::Cow::Owned(clean) = without_heading_marks(&f.text, at_start) {
-                f.text = clean;
+    // Snippets are one line; the document page keeps its own layout (and its headings' marks,
+    // which make them headings there).
+    if start > 0 || end < text.len() {
+        // Heading marks go while the line starts they begin are still known.
+        for (f, at) in fragments.iter_mut().zip(starts) {
+            if !f.marked {
+                let at_start = at == 0 || text[..at].ends_with('\n');
+                if let std::borrow::Cow::Owned(clean) = without_heading_marks(&f.text, at_start) {
+                    f.text = clean;
+                }
             }
         }
-    }
-    // Snippets are one line; the document page keeps its own layout.
-    if start > 0 || end < text.len() {
         for f in &mut fragments {
             if f.text.contains(['\n', '\r', '\t', '\u{c}']) {
                 f.text = collapse_whitespace(&f.text);
