@@ -5,7 +5,7 @@
 //! another file of one word per line) and the glossary's words in both languages. A word of the
 //! query that is none of these, and at least [`MIN_CHARS`] long, gets its known spellings within
 //! one edit (two for words of [`TWO_EDITS_FROM`] characters or more) that keep its first letter:
-//! the search engine then tries them and offers the one that finds the most. The index's own
+//! the search engine weighs them by the documents that hold them and offers the heaviest. The index's own
 //! vocabulary needs no list: its close spellings are searched anyway (`query::typo`).
 
 use std::path::PathBuf;
@@ -23,7 +23,7 @@ pub const MIN_CHARS: usize = 4;
 /// Words this long may be two edits away from their spelling.
 pub const TWO_EDITS_FROM: usize = 8;
 /// Spellings tried per word, closest first.
-const CANDIDATES: usize = 6;
+pub const CANDIDATES: usize = 6;
 
 /// Where the word list is looked for when `VIDENSBASE_WORDLIST` is not set.
 pub const DEFAULT_WORDLIST: &str = "/usr/share/dict/danish";

@@ -37,6 +37,7 @@ pub use answer::Answer;
 pub use current::Current;
 pub use notes::FoundThrough;
 use retrieve::{retrieve, Window};
+pub use suggest::MAX_WORDS as MAX_SUGGESTED_WORDS;
 
 pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 100;

@@ -388,3 +388,31 @@ async fn a_search_as_typed_keeps_completing_on_every_link_and_in_its_form() {
     let exact = page(&app, "/search?q=frivil").await;
     assert!(!exact.contains("prefix"), "{exact}");
 }
+
+/// "Mente du" corrects at most `MAX_WORDS` misspelt words, the first ones, and leaves the rest
+/// as written: its cost is bounded whatever the query holds.
+#[test]
+fn a_suggestion_corrects_a_bounded_number_of_words() {
+    let (fixture, _) = site(|s| s);
+    std::fs::write(
+        fixture.corpus().join("reports/consultation.txt"),
+        "Public consultation on the climate plan\n\nCitizens send a consultation response.",
+    )
+    .expect("write");
+    fixture.sync();
+    let engine = fixture.engine();
+    let words = vidensbase::search::MAX_SUGGESTED_WORDS + 2;
+    let query = vec!["hørring"; words].join(" ");
+    let suggestion = search(&engine, &query).suggestion.expect("a suggestion");
+    let corrected: Vec<&str> = suggestion.query.split(' ').collect();
+    assert_eq!(corrected.len(), words);
+    let fixed = vidensbase::search::MAX_SUGGESTED_WORDS;
+    assert!(
+        corrected[..fixed].iter().all(|w| *w == "høring"),
+        "{corrected:?}"
+    );
+    assert!(
+        corrected[fixed..].iter().all(|w| *w == "hørring"),
+        "{corrected:?}"
+    );
+}
