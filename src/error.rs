@@ -1,7 +1,9 @@
-//! The library's error type: user errors (bad input, unknown document) apart from internal ones.
+//! The library's error types: [`UserError`] (the request asked for something that is not so: an
+//! unknown document, a value out of range) apart from [`Error`]'s other variants, which are the
+//! system's (files, the index, the engine).
 //!
 //! Messages are lowercase, carry the path they concern, and never contain document text. The web
-//! layer maps [`Error::is_user_error`] to 4xx and everything else to a logged 500.
+//! layer answers a [`UserError`] with a 4xx by its variant and everything else with a logged 500.
 
 use std::path::{Path, PathBuf};
 
@@ -25,10 +27,8 @@ pub enum Error {
     Locked(PathBuf),
     #[error("search engine: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
-    #[error("{0}")]
-    InvalidRequest(String),
-    #[error("no document {0:?}")]
-    NotFound(String),
+    #[error(transparent)]
+    User(#[from] UserError),
     #[error("reading the index: {0}")]
     Store(#[from] std::io::Error),
     #[error("internal: {0}")]
@@ -42,9 +42,13 @@ impl Error {
             message: err.to_string(),
         }
     }
+}
 
-    /// True for errors caused by the request, not by the system.
-    pub fn is_user_error(&self) -> bool {
-        matches!(self, Error::InvalidRequest(_) | Error::NotFound(_))
-    }
+/// What a request asked that is not so; shown to the user as it is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UserError {
+    #[error("{0}")]
+    InvalidRequest(String),
+    #[error("no document {0:?}")]
+    NotFound(String),
 }

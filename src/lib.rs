@@ -30,4 +30,4 @@ pub mod text;
 pub mod watch;
 pub mod web;
 
-pub use error::{Error, Result};
+pub use error::{Error, Result, UserError};

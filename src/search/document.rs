@@ -4,7 +4,7 @@
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::{DocumentView, Engine};
-use crate::error::{Error, Result};
+use crate::error::{Result, UserError};
 use crate::format::Format;
 use crate::query;
 use crate::schema::stored_text;
@@ -17,7 +17,7 @@ impl Engine {
         let f = &self.fields;
         let (address, doc) = self
             .find(&searcher, id)?
-            .ok_or_else(|| Error::NotFound(id.to_string()))?;
+            .ok_or_else(|| UserError::NotFound(id.to_string()))?;
         let body = stored_text(&doc, f.body);
         let highlight = match query.filter(|q| !q.trim().is_empty()) {
             Some(q) => query::plan(q, f, &searcher, true).highlight,

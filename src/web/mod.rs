@@ -28,7 +28,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
-use crate::error::Error;
+use crate::error::{Error, UserError};
 use crate::lang::Lang;
 use crate::search::{Current, Engine, SearchRequest, SearchResults, DEFAULT_LIMIT, MAX_LIMIT};
 
@@ -586,11 +586,11 @@ impl WebError {
 impl From<Error> for WebError {
     fn from(e: Error) -> WebError {
         match e {
-            Error::NotFound(id) => WebError {
+            Error::User(UserError::NotFound(id)) => WebError {
                 status: StatusCode::NOT_FOUND,
                 message: format!("There is no document {id:?}."),
             },
-            Error::InvalidRequest(m) => WebError::bad_request(m),
+            Error::User(UserError::InvalidRequest(m)) => WebError::bad_request(m),
             other => WebError::internal(other.to_string()),
         }
     }
