@@ -424,9 +424,10 @@ fn export(corpus_dir: &Path) -> anyhow::Result<()> {
                 if doc.pages > 0 {
                     line["pages"] = doc.text.split(crate::text::PAGE_BREAK).collect();
                 }
-                for (key, value) in [("author", &doc.author), ("date", &doc.date)] {
+                let date = doc.date.map(|d| d.to_string());
+                for (key, value) in [("author", doc.author), ("date", date)] {
                     if let Some(value) = value {
-                        line[key] = value.as_str().into();
+                        line[key] = value.into();
                     }
                 }
                 serde_json::to_string(&line).ok()

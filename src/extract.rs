@@ -19,6 +19,7 @@ mod pdf;
 pub mod tool;
 mod xml;
 
+pub use crate::date::Date;
 pub use crate::format::Format;
 pub use load::{load, LoadError, Loaded, Source, PREFIX_BYTES, TEXT_READ_BYTES};
 // The marks extraction writes into a text; defined below extraction, in `text`, for the readers.
@@ -67,7 +68,7 @@ pub struct Extracted {
     /// Plain text; paragraphs separated by blank lines.
     pub text: String,
     pub source: Option<String>,
-    pub date: Option<String>,
+    pub date: Option<Date>,
     /// The document's language when the file declares one (front matter, PDF `/Lang`, office
     /// metadata).
     pub lang: Option<Lang>,
@@ -224,16 +225,6 @@ fn without_furniture(text: &str) -> &str {
     &text[start..]
 }
 
-/// `2019-07-01` from an ISO 8601 date or date-time (`2019-07-01T10:00:00+02:00`).
-pub(crate) fn iso_date(value: &str) -> Option<String> {
-    let date = value.trim().get(..10)?;
-    let ok = date.bytes().enumerate().all(|(i, c)| match i {
-        4 | 7 => c == b'-',
-        _ => c.is_ascii_digit(),
-    });
-    ok.then(|| date.to_string())
-}
-
 /// A text format: decoded, its front matter applied.
 fn text_file(format: Format, bytes: Vec<u8>) -> Result<Extracted, Refusal> {
     let raw = decode(bytes)?;
@@ -373,7 +364,7 @@ fn mostly_controls(bytes: &[u8]) -> bool {
 struct FrontMatter {
     title: Option<String>,
     source: Option<String>,
-    date: Option<String>,
+    date: Option<Date>,
     lang: Option<Lang>,
     translation: Option<String>,
 }
@@ -402,7 +393,7 @@ fn front_matter(text: &str) -> (FrontMatter, &str) {
             match key.trim().to_ascii_lowercase().as_str() {
                 "title" => fm.title = Some(value.to_string()),
                 "source" => fm.source = Some(value.to_string()),
-                "date" => fm.date = Some(value.to_string()),
+                "date" => fm.date = Date::parse(value),
                 // A language vidensbase does not analyse is ignored: the text decides.
                 "lang" | "language" => fm.lang = value.parse().ok(),
                 // A document id: a path relative to the corpus folder, `/` between folders.
@@ -642,7 +633,10 @@ mod tests {
         let doc = extract(Format::Text, src.as_bytes().to_vec(), "x").expect("text");
         assert_eq!(doc.title, "Nyt om OGP");
         assert_eq!(doc.source.as_deref(), Some("https://example.dk/ogp"));
-        assert_eq!(doc.date.as_deref(), Some("2019-07-01"));
+        assert_eq!(
+            doc.date.map(|d| d.to_string()).as_deref(),
+            Some("2019-07-01")
+        );
         assert_eq!(doc.lang, None);
         assert_eq!(doc.translation, None);
         assert!(!doc.text.contains("title:"));

@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod cli;
 pub mod compound;
 pub mod corpus;
+pub mod date;
 pub mod editions;
 pub mod error;
 pub mod extract;

@@ -4,6 +4,7 @@
 
 use tantivy::{DocAddress, TantivyDocument};
 
+use crate::date::Date;
 use crate::error::Result;
 use crate::schema::{self, stored_text};
 use crate::search::Engine;
@@ -41,7 +42,7 @@ pub enum Listed {
         title: String,
         lang: String,
         category: String,
-        date: Option<String>,
+        date: Option<Date>,
         /// The file's size in bytes.
         size: u64,
         pages: u32,
@@ -121,12 +122,11 @@ impl Engine {
                 .u64(schema::SIZE)?
                 .first(address.doc_id)
                 .unwrap_or(0);
-            let date = stored_text(&doc, f.date);
             shown.push(Listed::Indexed {
                 title: stored_text(&doc, f.title),
                 lang: stored_text(&doc, f.lang),
                 category: stored_text(&doc, f.category),
-                date: (!date.is_empty()).then_some(date),
+                date: Date::from_stored(&stored_text(&doc, f.date)),
                 size,
                 pages: schema::stored_pages(&doc, f),
                 id,

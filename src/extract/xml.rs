@@ -40,12 +40,12 @@ pub struct Meta {
 }
 
 impl Meta {
-    /// The creation date (else the modification date) as `YYYY-MM-DD`.
-    pub fn date(&self) -> Option<String> {
+    /// The creation date, else the modification date.
+    pub fn date(&self) -> Option<crate::date::Date> {
         [&self.created, &self.modified]
             .into_iter()
             .flatten()
-            .find_map(|d| super::iso_date(d))
+            .find_map(|d| crate::date::Date::parse(d))
     }
 
     /// Where the text of element `name` goes, if anywhere.
@@ -113,7 +113,10 @@ mod tests {
         let core = r#"<cp:coreProperties><dc:title>Elementer &amp; mere</dc:title><dc:creator>Anne</dc:creator><dcterms:created>2024-03-01T10:00:00Z</dcterms:created><dc:language>da-DK</dc:language></cp:coreProperties>"#;
         let meta = dublin_core(core.as_bytes());
         assert_eq!(meta.title.as_deref(), Some("Elementer & mere"));
-        assert_eq!(meta.date().as_deref(), Some("2024-03-01"));
+        assert_eq!(
+            meta.date().map(|d| d.to_string()).as_deref(),
+            Some("2024-03-01")
+        );
         assert_eq!(meta.lang(), Some(Lang::Da));
         let xmp = r#"<x:xmpmeta><rdf:RDF><rdf:Description>
             <dc:title><rdf:Alt><rdf:li xml:lang="x-default">Årsrapport 2024</rdf:li></rdf:Alt></dc:title>
@@ -123,6 +126,9 @@ mod tests {
         let meta = dublin_core(xmp.as_bytes());
         assert_eq!(meta.title.as_deref(), Some("Årsrapport 2024"));
         assert_eq!(meta.author.as_deref(), Some("Nordkyst Kommune"));
-        assert_eq!(meta.date().as_deref(), Some("2024-02-01"));
+        assert_eq!(
+            meta.date().map(|d| d.to_string()).as_deref(),
+            Some("2024-02-01")
+        );
     }
 }

@@ -4,6 +4,7 @@
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::{DocumentView, Engine};
+use crate::date::Date;
 use crate::error::{Result, UserError};
 use crate::format::Format;
 use crate::query;
@@ -30,7 +31,7 @@ impl Engine {
             lang: stored_text(&doc, f.lang),
             category: stored_text(&doc, f.category),
             source: optional(f.source),
-            date: optional(f.date),
+            date: Date::from_stored(&stored_text(&doc, f.date)),
             author: optional(f.author),
             pages: crate::schema::stored_pages(&doc, f),
             body: snippet::highlight_all(&body, &highlight),

@@ -15,6 +15,7 @@ use serde::Serialize;
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, Searcher};
 
 use crate::analysis;
+use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::query::{self, UsedExpansion};
@@ -111,8 +112,8 @@ pub struct Hit {
     pub tier: u8,
     /// The physical page (from 1) of the snippet, for paged documents (PDF); `None` otherwise.
     pub page: Option<u32>,
-    /// The document's date as stored (`2019-07-01`), when it has one.
-    pub date: Option<String>,
+    /// The document's date, when it has one (JSON: `2019-07-01`, `2019-07` or `2019`).
+    pub date: Option<Date>,
     /// The headings in force at the snippet, outermost first ([`crate::sections::heading_path`]);
     /// empty before a document's first heading or in a document without headings.
     pub headings: Vec<String>,
@@ -211,7 +212,7 @@ pub struct DocumentView {
     pub lang: String,
     pub category: String,
     pub source: Option<String>,
-    pub date: Option<String>,
+    pub date: Option<Date>,
     pub author: Option<String>,
     /// Pages of a paged document (PDF), 0 otherwise; `body` then holds form feeds between pages.
     pub pages: u32,

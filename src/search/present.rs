@@ -9,6 +9,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument};
 use super::notes::{self, HowFound};
 use super::pages::{is_paged, page_text, Ranked};
 use super::Hit;
+use crate::date::Date;
 use crate::error::Result;
 use crate::query::Plan;
 use crate::schema::{stored_text, Fields};
@@ -66,7 +67,7 @@ fn hit(searcher: &Searcher, f: &Fields, plan: &Plan, ranked: Ranked, how: HowFou
         score: ranked.rank.score,
         tier: ranked.rank.tier,
         page,
-        date: Some(stored_text(&doc, f.date)).filter(|d| !d.is_empty()),
+        date: Date::from_stored(&stored_text(&doc, f.date)),
         headings: section.path,
         section_anchor: Some(section.anchor).filter(|a| !a.is_empty()),
         snippet,

@@ -38,15 +38,14 @@ fn copenhagen(at: OffsetDateTime) -> OffsetDateTime {
 /// A moment as Danish readers read it: `28. november 2026 kl. 04:33`, in Danish time.
 pub fn moment(at: SystemTime) -> String {
     let local = copenhagen(OffsetDateTime::from(at));
-    let iso = format!(
-        "{:04}-{:02}-{:02}",
-        local.year(),
+    let day = crate::date::Date::ymd(
+        u16::try_from(local.year()).unwrap_or(0),
         u8::from(local.month()),
-        local.day()
+        local.day(),
     );
     format!(
         "{} kl. {:02}:{:02}",
-        Ui::Da.date(&iso),
+        day.map(|d| Ui::Da.date(d)).unwrap_or_default(),
         local.hour(),
         local.minute()
     )

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::date::Date;
 use crate::lang::MONTHS;
 
 /// The language of the interface (not of the documents).
@@ -83,29 +84,21 @@ impl Ui {
         }
     }
 
-    /// `2019-07-01` as `1. juli 2019` (Danish) or `1 July 2019`; `2019-07` as `juli 2019`; any
-    /// other form as it is.
-    pub fn date(self, iso: &str) -> String {
-        let parts: Vec<&str> = iso.trim().split('-').collect();
-        let number = |s: &str| s.parse::<usize>().ok();
-        let month = |m: &str| {
-            number(m)
-                .filter(|m| (1..=12).contains(m))
-                .map(|m| self.t(MONTHS[m - 1].0, MONTHS[m - 1].1))
+    /// `2019-07-01` as `1. juli 2019` (Danish) or `1 July 2019`; `2019-07` as `juli 2019`;
+    /// `2019` as it is.
+    pub fn date(self, date: Date) -> String {
+        let month = |m: u8| {
+            let (da, en) = MONTHS[usize::from(m) - 1];
+            self.t(da, en)
         };
-        match parts.as_slice() {
-            [y, m, d] if y.len() == 4 => match (number(y), month(m), number(d)) {
-                (Some(y), Some(m), Some(d)) if (1..=31).contains(&d) => match self {
-                    Ui::Da => format!("{d}. {m} {y}"),
-                    Ui::En => format!("{d} {m} {y}"),
-                },
-                _ => iso.to_string(),
+        let y = date.year();
+        match (date.month(), date.day()) {
+            (Some(m), Some(d)) => match self {
+                Ui::Da => format!("{d}. {} {y}", month(m)),
+                Ui::En => format!("{d} {} {y}", month(m)),
             },
-            [y, m] if y.len() == 4 => match (number(y), month(m)) {
-                (Some(y), Some(m)) => format!("{m} {y}"),
-                _ => iso.to_string(),
-            },
-            _ => iso.to_string(),
+            (Some(m), None) => format!("{} {y}", month(m)),
+            _ => y.to_string(),
         }
     }
 }
@@ -216,11 +209,11 @@ mod tests {
 
     #[test]
     fn dates_the_danish_way() {
-        assert_eq!(Ui::Da.date("2019-07-01"), "1. juli 2019");
-        assert_eq!(Ui::En.date("2019-07-01"), "1 July 2019");
-        assert_eq!(Ui::Da.date("2022-12"), "december 2022");
-        assert_eq!(Ui::Da.date("2019-13-01"), "2019-13-01");
-        assert_eq!(Ui::Da.date("i går"), "i går");
+        let date = |s: &str| Date::parse(s).expect("a date");
+        assert_eq!(Ui::Da.date(date("2019-07-01")), "1. juli 2019");
+        assert_eq!(Ui::En.date(date("2019-07-01")), "1 July 2019");
+        assert_eq!(Ui::Da.date(date("2022-12")), "december 2022");
+        assert_eq!(Ui::En.date(date("2021")), "2021");
     }
 
     #[test]

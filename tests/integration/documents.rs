@@ -315,7 +315,7 @@ fn metadata_from_pdf_and_office_files() {
     }
     let meta = |id: &str| {
         let d = docs().engine.document(id, None).expect("document");
-        (d.title, d.author, d.date, d.lang)
+        (d.title, d.author, d.date.map(|d| d.to_string()), d.lang)
     };
     // PDFDocEncoding strings (groff).
     assert_eq!(

@@ -14,7 +14,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::compact::Compact;
 use super::headings::{self, Mark, Marks, Sizes};
 use super::text::{append_line, first_heading, is_contents_page, is_page_number, is_real_title};
-use crate::extract::{heading_marks, iso_date, Extracted, MAX_TEXT_BYTES, PAGE_BREAK};
+use crate::date::Date;
+use crate::extract::{heading_marks, Extracted, MAX_TEXT_BYTES, PAGE_BREAK};
 
 /// A line of words as poppler laid it out.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -255,7 +256,7 @@ impl Document {
             author: meta("Author"),
             date: meta("CreationDate")
                 .or_else(|| meta("ModDate"))
-                .and_then(|d| iso_date(&d)),
+                .and_then(|d| Date::parse(&d)),
             pages: total,
             ..Extracted::default()
         }

@@ -201,7 +201,7 @@ pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
                                             td.id { a href=(doc_url(id, None)) lang=(lang) { (title) } br; span.meta { (id) } }
                                             td { (ctx.categories.name(category, Ui::Da)) }
                                             td { (Ui::Da.language_name(lang)) }
-                                            td { (date.as_deref().map_or("–".to_string(), |d| Ui::Da.date(d))) }
+                                            td { (date.map_or("–".to_string(), |d| Ui::Da.date(d))) }
                                             td { (size(*bytes)) @if *pages > 0 { br; span.meta { (pages) (if *pages == 1 { " side" } else { " sider" }) } } }
                                             td { "Indekseret" }
                                         }

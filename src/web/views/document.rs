@@ -161,7 +161,7 @@ pub fn document(ctx: &Ctx, d: &DocumentView, p: &SearchParams) -> Markup {
                         Some(html! { span.badge { (ctx.categories.name(&d.category, ui)) } }),
                         Some(html! { span.badge { (ui.language_name(&d.lang)) } }),
                         d.author.as_ref().map(|author| html! { (author) }),
-                        d.date.as_ref().map(|date| html! { (ui.date(date)) }),
+                        d.date.map(|date| html! { (ui.date(date)) }),
                         (d.pages > 0).then(|| html! { (ui.count(d.pages as usize, ("side", "sider"), ("page", "pages"))) }),
                         Some(html! { a href=(file_url(&d.id, None)) { (ui.t("originalfil", "original file")) } }),
                         match (source_link, &d.source) {

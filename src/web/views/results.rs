@@ -208,7 +208,7 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
                             (facts([
                                 Some(html! { span.badge { (ctx.categories.name(&hit.category, ui)) } }),
                                 Some(html! { span.badge { (ui.language_name(&hit.lang)) } }),
-                                hit.date.as_ref().map(|date| html! { (ui.date(date)) }),
+                                hit.date.map(|date| html! { (ui.date(date)) }),
                                 page_link.filter(|_| !sectioned),
                             ]))
                         }
