@@ -10,12 +10,18 @@ mod admin;
 mod admin_page;
 mod admin_texts;
 mod assets;
+mod error;
+mod files;
 mod found;
 pub mod json;
+mod params;
 pub mod server;
 mod ui;
 mod views;
 
+pub use error::WebError;
+use files::original_file;
+pub use params::SearchParams;
 pub use ui::{Categories, Site, Ui};
 
 use std::path::PathBuf;
@@ -28,8 +34,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
-use crate::error::{Error, UserError};
-use crate::lang::Lang;
+use crate::error::Error;
 use crate::search::{Current, Engine, SearchRequest, SearchResults, DEFAULT_LIMIT, MAX_LIMIT};
 
 /// Results per page on the HTML results page.
@@ -271,96 +276,6 @@ async fn security_headers(mut response: Response) -> Response {
     response
 }
 
-/// Query-string parameters of the search endpoints. Extraction never fails: values that do not
-/// parse are kept as `None` or reported by [`SearchParams::request`].
-#[derive(Debug, Default, Clone)]
-pub struct SearchParams {
-    pub q: String,
-    pub lang: Option<String>,
-    pub category: Option<String>,
-    pub page: Option<usize>,
-    pub limit: Option<usize>,
-    pub offset: Option<usize>,
-    pub expand: bool,
-    /// `prefix=1`: the query is being typed (search as you type).
-    pub as_typed: bool,
-    /// `sort=newest`: newest documents first.
-    pub newest: bool,
-}
-
-impl SearchParams {
-    fn from_query(raw: &str) -> SearchParams {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
-        let first = |key: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.trim().to_string())
-        };
-        let non_empty = |key: &str| first(key).filter(|v| !v.is_empty());
-        SearchParams {
-            q: first("q").unwrap_or_default(),
-            lang: non_empty("lang"),
-            category: non_empty("category"),
-            page: non_empty("page").and_then(|v| v.parse().ok()),
-            limit: non_empty("limit").and_then(|v| v.parse().ok()),
-            offset: non_empty("offset").and_then(|v| v.parse().ok()),
-            expand: !matches!(
-                first("expand").as_deref(),
-                Some("false" | "0" | "no" | "off")
-            ),
-            as_typed: matches!(first("prefix").as_deref(), Some("1" | "true")),
-            newest: first("sort").as_deref() == Some("newest"),
-        }
-    }
-
-    fn lang(&self) -> Result<Option<Lang>, WebError> {
-        self.lang
-            .as_deref()
-            .map(str::parse::<Lang>)
-            .transpose()
-            .map_err(WebError::bad_request)
-    }
-
-    /// The page number, from 1.
-    pub fn page(&self) -> usize {
-        self.page.unwrap_or(1).clamp(1, 1000)
-    }
-
-    fn request(
-        &self,
-        limit: usize,
-        offset: usize,
-        facets: bool,
-    ) -> Result<SearchRequest, WebError> {
-        Ok(SearchRequest {
-            query: self.q.clone(),
-            lang: self.lang()?,
-            category: self.category.clone(),
-            limit,
-            offset,
-            expand: self.expand,
-            facets,
-            suggest: true,
-            as_typed: self.as_typed,
-            answer: true,
-            sort: if self.newest {
-                crate::search::Sort::Newest
-            } else {
-                crate::search::Sort::Relevance
-            },
-        })
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for SearchParams {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(SearchParams::from_query(parts.uri.query().unwrap_or("")))
-    }
-}
-
 /// Runs a search on the blocking pool.
 async fn run_search(state: Arc<AppState>, request: SearchRequest) -> Result<SearchResults, Error> {
     tokio::task::spawn_blocking(move || state.engine().search(&request))
@@ -430,194 +345,11 @@ async fn statement(State(state): State<Arc<AppState>>, here: Here) -> Html<Strin
     Html(views::statement(&state.ctx(&here)).into_string())
 }
 
-/// The original file of a document, byte for byte. Only ids of indexed documents are served,
-/// and only from inside the corpus folder: a path through `..`, an encoded slash or a symbolic
-/// link that leads out of the corpus is a 404 like any unknown id.
-///
-/// The file is streamed by tower-http's `ServeFile` (a chunk at a time, so a large original costs
-/// no more memory than a small one), which also answers `Range` (one range, 206),
-/// `If-Modified-Since` (304) and `If-Unmodified-Since` (412) from the file's modification time.
-async fn original_file(
-    State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    method: axum::http::Method,
-    headers: axum::http::HeaderMap,
-) -> Result<Response, WebError> {
-    let unknown = || WebError::not_found(format!("There is no document {id:?}."));
-    let plausible = !id.is_empty()
-        && !id.starts_with('/')
-        && !id.contains(['\\', '\0'])
-        && id.split('/').all(|part| !matches!(part, "" | "." | ".."));
-    if !plausible {
-        return Err(unknown());
-    }
-    let found = {
-        let id = id.clone();
-        tokio::task::spawn_blocking(move || locate_original(&state, &id))
-    };
-    let (format, path) = found
-        .await
-        .map_err(|e| WebError::internal(e.to_string()))?
-        .map_err(WebError::from)?
-        .ok_or_else(unknown)?;
-    let mut request = axum::http::Request::new(axum::body::Body::empty());
-    *request.method_mut() = method;
-    *request.headers_mut() = headers;
-    let response = match tower_http::services::ServeFile::new(&path)
-        .try_call(request)
-        .await
-    {
-        Ok(response) if response.status() != StatusCode::NOT_FOUND => response,
-        Ok(_) => return Err(unknown()),
-        Err(e) => {
-            // Unreadable after all: not served, as if it were not there.
-            tracing::warn!("{}: {e}", path.display());
-            return Err(unknown());
-        }
-    };
-    let mut response = response.map(axum::body::Body::new);
-    let name = id.rsplit('/').next().unwrap_or(&id);
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static(format.mime()),
-    );
-    if let Ok(disposition) = header::HeaderValue::from_str(&content_disposition(name)) {
-        headers.insert(header::CONTENT_DISPOSITION, disposition);
-    }
-    if format == crate::format::Format::Html {
-        // A scraped page is shown as it is, but never runs its scripts on this site's origin.
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            header::HeaderValue::from_static("sandbox"),
-        );
-    }
-    Ok(response)
-}
-
-/// The format and canonical path of the original of document `id`, if it is indexed and its
-/// file is inside the corpus folder.
-fn locate_original(
-    state: &AppState,
-    id: &str,
-) -> Result<Option<(crate::format::Format, PathBuf)>, Error> {
-    let Some(format) = state.engine().original(id)? else {
-        return Ok(None);
-    };
-    let inside = || -> Option<PathBuf> {
-        let root = std::fs::canonicalize(&state.settings.corpus).ok()?;
-        let path = std::fs::canonicalize(state.settings.corpus.join(id)).ok()?;
-        (path.starts_with(&root) && path.is_file()).then_some(path)
-    };
-    Ok(inside().map(|path| (format, path)))
-}
-
-/// `inline` with the file's name, ASCII-safe (`filename`) and exact (`filename*`, RFC 6266).
-fn content_disposition(name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!(
-        "inline; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        views::percent_encode(name)
-    )
-}
-
 async fn not_found(State(state): State<Arc<AppState>>, here: Here) -> Response {
     state.error_page(
         &here,
         WebError::not_found("There is no page at this address."),
     )
-}
-
-/// An error as the user sees it.
-#[derive(Debug)]
-pub struct WebError {
-    status: StatusCode,
-    message: String,
-}
-
-impl WebError {
-    fn new(status: StatusCode, message: impl Into<String>) -> WebError {
-        WebError {
-            status,
-            message: message.into(),
-        }
-    }
-
-    fn not_found(message: impl Into<String>) -> WebError {
-        WebError {
-            status: StatusCode::NOT_FOUND,
-            message: message.into(),
-        }
-    }
-
-    fn bad_request(message: impl Into<String>) -> WebError {
-        WebError {
-            status: StatusCode::BAD_REQUEST,
-            message: message.into(),
-        }
-    }
-
-    fn internal(detail: String) -> WebError {
-        tracing::error!("internal error: {detail}");
-        WebError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            message: "Something went wrong on our side; it has been logged.".into(),
-        }
-    }
-
-    fn json(self) -> Response {
-        (
-            self.status,
-            Json(serde_json::json!({ "error": self.message })),
-        )
-            .into_response()
-    }
-}
-
-impl From<Error> for WebError {
-    fn from(e: Error) -> WebError {
-        match e {
-            Error::User(UserError::NotFound(id)) => WebError {
-                status: StatusCode::NOT_FOUND,
-                message: format!("There is no document {id:?}."),
-            },
-            Error::User(UserError::InvalidRequest(m)) => WebError::bad_request(m),
-            other => WebError::internal(other.to_string()),
-        }
-    }
-}
-
-impl IntoResponse for WebError {
-    /// The error page of a Danish page without the site's details (handlers that have them use
-    /// [`AppState::error_page`]).
-    fn into_response(self) -> Response {
-        let here = Here {
-            ui: Ui::Da,
-            path: "/".into(),
-        };
-        let ctx = views::Ctx {
-            ui: Ui::Da,
-            site: &Site::default(),
-            categories: &Categories::default(),
-            here: &here.path,
-        };
-        let page = views::error(&ctx, self.status, &self.message).into_string();
-        (
-            self.status,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            page,
-        )
-            .into_response()
-    }
 }
 
 #[cfg(test)]
