@@ -5,6 +5,7 @@
 use maud::{html, Markup};
 
 use super::*;
+use crate::search::{Hit, Suggestion};
 use crate::web::found::how_found;
 
 /// A labelled list of filter links `(label, href, chosen)`, the chosen one marked for
@@ -97,11 +98,9 @@ fn section_path(headings: &[String]) -> String {
 
 pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
     let ui = ctx.ui;
-    let lang = p.lang.as_deref();
-    let category = p.category.as_deref();
     let page = p.page();
     let pages = r.total.div_ceil(PAGE_SIZE).clamp(1, 1000);
-    let asked = !p.q.trim().is_empty() || lang.is_some() || category.is_some();
+    let asked = !p.q.trim().is_empty() || p.lang.is_some() || p.category.is_some();
     let heading = if p.q.trim().is_empty() {
         ui.t("Søg", "Search").to_string()
     } else {
@@ -120,9 +119,6 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
     } else {
         heading.clone()
     };
-    let url = |lang: Option<&str>, category: Option<&str>, page: usize, expand: bool| {
-        search_url(ui, p, lang, category, page, expand)
-    };
     layout_with(
         ctx,
         &title,
@@ -137,98 +133,149 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
             } @else {
                 @if let Some(a) = &r.answer { (answer::answer_box(ui, a, p)) }
                 h2.count { (ui.count(r.total, ("resultat", "resultater"), ("result", "results"))) }
-                @if r.total > 1 {
-                    @let by_relevance = SearchParams { newest: false, ..p.clone() };
-                    @let by_date = SearchParams { newest: true, ..p.clone() };
-                    nav.sort aria-label=(ui.t("Sortering", "Sort order")) {
-                        (ui.t("Sortér: ", "Sort: "))
-                        @for (label, params, chosen) in [(ui.t("bedste match", "best match"), &by_relevance, !p.newest), (ui.t("nyeste", "newest"), &by_date, p.newest)] {
-                            a href=(search_url(ui, params, lang, category, 1, p.expand)) aria-current=[chosen.then_some("true")] { (label) }
-                            " "
-                        }
-                    }
-                }
-                @if let Some(suggestion) = &r.suggestion {
-                    @let corrected = SearchParams { q: suggestion.query.clone(), ..p.clone() };
-                    p.suggestion {
-                        (ui.t("Mente du ", "Did you mean "))
-                        a href=(search_url(ui, &corrected, lang, category, 1, p.expand)) { strong { (suggestion.query) } }
-                        "? (" (ui.count(suggestion.total, ("resultat", "resultater"), ("result", "results"))) ")"
-                    }
-                }
-                @if r.relaxed && r.complete == 0 {
-                    p.notice { (ui.t("Ingen dokumenter indeholder alle ordene; her er dem, der indeholder nogle af dem.", "No document contains all the words; these contain some of them.")) }
-                } @else if r.lenient && r.hits.iter().any(|h| !h.missing.is_empty()) {
-                    p.notice {
-                        (ui.count(r.complete, ("dokument indeholder", "dokumenter indeholder"), ("document contains", "documents contain")))
-                        (ui.t(" alle ordene; ved de andre står, hvilke ord de mangler.", " all the words; the others say which words they lack."))
-                    }
-                } @else if r.hits.iter().any(|h| !h.missing.is_empty()) {
-                    p.notice {
-                        (ui.count(r.complete, ("dokument indeholder", "dokumenter indeholder"), ("document contains", "documents contain")))
-                        (ui.t(" alle ordene; resultaterne efter dem mangler nogle af ordene.", " all the words; the results after them lack some of the words."))
-                    }
-                }
-                @if !r.expansions.is_empty() {
-                    p.notice {
-                        (ui.t("Søgte også på oversættelserne ", "Also searched for the translations "))
-                        @for (i, e) in r.expansions.iter().enumerate() {
-                            @if i > 0 { ", " }
-                            em lang=(e.lang) { (e.phrase) } " (" (ui.language_name(e.lang.code())) ")"
-                        }
-                        " · " a href=(url(lang, category, 1, false)) { (ui.t("søg uden oversættelser", "search without translations")) }
-                    }
-                }
-                @if !p.expand {
-                    p.notice {
-                        (ui.t("Oversættelser er slået fra. ", "Translations are off. "))
-                        a href=(url(lang, category, 1, true)) { (ui.t("Søg med oversættelser", "Search with translations")) }
-                    }
-                }
+                @if r.total > 1 { (sort_order(ui, p)) }
+                @if let Some(suggestion) = &r.suggestion { (did_you_mean(ui, p, suggestion)) }
+                (notices(ui, p, r))
                 @if let Some(f) = &r.facets { (filters(ctx, p, f)) }
-                @for hit in &r.hits {
-                    article.hit {
-                        @let link = doc_link(ui, &hit.id, p);
-                        // The document page at the snippet's section, else at its page.
-                        @let link = match (&hit.section_anchor, hit.page) {
-                            (Some(anchor), _) => format!("{link}#{anchor}"),
-                            (None, Some(n)) => format!("{link}#{}", page_anchor(n)),
-                            (None, None) => link,
-                        };
-                        @let page_link = hit.page.map(|n| html! { a href=(file_url(&hit.id, Some(n))) { (ui.t("side ", "page ")) (n) } });
-                        @let sectioned = !hit.headings.is_empty();
-                        h2 lang=(hit.lang) { a href=(link) { (hit.title_marked) } }
-                        @if sectioned {
-                            p.section lang=(hit.lang) {
-                                (section_path(&hit.headings))
-                                @if let Some(page_link) = &page_link { " · " (page_link) }
-                            }
-                        }
-                        p.meta {
-                            (facts([
-                                Some(html! { span.badge { (ctx.categories.name(&hit.category, ui)) } }),
-                                Some(html! { span.badge { (ui.language_name(&hit.lang)) } }),
-                                hit.date.map(|date| html! { (ui.date(date)) }),
-                                page_link.filter(|_| !sectioned),
-                            ]))
-                        }
-                        p.snippet lang=(hit.snippet_lang) { (hit.snippet) }
-                        (how_found(ui, hit))
-                        (also_in(ui, &hit.editions, Some(&p.q)))
-                    }
-                }
+                @for hit in &r.hits { (hit_of(ctx, p, hit)) }
                 @if r.total == 0 { (nothing_found(ctx, p)) }
-                @if pages > 1 {
-                    nav.pages aria-label=(ui.t("Sider med resultater", "Result pages")) {
-                        @if page > 1 { a href=(url(lang, category, page - 1, p.expand)) rel="prev" { (ui.t("← Forrige", "← Previous")) } }
-                        @for n in page.saturating_sub(4).max(1)..=(page + 4).min(pages) {
-                            @if n == page { span aria-current="page" { (n) } } @else { a href=(url(lang, category, n, p.expand)) { (n) } }
-                        }
-                        @if page < pages { a href=(url(lang, category, page + 1, p.expand)) rel="next" { (ui.t("Næste →", "Next →")) } }
-                    }
-                }
+                @if pages > 1 { (pager(ui, p, page, pages)) }
             }
             }
         },
     )
+}
+
+/// "Sortér: bedste match nyeste", the chosen one marked.
+fn sort_order(ui: Ui, p: &SearchParams) -> Markup {
+    let (lang, category) = (p.lang.as_deref(), p.category.as_deref());
+    let by_relevance = SearchParams {
+        newest: false,
+        ..p.clone()
+    };
+    let by_date = SearchParams {
+        newest: true,
+        ..p.clone()
+    };
+    let choices = [
+        (ui.t("bedste match", "best match"), &by_relevance, !p.newest),
+        (ui.t("nyeste", "newest"), &by_date, p.newest),
+    ];
+    html! {
+        nav.sort aria-label=(ui.t("Sortering", "Sort order")) {
+            (ui.t("Sortér: ", "Sort: "))
+            @for (label, params, chosen) in choices {
+                a href=(search_url(ui, params, lang, category, 1, p.expand)) aria-current=[chosen.then_some("true")] { (label) }
+                " "
+            }
+        }
+    }
+}
+
+/// "Mente du …?" with the corrected query's count.
+fn did_you_mean(ui: Ui, p: &SearchParams, suggestion: &Suggestion) -> Markup {
+    let corrected = SearchParams {
+        q: suggestion.query.clone(),
+        ..p.clone()
+    };
+    let (lang, category) = (p.lang.as_deref(), p.category.as_deref());
+    html! {
+        p.suggestion {
+            (ui.t("Mente du ", "Did you mean "))
+            a href=(search_url(ui, &corrected, lang, category, 1, p.expand)) { strong { (suggestion.query) } }
+            "? (" (ui.count(suggestion.total, ("resultat", "resultater"), ("result", "results"))) ")"
+        }
+    }
+}
+
+/// What the page says of how the results were found: some words only, translations searched
+/// or turned off.
+fn notices(ui: Ui, p: &SearchParams, r: &SearchResults) -> Markup {
+    let (lang, category) = (p.lang.as_deref(), p.category.as_deref());
+    let url = |expand| search_url(ui, p, lang, category, 1, expand);
+    let some_lack = r.hits.iter().any(|h| !h.missing.is_empty());
+    html! {
+        @if r.relaxed && r.complete == 0 {
+            p.notice { (ui.t("Ingen dokumenter indeholder alle ordene; her er dem, der indeholder nogle af dem.", "No document contains all the words; these contain some of them.")) }
+        } @else if r.lenient && some_lack {
+            p.notice {
+                (ui.count(r.complete, ("dokument indeholder", "dokumenter indeholder"), ("document contains", "documents contain")))
+                (ui.t(" alle ordene; ved de andre står, hvilke ord de mangler.", " all the words; the others say which words they lack."))
+            }
+        } @else if some_lack {
+            p.notice {
+                (ui.count(r.complete, ("dokument indeholder", "dokumenter indeholder"), ("document contains", "documents contain")))
+                (ui.t(" alle ordene; resultaterne efter dem mangler nogle af ordene.", " all the words; the results after them lack some of the words."))
+            }
+        }
+        @if !r.expansions.is_empty() {
+            p.notice {
+                (ui.t("Søgte også på oversættelserne ", "Also searched for the translations "))
+                @for (i, e) in r.expansions.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    em lang=(e.lang) { (e.phrase) } " (" (ui.language_name(e.lang.code())) ")"
+                }
+                " · " a href=(url(false)) { (ui.t("søg uden oversættelser", "search without translations")) }
+            }
+        }
+        @if !p.expand {
+            p.notice {
+                (ui.t("Oversættelser er slået fra. ", "Translations are off. "))
+                a href=(url(true)) { (ui.t("Søg med oversættelser", "Search with translations")) }
+            }
+        }
+    }
+}
+
+/// One hit: its title linking to the document page at the snippet's section (else its page),
+/// the section path, facts, snippet, how it matched and its other edition.
+fn hit_of(ctx: &Ctx, p: &SearchParams, hit: &Hit) -> Markup {
+    let ui = ctx.ui;
+    let link = doc_link(ui, &hit.id, p);
+    let link = match (&hit.section_anchor, hit.page) {
+        (Some(anchor), _) => format!("{link}#{anchor}"),
+        (None, Some(n)) => format!("{link}#{}", page_anchor(n)),
+        (None, None) => link,
+    };
+    let page_link = hit
+        .page
+        .map(|n| html! { a href=(file_url(&hit.id, Some(n))) { (ui.t("side ", "page ")) (n) } });
+    let sectioned = !hit.headings.is_empty();
+    html! {
+        article.hit {
+            h2 lang=(hit.lang) { a href=(link) { (hit.title_marked) } }
+            @if sectioned {
+                p.section lang=(hit.lang) {
+                    (section_path(&hit.headings))
+                    @if let Some(page_link) = &page_link { " · " (page_link) }
+                }
+            }
+            p.meta {
+                (facts([
+                    Some(html! { span.badge { (ctx.categories.name(&hit.category, ui)) } }),
+                    Some(html! { span.badge { (ui.language_name(&hit.lang)) } }),
+                    hit.date.map(|date| html! { (ui.date(date)) }),
+                    page_link.filter(|_| !sectioned),
+                ]))
+            }
+            p.snippet lang=(hit.snippet_lang) { (hit.snippet) }
+            (how_found(ui, hit))
+            (also_in(ui, &hit.editions, Some(&p.q)))
+        }
+    }
+}
+
+/// Links to the result pages around this one, with the previous and next.
+fn pager(ui: Ui, p: &SearchParams, page: usize, pages: usize) -> Markup {
+    let (lang, category) = (p.lang.as_deref(), p.category.as_deref());
+    let url = |n| search_url(ui, p, lang, category, n, p.expand);
+    html! {
+        nav.pages aria-label=(ui.t("Sider med resultater", "Result pages")) {
+            @if page > 1 { a href=(url(page - 1)) rel="prev" { (ui.t("← Forrige", "← Previous")) } }
+            @for n in page.saturating_sub(4).max(1)..=(page + 4).min(pages) {
+                @if n == page { span aria-current="page" { (n) } } @else { a href=(url(n)) { (n) } }
+            }
+            @if page < pages { a href=(url(page + 1)) rel="next" { (ui.t("Næste →", "Next →")) } }
+        }
+    }
 }
