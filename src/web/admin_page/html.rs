@@ -106,7 +106,6 @@ fn admin_url(filter: &str, page: usize) -> String {
 pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
     let s = a.status;
     let busy = s.indexing || s.rebuilding;
-    let pages = a.listing.total.div_ceil(super::LIST_PAGE).max(1);
     admin_layout(
         ctx,
         "Administration",
@@ -117,125 +116,161 @@ pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
                 input type="hidden" name="csrf" value=(a.csrf);
                 button type="submit" { "Log ud" }
             }
-            @if let Some(flash) = a.flash {
-                @match flash {
-                    Flash::Added(ids) => p.flash role="status" {
-                        @if ids.len() == 1 { "Filen er tilføjet og er søgbar om et øjeblik: " } @else { (ids.len()) " filer er tilføjet og er søgbare om et øjeblik: " }
-                        (ids.join(", "))
-                    },
-                    Flash::Deleted(id) => p.flash role="status" { "Slettet: " (id) },
-                    Flash::Rebuilding => p.flash role="status" { "Indekset bygges forfra ved siden af det nuværende; søgningen bruger det gamle, til det nye er klar." },
-                    Flash::Failed(status, why) => div.flash.failed role="alert" {
-                        p { (failure(*status)) }
-                        p.meta { "Detaljer: " span lang="en" { (why) } }
-                    },
-                }
-            }
-            section aria-labelledby="status-h" {
-                h2 #status-h { "Status" }
-                p {
-                    (s.documents) " dokumenter i indekset"
-                    @if let Some(at) = s.last_commit_at { " · senest opdateret " (admin_texts::moment(at)) }
-                    @if !s.watching { " · mappen overvåges ikke (serveren er startet med --no-watch)" }
-                }
-                @if busy {
-                    p role="status" {
-                        @if s.rebuilding { "Bygger indekset forfra … " } @else { "Indekserer … " }
-                        @if let Some(p) = &s.progress {
-                            @if p.total > 0 {
-                                label for="progress" { (p.done) " af " (p.total) " filer læst" }
-                                " " progress #progress max=(p.total) value=(p.done) { (p.done) " af " (p.total) }
-                            }
-                        }
-                    }
-                }
-                @if a.can_rebuild {
-                    form method="post" action="/admin/reindex" {
-                        input type="hidden" name="csrf" value=(a.csrf);
-                        button type="submit" disabled[s.rebuilding] { "Indeksér alt forfra" }
-                        " "
-                        span.meta { "Søgningen virker imens." }
-                    }
-                }
-            }
-            section aria-labelledby="upload-h" {
-                h2 #upload-h { "Tilføj dokumenter" }
-                form #upload method="post" action="/admin/upload" enctype="multipart/form-data" {
-                    input type="hidden" name="csrf" value=(a.csrf);
-                    label for="files" { "Filer (PDF, Word .docx, OpenDocument .odt, tekst, Markdown, HTML)" }
-                    input #files type="file" name="file" multiple required accept=".pdf,.docx,.odt,.txt,.md,.markdown,.html,.htm";
-                    div #drop hidden { "… eller træk filerne hertil." div #chosen aria-live="polite" {} }
-                    label for="category" { "Kategori (mappe i corpus; tom: " (crate::corpus::ROOT_CATEGORY) ")" }
-                    input #category name="category" list="categories" autocomplete="off";
-                    datalist #categories {
-                        @for c in &a.listing.categories { option value=(c) {} }
-                    }
-                    p {
-                        input #replace type="checkbox" name="replace" value="true";
-                        " " label for="replace" style="display:inline" { "Erstat en fil med samme navn (ellers får den nye et nummer)" }
-                    }
-                    button type="submit" { "Tilføj" }
-                }
-            }
-            section aria-labelledby="docs-h" {
-                h2 #docs-h { "Dokumenter" }
-                form method="get" action="/admin" role="search" {
-                    label for="filter" { "Find efter sti" }
-                    input #filter type="search" name="filter" value=(a.filter);
-                    " " button type="submit" { "Find" }
-                }
-                p {
-                    (a.listing.total) (if a.listing.total == 1 { " fil" } else { " filer" })
-                    @if pages > 1 { " · side " (a.page) " af " (pages) }
-                }
-                // Scrolls sideways on a narrow screen; focusable so a keyboard can scroll it.
-                div.table tabindex="0" role="region" aria-labelledby="docs-h" {
-                    table {
-                        caption.meta style="text-align:left" { "Dokumenter og filer i corpus-mappen, efter sti" }
-                        thead { tr { th scope="col" { "Sti og titel" } th scope="col" { "Kategori" } th scope="col" { "Sprog" } th scope="col" { "Dato" } th scope="col" { "Størrelse" } th scope="col" { "Status" } th scope="col" { span.visually-hidden { "Handling" } } } }
-                        tbody {
-                            @for row in &a.listing.rows {
-                                tr {
-                                    @match row {
-                                        Listed::Indexed { id, title, lang, category, date, size: bytes, pages } => {
-                                            td.id { a href=(doc_url(id, None)) lang=(lang) { (title) } br; span.meta { (id) } }
-                                            td { (ctx.categories.name(category, Ui::Da)) }
-                                            td { (Ui::Da.language_name(lang)) }
-                                            td { (date.map_or("–".to_string(), |d| Ui::Da.date(d))) }
-                                            td { (size(*bytes)) @if *pages > 0 { br; span.meta { (pages) (if *pages == 1 { " side" } else { " sider" }) } } }
-                                            td { "Indekseret" }
-                                        }
-                                        Listed::Skipped { id, reason } => {
-                                            td.id { (id) }
-                                            td { (ctx.categories.name(&crate::corpus::category_of(id), Ui::Da)) }
-                                            td { "–" } td { "–" } td { "–" }
-                                            td.skipped {
-                                                "Ikke indekseret: " (admin_texts::skip_reason(reason)) "."
-                                                @if let Some(detail) = admin_texts::skip_detail(reason) { br; span.meta { "Teknisk: " span lang="en" { (detail) } } }
-                                            }
-                                        }
-                                    }
-                                    td {
-                                        form.inline method="post" action="/admin/delete" {
-                                            input type="hidden" name="csrf" value=(a.csrf);
-                                            input type="hidden" name="id" value=(row.id());
-                                            button type="submit" aria-label=(format!("Slet {}", row.id())) { "Slet" }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                @if pages > 1 {
-                    nav.pages aria-label="Sider i dokumentlisten" {
-                        @if a.page > 1 { a href=(admin_url(a.filter, a.page - 1)) rel="prev" { "← Forrige" } }
-                        @if a.page < pages { a href=(admin_url(a.filter, a.page + 1)) rel="next" { "Næste →" } }
-                    }
-                }
-            }
+            @if let Some(flash) = a.flash { (flash_of(flash)) }
+            (status_section(a))
+            (upload_section(a))
+            (documents_section(ctx, a))
         },
     )
+}
+
+/// What the last action did, or why it failed.
+fn flash_of(flash: &Flash) -> Markup {
+    html! {
+        @match flash {
+            Flash::Added(ids) => p.flash role="status" {
+                @if ids.len() == 1 { "Filen er tilføjet og er søgbar om et øjeblik: " } @else { (ids.len()) " filer er tilføjet og er søgbare om et øjeblik: " }
+                (ids.join(", "))
+            },
+            Flash::Deleted(id) => p.flash role="status" { "Slettet: " (id) },
+            Flash::Rebuilding => p.flash role="status" { "Indekset bygges forfra ved siden af det nuværende; søgningen bruger det gamle, til det nye er klar." },
+            Flash::Failed(status, why) => div.flash.failed role="alert" {
+                p { (failure(*status)) }
+                p.meta { "Detaljer: " span lang="en" { (why) } }
+            },
+        }
+    }
+}
+
+/// The index's size and age, a rebuild's progress, and the rebuild button.
+fn status_section(a: &AdminPage) -> Markup {
+    let s = a.status;
+    let busy = s.indexing || s.rebuilding;
+    html! {
+        section aria-labelledby="status-h" {
+            h2 #status-h { "Status" }
+            p {
+                (s.documents) " dokumenter i indekset"
+                @if let Some(at) = s.last_commit_at { " · senest opdateret " (admin_texts::moment(at)) }
+                @if !s.watching { " · mappen overvåges ikke (serveren er startet med --no-watch)" }
+            }
+            @if busy {
+                p role="status" {
+                    @if s.rebuilding { "Bygger indekset forfra … " } @else { "Indekserer … " }
+                    @if let Some(p) = &s.progress {
+                        @if p.total > 0 {
+                            label for="progress" { (p.done) " af " (p.total) " filer læst" }
+                            " " progress #progress max=(p.total) value=(p.done) { (p.done) " af " (p.total) }
+                        }
+                    }
+                }
+            }
+            @if a.can_rebuild {
+                form method="post" action="/admin/reindex" {
+                    input type="hidden" name="csrf" value=(a.csrf);
+                    button type="submit" disabled[s.rebuilding] { "Indeksér alt forfra" }
+                    " "
+                    span.meta { "Søgningen virker imens." }
+                }
+            }
+    }
+    }
+}
+
+/// The upload form.
+fn upload_section(a: &AdminPage) -> Markup {
+    html! {
+        section aria-labelledby="upload-h" {
+            h2 #upload-h { "Tilføj dokumenter" }
+            form #upload method="post" action="/admin/upload" enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(a.csrf);
+                label for="files" { "Filer (PDF, Word .docx, OpenDocument .odt, tekst, Markdown, HTML)" }
+                input #files type="file" name="file" multiple required accept=".pdf,.docx,.odt,.txt,.md,.markdown,.html,.htm";
+                div #drop hidden { "… eller træk filerne hertil." div #chosen aria-live="polite" {} }
+                label for="category" { "Kategori (mappe i corpus; tom: " (crate::corpus::ROOT_CATEGORY) ")" }
+                input #category name="category" list="categories" autocomplete="off";
+                datalist #categories {
+                    @for c in &a.listing.categories { option value=(c) {} }
+                }
+                p {
+                    input #replace type="checkbox" name="replace" value="true";
+                    " " label for="replace" style="display:inline" { "Erstat en fil med samme navn (ellers får den nye et nummer)" }
+                }
+                button type="submit" { "Tilføj" }
+            }
+    }
+    }
+}
+
+/// The corpus's files, found by path, a page at a time, each with its state and a delete button.
+fn documents_section(ctx: &Ctx, a: &AdminPage) -> Markup {
+    let pages = a.listing.total.div_ceil(super::LIST_PAGE).max(1);
+    html! {
+        section aria-labelledby="docs-h" {
+            h2 #docs-h { "Dokumenter" }
+            form method="get" action="/admin" role="search" {
+                label for="filter" { "Find efter sti" }
+                input #filter type="search" name="filter" value=(a.filter);
+                " " button type="submit" { "Find" }
+            }
+            p {
+                (a.listing.total) (if a.listing.total == 1 { " fil" } else { " filer" })
+                @if pages > 1 { " · side " (a.page) " af " (pages) }
+            }
+            // Scrolls sideways on a narrow screen; focusable so a keyboard can scroll it.
+            div.table tabindex="0" role="region" aria-labelledby="docs-h" {
+                table {
+                    caption.meta style="text-align:left" { "Dokumenter og filer i corpus-mappen, efter sti" }
+                    thead { tr { th scope="col" { "Sti og titel" } th scope="col" { "Kategori" } th scope="col" { "Sprog" } th scope="col" { "Dato" } th scope="col" { "Størrelse" } th scope="col" { "Status" } th scope="col" { span.visually-hidden { "Handling" } } } }
+                    tbody {
+                        @for row in &a.listing.rows {
+                            (row_of(ctx, a, row))
+                        }
+                    }
+                }
+            }
+            @if pages > 1 {
+                nav.pages aria-label="Sider i dokumentlisten" {
+                    @if a.page > 1 { a href=(admin_url(a.filter, a.page - 1)) rel="prev" { "← Forrige" } }
+                    @if a.page < pages { a href=(admin_url(a.filter, a.page + 1)) rel="next" { "Næste →" } }
+                }
+            }
+    }
+    }
+}
+
+/// One file of the list.
+fn row_of(ctx: &Ctx, a: &AdminPage, row: &Listed) -> Markup {
+    html! {
+        tr {
+            @match row {
+                Listed::Indexed { id, title, lang, category, date, size: bytes, pages } => {
+                    td.id { a href=(doc_url(id, None)) lang=(lang) { (title) } br; span.meta { (id) } }
+                    td { (ctx.categories.name(category, Ui::Da)) }
+                    td { (Ui::Da.language_name(lang)) }
+                    td { (date.map_or("–".to_string(), |d| Ui::Da.date(d))) }
+                    td { (size(*bytes)) @if *pages > 0 { br; span.meta { (pages) (if *pages == 1 { " side" } else { " sider" }) } } }
+                    td { "Indekseret" }
+                }
+                Listed::Skipped { id, reason } => {
+                    td.id { (id) }
+                    td { (ctx.categories.name(&crate::corpus::category_of(id), Ui::Da)) }
+                    td { "–" } td { "–" } td { "–" }
+                    td.skipped {
+                        "Ikke indekseret: " (admin_texts::skip_reason(reason)) "."
+                        @if let Some(detail) = admin_texts::skip_detail(reason) { br; span.meta { "Teknisk: " span lang="en" { (detail) } } }
+                    }
+                }
+            }
+            td {
+                form.inline method="post" action="/admin/delete" {
+                    input type="hidden" name="csrf" value=(a.csrf);
+                    input type="hidden" name="id" value=(row.id());
+                    button type="submit" aria-label=(format!("Slet {}", row.id())) { "Slet" }
+                }
+            }
+        }
+    }
 }
 
 pub fn admin_confirm_delete(ctx: &Ctx, id: &str, csrf: &str) -> Markup {
