@@ -24,7 +24,37 @@ fn paragraphs(
     anchors: &mut Anchors,
 ) -> Markup {
     let doc_lang: Option<crate::lang::Lang> = doc_lang.parse().ok();
-    // The body cut into blocks at blank lines, each a run of (text, marked) pieces.
+    let mut out = String::new();
+    let mut n = first;
+    for mut block in blocks(body) {
+        // Leading newlines of a block (three or more in a row) are no content.
+        if let Some((text, false)) = block.first_mut() {
+            *text = text.trim_start_matches('\n');
+        }
+        if block.iter().all(|(text, _)| text.trim().is_empty()) {
+            continue;
+        }
+        let tag = open_block(&mut block, doc_lang, anchors, &mut out);
+        for (text, marked) in block {
+            if marked {
+                n += 1;
+                push_match(ui, text, (n, total), &mut out);
+            } else {
+                for (i, line) in text.split('\n').enumerate() {
+                    if i > 0 {
+                        out.push_str("<br>");
+                    }
+                    crate::snippet::escape_into(line, &mut out);
+                }
+            }
+        }
+        out.push_str(&format!("</{tag}>"));
+    }
+    PreEscaped(out)
+}
+
+/// The body cut into blocks at blank lines, each a run of (text, marked) pieces.
+fn blocks(body: &Snippet) -> Vec<Vec<(&str, bool)>> {
     let mut blocks: Vec<Vec<(&str, bool)>> = vec![Vec::new()];
     for f in &body.fragments {
         if f.marked {
@@ -42,83 +72,75 @@ fn paragraphs(
             }
         }
     }
-    let mut out = String::new();
-    let mut n = first;
-    for mut block in blocks {
-        // Leading newlines of a block (three or more in a row) are no content.
-        if let Some((text, false)) = block.first_mut() {
-            *text = text.trim_start_matches('\n');
-        }
-        if block.iter().all(|(text, _)| text.trim().is_empty()) {
-            continue;
-        }
-        // A heading is told by the whole block, so one whose first word is marked is one too.
-        let whole: String = block.iter().map(|(text, _)| *text).collect();
-        let level = match block.first() {
-            Some((_, false)) => crate::text::heading(&whole).map(|(level, _)| level),
-            _ => None,
-        };
-        let tag = match level {
-            Some(level) => {
-                if let Some((first, _)) = block.first_mut() {
-                    // The marks and the space after them begin the first (unmarked) piece.
-                    *first = first.get(level + 1..).unwrap_or_default();
-                }
-                format!("h{}", (level + 1).min(6))
+    blocks
+}
+
+/// Writes a block's opening tag (a heading, with its anchor, or a paragraph, with its language
+/// when it is not the document's), takes a heading's marks off its first piece, and returns the
+/// tag's name.
+fn open_block(
+    block: &mut [(&str, bool)],
+    doc_lang: Option<crate::lang::Lang>,
+    anchors: &mut Anchors,
+    out: &mut String,
+) -> String {
+    // A heading is told by the whole block, so one whose first word is marked is one too.
+    let whole: String = block.iter().map(|(text, _)| *text).collect();
+    let level = match block.first() {
+        Some((_, false)) => crate::text::heading(&whole).map(|(level, _)| level),
+        _ => None,
+    };
+    let tag = match level {
+        Some(level) => {
+            if let Some((first, _)) = block.first_mut() {
+                // The marks and the space after them begin the first (unmarked) piece.
+                *first = first.get(level + 1..).unwrap_or_default();
             }
-            None => "p".into(),
-        };
-        out.push_str(&format!("<{tag}"));
-        if level.is_some() {
-            let text: String = block.iter().map(|(text, _)| *text).collect();
-            // A slug is letters, digits and `-`: nothing to escape.
-            out.push_str(&format!(" id=\"{}\"", anchors.next(text.trim())));
+            format!("h{}", (level + 1).min(6))
         }
-        if let Some(doc_lang) = doc_lang {
-            let text: String = block.iter().map(|(text, _)| *text).collect();
-            let lang = crate::lang::language_of_paragraph(&text, doc_lang);
-            if lang != doc_lang {
-                out.push_str(&format!(" lang=\"{}\"", lang.code()));
-            }
-        }
-        out.push('>');
-        for (text, marked) in block {
-            if !marked {
-                for (i, line) in text.split('\n').enumerate() {
-                    if i > 0 {
-                        out.push_str("<br>");
-                    }
-                    crate::snippet::escape_into(line, &mut out);
-                }
-                continue;
-            }
-            n += 1;
-            out.push_str(&format!("<mark id=\"fund-{n}\">"));
-            crate::snippet::escape_into(text, &mut out);
-            out.push_str("</mark><span class=\"hops\">");
-            if n > 1 {
-                out.push_str(&format!(
-                    "<a href=\"#fund-{}\" aria-label=\"{} ({} {} {total})\">↑</a>",
-                    n - 1,
-                    ui.t("Forrige fund", "Previous match"),
-                    n - 1,
-                    ui.t("af", "of"),
-                ));
-            }
-            if n < total {
-                out.push_str(&format!(
-                    "<a href=\"#fund-{}\" aria-label=\"{} ({} {} {total})\">↓</a>",
-                    n + 1,
-                    ui.t("Næste fund", "Next match"),
-                    n + 1,
-                    ui.t("af", "of"),
-                ));
-            }
-            out.push_str("</span>");
-        }
-        out.push_str(&format!("</{tag}>"));
+        None => "p".into(),
+    };
+    out.push_str(&format!("<{tag}"));
+    if level.is_some() {
+        let text: String = block.iter().map(|(text, _)| *text).collect();
+        // A slug is letters, digits and `-`: nothing to escape.
+        out.push_str(&format!(" id=\"{}\"", anchors.next(text.trim())));
     }
-    PreEscaped(out)
+    if let Some(doc_lang) = doc_lang {
+        let text: String = block.iter().map(|(text, _)| *text).collect();
+        let lang = crate::lang::language_of_paragraph(&text, doc_lang);
+        if lang != doc_lang {
+            out.push_str(&format!(" lang=\"{}\"", lang.code()));
+        }
+    }
+    out.push('>');
+    tag
+}
+
+/// Match `n` of `total`, marked, with links to the previous and the next.
+fn push_match(ui: Ui, text: &str, (n, total): (usize, usize), out: &mut String) {
+    out.push_str(&format!("<mark id=\"fund-{n}\">"));
+    crate::snippet::escape_into(text, out);
+    out.push_str("</mark><span class=\"hops\">");
+    if n > 1 {
+        out.push_str(&format!(
+            "<a href=\"#fund-{}\" aria-label=\"{} ({} {} {total})\">↑</a>",
+            n - 1,
+            ui.t("Forrige fund", "Previous match"),
+            n - 1,
+            ui.t("af", "of"),
+        ));
+    }
+    if n < total {
+        out.push_str(&format!(
+            "<a href=\"#fund-{}\" aria-label=\"{} ({} {} {total})\">↓</a>",
+            n + 1,
+            ui.t("Næste fund", "Next match"),
+            n + 1,
+            ui.t("af", "of"),
+        ));
+    }
+    out.push_str("</span>");
 }
 
 fn marks(body: &Snippet) -> usize {
@@ -127,86 +149,100 @@ fn marks(body: &Snippet) -> usize {
 
 pub fn document(ctx: &Ctx, d: &DocumentView, p: &SearchParams) -> Markup {
     let ui = ctx.ui;
-    let source_link = d
-        .source
-        .as_deref()
-        .filter(|s| s.starts_with("https://") || s.starts_with("http://"));
-    let pages = if d.pages > 0 {
-        d.body.pages()
-    } else {
-        Vec::new()
-    };
+    let query = Some(p.q.as_str()).filter(|q| !q.trim().is_empty());
     let total = marks(&d.body);
-    // The number of the first match on each page, less one.
-    let before: Vec<usize> = pages
-        .iter()
-        .scan(0, |seen, page| {
-            let first = *seen;
-            *seen += marks(page);
-            Some(first)
-        })
-        .collect();
     layout(
         ctx,
         &d.title,
         html! {
             (search_form(ctx, &p.q, Some(p), false))
-            @if !p.q.trim().is_empty() {
+            @if query.is_some() {
                 p { a href=(search_url(ui, p, p.lang.as_deref(), p.category.as_deref(), p.page(), p.expand)) { (ui.t("← Tilbage til resultaterne", "← Back to the results")) } }
             }
             article {
                 h1 lang=(d.lang) { (d.title) }
-                p.meta {
-                    (facts([
-                        Some(html! { span.badge { (ctx.categories.name(&d.category, ui)) } }),
-                        Some(html! { span.badge { (ui.language_name(&d.lang)) } }),
-                        d.author.as_ref().map(|author| html! { (author) }),
-                        d.date.map(|date| html! { (ui.date(date)) }),
-                        (d.pages > 0).then(|| html! { (ui.count(d.pages as usize, ("side", "sider"), ("page", "pages"))) }),
-                        Some(html! { a href=(file_url(&d.id, None)) { (ui.t("originalfil", "original file")) } }),
-                        match (source_link, &d.source) {
-                            (Some(src), _) => Some(html! { a href=(src) rel="nofollow noopener" { (ui.t("kilde", "source")) } }),
-                            (None, Some(src)) => Some(html! { (src) }),
-                            (None, None) => None,
-                        },
-                    ]))
-                }
-                (also_in(ui, &d.editions, Some(&p.q).filter(|q| !q.trim().is_empty()).map(|q| q.as_str())))
+                p.meta { (document_facts(ctx, d)) }
+                (also_in(ui, &d.editions, query))
                 @if total > 0 {
                     p { a href="#fund-1" { (ui.t("Gå til første fund", "Go to the first match")) " (" (ui.number(total)) ")" } }
                 }
-                @let anchors = &mut Anchors::default();
-                @if d.pages > 0 {
-                    @for (i, (page, before)) in pages.iter().zip(&before).enumerate() {
-                        @let n = i as u32 + 1;
-                        section.page id=(page_anchor(n)) aria-label=(format!("{} {n}", ui.t("Side", "Page"))) {
-                            p.pageno { a href=(format!("#{}", page_anchor(n))) { (ui.t("Side ", "Page ")) (n) } " · " a href=(file_url(&d.id, Some(n))) { (ui.t("åbn siden i PDF'en", "open the page in the PDF")) } }
-                            div.doc lang=(d.lang) { (paragraphs(ui, page, (*before, total), &d.lang, anchors)) }
-                        }
-                    }
-                } @else {
-                    div.doc lang=(d.lang) { (paragraphs(ui, &d.body, (0, total), &d.lang, anchors)) }
-                }
+                (document_body(ui, d, total))
             }
-            @if !d.related.is_empty() {
-                aside aria-labelledby="relaterede" {
-                    h2 #relaterede { (ui.t("Relaterede dokumenter", "Related documents")) }
-                    ul {
-                        @for r in &d.related {
-                            li {
-                                a href=(localised(ui, &doc_url(&r.id, None))) lang=(r.lang) { (r.title) }
-                                " · "
-                                (facts([
-                                    Some(html! { span.badge { (ui.language_name(&r.lang)) } }),
-                                    Some(html! { span.badge { (ctx.categories.name(&r.category, ui)) } }),
-                                ]))
-                            }
-                        }
-                    }
-                }
-            }
+            @if !d.related.is_empty() { (related(ctx, d)) }
         },
     )
+}
+
+/// Category, language, author, date, pages, the original file and the source.
+fn document_facts(ctx: &Ctx, d: &DocumentView) -> Markup {
+    let ui = ctx.ui;
+    let source_link = d
+        .source
+        .as_deref()
+        .filter(|s| s.starts_with("https://") || s.starts_with("http://"));
+    facts([
+        Some(html! { span.badge { (ctx.categories.name(&d.category, ui)) } }),
+        Some(html! { span.badge { (ui.language_name(&d.lang)) } }),
+        d.author.as_ref().map(|author| html! { (author) }),
+        d.date.map(|date| html! { (ui.date(date)) }),
+        (d.pages > 0)
+            .then(|| html! { (ui.count(d.pages as usize, ("side", "sider"), ("page", "pages"))) }),
+        Some(html! { a href=(file_url(&d.id, None)) { (ui.t("originalfil", "original file")) } }),
+        match (source_link, &d.source) {
+            (Some(src), _) => {
+                Some(html! { a href=(src) rel="nofollow noopener" { (ui.t("kilde", "source")) } })
+            }
+            (None, Some(src)) => Some(html! { (src) }),
+            (None, None) => None,
+        },
+    ])
+}
+
+/// The text, page by page for a paged document (each page a landmark with its number and a
+/// link to it in the PDF), its matches numbered through.
+fn document_body(ui: Ui, d: &DocumentView, total: usize) -> Markup {
+    let anchors = &mut Anchors::default();
+    if d.pages == 0 {
+        return html! { div.doc lang=(d.lang) { (paragraphs(ui, &d.body, (0, total), &d.lang, anchors)) } };
+    }
+    let pages = d.body.pages();
+    // The number of the first match on each page, less one.
+    let before = pages.iter().scan(0, |seen, page| {
+        let first = *seen;
+        *seen += marks(page);
+        Some(first)
+    });
+    html! {
+        @for (i, (page, first)) in pages.iter().zip(before).enumerate() {
+            @let n = i as u32 + 1;
+            section.page id=(page_anchor(n)) aria-label=(format!("{} {n}", ui.t("Side", "Page"))) {
+                p.pageno { a href=(format!("#{}", page_anchor(n))) { (ui.t("Side ", "Page ")) (n) } " · " a href=(file_url(&d.id, Some(n))) { (ui.t("åbn siden i PDF'en", "open the page in the PDF")) } }
+                div.doc lang=(d.lang) { (paragraphs(ui, page, (first, total), &d.lang, anchors)) }
+            }
+        }
+    }
+}
+
+/// The related documents, with their language and category.
+fn related(ctx: &Ctx, d: &DocumentView) -> Markup {
+    let ui = ctx.ui;
+    html! {
+        aside aria-labelledby="relaterede" {
+            h2 #relaterede { (ui.t("Relaterede dokumenter", "Related documents")) }
+            ul {
+                @for r in &d.related {
+                    li {
+                        a href=(localised(ui, &doc_url(&r.id, None))) lang=(r.lang) { (r.title) }
+                        " · "
+                        (facts([
+                            Some(html! { span.badge { (ui.language_name(&r.lang)) } }),
+                            Some(html! { span.badge { (ctx.categories.name(&r.category, ui)) } }),
+                        ]))
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
