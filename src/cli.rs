@@ -269,18 +269,7 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
             leftover.display()
         );
     }
-    if schema::open_existing(index)?
-        .is_none_or(|(i, _)| i.searchable_segment_ids().is_ok_and(|s| s.is_empty()))
-    {
-        tracing::info!(
-            "no index in {}; building it from {}",
-            index.display(),
-            corpus.display()
-        );
-        // Waits for an `index` run that is building it already.
-        let (report, _) = sync_waiting(corpus, index, &Scope::All).context("building the index")?;
-        tracing::info!("{report}");
-    }
+    build_if_missing(corpus, index)?;
     let engine = Engine::open(index)?;
     tracing::info!(documents = engine.num_docs(), "index opened");
     // Read the word list now rather than in the first search that needs it.
@@ -292,38 +281,13 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
     let engine = Arc::new(Current::new(engine));
     // Kept alive until the server stops.
     let watch = if watch {
-        // The watcher links the editions of each change; an `index` run beside it leaves them.
-        if !crate::ingest::own_editions(index) {
-            tracing::warn!("another process links the editions of this index");
-        }
-        let synced = engine.clone();
-        let watch = crate::watch::spawn(corpus, index, move |report| {
-            if report.added + report.updated + report.deleted + report.skipped
-                > report.skipped_before
-            {
-                tracing::info!("{report}");
-            }
-            if report.added + report.updated + report.deleted > 0 {
-                synced.refresh();
-            }
-        })
-        .context("watching the corpus folder")?;
-        tracing::info!("watching {} for changes", corpus.display());
-        Some(watch)
+        Some(start_watching(corpus, index, engine.clone())?)
     } else {
         None
     };
     let settings = web::Settings {
         admin_token: admin_token()?,
-        max_upload: match std::env::var("VIDENSBASE_MAX_UPLOAD_MB") {
-            Ok(mb) => {
-                mb.trim()
-                    .parse::<usize>()
-                    .context("VIDENSBASE_MAX_UPLOAD_MB is not a number of megabytes")?
-                    << 20
-            }
-            Err(_) => web::MAX_UPLOAD,
-        },
+        max_upload: max_upload()?,
         status: watch.as_ref().map(|w| w.status()),
         rebuilder: watch.as_ref().map(|w| Arc::new(w.rebuilder())),
         allowed_hosts: allowed_hosts(addr),
@@ -333,6 +297,63 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
     if settings.admin_token.is_some() {
         tracing::info!("admin API open (POST /api/documents, DELETE /api/documents/{{id}})");
     }
+    listen(addr, web::router_with(engine, settings))
+}
+
+/// Builds the index when there is none (or an empty one), waiting for an `index` run that is
+/// building it already.
+fn build_if_missing(corpus: &Path, index: &Path) -> anyhow::Result<()> {
+    if schema::open_existing(index)?
+        .is_none_or(|(i, _)| i.searchable_segment_ids().is_ok_and(|s| s.is_empty()))
+    {
+        tracing::info!(
+            "no index in {}; building it from {}",
+            index.display(),
+            corpus.display()
+        );
+        let (report, _) = sync_waiting(corpus, index, &Scope::All).context("building the index")?;
+        tracing::info!("{report}");
+    }
+    Ok(())
+}
+
+/// The watcher of the corpus folder, which links the editions of each change (an `index` run
+/// beside it leaves them) and refreshes `engine` after a sync that changed something.
+fn start_watching(
+    corpus: &Path,
+    index: &Path,
+    engine: Arc<Current>,
+) -> anyhow::Result<crate::watch::Watch> {
+    if !crate::ingest::own_editions(index) {
+        tracing::warn!("another process links the editions of this index");
+    }
+    let watch = crate::watch::spawn(corpus, index, move |report| {
+        if report.added + report.updated + report.deleted + report.skipped > report.skipped_before {
+            tracing::info!("{report}");
+        }
+        if report.added + report.updated + report.deleted > 0 {
+            engine.refresh();
+        }
+    })
+    .context("watching the corpus folder")?;
+    tracing::info!("watching {} for changes", corpus.display());
+    Ok(watch)
+}
+
+/// `VIDENSBASE_MAX_UPLOAD_MB`, in bytes, or the default.
+fn max_upload() -> anyhow::Result<usize> {
+    match std::env::var("VIDENSBASE_MAX_UPLOAD_MB") {
+        Ok(mb) => Ok(mb
+            .trim()
+            .parse::<usize>()
+            .context("VIDENSBASE_MAX_UPLOAD_MB is not a number of megabytes")?
+            << 20),
+        Err(_) => Ok(web::MAX_UPLOAD),
+    }
+}
+
+/// Serves `router` on `addr` until Ctrl-C.
+fn listen(addr: &str, router: axum::Router) -> anyhow::Result<()> {
     let limits = web::server::Limits::from_env()?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
@@ -343,14 +364,9 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
             .local_addr()
             .map_or(addr.to_string(), |a| a.to_string());
         tracing::info!("serving on http://{bound}");
-        web::server::run(
-            listener,
-            web::router_with(engine, settings),
-            limits,
-            async {
-                let _ = tokio::signal::ctrl_c().await;
-            },
-        )
+        web::server::run(listener, router, limits, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
         .await;
         anyhow::Ok(())
     })
