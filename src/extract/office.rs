@@ -12,7 +12,7 @@
 
 use std::io::Read;
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesEnd, BytesStart, Event};
 
 use super::{xml, Extracted, Refusal};
 use levels::Styles;
@@ -140,90 +140,110 @@ fn read_body(
 ) -> Result<(), Refusal> {
     let mut reader = quick_xml::Reader::from_reader(xml);
     let mut buf = Vec::new();
-    // Open paragraphs, innermost last.
-    let mut open: Vec<Open> = Vec::new();
-    let mut depth = 0usize;
-    let mut skip_until: Option<usize> = None;
-    // In Word, text is only inside `w:t`; in ODT every text node of a paragraph is text.
-    let mut in_w_t = false;
+    let mut at = Reading {
+        flavour,
+        styles,
+        open: Vec::new(),
+        depth: 0,
+        skip_until: None,
+        in_w_t: false,
+    };
     let damaged = |e: quick_xml::Error| Refusal::Damaged(format!("malformed XML ({e})"));
     loop {
-        let event = reader.read_event_into(&mut buf).map_err(damaged)?;
-        match event {
-            Event::Start(e) => {
-                depth += 1;
-                if skip_until.is_some() {
-                    buf.clear();
-                    continue;
-                }
-                match role(flavour, &e) {
-                    Role::Skip => skip_until = Some(depth),
-                    Role::Paragraph { heading } => {
-                        let level = if heading {
-                            Some(levels::open_document_level(xml::attr(&e, "outline-level")))
-                        } else {
-                            xml::attr(&e, "style-name").and_then(|s| levels::level_of_name(&s))
-                        };
-                        open.push((String::new(), level, depth));
-                    }
-                    Role::Text => in_w_t = true,
-                    Role::Space => push(&mut open, " "),
-                    Role::Spaces => push(&mut open, " "),
-                    Role::Other => mark_heading(flavour, styles, &mut open, &e),
-                }
+        match reader.read_event_into(&mut buf).map_err(damaged)? {
+            Event::Start(e) => at.start(&e),
+            Event::Empty(e) => at.empty(&e),
+            Event::Text(t) if at.in_text() => push(&mut at.open, &xml::text(&t)),
+            Event::GeneralRef(r) if at.in_text() => {
+                push(&mut at.open, &xml::reference(&r).unwrap_or_default());
             }
-            Event::Empty(e) => {
-                if skip_until.is_some() {
-                    buf.clear();
-                    continue;
-                }
-                match role(flavour, &e) {
-                    Role::Space => push(&mut open, " "),
-                    Role::Spaces => {
-                        let n: usize = xml::attr(&e, "c").and_then(|c| c.parse().ok()).unwrap_or(1);
-                        push(&mut open, &" ".repeat(n.min(8)));
-                    }
-                    Role::Paragraph { .. } => {}
-                    _ => mark_heading(flavour, styles, &mut open, &e),
-                }
-            }
-            Event::Text(t) if skip_until.is_none() && (flavour == Flavour::Open || in_w_t) => {
-                push(&mut open, &xml::text(&t));
-            }
-            Event::GeneralRef(r)
-                if skip_until.is_none() && (flavour == Flavour::Open || in_w_t) =>
-            {
-                push(&mut open, &xml::reference(&r).unwrap_or_default());
-            }
-            Event::End(e) => {
-                if let Some(level) = skip_until {
-                    if level == depth {
-                        skip_until = None;
-                    }
-                } else if open.last().is_some_and(|&(_, _, d)| d == depth) {
-                    if let Some((text, heading, _)) = open.pop() {
-                        let text = super::collapse_whitespace(&text);
-                        if !text.is_empty() {
-                            if heading.is_some() && body.first_heading.is_none() {
-                                body.first_heading = Some(text.clone());
-                            }
-                            body.paragraphs.push(match heading {
-                                Some(level) => format!("{}{text}", super::heading_marks(level)),
-                                None => text,
-                            });
-                        }
-                    }
-                } else if e.name().as_ref() == "w:t" {
-                    in_w_t = false;
-                }
-                depth = depth.saturating_sub(1);
-            }
+            Event::End(e) => at.end(&e, body),
             Event::Eof => break,
             _ => {}
         }
         buf.clear();
     }
     Ok(())
+}
+
+/// Where [`read_body`] is in the XML.
+struct Reading<'a> {
+    flavour: Flavour,
+    styles: &'a Styles,
+    /// Open paragraphs, innermost last.
+    open: Vec<Open>,
+    depth: usize,
+    /// Inside a skipped element that began at this depth.
+    skip_until: Option<usize>,
+    /// In Word, text is only inside `w:t`; in ODT every text node of a paragraph is text.
+    in_w_t: bool,
+}
+
+impl Reading<'_> {
+    fn in_text(&self) -> bool {
+        self.skip_until.is_none() && (self.flavour == Flavour::Open || self.in_w_t)
+    }
+
+    fn start(&mut self, e: &BytesStart) {
+        self.depth += 1;
+        if self.skip_until.is_some() {
+            return;
+        }
+        match role(self.flavour, e) {
+            Role::Skip => self.skip_until = Some(self.depth),
+            Role::Paragraph { heading } => {
+                let level = if heading {
+                    Some(levels::open_document_level(xml::attr(e, "outline-level")))
+                } else {
+                    xml::attr(e, "style-name").and_then(|s| levels::level_of_name(&s))
+                };
+                self.open.push((String::new(), level, self.depth));
+            }
+            Role::Text => self.in_w_t = true,
+            Role::Space | Role::Spaces => push(&mut self.open, " "),
+            Role::Other => mark_heading(self.flavour, self.styles, &mut self.open, e),
+        }
+    }
+
+    fn empty(&mut self, e: &BytesStart) {
+        if self.skip_until.is_some() {
+            return;
+        }
+        match role(self.flavour, e) {
+            Role::Space => push(&mut self.open, " "),
+            Role::Spaces => {
+                let n: usize = xml::attr(e, "c").and_then(|c| c.parse().ok()).unwrap_or(1);
+                push(&mut self.open, &" ".repeat(n.min(8)));
+            }
+            Role::Paragraph { .. } => {}
+            _ => mark_heading(self.flavour, self.styles, &mut self.open, e),
+        }
+    }
+
+    /// The end of an element: a skipped one's ends the skipping, a paragraph's adds it to `body`.
+    fn end(&mut self, e: &BytesEnd, body: &mut Body) {
+        if let Some(level) = self.skip_until {
+            if level == self.depth {
+                self.skip_until = None;
+            }
+        } else if self.open.last().is_some_and(|&(_, _, d)| d == self.depth) {
+            if let Some((text, heading, _)) = self.open.pop() {
+                let text = super::collapse_whitespace(&text);
+                if !text.is_empty() {
+                    if heading.is_some() && body.first_heading.is_none() {
+                        body.first_heading = Some(text.clone());
+                    }
+                    body.paragraphs.push(match heading {
+                        Some(level) => format!("{}{text}", super::heading_marks(level)),
+                        None => text,
+                    });
+                }
+            }
+        } else if e.name().as_ref() == "w:t" {
+            self.in_w_t = false;
+        }
+        self.depth = self.depth.saturating_sub(1);
+    }
 }
 
 fn push(open: &mut [Open], text: &str) {
