@@ -187,15 +187,8 @@ pub fn sync_scope(
     }
     report.read = plan.changed.len();
     progress.start(plan.changed.len());
-    // Read, extract and analyse a chunk on the pool while the one before is written.
-    let workers = Workers::default();
-    let mut adder = Adder::new(&index, &mut writers, &mut skips, &plan, &mut report);
-    pipeline(
-        &plan.changed,
-        |chunk| read::read_chunk(&fields, chunk, &plan.stamps, &workers, progress),
-        |outcomes, files| adder.add_chunk(outcomes, files),
-    )?;
-    adder.finish();
+    let adder = Adder::new(&index, &mut writers, &mut skips, &plan, &mut report);
+    read_and_write(&fields, &plan, progress, adder)?;
     let after = writers.commit()?.unwrap_or(before);
     // After the commit: a skip remembered before it would hide a file the commit lost.
     skips.save(index_dir);
@@ -203,6 +196,24 @@ pub fn sync_scope(
     report.total = index.reader()?.searcher().num_docs();
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Reads, extracts and analyses the changed files a chunk at a time on the pool while `adder`
+/// writes the chunk before.
+fn read_and_write(
+    fields: &schema::Fields,
+    plan: &plan::Plan,
+    progress: &Progress,
+    mut adder: Adder,
+) -> Result<()> {
+    let workers = Workers::default();
+    pipeline(
+        &plan.changed,
+        |chunk| read::read_chunk(fields, chunk, &plan.stamps, &workers, progress),
+        |outcomes, files| adder.add_chunk(outcomes, files),
+    )?;
+    adder.finish();
+    Ok(())
 }
 
 /// The error of a sync whose corpus folder is not there.

@@ -303,7 +303,8 @@ impl Engine {
         Ok(results)
     }
 
-    /// One search, as a list of its stages: plan, retrieve, count, rank by pages, present, answer.
+    /// One search, as a list of its stages: plan, retrieve and count, rank by pages, present,
+    /// answer.
     fn search_once(&self, req: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
@@ -319,36 +320,43 @@ impl Engine {
         // With a page index, the first `offset + limit` are ranked again by their pages (not
         // when they are ordered by date).
         let pages = self.page_searcher().filter(|_| req.sort == Sort::Relevance);
-        let (strict, relaxed) = (plan.query.take(), plan.relaxed.take());
-        let found = retrieve(
-            &searcher,
-            strict,
-            relaxed,
-            req.sort,
-            &window,
-            pages.is_some(),
-        )?;
-        (results.total, results.complete) = (found.total, found.complete);
-        results.relaxed = found.relaxed;
-        if req.facets {
-            let (lang, category) = (window.lang, window.category);
-            results.facets = Some(self.facets(&searcher, &*found.core.query, lang, category)?);
-        }
-        let ranked = self.rank_by_pages(&searcher, pages.as_ref(), found.top, req, &window)?;
+        let top = self.counted(&searcher, &mut plan, req, &window, pages.is_some(), &mut results)?;
+        let ranked = self.rank_by_pages(&searcher, pages.as_ref(), top, req, &window)?;
         let mut addresses: Vec<DocAddress> = ranked.iter().map(|r| r.address).collect();
         let expansions = std::mem::take(&mut plan.expansions);
         results.expansions = notes::shown_expansions(&searcher, expansions, &addresses)?;
-        results.hits = present::hits(&searcher, f, &plan, ranked, found.relaxed)?;
+        results.hits = present::hits(&searcher, f, &plan, ranked, results.relaxed)?;
         let reader = results.query_lang;
         editions::attach(&mut results.hits, &mut addresses, &self.editions(), reader);
         if req.answer && req.offset == 0 && req.sort == Sort::Relevance && !req.as_typed {
-            let hl = &plan.highlight;
-            let (q, reader) = (&req.query, results.query_lang);
+            let (hl, q) = (&plan.highlight, &req.query);
             results.answer = answer::find(&searcher, f, q, reader, hl, &addresses, &results.hits)?;
         }
         results.took_ms = elapsed_ms(started);
         tracing::debug!(query = %req.query, took_ms = results.took_ms, relaxed = results.relaxed, "searched");
         Ok(results)
+    }
+
+    /// The plan's queries run: the counts (and facets) go into `results`; returns the documents
+    /// in rank order.
+    fn counted(
+        &self,
+        searcher: &Searcher,
+        plan: &mut query::Plan,
+        req: &SearchRequest,
+        window: &Window,
+        paged: bool,
+        results: &mut SearchResults,
+    ) -> Result<Vec<(crate::rank::Rank, DocAddress)>> {
+        let (strict, relaxed) = (plan.query.take(), plan.relaxed.take());
+        let found = retrieve(searcher, strict, relaxed, req.sort, window, paged)?;
+        (results.total, results.complete) = (found.total, found.complete);
+        results.relaxed = found.relaxed;
+        if req.facets {
+            let (lang, category) = (window.lang, window.category);
+            results.facets = Some(self.facets(searcher, &*found.core.query, lang, category)?);
+        }
+        Ok(found.top)
     }
 }
 
