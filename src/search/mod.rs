@@ -320,7 +320,14 @@ impl Engine {
         // With a page index, the first `offset + limit` are ranked again by their pages (not
         // when they are ordered by date).
         let pages = self.page_searcher().filter(|_| req.sort == Sort::Relevance);
-        let top = self.counted(&searcher, &mut plan, req, &window, pages.is_some(), &mut results)?;
+        let top = self.counted(
+            &searcher,
+            &mut plan,
+            req,
+            &window,
+            pages.is_some(),
+            &mut results,
+        )?;
         let ranked = self.rank_by_pages(&searcher, pages.as_ref(), top, req, &window)?;
         let mut addresses: Vec<DocAddress> = ranked.iter().map(|r| r.address).collect();
         let expansions = std::mem::take(&mut plan.expansions);
