@@ -143,23 +143,22 @@ pub fn extract_from(
     source: Source,
     fallback_title: &str,
 ) -> Result<Extracted, Refusal> {
-    let mut read_of = None;
-    let mut doc = match (format, source) {
-        (Format::Pdf, Source::File(file)) => pdf::extract(pdf::Pdf::File(&file))?,
+    // Every extractor is Rust code meeting hostile input (PDF: the reading of poppler's output),
+    // so all run under one guard.
+    let (mut doc, read_of) = guarded(|| match (format, source) {
+        (Format::Pdf, Source::File(file)) => Ok((pdf::extract(pdf::Pdf::File(&file))?, None)),
         (format, source) => {
             let (bytes, total) = source.into_bytes()?;
-            read_of = total.map(|total| (bytes.len(), total));
-            match format {
+            let read_of = total.map(|total| (bytes.len(), total));
+            let doc = match format {
                 Format::Pdf => pdf::extract(pdf::Pdf::Bytes(&bytes))?,
-                Format::Docx => guarded(|| office::docx(&bytes))?,
-                Format::Odt => guarded(|| office::odt(&bytes))?,
-                // The HTML scanner is Rust code meeting hostile input too.
-                Format::Html | Format::Markdown | Format::Text => {
-                    guarded(|| text_file(format, bytes))?
-                }
-            }
+                Format::Docx => office::docx(&bytes)?,
+                Format::Odt => office::odt(&bytes)?,
+                Format::Html | Format::Markdown | Format::Text => text_file(format, bytes)?,
+            };
+            Ok((doc, read_of))
         }
-    };
+    })?;
     if let Cow::Owned(text) = normalise_chars(&doc.text) {
         doc.text = text;
     }
@@ -191,9 +190,9 @@ pub fn extract_from(
     Ok(doc)
 }
 
-/// Runs an in-process extractor of binary formats; a panic in it (a bug meeting a hostile file)
-/// refuses this file instead of ending the run.
-fn guarded(f: impl FnOnce() -> Result<Extracted, Refusal>) -> Result<Extracted, Refusal> {
+/// Runs an extractor; a panic in it (a bug meeting a hostile file) refuses this file instead of
+/// ending the run or the watcher.
+fn guarded<T>(f: impl FnOnce() -> Result<T, Refusal>) -> Result<T, Refusal> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
         .unwrap_or_else(|_| Err(Refusal::Damaged("the extractor failed on it".into())))
 }
