@@ -17,7 +17,9 @@
 //! pair is never linked automatically.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::score::{
@@ -77,8 +79,9 @@ struct Doc {
     terms: Vec<(u32, u32)>,
     /// The weighted terms' norm, and the documents held when it was worked out (it is worked
     /// out again when the collection has grown or shrunk by a fiftieth since, or at all while it
-    /// is small).
-    norm: std::cell::Cell<(f32, u32)>,
+    /// is small): the value's bits high, the count low, in one atomic so that documents can be
+    /// scored on the pool (two threads working it out at once write the same value).
+    norm: AtomicU64,
 }
 
 /// The editions of a changing collection of documents. See the module header.
@@ -170,8 +173,13 @@ impl Linker {
             }
             added.push(self.insert(id, sig));
         }
-        for &slot in &added {
-            self.find_edges(slot);
+        // Each document's candidates are found from the statistics alone, so on the pool; the
+        // edges are then recorded in the documents' order, as one by one.
+        let found: Vec<Vec<(u32, f32)>> = added.par_iter().map(|&s| self.edges_of(s)).collect();
+        for (&slot, edges) in added.iter().zip(found) {
+            for (other, score) in edges {
+                self.set_edge(slot, other, score);
+            }
         }
         // When every document is new, every edge was just scored with today's statistics.
         self.all_fresh = added.len() == self.live as usize;
@@ -329,7 +337,7 @@ impl Linker {
             id: id.clone(),
             sig,
             terms,
-            norm: std::cell::Cell::new((0.0, 0)),
+            norm: AtomicU64::new(0),
         }));
         self.slots.insert(id, slot);
         self.live += 1;
@@ -367,13 +375,15 @@ impl Linker {
 
     /// A document's norm, worked out again when stale.
     fn norm(&self, doc: &Doc) -> f32 {
-        let (value, at) = doc.norm.get();
+        let packed = doc.norm.load(Ordering::Relaxed);
+        let (value, at) = (f32::from_bits((packed >> 32) as u32), packed as u32);
         let (at_f, live) = (at as f32, self.live as f32);
         // Below a thousand documents one more can move the statistics much; it costs little to
         // work the norm out each time.
         if at != self.live && (self.live < 1000 || live > at_f * 1.02 || live < at_f / 1.02) {
             let value = norm(&doc.terms, |t: &u32, n: u32| self.weight(*t, n));
-            doc.norm.set((value, self.live));
+            let packed = (u64::from(value.to_bits()) << 32) | u64::from(self.live);
+            doc.norm.store(packed, Ordering::Relaxed);
             return value;
         }
         value

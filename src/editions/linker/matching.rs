@@ -11,8 +11,9 @@ use super::{
 impl Linker {
     /// Scores the candidates of one document — the documents of the other language that share
     /// most of its rarest terms (read rarest first within [`POSTINGS_BUDGET`] postings) for their
-    /// length — and keeps its best pairs near or over the threshold as edges.
-    pub(super) fn find_edges(&mut self, slot: u32) {
+    /// length — and returns its best pairs near or over the threshold, the edges to keep. It changes
+    /// nothing, so many documents' edges are found at once.
+    pub(super) fn edges_of(&self, slot: u32) -> Vec<(u32, f32)> {
         let mut by_rarity: Vec<u32> = self.doc(slot).terms.iter().map(|&(t, _)| t).collect();
         by_rarity.sort_by_key(|&t| self.df[t as usize][0] + self.df[t as usize][1]);
         let lang = self.doc(slot).sig.lang;
@@ -53,13 +54,12 @@ impl Linker {
             .filter(|&(_, s)| s >= self.threshold * EDGE_SLACK)
             .collect();
         scored.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        for (other, score) in scored.into_iter().take(EDGES_PER_DOC) {
-            self.set_edge(slot, other, score);
-        }
+        scored.truncate(EDGES_PER_DOC);
+        scored
     }
 
     /// Records a pair's score, both ways.
-    fn set_edge(&mut self, a: u32, b: u32, score: f32) {
+    pub(super) fn set_edge(&mut self, a: u32, b: u32, score: f32) {
         for (x, to) in [(a, b), (b, a)] {
             let list = self.edges.entry(x).or_default();
             match list.iter_mut().find(|e| e.to == to) {
