@@ -525,6 +525,7 @@ def cmd_report(a):
     vb_fr = read_json(os.path.join(d, "vb-fresh.json"), {})
     pg_fr = read_json(os.path.join(d, "pg-fresh.json"), {})
     vb_rss = read_json(os.path.join(d, "vb-rss.json"), {})
+    vb_nochange = read_json(os.path.join(d, "vb-nochange.json"), {})
     vq, pq = vb_lat.get("quality", {}), pg_lat.get("quality", {})
     g = lambda dct, *ks: _get(dct, ks)  # noqa: E731
     mb = lambda b: b / 1e6 if b else None  # noqa: E731
@@ -539,6 +540,7 @@ def cmd_report(a):
         ("Index size on disk (MB)", f(mb(g(vb_build, "bytes")), 1), f(mb(g(pg_load, "total_bytes")), 1),
          ratio(g(pg_load, "total_bytes"), g(vb_build, "bytes"))),
         ("… of which PG GIN index (MB)", "", f(mb(g(pg_load, "gin_bytes")), 1), ""),
+        ("Sync with nothing changed (s, `vidensbase index` again)", f(g(vb_nochange, "sync_s"), 2), "", ""),
     ]
     for p in ("p50", "p95", "p99"):
         rows.append((f"Latency c=1 {p} (ms)", f(g(vb_lat, f"{p}_ms"), 2), f(g(pg_lat, f"{p}_ms"), 2),

@@ -139,6 +139,13 @@ if [ "$PG_ONLY" = 0 ]; then
     >"$OUT/vb-build.json"
   cat "$OUT/vb-build.json" >&2
 
+  say "vidensbase index with nothing changed (wall clock)"; check_noise "before vidensbase index, nothing changed"
+  t0=$(now)
+  "$VB" index --corpus "$CORPUS" --index "$VBIDX" >"$OUT/vb-nochange.log" 2>&1 || { tail -20 "$OUT/vb-nochange.log" >&2; exit 1; }
+  t1=$(now)
+  printf '{"sync_s": %s}\n' "$(elapsed "$t0" "$t1")" >"$OUT/vb-nochange.json"
+  cat "$OUT/vb-nochange.json" >&2
+
   say "vidensbase export"
   "$VB" export --corpus "$CORPUS" >"$OUT/export.jsonl" 2>"$OUT/vb-export.log" || { tail -20 "$OUT/vb-export.log" >&2; exit 1; }
 

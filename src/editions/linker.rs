@@ -175,7 +175,12 @@ impl Linker {
         }
         // Each document's candidates are found from the statistics alone, so on the pool; the
         // edges are then recorded in the documents' order, as one by one.
-        let found: Vec<Vec<(u32, f32)>> = added.par_iter().map(|&s| self.edges_of(s)).collect();
+        let found: Vec<Vec<(u32, f32)>> = added
+            .par_iter()
+            .map_init(FxHashMap::default, |shared, &slot| {
+                self.edges_of(slot, shared)
+            })
+            .collect();
         for (&slot, edges) in added.iter().zip(found) {
             for (other, score) in edges {
                 self.set_edge(slot, other, score);

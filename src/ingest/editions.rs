@@ -129,8 +129,13 @@ pub(super) fn link(index: &Index, dir: &Path, f: &Fields, commits: (u64, u64), p
     let _linking = lock_file(&dir.join(LINKING)).filter(|file| file.lock().is_ok());
     let touched = plan.changed.iter().map(|file| file.id.as_str());
     let touched = touched.chain(plan.deleted.iter().map(String::as_str));
-    if let Err(e) = relink(index, dir, f, commits, touched) {
-        tracing::warn!("editions not linked: {e}");
+    let started = std::time::Instant::now();
+    match relink(index, dir, f, commits, touched) {
+        Ok(()) => tracing::debug!(
+            "editions linked in {:.2} s",
+            started.elapsed().as_secs_f64()
+        ),
+        Err(e) => tracing::warn!("editions not linked: {e}"),
     }
 }
 

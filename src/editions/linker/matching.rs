@@ -13,11 +13,14 @@ impl Linker {
     /// most of its rarest terms (read rarest first within [`POSTINGS_BUDGET`] postings) for their
     /// length — and returns its best pairs near or over the threshold, the edges to keep. It changes
     /// nothing, so many documents' edges are found at once.
-    pub(super) fn edges_of(&self, slot: u32) -> Vec<(u32, f32)> {
+    /// `shared` is scratch space, kept by the caller from one document to the next (it grows to
+    /// thousands of entries; allocated anew for each document on the pool, such maps made the
+    /// build's memory four times as large).
+    pub(super) fn edges_of(&self, slot: u32, shared: &mut FxHashMap<u32, f32>) -> Vec<(u32, f32)> {
+        shared.clear();
         let mut by_rarity: Vec<u32> = self.doc(slot).terms.iter().map(|&(t, _)| t).collect();
         by_rarity.sort_by_key(|&t| self.df[t as usize][0] + self.df[t as usize][1]);
         let lang = self.doc(slot).sig.lang;
-        let mut shared: FxHashMap<u32, f32> = FxHashMap::default();
         let mut budget = POSTINGS_BUDGET;
         for term in by_rarity {
             let w =
@@ -39,7 +42,7 @@ impl Linker {
         // Shared weight over the candidate's length, as a cosine would: long documents share
         // some terms with everything.
         let mut candidates: Vec<(u32, f32)> = shared
-            .into_iter()
+            .drain()
             .map(|(other, w)| (other, w / (self.doc(other).terms.len() as f32).sqrt()))
             .collect();
         let by_share = |x: &(u32, f32), y: &(u32, f32)| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0));
@@ -55,6 +58,8 @@ impl Linker {
             .collect();
         scored.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         scored.truncate(EDGES_PER_DOC);
+        // Kept until every new document's are found: without the candidates' room.
+        scored.shrink_to_fit();
         scored
     }
 
