@@ -23,6 +23,10 @@ pub use crate::format::Format;
 pub use load::{load, LoadError, Loaded, Source, PREFIX_BYTES, TEXT_READ_BYTES};
 // The marks extraction writes into a text; defined below extraction, in `text`, for the readers.
 pub(crate) use crate::text::{heading_marks, PAGE_BREAK};
+/// For `fuzz/` only (feature `fuzzing`): poppler's layout output read as a PDF's is.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub use pdf::layout_text as fuzz_pdf_layout;
 
 use std::borrow::Cow;
 
