@@ -178,10 +178,14 @@ pub fn extract_from(
         doc.cut_from = Some(doc.cut_from.map_or(length, |cut| cut.max(length)));
         doc.text.truncate(end);
     }
-    if doc.title.trim().is_empty() {
-        doc.title = fallback_title.to_string();
-    }
+    // Collapsed first: a title of heading marks only (`#`) collapses to nothing, and is none.
     doc.title = collapse_whitespace(&doc.title);
+    if doc.title.is_empty() {
+        doc.title = fallback_title
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
     Ok(doc)
 }
 
@@ -713,6 +717,20 @@ mod tests {
         )
         .expect("html");
         assert_eq!(doc.title, "Overskrift her");
+    }
+
+    #[test]
+    fn a_title_of_heading_marks_only_is_no_title() {
+        // Found by `cargo fuzz run html` (minimised: the text file `#`): the title collapsed to
+        // nothing after the fallback was decided, so the document had an empty title.
+        for (format, bytes) in [
+            (Format::Text, &b"#"[..]),
+            (Format::Markdown, b"## #\n\nTekst."),
+            (Format::Html, b"<title>#</title><p>Tekst."),
+        ] {
+            let doc = extract(format, bytes.to_vec(), "Fil  navn").expect("text");
+            assert_eq!(doc.title, "Fil navn", "{format:?}");
+        }
     }
 
     #[test]
