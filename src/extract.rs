@@ -33,6 +33,10 @@ pub use crate::format::Format;
 pub use load::{load, LoadError, Loaded, Source, PREFIX_BYTES, TEXT_READ_BYTES};
 // The marks extraction writes into a text; defined below extraction, in `text`, for the readers.
 pub(crate) use crate::text::{heading_marks, PAGE_BREAK};
+/// For `fuzz/` only (feature `fuzzing`): poppler's layout output read as a PDF's is.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub use pdf::layout_text as fuzz_pdf_layout;
 
 use std::borrow::Cow;
 
@@ -183,10 +187,14 @@ pub fn extract_from(
         doc.cut_from = Some(doc.cut_from.map_or(length, |cut| cut.max(length)));
         doc.text.truncate(end);
     }
-    if doc.title.trim().is_empty() {
-        doc.title = fallback_title.to_string();
-    }
+    // Collapsed first: a title of heading marks only (`#`) collapses to nothing, and is none.
     doc.title = collapse_whitespace(&doc.title);
+    if doc.title.is_empty() {
+        doc.title = fallback_title
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
     Ok(doc)
 }
 

@@ -98,6 +98,15 @@ pub fn extract(pdf: Pdf) -> Result<Extracted, Refusal> {
     Ok(out)
 }
 
+/// pdftotext's `-bbox-layout` output made a document, as [`extract`] makes it from a run's
+/// output: the entry point of `fuzz/`'s `pdf_layout` target, which needs no PDF and no child.
+#[cfg(feature = "fuzzing")]
+pub fn layout_text(output: &[u8]) -> Result<Extracted, String> {
+    let mut doc = Document::default();
+    parse::parse(output, &mut doc)?;
+    Ok(doc.finish())
+}
+
 /// Pages `first..=last` (as far as there are) into `doc`, parsed as `pdftotext` writes them.
 fn read_pages(pdf: Pdf, first: u32, last: u32, doc: &mut Document) -> Result<(), Refusal> {
     let (input, name) = pdf.input();

@@ -244,3 +244,17 @@ fn formats_are_judged_by_content() {
     assert!(!Format::Text.matches_content(&read("to-spalter.pdf")));
     assert!(!Format::Html.matches_content(b"\x89PNG\r\n\x1a\n\0\0"));
 }
+
+#[test]
+fn a_title_of_heading_marks_only_is_no_title() {
+    // Found by `cargo fuzz run html` (minimised: the text file `#`): the title collapsed to
+    // nothing after the fallback was decided, so the document had an empty title.
+    for (format, bytes) in [
+        (Format::Text, &b"#"[..]),
+        (Format::Markdown, b"## #\n\nTekst."),
+        (Format::Html, b"<title>#</title><p>Tekst."),
+    ] {
+        let doc = extract(format, bytes.to_vec(), "Fil  navn").expect("text");
+        assert_eq!(doc.title, "Fil navn", "{format:?}");
+    }
+}

@@ -60,8 +60,14 @@ impl Reading {
     /// split one word in two (no gap between them), else as a word of its own.
     fn end_word(&mut self) {
         self.in_word = false;
-        let word = std::mem::take(&mut self.word);
-        if word.trim().is_empty() || self.bytes + word.len() > MAX_PAGE_BYTES {
+        let mut word = std::mem::take(&mut self.word);
+        // poppler writes no white space in a word; a form feed or line break there (a hostile
+        // PDF's text) would read as a page break (`text::page_at` counts form feeds) or a
+        // paragraph break, so it separates words as a space does.
+        if word.contains(char::is_whitespace) {
+            word = word.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+        if word.is_empty() || self.bytes + word.len() > MAX_PAGE_BYTES {
             return;
         }
         let Some(line) = self
@@ -218,6 +224,27 @@ mod tests {
 <word xMin="90.1" yMin="100" xMax="110" yMax="110">Fixed</word>
 </line></block></flow></page></doc></body></html>"#;
         assert_eq!(text_of(xhtml).text, "LATEX og URLs 7 Fixed");
+    }
+
+    #[test]
+    fn white_space_in_a_word_is_no_page_or_paragraph_break() {
+        // Found by `cargo fuzz run pdf_layout` (minimised): the form feed ending a word was kept
+        // in the text, where it counted as a page break.
+        let fuzzed = b"<!DOCTYPEody>\n<doc>\n  <page flow>\n      <block xMin=\"188000\">\n        <line xMin=\"188.133.821000\">\n          <word xMin=\"188.979000.\x08\x00000\">V9\">l\xc3\xb8sninger\x0c</word>\n   e>\n        ";
+        let out = text_of(fuzzed);
+        assert_eq!(out.pages, 1);
+        assert_eq!(out.text, "V9\">løsninger");
+        // White space inside a word separates words, as a space does.
+        let xhtml = "<doc><page height=\"800\"><flow><block><line yMin=\"100\" yMax=\"110\">\
+                     <word> en\n\n\u{c}\n\nto</word><word>tre\u{c}</word></line></block></flow></page>\
+                     <page height=\"800\"><flow><block><line yMin=\"100\" yMax=\"110\">\
+                     <word>fire</word></line></block></flow></page></doc>";
+        let out = text_of(xhtml.as_bytes());
+        assert_eq!(out.pages, 2);
+        assert_eq!(
+            out.text,
+            format!("en to tre{}fire", crate::extract::PAGE_BREAK)
+        );
     }
 
     fn page_of_words(words: usize, word: &str) -> String {
