@@ -69,7 +69,15 @@ fn named_modules(after: &str) -> Vec<String> {
 /// The `.rs` files of a top-level module: `src/module.rs` and everything under `src/module/`.
 fn rust_files(src: &Path, module: &str) -> Vec<PathBuf> {
     let mut files = vec![src.join(format!("{module}.rs"))];
-    let mut folders = vec![src.join(module)];
+    files.extend(rust_files_under(&src.join(module)));
+    files.retain(|f| f.is_file());
+    files
+}
+
+/// Every `.rs` file under `folder`, at any depth.
+fn rust_files_under(folder: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut folders = vec![folder.to_path_buf()];
     while let Some(folder) = folders.pop() {
         for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
             let path = entry.path();
@@ -80,7 +88,6 @@ fn rust_files(src: &Path, module: &str) -> Vec<PathBuf> {
             }
         }
     }
-    files.retain(|f| f.is_file());
     files
 }
 
@@ -131,20 +138,7 @@ const MAX_FUNCTION_LINES: usize = 80;
 
 /// Every `.rs` file under `src/`.
 fn all_rust_files() -> Vec<PathBuf> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    let mut folders = vec![src];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                files.push(path);
-            }
-        }
-    }
-    files
+    rust_files_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
 }
 
 /// The functions of `code` (up to its tests) with their first line and length in lines: from
