@@ -15,9 +15,18 @@ pub struct Date {
 }
 
 impl Date {
-    /// A day; `None` for a month or day out of range.
+    /// A day; `None` for a day the calendar does not have (`2019-02-29`, `2019-04-31`).
     pub fn ymd(year: u16, month: u8, day: u8) -> Option<Date> {
-        let ok = (1..=9999).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day);
+        let leap =
+            year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+        let days = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            1..=12 => 31,
+            _ => 0,
+        };
+        let ok = (1..=9999).contains(&year) && (1..=days).contains(&day);
         ok.then_some(Date { year, month, day })
     }
 
@@ -28,9 +37,10 @@ impl Date {
         iso(text).or_else(|| danish(text))
     }
 
-    /// The date read back from the index's stored text; `None` for anything else.
+    /// The date read back from the index's stored text (ISO; an index built before this type
+    /// may hold a front matter's own spelling, read as [`Date::parse`] reads it).
     pub fn from_stored(text: &str) -> Option<Date> {
-        iso(text.trim())
+        Date::parse(text)
     }
 
     pub fn year(self) -> u16 {
@@ -149,6 +159,10 @@ mod tests {
         assert_eq!(parsed("2021").as_deref(), Some("2021"));
         assert_eq!(parsed("2019-13-01"), None);
         assert_eq!(parsed("2019-07-32"), None);
+        assert_eq!(parsed("2019-02-29"), None);
+        assert_eq!(parsed("2020-02-29").as_deref(), Some("2020-02-29"));
+        assert_eq!(parsed("1900-02-29"), None);
+        assert_eq!(parsed("31. april 2019"), None);
         assert_eq!(parsed("2019-07-01x"), None);
         assert_eq!(parsed("D:2019"), None);
         assert_eq!(parsed("i går"), None);

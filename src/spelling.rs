@@ -84,6 +84,15 @@ impl Speller {
         self.words.as_ref().is_some_and(|w| w.contains_key(lower))
     }
 
+    /// Whether `lower` may be misspelt: a word of letters, long enough, that no list knows
+    /// (cheap: the caller asks this before [`Speller::spellings`], which walks the list).
+    pub fn may_be_misspelt(&self, lower: &str) -> bool {
+        self.words.is_some()
+            && lower.chars().count() >= MIN_CHARS
+            && lower.chars().all(char::is_alphabetic)
+            && !self.knows(lower)
+    }
+
     /// Known spellings close to `lower` (an unknown word), closest first, then alphabetically;
     /// none for a known or short word.
     pub fn spellings(&self, lower: &str) -> Vec<String> {
@@ -91,7 +100,7 @@ impl Speller {
         let Some(known) = self.words.as_ref() else {
             return Vec::new();
         };
-        if chars < MIN_CHARS || self.knows(lower) || !lower.chars().all(char::is_alphabetic) {
+        if !self.may_be_misspelt(lower) {
             return Vec::new();
         }
         let distance = if chars >= TWO_EDITS_FROM { 2 } else { 1 };

@@ -1,16 +1,22 @@
 //! "Mente du …?": a corrected query, each word that no word list knows and no document holds
 //! replaced by its known spelling that the index holds most often.
 //!
-//! The cost is fixed: the spellings are weighed by term lookups only (document frequencies in
-//! the language fields, of the spelling and of its glossary translations: at most
-//! [`spelling::CANDIDATES`] spellings a word, [`MAX_WORDS`] words a query), then the corrected
-//! query is searched once. So a suggestion costs one search beside the user's, whatever the
-//! query holds.
+//! The cost is bounded: the first [`MAX_WORDS`] words that may be misspelt get their close
+//! spellings (at most [`spelling::CANDIDATES`] each), which are weighed by document frequencies
+//! (of the spelling and, when translations are on, of its glossary translations), or, under a
+//! language or category filter, by a count within the filter; then the corrected query is
+//! searched once. So a suggestion costs one search beside the user's, whatever the query holds.
 
+use tantivy::collector::Count;
+use tantivy::query::{BooleanQuery, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+
+use super::retrieve::Window;
 use super::{Engine, SearchRequest, SearchResults, Suggestion};
 use crate::analysis;
 use crate::error::Result;
 use crate::glossary::Glossary;
+use crate::query;
 use crate::schema::TermField;
 use crate::spelling;
 
@@ -27,7 +33,7 @@ impl Engine {
         req: &SearchRequest,
         found: &SearchResults,
     ) -> Result<Option<Suggestion>> {
-        let Some(corrected) = self.corrected(&req.query) else {
+        let Some(corrected) = self.corrected(req) else {
             return Ok(None);
         };
         let probe = SearchRequest {
@@ -47,25 +53,29 @@ impl Engine {
         }))
     }
 
-    /// `query` with its misspelt words replaced, or `None` when no word has a better spelling.
-    fn corrected(&self, query: &str) -> Option<String> {
+    /// The query with its misspelt words replaced, or `None` when no word has a better spelling.
+    fn corrected(&self, req: &SearchRequest) -> Option<String> {
         let speller = spelling::Speller::global();
+        let query = &req.query;
         let mut replacements = Vec::new();
         let mut misspelt = 0;
-        for (start, end) in analysis::words(query) {
+        // The words the parser reads (it stops after `query::MAX_WORDS`).
+        for (start, end) in analysis::words(query).take(query::MAX_WORDS) {
             let mut lower = String::new();
             analysis::lowercase_into(&query[start..end], &mut lower);
-            let spellings = speller.spellings(&lower);
             // A word the documents hold as it is written is no misspelling, whatever the lists say.
-            if spellings.is_empty() || self.documents_with(&lower) > 0 {
+            if !speller.may_be_misspelt(&lower) || self.documents_with(&lower, req) > 0 {
                 continue;
             }
             misspelt += 1;
             if misspelt > MAX_WORDS {
                 break;
             }
-            let weighed = spellings.into_iter().map(|s| (self.weight(&s), s));
-            // The closest of the heaviest: `spellings` come closest first, and `max_by_key`
+            let weighed = speller
+                .spellings(&lower)
+                .into_iter()
+                .map(|s| (self.weight(&s, req), s));
+            // The closest of the heaviest: spellings come closest first, and `max_by_key`
             // keeps the last of equals, so they are weighed in reverse.
             let best = weighed.rev().max_by_key(|(weight, _)| *weight);
             if let Some((_, spelling)) = best.filter(|(weight, _)| *weight > 0) {
@@ -79,34 +89,51 @@ impl Engine {
             .fold(query.to_string(), |q, (at, with)| {
                 spelling::replaced(&q, *at, with)
             });
-        (corrected != query).then_some(corrected)
+        (corrected != *query).then_some(corrected)
     }
 
-    /// How much of the index a spelling reaches: the documents holding it, plus those holding
-    /// each of its glossary translations (a translation of several words by its rarest word).
-    fn weight(&self, spelling: &str) -> u64 {
-        let translations = Glossary::global().expand(&[spelling.to_string()]);
+    /// How much of what `req` may find a spelling reaches: the documents holding it, plus, when
+    /// translations are on, those holding each of its glossary translations (a translation of
+    /// several words by its rarest word).
+    fn weight(&self, spelling: &str, req: &SearchRequest) -> u64 {
+        let translations = match req.expand {
+            true => Glossary::global().expand(&[spelling.to_string()]),
+            false => Vec::new(),
+        };
         let translated: u64 = translations
             .iter()
             .map(|t| {
                 t.phrase
                     .split(' ')
-                    .map(|w| self.documents_with(w))
+                    .map(|w| self.documents_with(w, req))
                     .min()
                     .unwrap_or(0)
             })
             .sum();
-        self.documents_with(spelling) + translated
+        self.documents_with(spelling, req) + translated
     }
 
-    /// Documents whose text holds `lower` in either language (the larger of the fields' counts,
-    /// as a document counts in one language's field for a word).
-    fn documents_with(&self, lower: &str) -> u64 {
+    /// Documents whose text holds `lower` in either language, within `req`'s filters: without
+    /// any, the larger of the language fields' document frequencies (a document counts in one
+    /// language's field for a word); with them, a count of the filtered documents.
+    fn documents_with(&self, lower: &str, req: &SearchRequest) -> u64 {
         let searcher = self.reader.searcher();
-        TermField::LANGUAGE
+        let window = Window::of(req, &self.fields);
+        if window.filters.is_empty() {
+            return TermField::LANGUAGE
+                .iter()
+                .filter_map(|&field| searcher.doc_freq(&self.fields.term(field, lower)).ok())
+                .max()
+                .unwrap_or(0);
+        }
+        let any_field: Vec<Box<dyn Query>> = TermField::LANGUAGE
             .iter()
-            .filter_map(|&field| searcher.doc_freq(&self.fields.term(field, lower)).ok())
-            .max()
-            .unwrap_or(0)
+            .map(|&field| {
+                let term = self.fields.term(field, lower);
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>
+            })
+            .collect();
+        let q = query::filtered(Box::new(BooleanQuery::union(any_field)), &window.filters);
+        searcher.search(&*q, &Count).map_or(0, |n| n as u64)
     }
 }

@@ -209,6 +209,16 @@ async fn a_misspelt_word_gets_a_spelling_that_finds_documents() {
     let json: serde_json::Value = serde_json::from_slice(&body).expect("json");
     assert_eq!(json["suggestion"]["query"], "høring");
 
+    // With translations off, a spelling that finds documents only through its translations
+    // helps nothing, and is not offered.
+    let untranslated = engine
+        .search(&vidensbase::search::SearchRequest {
+            expand: false,
+            ..vidensbase::search::SearchRequest::new("hørring")
+        })
+        .expect("search");
+    assert_eq!(untranslated.suggestion, None);
+
     // A query that finds enough, or that no spelling helps, gets none.
     assert!(search(&engine, "frivillige").suggestion.is_none());
     assert!(search(&engine, "qqxyzzy").suggestion.is_none());
