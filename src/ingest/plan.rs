@@ -4,7 +4,7 @@
 //! is left alone without being opened. A file skipped before and unchanged since is not read
 //! again (a 1 GB binary would cost a second and a gigabyte every run).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 
 use tantivy::{DocSet, Index};
@@ -32,7 +32,7 @@ pub(super) struct Stamp {
 /// What a sync has to do.
 pub(super) struct Plan {
     /// The stamps of the indexed documents in scope, by id.
-    pub stamps: HashMap<String, Stamp>,
+    pub stamps: FxHashMap<String, Stamp>,
     /// Indexed documents whose file is gone.
     pub deleted: Vec<String>,
     /// Files whose stamp differs from the index's: the only ones read.
@@ -61,7 +61,7 @@ pub(super) fn plan(
     for w in walk_warnings {
         report.skip(w);
     }
-    let present: HashSet<&str> = files.iter().map(|f| f.id.as_str()).collect();
+    let present: FxHashSet<&str> = files.iter().map(|f| f.id.as_str()).collect();
     let deleted = stamps
         .keys()
         .filter(|id| !present.contains(id.as_str()))
@@ -97,9 +97,9 @@ pub(super) fn plan(
 }
 
 /// Stamps of every live document in `scope`, read from fast fields (no stored body is touched).
-fn read_stamps(index: &Index, fields: &Fields, scope: &Scope) -> Result<HashMap<String, Stamp>> {
+fn read_stamps(index: &Index, fields: &Fields, scope: &Scope) -> Result<FxHashMap<String, Stamp>> {
     let searcher = index.reader()?.searcher();
-    let mut stamps = HashMap::new();
+    let mut stamps = FxHashMap::default();
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
         let (mtime, size, hash) = (

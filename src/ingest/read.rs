@@ -7,7 +7,6 @@
 //! back when it ends, so a worker's term cache is owned by the sync, warm from chunk to chunk,
 //! and never shared between two threads at once.
 
-use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -19,6 +18,8 @@ use super::analyse::{WordCounts, Worker};
 use super::document::{document, page_documents};
 use super::plan::Stamp;
 use super::Progress;
+use rustc_hash::FxHashMap;
+
 use crate::corpus::{self, CorpusFile};
 use crate::extract::{self, Extracted};
 use crate::schema::Fields;
@@ -101,7 +102,7 @@ impl Drop for Lease<'_> {
 pub(super) fn read_chunk(
     fields: &Fields,
     chunk: &[CorpusFile],
-    stamps: &HashMap<String, Stamp>,
+    stamps: &FxHashMap<String, Stamp>,
     workers: &Workers,
     progress: &Progress,
 ) -> Vec<Outcome> {

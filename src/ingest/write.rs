@@ -5,7 +5,6 @@
 //! once, the page index first, so a running server sees one consistent new version and never a
 //! document whose pages are missing.
 
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -17,6 +16,8 @@ use super::lexicon::Lexicon;
 use super::plan::{Plan, Stamp};
 use super::read::{Outcome, Prepared};
 use super::Report;
+use rustc_hash::FxHashMap;
+
 use crate::error::{Error, Result};
 use crate::schema::{self, Fields, TermField};
 use crate::skipped::{SkipKind, Skips};
@@ -36,7 +37,7 @@ pub(super) struct Adder<'a> {
     writers: &'a mut Writers,
     skips: &'a mut Skips,
     /// The stamps of the documents the index had: which files are indexed.
-    stamps: &'a HashMap<String, Stamp>,
+    stamps: &'a FxHashMap<String, Stamp>,
     report: &'a mut Report,
     lexicon: Lexicon,
     /// The PDFs left out because `pdftotext` is missing: one warning for all of them.
