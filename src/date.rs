@@ -31,16 +31,12 @@ impl Date {
     }
 
     /// An ISO 8601 date (`2019`, `2019-07`, `2019-07-01`) or date-time
-    /// (`2019-07-01T10:00:00+02:00`), or a Danish day (`1. juli 2019`, `01.07.2019`).
+    /// (`2019-07-01T10:00:00+02:00`), or a Danish day (`1. juli 2019`, `01.07.2019`). Also how a
+    /// stored date is read back: the index holds ISO text (or, written before this type, a front
+    /// matter's own spelling).
     pub fn parse(text: &str) -> Option<Date> {
         let text = text.trim();
         iso(text).or_else(|| danish(text))
-    }
-
-    /// The date read back from the index's stored text (ISO; an index built before this type
-    /// may hold a front matter's own spelling, read as [`Date::parse`] reads it).
-    pub fn from_stored(text: &str) -> Option<Date> {
-        Date::parse(text)
     }
 
     pub fn year(self) -> u16 {
@@ -191,7 +187,7 @@ mod tests {
     fn the_stored_text_reads_back() {
         for text in ["2019-07-01", "2022-08", "2021"] {
             let date = Date::parse(text).expect("a date");
-            assert_eq!(Date::from_stored(&date.to_string()), Some(date));
+            assert_eq!(Date::parse(&date.to_string()), Some(date));
         }
         assert_eq!(
             serde_json::to_string(&Date::parse("2019-07-01")).expect("json"),

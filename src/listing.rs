@@ -126,7 +126,7 @@ impl Engine {
                 title: stored_text(&doc, f.title),
                 lang: stored_text(&doc, f.lang),
                 category: stored_text(&doc, f.category),
-                date: Date::from_stored(&stored_text(&doc, f.date)),
+                date: Date::parse(&stored_text(&doc, f.date)),
                 size,
                 pages: schema::stored_pages(&doc, f),
                 id,

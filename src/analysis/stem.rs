@@ -70,14 +70,6 @@ fn normalise_english_spelling(w: &str) -> String {
         ("ysed", "yzed"),
         ("ysing", "yzing"),
         ("yse", "yze"),
-    ] {
-        if let Some(stem) = w.strip_suffix(british) {
-            if stem.len() >= 3 {
-                return format!("{stem}{american}");
-            }
-        }
-    }
-    for (british, american) in [
         ("ours", "ors"),
         ("our", "or"),
         ("tres", "ters"),

@@ -31,7 +31,7 @@ impl Engine {
             lang: stored_text(&doc, f.lang),
             category: stored_text(&doc, f.category),
             source: optional(f.source),
-            date: Date::from_stored(&stored_text(&doc, f.date)),
+            date: Date::parse(&stored_text(&doc, f.date)),
             author: optional(f.author),
             pages: crate::schema::stored_pages(&doc, f),
             body: snippet::highlight_all(&body, &highlight),

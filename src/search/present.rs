@@ -67,7 +67,7 @@ fn hit(searcher: &Searcher, f: &Fields, plan: &Plan, ranked: Ranked, how: HowFou
         score: ranked.rank.score,
         tier: ranked.rank.tier,
         page,
-        date: Date::from_stored(&stored_text(&doc, f.date)),
+        date: Date::parse(&stored_text(&doc, f.date)),
         headings: section.path,
         section_anchor: Some(section.anchor).filter(|a| !a.is_empty()),
         snippet,

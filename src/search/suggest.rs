@@ -9,7 +9,8 @@
 
 use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Searcher;
 
 use super::retrieve::Window;
 use super::{Engine, SearchRequest, SearchResults, Suggestion};
@@ -57,6 +58,11 @@ impl Engine {
     fn corrected(&self, req: &SearchRequest) -> Option<String> {
         let speller = spelling::Speller::global();
         let query = &req.query;
+        let searcher = self.reader.searcher();
+        let within = Within {
+            searcher: &searcher,
+            filters: &Window::of(req, &self.fields).filters,
+        };
         let mut replacements = Vec::new();
         let mut misspelt = 0;
         // The words the parser reads (it stops after `query::MAX_WORDS`).
@@ -64,7 +70,7 @@ impl Engine {
             let mut lower = String::new();
             analysis::lowercase_into(&query[start..end], &mut lower);
             // A word the documents hold as it is written is no misspelling, whatever the lists say.
-            if !speller.may_be_misspelt(&lower) || self.documents_with(&lower, req) > 0 {
+            if !speller.may_be_misspelt(&lower) || self.documents_with(&lower, &within) > 0 {
                 continue;
             }
             misspelt += 1;
@@ -74,7 +80,7 @@ impl Engine {
             let weighed = speller
                 .spellings(&lower)
                 .into_iter()
-                .map(|s| (self.weight(&s, req), s));
+                .map(|s| (self.weight(&s, req.expand, &within), s));
             // The closest of the heaviest: spellings come closest first, and `max_by_key`
             // keeps the last of equals, so they are weighed in reverse.
             let best = weighed.rev().max_by_key(|(weight, _)| *weight);
@@ -92,11 +98,11 @@ impl Engine {
         (corrected != *query).then_some(corrected)
     }
 
-    /// How much of what `req` may find a spelling reaches: the documents holding it, plus, when
-    /// translations are on, those holding each of its glossary translations (a translation of
-    /// several words by its rarest word).
-    fn weight(&self, spelling: &str, req: &SearchRequest) -> u64 {
-        let translations = match req.expand {
+    /// How much of what the request may find a spelling reaches: the documents holding it,
+    /// plus, when translations are on (`expand`), those holding each of its glossary
+    /// translations (a translation of several words by its rarest word).
+    fn weight(&self, spelling: &str, expand: bool, within: &Within) -> u64 {
+        let translations = match expand {
             true => Glossary::global().expand(&[spelling.to_string()]),
             false => Vec::new(),
         };
@@ -105,21 +111,20 @@ impl Engine {
             .map(|t| {
                 t.phrase
                     .split(' ')
-                    .map(|w| self.documents_with(w, req))
+                    .map(|w| self.documents_with(w, within))
                     .min()
                     .unwrap_or(0)
             })
             .sum();
-        self.documents_with(spelling, req) + translated
+        self.documents_with(spelling, within) + translated
     }
 
-    /// Documents whose text holds `lower` in either language, within `req`'s filters: without
-    /// any, the larger of the language fields' document frequencies (a document counts in one
-    /// language's field for a word); with them, a count of the filtered documents.
-    fn documents_with(&self, lower: &str, req: &SearchRequest) -> u64 {
-        let searcher = self.reader.searcher();
-        let window = Window::of(req, &self.fields);
-        if window.filters.is_empty() {
+    /// Documents whose text holds `lower` in either language, within the request's filters:
+    /// without any, the larger of the language fields' document frequencies (a document counts
+    /// in one language's field for a word); with them, a count of the filtered documents.
+    fn documents_with(&self, lower: &str, within: &Within) -> u64 {
+        let searcher = within.searcher;
+        if within.filters.is_empty() {
             return TermField::LANGUAGE
                 .iter()
                 .filter_map(|&field| searcher.doc_freq(&self.fields.term(field, lower)).ok())
@@ -133,7 +138,13 @@ impl Engine {
                 Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>
             })
             .collect();
-        let q = query::filtered(Box::new(BooleanQuery::union(any_field)), &window.filters);
+        let q = query::filtered(Box::new(BooleanQuery::union(any_field)), within.filters);
         searcher.search(&*q, &Count).map_or(0, |n| n as u64)
     }
+}
+
+/// What the spellings are counted in: one searcher, and the request's language and category.
+struct Within<'a> {
+    searcher: &'a Searcher,
+    filters: &'a [(Field, &'a str)],
 }
