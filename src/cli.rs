@@ -81,9 +81,17 @@ pub enum Command {
         /// Do not expand the query with glossary translations
         #[arg(long)]
         no_expand: bool,
+        /// Also search internal documents (staff only; without it, what anyone sees)
+        #[arg(long)]
+        internal: bool,
     },
-    /// Print every corpus document as extracted (JSON lines: id, title, lang, category, text)
-    Export,
+    /// Print every public corpus document as extracted (JSON lines: id, title, lang, category,
+    /// visibility, text)
+    Export {
+        /// Also print internal documents
+        #[arg(long)]
+        internal: bool,
+    },
 }
 
 pub fn init_logging() {
@@ -119,6 +127,7 @@ pub fn run(mut cli: Cli) -> anyhow::Result<()> {
             limit,
             json,
             no_expand,
+            internal,
         } => {
             let engine = Engine::open(&cli.index)?;
             let mut request = SearchRequest::new(query);
@@ -126,10 +135,13 @@ pub fn run(mut cli: Cli) -> anyhow::Result<()> {
             request.category = category;
             request.limit = limit;
             request.expand = !no_expand;
+            if internal {
+                request.audience = crate::access::Audience::Staff;
+            }
             let results = engine.search(&request)?;
             print_results(&results, json)
         }
-        Command::Export => export(&cli.corpus),
+        Command::Export { internal } => export(&cli.corpus, internal),
     }
 }
 
@@ -413,9 +425,11 @@ fn print_results(results: &crate::search::SearchResults, json: bool) -> anyhow::
     Ok(())
 }
 
-/// Extracts every corpus document exactly as the indexer does and prints it as JSON lines.
-fn export(corpus_dir: &Path) -> anyhow::Result<()> {
+/// Extracts every corpus document exactly as the indexer does and prints it as JSON lines: the
+/// public ones, and with `internal` the internal ones too.
+fn export(corpus_dir: &Path, internal: bool) -> anyhow::Result<()> {
     let files = corpus::walk(corpus_dir, |w| tracing::warn!("{w}"));
+    let rules = corpus::Rules::load(corpus_dir);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for chunk in files.chunks(1024) {
         let lines: Vec<Option<String>> = chunk
@@ -431,10 +445,14 @@ fn export(corpus_dir: &Path) -> anyhow::Result<()> {
                 let doc = extract::extract_from(file.format, loaded.source, &title)
                     .map_err(|e| skip(&e))
                     .ok()?;
+                let visibility = rules.rule(&file.id).decide(doc.visibility);
+                if visibility == crate::access::Visibility::Intern && !internal {
+                    return None;
+                }
                 let lang = doc.language();
                 let mut line = serde_json::json!({
                     "id": file.id, "title": doc.title, "lang": lang.code(),
-                    "category": file.category, "text": doc.text,
+                    "category": file.category, "visibility": visibility.code(), "text": doc.text,
                 });
                 // Paged documents: each page's text, page N at index N - 1.
                 if doc.pages > 0 {

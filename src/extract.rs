@@ -98,6 +98,9 @@ pub struct Extracted {
     /// The id of the document's other edition when the file names it (front matter
     /// `translation: path/of/other`): a link made by hand ([`crate::editions`]).
     pub translation: Option<String>,
+    /// Who may open it, when the file says so (front matter `visibility: intern`; the corpus
+    /// rules decide with it, [`crate::corpus::Rule::decide`]).
+    pub visibility: Option<crate::access::Visibility>,
 }
 
 impl Extracted {

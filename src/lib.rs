@@ -6,6 +6,7 @@
 //! [`glossary`]) → [`search`] (with [`spelling`] for "Mente du …?") → [`snippet`] → HTML or JSON in [`web`]. [`cli`] wires the commands.
 //! See ARCHITECTURE.md for the map.
 
+pub mod access;
 pub mod analysis;
 pub mod cli;
 pub mod compound;

@@ -46,6 +46,8 @@ pub enum Listed {
         /// The file's size in bytes.
         size: u64,
         pages: u32,
+        /// Who may open it.
+        visibility: crate::access::Visibility,
     },
     Skipped {
         id: String,
@@ -122,6 +124,7 @@ impl Engine {
                 .u64(schema::SIZE)?
                 .first(address.doc_id)
                 .unwrap_or(0);
+            let visibility = visibility_of(segment, address.doc_id)?;
             shown.push(Listed::Indexed {
                 title: stored_text(&doc, f.title),
                 lang: stored_text(&doc, f.lang),
@@ -129,6 +132,7 @@ impl Engine {
                 date: Date::parse(&stored_text(&doc, f.date)),
                 size,
                 pages: schema::stored_pages(&doc, f),
+                visibility,
                 id,
             });
         }
@@ -148,4 +152,19 @@ pub struct StoredDoc {
     pub lang: String,
     pub category: String,
     pub body: String,
+}
+
+/// A document's visibility, from its fast column (public when it has none).
+fn visibility_of(
+    segment: &tantivy::SegmentReader,
+    doc: tantivy::DocId,
+) -> Result<crate::access::Visibility> {
+    let Some(column) = segment.fast_fields().str(schema::VISIBILITY)? else {
+        return Ok(Default::default());
+    };
+    let mut value = String::new();
+    if let Some(ord) = column.term_ords(doc).next() {
+        column.ord_to_str(ord, &mut value)?;
+    }
+    Ok(crate::access::Visibility::parse(&value).unwrap_or_default())
 }

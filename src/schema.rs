@@ -48,6 +48,12 @@ pub struct Fields {
     /// The document's edition data ([`crate::editions::store::Stored`], JSON): main index only,
     /// a fast column, so linking reads it without the stored text.
     pub edition: Field,
+    /// Who may open the document (`offentlig`, `intern`: [`crate::access::Visibility::code`]),
+    /// in both indexes: a filter, so a search for anyone is restricted by a query clause.
+    pub visibility: Field,
+    /// The corpus rule the visibility came from ([`crate::corpus::Rule::code`]; main index
+    /// only, fast): a sync indexes a document again when its rule changes.
+    pub rule: Field,
 }
 
 /// Fast-field names used by collectors that read columns by name.
@@ -60,6 +66,8 @@ pub const HASH: &str = "hash";
 pub const PAGES: &str = "pages";
 pub const DAY: &str = "day";
 pub const EDITION: &str = "edition";
+pub const VISIBILITY: &str = "visibility";
+pub const RULE: &str = "rule";
 
 /// The page index, inside the index folder: one document per page of every paged document,
 /// with the page's terms in the same fields as the main index, so a long report can be scored
@@ -199,6 +207,8 @@ pub fn schema() -> (Schema, Fields) {
         // the query's own word form scores above other inflections of it.
         forms: b.add_text_field("forms", text(IndexRecordOption::WithFreqs)),
         edition: b.add_bytes_field(EDITION, FAST),
+        visibility: b.add_text_field(VISIBILITY, STRING | FAST),
+        rule: b.add_u64_field(RULE, FAST),
     };
     (b.build(), fields)
 }

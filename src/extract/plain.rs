@@ -68,6 +68,7 @@ pub(super) fn text_file(format: Format, bytes: Vec<u8>) -> Result<Extracted, Ref
     doc.date = front.date;
     doc.lang = front.lang;
     doc.translation = front.translation;
+    doc.visibility = front.visibility;
     Ok(doc)
 }
 
@@ -78,6 +79,7 @@ pub(super) struct FrontMatter {
     date: Option<Date>,
     lang: Option<Lang>,
     translation: Option<String>,
+    visibility: Option<crate::access::Visibility>,
 }
 
 /// Splits an optional `---` front-matter block off the start of a text.
@@ -110,6 +112,9 @@ pub(super) fn front_matter(text: &str) -> (FrontMatter, &str) {
                 // A document id: a path relative to the corpus folder, `/` between folders.
                 "translation" => {
                     fm.translation = Some(value.trim_start_matches("./").replace('\\', "/"))
+                }
+                "visibility" | "synlighed" => {
+                    fm.visibility = crate::access::Visibility::parse(value)
                 }
                 _ => {}
             }

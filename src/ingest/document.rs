@@ -8,8 +8,9 @@
 use tantivy::TantivyDocument;
 
 use super::analyse::Worker;
+use crate::access::Visibility;
 use crate::analysis;
-use crate::corpus::CorpusFile;
+use crate::corpus::{CorpusFile, Rule};
 use crate::date::Date;
 use crate::editions::store::Stored;
 use crate::editions::Signature;
@@ -23,12 +24,15 @@ pub(super) fn document(
     f: &Fields,
     file: &CorpusFile,
     extracted: &Extracted,
-    lang: Lang,
+    (lang, visibility): (Lang, Visibility),
     hash: u64,
     terms: &Worker,
+    rule: Rule,
 ) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_text(f.id, &file.id);
+    doc.add_text(f.visibility, visibility.code());
+    doc.add_u64(f.rule, rule.code());
     doc.add_text(f.title, &extracted.title);
     doc.add_text(f.body, &extracted.text);
     doc.add_text(f.lang, lang.code());
@@ -84,7 +88,7 @@ pub(super) fn page_documents(
     f: &Fields,
     file: &CorpusFile,
     extracted: &Extracted,
-    lang: Lang,
+    (lang, visibility): (Lang, Visibility),
     terms: &Worker,
 ) -> Vec<TantivyDocument> {
     let contents_pages = &extracted.contents_pages;
@@ -106,6 +110,7 @@ pub(super) fn page_documents(
         doc.add_text(f.id, &file.id);
         doc.add_text(f.lang, lang.code());
         doc.add_text(f.category, &file.category);
+        doc.add_text(f.visibility, visibility.code());
         doc.add_u64(f.pages, n as u64 + 1);
         if !page_headings.is_empty() {
             doc.add_text(f.get(TermField::Title(lang)), &page_headings);

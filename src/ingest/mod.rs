@@ -113,7 +113,8 @@ impl Scope {
                 _ => corpus::resolve(&path),
             };
             match corpus::doc_id(&root, &path) {
-                Some(id) if id.is_empty() => return Scope::All,
+                // The visibility rules cover the whole corpus.
+                Some(id) if id.is_empty() || id == corpus::RULES_FILE => return Scope::All,
                 Some(id) => ids.push(id),
                 None => {}
             }
@@ -209,7 +210,15 @@ fn read_and_write(
     let workers = Workers::default();
     pipeline(
         &plan.changed,
-        |chunk| read::read_chunk(fields, chunk, &plan.stamps, &workers, progress),
+        |chunk| {
+            read::read_chunk(
+                fields,
+                chunk,
+                (&plan.stamps, &plan.rules),
+                &workers,
+                progress,
+            )
+        },
         |outcomes, files| adder.add_chunk(outcomes, files),
     )?;
     adder.finish();

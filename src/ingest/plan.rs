@@ -27,6 +27,8 @@ pub(super) struct Stamp {
     pub mtime: u64,
     pub size: u64,
     pub hash: u64,
+    /// The corpus rule of its visibility when it was indexed ([`corpus::Rule::code`]).
+    pub rule: u64,
 }
 
 /// What a sync has to do.
@@ -35,8 +37,10 @@ pub(super) struct Plan {
     pub stamps: FxHashMap<String, Stamp>,
     /// Indexed documents whose file is gone.
     pub deleted: Vec<String>,
-    /// Files whose stamp differs from the index's: the only ones read.
+    /// Files whose stamp (or visibility rule) differs from the index's: the only ones read.
     pub changed: Vec<CorpusFile>,
+    /// The corpus's visibility rules, read once for the sync.
+    pub rules: corpus::Rules,
 }
 
 /// Compares the part of the corpus in `scope` with the index: counts the unchanged files and
@@ -51,6 +55,7 @@ pub(super) fn plan(
     report: &mut Report,
 ) -> Result<Plan> {
     let stamps = read_stamps(index, fields, scope)?;
+    let rules = corpus::Rules::load(corpus_dir);
     tracing::debug!(documents = stamps.len(), "stamps read");
     let mut walk_warnings = Vec::new();
     let files = match scope {
@@ -71,7 +76,9 @@ pub(super) fn plan(
     let changed = files
         .iter()
         .filter(|f| match stamps.get(&f.id) {
-            Some(s) if s.mtime == f.mtime && s.size == f.size => {
+            Some(s)
+                if s.mtime == f.mtime && s.size == f.size && s.rule == rules.rule(&f.id).code() =>
+            {
                 report.unchanged += 1;
                 false
             }
@@ -93,6 +100,7 @@ pub(super) fn plan(
         stamps,
         deleted,
         changed,
+        rules,
     })
 }
 
@@ -102,15 +110,17 @@ fn read_stamps(index: &Index, fields: &Fields, scope: &Scope) -> Result<FxHashMa
     let mut stamps = FxHashMap::default();
     for segment in searcher.segment_readers() {
         let ff = segment.fast_fields();
-        let (mtime, size, hash) = (
+        let (mtime, size, hash, rule) = (
             ff.u64(schema::MTIME)?,
             ff.u64(schema::SIZE)?,
             ff.u64(schema::HASH)?,
+            ff.u64(schema::RULE)?,
         );
         let stamp = |doc| Stamp {
             mtime: mtime.first(doc).unwrap_or(0),
             size: size.first(doc).unwrap_or(0),
             hash: hash.first(doc).unwrap_or(0),
+            rule: rule.first(doc).unwrap_or(0),
         };
         match scope {
             Scope::Under(under) => {

@@ -102,7 +102,7 @@ impl Drop for Lease<'_> {
 pub(super) fn read_chunk(
     fields: &Fields,
     chunk: &[CorpusFile],
-    stamps: &FxHashMap<String, Stamp>,
+    (stamps, rules): (&FxHashMap<String, Stamp>, &corpus::Rules),
     workers: &Workers,
     progress: &Progress,
 ) -> Vec<Outcome> {
@@ -113,7 +113,8 @@ pub(super) fn read_chunk(
             || workers.lend(),
             |lease, file| {
                 let worker = lease.worker.get_or_insert_with(Worker::default);
-                let outcome = prepare(worker, fields, file, stamps.get(&file.id));
+                let rule = rules.rule(&file.id);
+                let outcome = prepare(worker, fields, file, stamps.get(&file.id), rule);
                 progress.done.fetch_add(1, Ordering::Relaxed);
                 outcome
             },
@@ -132,6 +133,7 @@ fn prepare(
     fields: &Fields,
     file: &CorpusFile,
     stamp: Option<&Stamp>,
+    rule: corpus::Rule,
 ) -> Outcome {
     // Only as much of the file as its extraction needs is held (a binary not even that).
     let loaded = match extract::load(file.format, &file.path, file.size) {
@@ -147,10 +149,10 @@ fn prepare(
     // The same content under a new stamp (a `touch`, a copy that kept the bytes) is indexed
     // again all the same: the stamp lives in the document, and a stale one would have the file
     // read on every run.
-    let restamp = stamp.is_some_and(|s| s.hash == hash);
+    let restamp = stamp.is_some_and(|s| s.hash == hash && s.rule == rule.code());
     match extract::extract_from(file.format, loaded.source, &corpus::title_from_id(&file.id)) {
         Ok(doc) => {
-            let mut prepared = analysed(worker, fields, file, doc, hash);
+            let mut prepared = analysed(worker, fields, (file, rule), doc, hash);
             prepared.restamp = restamp;
             Outcome::Ready(Box::new(prepared))
         }
@@ -163,16 +165,17 @@ fn prepare(
 fn analysed(
     worker: &mut Worker,
     fields: &Fields,
-    file: &CorpusFile,
+    (file, rule): (&CorpusFile, corpus::Rule),
     doc: Extracted,
     hash: u64,
 ) -> Prepared {
     let lang = doc.language();
+    let visibility = rule.decide(doc.visibility);
     worker.analyse(&doc, lang);
     Prepared {
         id: file.id.clone(),
-        doc: document(fields, file, &doc, lang, hash, worker),
-        pages: page_documents(fields, file, &doc, lang, worker),
+        doc: document(fields, file, &doc, (lang, visibility), hash, worker, rule),
+        pages: page_documents(fields, file, &doc, (lang, visibility), worker),
         restamp: false,
         notice: doc.cut_from.map(|len| {
             format!(
@@ -213,7 +216,13 @@ mod tests {
             text: format!("{danish}\n\n{english}\n\n{danish}"),
             ..Extracted::default()
         };
-        let p = analysed(&mut Worker::default(), &fields, &file, doc, 0);
+        let p = analysed(
+            &mut Worker::default(),
+            &fields,
+            (&file, corpus::Rule::None),
+            doc,
+            0,
+        );
         let field = |f| {
             p.doc
                 .get_first(f)

@@ -26,6 +26,9 @@ pub(super) struct Builder<'a> {
     /// The query has words besides function words: those are then not marked as found (`er`,
     /// `hvordan` in a snippet say nothing of why a hit matched).
     pub(super) content: bool,
+    /// The internal documents' filter term, when the reader may not see them and the index
+    /// holds some: frequencies then count public documents only ([`Builder::term_df`]).
+    pub(super) hidden: Option<Term>,
 }
 
 /// One required piece of the query: everything that may satisfy it, and the parts of that which

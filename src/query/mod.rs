@@ -29,6 +29,7 @@ use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
+use crate::access::{Audience, Visibility};
 use crate::analysis::{self, Analyzer};
 use crate::compound::MIN_PART_CHARS;
 use crate::lang::Lang;
@@ -154,20 +155,28 @@ pub fn words_needed(n: usize) -> usize {
 }
 
 /// Builds the plan for `raw`. `expand` turns glossary translations on.
-pub fn plan(raw: &str, fields: &Fields, searcher: &Searcher, expand: bool) -> Plan {
-    plan_as_typed(raw, fields, searcher, expand, false)
+pub fn plan(
+    raw: &str,
+    fields: &Fields,
+    searcher: &Searcher,
+    expand: bool,
+    audience: Audience,
+) -> Plan {
+    plan_as_typed(raw, fields, searcher, expand, false, audience)
 }
 
 /// The plan for a query still being typed when `prefix` is set: its last word, unless a space,
 /// a quote or a `-` makes it finished or special, also matches the indexed terms it begins
 /// ([`PREFIX_TERMS`] most frequent per field), so `frivil` finds `frivillig` and
-/// `frivilligudvalg`.
+/// `frivilligudvalg`. For `audience`, the plan is made from the documents it may see: a word
+/// only internal documents hold is, for anyone else, a word the index does not have.
 pub fn plan_as_typed(
     raw: &str,
     fields: &Fields,
     searcher: &Searcher,
     expand: bool,
     prefix: bool,
+    audience: Audience,
 ) -> Plan {
     let clauses = parse(raw);
     let typing = prefix
@@ -187,9 +196,17 @@ pub fn plan_as_typed(
             .filter(|c| !c.excluded)
             .flat_map(|c| &c.words)
             .any(|w| !analysis::is_stop_word(w)),
+        hidden: hidden_term(fields, searcher, audience),
     };
     builder.reader = builder.language(&clauses);
     builder.build(&clauses, expand)
+}
+
+/// The term of the documents `audience` may not see, when the index holds any.
+fn hidden_term(fields: &Fields, searcher: &Searcher, audience: Audience) -> Option<Term> {
+    audience.restricted_to()?;
+    let hidden = Term::from_field_text(fields.visibility, Visibility::Intern.code());
+    (searcher.doc_freq(&hidden).unwrap_or(1) > 0).then_some(hidden)
 }
 
 /// Terms a word being typed is completed to, per field.

@@ -152,8 +152,11 @@ impl Builder<'_> {
                 TermField::Fold => (folded.as_str(), FOLD_BOOST),
                 field => (lower, weight(field)),
             };
+            let tantivy_field = self.fields.get(field);
             let begins =
-                typo::terms_beginning(self.searcher, self.fields.get(field), begun, PREFIX_TERMS);
+                typo::terms_beginning(self.searcher, tantivy_field, (begun, PREFIX_TERMS), |t| {
+                    self.visible(tantivy_field, t)
+                });
             for t in begins {
                 match field.lang() {
                     Some(lang) => self.highlight.insert(lang, t.clone()),

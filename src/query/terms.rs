@@ -56,14 +56,45 @@ impl Builder<'_> {
 
     /// A term's document frequency, looked up once per query (the language vote and the
     /// word's alternatives ask for the same ones).
+    /// For a reader who may not see internal documents, only the public ones count: what the
+    /// plan decides from frequencies (the reader's language, close spellings, completions, the
+    /// folded view) then tells nothing of internal text.
     pub(super) fn term_df(&self, term: Term) -> u64 {
         if let Some(&n) = self.doc_freqs.borrow().get(&term) {
             return n;
         }
-        let n = self.searcher.doc_freq(&term).unwrap_or(0);
+        let all = self.searcher.doc_freq(&term).unwrap_or(0);
+        let n = match (&self.hidden, all) {
+            (Some(hidden), 1..) => all.saturating_sub(hidden_count(self.searcher, &term, hidden)),
+            _ => all,
+        };
         self.doc_freqs.borrow_mut().insert(term, n);
         n
     }
+
+    /// Whether a public document holds the term of `field` (any document, for staff).
+    pub(super) fn visible(&self, field: Field, term: &str) -> bool {
+        self.hidden.is_none() || self.raw_df(field, term) > 0
+    }
+}
+
+/// Documents holding both terms, deleted ones included as [`Searcher::doc_freq`] includes them.
+fn hidden_count(searcher: &tantivy::Searcher, term: &Term, hidden: &Term) -> u64 {
+    let both = BooleanQuery::intersection(vec![
+        Box::new(TermQuery::new(term.clone(), IndexRecordOption::Basic)),
+        Box::new(TermQuery::new(hidden.clone(), IndexRecordOption::Basic)),
+    ]);
+    let Ok(weight) = both.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+        searcher,
+    )) else {
+        return 0;
+    };
+    searcher
+        .segment_readers()
+        .iter()
+        .filter_map(|segment| weight.scorer(segment, 1.0).ok())
+        .map(|mut scorer| u64::from(scorer.count_including_deleted()))
+        .sum()
 }
 
 /// The weight of a match in `field`: titles count three times.

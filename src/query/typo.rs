@@ -70,13 +70,13 @@ pub(crate) fn prefix_end(prefix: &str) -> Option<Vec<u8>> {
 }
 
 /// Indexed terms of `field` that `dfa` (built for `stem` and `distance`) accepts and that keep
-/// the stem's first letters: the closest ones only, most frequent first.
+/// the stem's first letters and that `keep` keeps (those the reader may see): the closest ones
+/// only, most frequent first.
 pub(super) fn close_terms(
     searcher: &Searcher,
     field: Field,
-    dfa: &DFA,
-    stem: &str,
-    distance: u8,
+    (dfa, stem, distance): (&DFA, &str, u8),
+    keep: impl Fn(&str) -> bool,
 ) -> Vec<String> {
     let found = doc_freqs(
         searcher,
@@ -89,6 +89,7 @@ pub(super) fn close_terms(
     };
     let mut found: Vec<(u8, u64, String)> = found
         .into_iter()
+        .filter(|(t, _)| keep(t))
         .map(|(t, df)| (edits(&t), df, t))
         .collect();
     let closest = found.iter().map(|f| f.0).min().unwrap_or(0);
@@ -101,17 +102,23 @@ pub(super) fn close_terms(
         .collect()
 }
 
-/// The indexed terms of `field` that begin with `begun`, the `n` most frequent.
+/// The indexed terms of `field` that begin with `begun` and that `keep` keeps, the `n` most
+/// frequent (`keep` is asked of as few as that takes).
 pub(super) fn terms_beginning(
     searcher: &Searcher,
     field: Field,
-    begun: &str,
-    n: usize,
+    (begun, n): (&str, usize),
+    keep: impl Fn(&str) -> bool,
 ) -> Vec<String> {
     let found = doc_freqs(searcher, field, AlwaysMatch, begun);
     let mut found: Vec<(u64, String)> = found.into_iter().map(|(t, df)| (df, t)).collect();
     found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    found.into_iter().take(n).map(|(_, t)| t).collect()
+    found
+        .into_iter()
+        .map(|(_, t)| t)
+        .filter(|t| keep(t))
+        .take(n)
+        .collect()
 }
 
 /// The indexed terms of `field` that begin with `prefix` and that `automaton` accepts, each with

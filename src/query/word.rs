@@ -250,7 +250,8 @@ impl Builder<'_> {
             };
             let close = |in_field: TermField| {
                 let field = self.fields.get(in_field);
-                typo::close_terms(self.searcher, field, dfa, &stem, distance)
+                let keep = |t: &str| self.visible(field, t);
+                typo::close_terms(self.searcher, field, (dfa, &stem, distance), keep)
             };
             let Some(lang) = field.lang() else {
                 // Folded spellings are in `Fold` and, where they equal the language term, in the

@@ -4,6 +4,7 @@
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::{DocumentView, Engine};
+use crate::access::Audience;
 use crate::date::Date;
 use crate::error::{Result, UserError};
 use crate::format::Format;
@@ -13,15 +14,23 @@ use crate::snippet;
 
 impl Engine {
     /// The document `id`, with the words of `query` (if any) marked, and its related documents.
-    pub fn document(&self, id: &str, query: Option<&str>) -> Result<DocumentView> {
+    /// A document `audience` may not see is not found, as an id that does not exist is not:
+    /// the answer does not tell that it exists.
+    pub fn document(
+        &self,
+        id: &str,
+        query: Option<&str>,
+        audience: Audience,
+    ) -> Result<DocumentView> {
         let searcher = self.reader.searcher();
         let f = &self.fields;
         let (address, doc) = self
             .find(&searcher, id)?
+            .filter(|_| self.may_see(&searcher, id, audience))
             .ok_or_else(|| UserError::NotFound(id.to_string()))?;
         let body = stored_text(&doc, f.body);
         let highlight = match query.filter(|q| !q.trim().is_empty()) {
-            Some(q) => query::plan(q, f, &searcher, true).highlight,
+            Some(q) => query::plan(q, f, &searcher, true, audience).highlight,
             None => Default::default(),
         };
         let optional = |field| Some(stored_text(&doc, field)).filter(|s| !s.is_empty());
@@ -35,17 +44,38 @@ impl Engine {
             author: optional(f.author),
             pages: crate::schema::stored_pages(&doc, f),
             body: snippet::highlight_all(&body, &highlight),
-            related: self.related(&searcher, address, &doc)?,
-            editions: self.editions().get(id).cloned().into_iter().collect(),
+            related: self.related(&searcher, address, &doc, audience)?,
+            editions: (self.editions().get(id).cloned().into_iter())
+                .filter(|e| self.may_see(&searcher, &e.id, audience))
+                .collect(),
         })
     }
 
-    /// The format of a document's original file, for serving it: `None` for an unknown id.
-    pub fn original(&self, id: &str) -> Result<Option<Format>> {
+    /// The format of a document's original file, for serving it: `None` for an unknown id or
+    /// one `audience` may not see.
+    pub fn original(&self, id: &str, audience: Audience) -> Result<Option<Format>> {
         let searcher = self.reader.searcher();
         Ok(self
             .address(&searcher, id)?
+            .filter(|_| self.may_see(&searcher, id, audience))
             .and_then(|_| Format::from_path(std::path::Path::new(id))))
+    }
+
+    /// Whether document `id` is in the index and `audience` may see it (on any failure to
+    /// tell: no).
+    pub(super) fn may_see(&self, searcher: &Searcher, id: &str, audience: Audience) -> bool {
+        let restriction = super::restriction(&self.fields, searcher, audience);
+        if restriction.is_empty() {
+            return true;
+        }
+        let by_id = Box::new(tantivy::query::TermQuery::new(
+            tantivy::Term::from_field_text(self.fields.id, id),
+            Default::default(),
+        ));
+        let q = query::filtered(by_id, &restriction);
+        searcher
+            .search(&*q, &tantivy::collector::Count)
+            .is_ok_and(|n| n > 0)
     }
 
     pub(super) fn find(

@@ -48,6 +48,7 @@ pub(super) fn attach(
     addresses: &mut Vec<DocAddress>,
     links: &Links,
     reader: Option<&str>,
+    may_see: impl Fn(&str) -> bool,
 ) {
     if links.is_empty() {
         return;
@@ -56,7 +57,8 @@ pub(super) fn attach(
     let mut readers: FxHashSet<String> = FxHashSet::default();
     let mut keep = Vec::with_capacity(hits.len());
     for hit in hits.iter_mut() {
-        let other = links.get(&hit.id);
+        // An edition the reader may not open is not named (nor is a hit left out for it).
+        let other = links.get(&hit.id).filter(|o| may_see(&o.id));
         let attached = other.is_some_and(|o| readers.contains(&o.id));
         keep.push(!attached);
         if !attached {
@@ -114,15 +116,15 @@ mod tests {
         let mut addresses: Vec<DocAddress> = (0..4).map(|i| DocAddress::new(0, i)).collect();
         // The query's language unknown: both editions stay, each naming the other.
         let (mut all, mut all_addresses) = (hits.clone(), addresses.clone());
-        attach(&mut all, &mut all_addresses, &links, None);
+        attach(&mut all, &mut all_addresses, &links, None, |_| true);
         assert_eq!(all.len(), 4);
         assert_eq!(all[2].editions, [edition("en/a", "en")]);
         // A Danish reader with the English edition first: both stay too.
         let (mut all, mut all_addresses) = (hits.clone(), addresses.clone());
-        attach(&mut all, &mut all_addresses, &links, Some("da"));
+        attach(&mut all, &mut all_addresses, &links, Some("da"), |_| true);
         assert_eq!(all.len(), 4);
         // An English reader: the Danish edition below is attached.
-        attach(&mut hits, &mut addresses, &links, Some("en"));
+        attach(&mut hits, &mut addresses, &links, Some("en"), |_| true);
         let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["en/a", "x", "da/b"]);
         assert_eq!(
@@ -138,7 +140,15 @@ mod tests {
             &mut vec![DocAddress::new(0, 0)],
             &links,
             Some("da"),
+            |_| true,
         );
         assert_eq!(hits[0].editions, [edition("en/a", "en")]);
+        // An edition the reader may not open is not named.
+        let mut hits = vec![hit("da/a")];
+        let mut addresses = vec![DocAddress::new(0, 0)];
+        attach(&mut hits, &mut addresses, &links, Some("da"), |id| {
+            id != "en/a"
+        });
+        assert!(hits[0].editions.is_empty());
     }
 }

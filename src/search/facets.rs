@@ -7,7 +7,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Query;
 use tantivy::{DocId, Score, Searcher, SegmentReader};
 
-use super::{Engine, Facets};
+use super::{Engine, Facets, Window};
 use crate::error::Result;
 use crate::query;
 use crate::schema;
@@ -19,22 +19,24 @@ impl Engine {
         &self,
         searcher: &Searcher,
         core: &dyn Query,
-        lang: Option<&str>,
-        category: Option<&str>,
+        window: &Window,
     ) -> Result<Facets> {
         let f = &self.fields;
-        let run = |filters: &[(tantivy::schema::Field, &str)]| -> Result<FacetFruit> {
-            let q = query::filtered(core.box_clone(), filters);
+        // The audience's restriction always holds; the other filter of each count too.
+        let run = |filter: Option<(tantivy::schema::Field, &str)>| -> Result<FacetFruit> {
+            let mut filters = window.restricted.clone();
+            filters.extend(filter);
+            let q = query::filtered(core.box_clone(), &filters);
             Ok(searcher.search(&*q, &FacetCounts)?)
         };
-        let (langs, categories) = match (lang, category) {
+        let (langs, categories) = match (window.lang, window.category) {
             (None, None) => {
-                let both = run(&[])?;
+                let both = run(None)?;
                 (both.lang, both.category)
             }
-            _ => {
-                let by_lang = run(&category.map(|c| vec![(f.category, c)]).unwrap_or_default())?;
-                let by_category = run(&lang.map(|l| vec![(f.lang, l)]).unwrap_or_default())?;
+            (lang, category) => {
+                let by_lang = run(category.map(|c| (f.category, c)))?;
+                let by_category = run(lang.map(|l| (f.lang, l)))?;
                 (by_lang.lang, by_category.category)
             }
         };

@@ -14,6 +14,7 @@ use std::time::Instant;
 use serde::Serialize;
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, Searcher};
 
+use crate::access::{Audience, Visibility};
 use crate::analysis;
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -71,6 +72,8 @@ pub struct SearchRequest {
     /// in relevance order only). Off for the probes of "Mente du …?", which show no hits.
     pub answer: bool,
     pub sort: Sort,
+    /// Whom the results are for: anyone sees public documents only ([`Audience`]).
+    pub audience: Audience,
 }
 
 /// The order of the results.
@@ -97,6 +100,7 @@ impl SearchRequest {
             as_typed: false,
             answer: true,
             sort: Sort::Relevance,
+            audience: Audience::Anyone,
         }
     }
 }
@@ -282,8 +286,22 @@ impl Engine {
         &self.dir
     }
 
+    /// Documents in the index, whoever may see them.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
+    }
+
+    /// Documents `audience` may see.
+    pub fn num_docs_for(&self, audience: Audience) -> Result<u64> {
+        let searcher = self.reader.searcher();
+        match restriction(&self.fields, &searcher, audience).first() {
+            None => Ok(searcher.num_docs()),
+            Some(&(field, value)) => {
+                let term = tantivy::Term::from_field_text(field, value);
+                let q = tantivy::query::TermQuery::new(term, Default::default());
+                Ok(searcher.search(&q, &tantivy::collector::Count)? as u64)
+            }
+        }
     }
 
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
@@ -309,11 +327,12 @@ impl Engine {
         let started = Instant::now();
         let searcher = self.reader.searcher();
         let f = &self.fields;
-        let mut plan = query::plan_as_typed(&req.query, f, &searcher, req.expand, req.as_typed);
-        let window = Window::of(req, f);
+        let (expand, typed, audience) = (req.expand, req.as_typed, req.audience);
+        let mut plan = query::plan_as_typed(&req.query, f, &searcher, expand, typed, audience);
+        let window = Window::of(req, f, &searcher);
         let mut results = SearchResults::of(req, &plan);
         // A query without words lists documents only when a filter is set (browsing).
-        if plan.query.is_none() && window.filters.is_empty() {
+        if plan.query.is_none() && window.lang.is_none() && window.category.is_none() {
             results.took_ms = elapsed_ms(started);
             return Ok(results);
         }
@@ -334,7 +353,14 @@ impl Engine {
         results.expansions = notes::shown_expansions(&searcher, expansions, &addresses)?;
         results.hits = present::hits(&searcher, f, &plan, ranked, results.relaxed)?;
         let reader = results.query_lang;
-        editions::attach(&mut results.hits, &mut addresses, &self.editions(), reader);
+        let may_see = |id: &str| self.may_see(&searcher, id, req.audience);
+        editions::attach(
+            &mut results.hits,
+            &mut addresses,
+            &self.editions(),
+            reader,
+            may_see,
+        );
         if req.answer && req.offset == 0 && req.sort == Sort::Relevance && !req.as_typed {
             let (hl, q) = (&plan.highlight, &req.query);
             results.answer = answer::find(&searcher, f, q, reader, hl, &addresses, &results.hits)?;
@@ -360,10 +386,27 @@ impl Engine {
         (results.total, results.complete) = (found.total, found.complete);
         results.relaxed = found.relaxed;
         if req.facets {
-            let (lang, category) = (window.lang, window.category);
-            results.facets = Some(self.facets(searcher, &*found.core.query, lang, category)?);
+            results.facets = Some(self.facets(searcher, &*found.core.query, window)?);
         }
         Ok(found.top)
+    }
+}
+
+/// The filter that restricts a search of `searcher` to what `audience` may see: none for staff,
+/// and none while the index holds no internal document (the clause would cost every query a
+/// walk through every document's posting for nothing).
+pub(crate) fn restriction(
+    f: &Fields,
+    searcher: &Searcher,
+    audience: Audience,
+) -> Vec<(tantivy::schema::Field, &'static str)> {
+    let Some(visible) = audience.restricted_to() else {
+        return Vec::new();
+    };
+    let hidden = tantivy::Term::from_field_text(f.visibility, Visibility::Intern.code());
+    match searcher.doc_freq(&hidden) {
+        Ok(0) => Vec::new(),
+        _ => vec![(f.visibility, visible.code())],
     }
 }
 

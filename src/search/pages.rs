@@ -51,7 +51,8 @@ impl Engine {
         want: usize,
     ) -> Result<FxHashMap<String, (Rank, u32)>> {
         let f = &self.fields;
-        let plan = query::plan_as_typed(&req.query, f, pages, req.expand, req.as_typed);
+        let (expand, typed) = (req.expand, req.as_typed);
+        let plan = query::plan_as_typed(&req.query, f, pages, expand, typed, req.audience);
         // Pages are always asked with any word sufficing (those with every word first): a
         // document may have all the words of a question on no single page, and its best page is
         // then the one with the most of them.

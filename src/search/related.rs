@@ -9,6 +9,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use super::{Engine, Related, RELATED};
+use crate::access::Audience;
 use crate::analysis;
 use crate::error::Result;
 use crate::glossary::Glossary;
@@ -23,6 +24,7 @@ impl Engine {
         searcher: &Searcher,
         address: DocAddress,
         doc: &TantivyDocument,
+        audience: Audience,
     ) -> Result<Vec<Related>> {
         let f = &self.fields;
         let lang: Lang = stored_text(doc, f.lang).parse().unwrap_or(Lang::En);
@@ -83,7 +85,8 @@ impl Engine {
             return Ok(Vec::new());
         }
         let q = BooleanQuery::new(should);
-        let top = searcher.search(&q, &TopDocs::with_limit(RELATED + 1).order_by_score())?;
+        let q = crate::query::filtered(Box::new(q), &super::restriction(f, searcher, audience));
+        let top = searcher.search(&*q, &TopDocs::with_limit(RELATED + 1).order_by_score())?;
         let mut related = Vec::new();
         for (_, other) in top.into_iter().filter(|(_, a)| *a != address).take(RELATED) {
             let d: TantivyDocument = searcher.doc(other)?;

@@ -18,14 +18,18 @@ pub(super) struct Window<'a> {
     pub offset: usize,
     pub lang: Option<&'static str>,
     pub category: Option<&'a str>,
+    /// The language and category filters, and the audience's restriction.
     pub filters: Vec<(Field, &'a str)>,
+    /// The audience's restriction alone (what facet counts keep when they drop a filter).
+    pub restricted: Vec<(Field, &'a str)>,
 }
 
 impl<'a> Window<'a> {
-    pub fn of(req: &'a SearchRequest, f: &Fields) -> Window<'a> {
+    pub fn of(req: &'a SearchRequest, f: &Fields, searcher: &Searcher) -> Window<'a> {
         let lang = req.lang.map(Lang::code);
         let category = req.category.as_deref().filter(|c| !c.is_empty());
-        let mut filters = Vec::new();
+        let restricted = super::restriction(f, searcher, req.audience);
+        let mut filters = restricted.clone();
         if let Some(lang) = lang {
             filters.push((f.lang, lang));
         }
@@ -38,6 +42,7 @@ impl<'a> Window<'a> {
             lang,
             category,
             filters,
+            restricted,
         }
     }
 }

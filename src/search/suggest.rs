@@ -61,7 +61,7 @@ impl Engine {
         let searcher = self.reader.searcher();
         let within = Within {
             searcher: &searcher,
-            filters: &Window::of(req, &self.fields).filters,
+            filters: &Window::of(req, &self.fields, &searcher).filters,
         };
         let mut replacements = Vec::new();
         let mut misspelt = 0;

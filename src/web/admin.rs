@@ -9,9 +9,9 @@
 //! says; a name, category or place the corpus refuses is a 4xx that says why.
 
 mod limit;
+mod status;
 
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -21,12 +21,15 @@ use serde::Serialize;
 use subtle::ConstantTimeEq;
 
 use super::{AppState, WebError};
+use crate::access::{Audience, Visibility};
 use crate::corpus;
 use crate::format::Format;
 pub(super) use limit::{Client, Failures};
+pub use status::status;
+pub(in crate::web) use status::{status_of, StatusBody};
 
 /// The token of an `Authorization: Bearer …` header; the scheme is case-insensitive (RFC 7235).
-fn bearer(headers: &HeaderMap) -> &str {
+pub(super) fn bearer(headers: &HeaderMap) -> &str {
     let value = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -187,12 +190,35 @@ pub(super) async fn receive(
 /// Writes checked files into the corpus (the watcher indexes them); their document ids.
 pub(super) async fn store(state: &AppState, received: Received) -> Result<Vec<String>, WebError> {
     let root = state.settings.corpus.clone();
+    let visibility = match received.fields.get("visibility").map(|v| v.trim()) {
+        None | Some("") => None,
+        Some(v) => Some(Visibility::parse(v).ok_or_else(|| {
+            WebError::bad_request("Visibility is offentlig or intern (or left out).")
+        })?),
+    };
     let Received {
         files,
         category,
         replace,
         ..
     } = received;
+    // The rule is in place before the file is: the watcher never sees an internal upload
+    // without it. A name already taken would get a number, an id not known beforehand.
+    if let Some(visibility) = visibility {
+        for f in &files {
+            let id = match &category {
+                Some(c) => format!("{c}/{}", f.name),
+                None => f.name.clone(),
+            };
+            if !replace && root.join(&id).exists() {
+                return Err(WebError::new(
+                    StatusCode::CONFLICT,
+                    format!("Upload refused: {id} exists; replace it, or rename the file."),
+                ));
+            }
+            write_rule(state, &id, visibility).await?;
+        }
+    }
     let ids = tokio::task::spawn_blocking(move || {
         files
             .iter()
@@ -211,6 +237,36 @@ pub(super) async fn store(state: &AppState, received: Received) -> Result<Vec<St
         tracing::info!("uploaded {id}");
     }
     Ok(ids)
+}
+
+/// Sets who may open indexed document `id` (`offentlig` or `intern`), as a rule naming it in
+/// the corpus's rules file; the watcher indexes it again.
+pub(super) async fn set_visibility(
+    state: &AppState,
+    id: &str,
+    value: &str,
+) -> Result<Visibility, WebError> {
+    let visibility = Visibility::parse(value)
+        .ok_or_else(|| WebError::bad_request("Visibility is offentlig or intern."))?;
+    let (engine, known) = (state.engine(), id.to_string());
+    let indexed = tokio::task::spawn_blocking(move || engine.original(&known, Audience::Staff))
+        .await
+        .map_err(|e| WebError::internal(e.to_string()))?
+        .map_err(WebError::from)?;
+    if indexed.is_none() {
+        return Err(WebError::not_found(format!("There is no document {id:?}.")));
+    }
+    write_rule(state, id, visibility).await?;
+    tracing::info!("visibility of {id} set to {}", visibility.code());
+    Ok(visibility)
+}
+
+async fn write_rule(state: &AppState, id: &str, visibility: Visibility) -> Result<(), WebError> {
+    let (root, id) = (state.settings.corpus.clone(), id.to_string());
+    tokio::task::spawn_blocking(move || corpus::set_document_rule(&root, &id, Some(visibility)))
+        .await
+        .map_err(|e| WebError::internal(e.to_string()))?
+        .map_err(|e| WebError::internal(format!("writing the visibility rules: {e}")))
 }
 
 /// A file of an upload with a safe name, in a format vidensbase reads, whose content is what
@@ -262,129 +318,19 @@ pub(super) async fn remove(state: &AppState, id: &str) -> Result<(), WebError> {
         return Err(WebError::not_found(format!("There is no document {id:?}.")));
     }
     tracing::info!("deleted {id}");
+    // A rule naming the document goes with it: a later file of that name gets its folder's.
+    let (root, target) = (state.settings.corpus.clone(), id.to_string());
+    let forgotten =
+        tokio::task::spawn_blocking(move || match corpus::Rules::load(&root).rule(&target) {
+            corpus::Rule::Document(_) => corpus::set_document_rule(&root, &target, None),
+            _ => Ok(()),
+        });
+    match forgotten.await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!("the visibility rule of {id} stays: {e}"),
+        Err(e) => tracing::warn!("the visibility rule of {id} stays: {e}"),
+    }
     Ok(())
-}
-
-#[derive(Serialize)]
-pub(super) struct StatusBody {
-    pub documents: u64,
-    /// When the last sync of the watcher finished (RFC 3339), if there was one.
-    pub last_commit: Option<String>,
-    /// The same moment, for the admin page to show in Danish time.
-    #[serde(skip)]
-    pub last_commit_at: Option<SystemTime>,
-    pub indexing: bool,
-    /// A rebuild ("re-index everything") is running.
-    pub rebuilding: bool,
-    /// Files read and files to read by the running sync or rebuild.
-    pub progress: Option<Progress>,
-    /// Files left out for what they contain, with why.
-    pub skipped: Vec<Skipped>,
-    /// The last sync's warnings (skipped files and files that could not be read).
-    pub warnings: Vec<String>,
-    pub version: &'static str,
-    pub watching: bool,
-}
-
-/// A file left out of the index: its id (its path in the corpus folder), why in English, and
-/// the kind of reason (`binary`, `damaged`, …) as a code.
-#[derive(Serialize)]
-pub(super) struct Skipped {
-    pub id: String,
-    pub reason: String,
-    pub kind: crate::skipped::SkipKind,
-}
-
-#[derive(Serialize)]
-pub(super) struct Progress {
-    pub done: usize,
-    pub total: usize,
-}
-
-/// The index's state, for the status API and the admin page.
-pub(super) fn status_of(state: &AppState) -> StatusBody {
-    let watch = state.settings.status.as_deref();
-    let last = watch.and_then(|w| w.last());
-    let engine = state.engine();
-    let indexing = watch.is_some_and(|w| w.syncing());
-    StatusBody {
-        documents: engine.num_docs(),
-        last_commit: last.as_ref().map(|(at, _)| rfc3339(*at)),
-        last_commit_at: last.as_ref().map(|(at, _)| *at),
-        indexing,
-        rebuilding: watch.is_some_and(|w| w.rebuilding()),
-        progress: watch
-            .filter(|_| indexing)
-            .map(|w| w.progress())
-            .map(|(done, total)| Progress { done, total }),
-        skipped: crate::skipped::skipped_files(engine.dir())
-            .into_iter()
-            .map(|(id, reason)| Skipped {
-                id,
-                reason: reason.to_string(),
-                kind: reason.kind,
-            })
-            .collect(),
-        warnings: last
-            .map(|(_, report)| without_corpus_folder(report.warnings, &state.settings.corpus))
-            .unwrap_or_default(),
-        version: env!("CARGO_PKG_VERSION"),
-        watching: watch.is_some(),
-    }
-}
-
-/// `warnings` with the corpus folder's place on the server cut out of every path, so each file
-/// is named by its path in the corpus (its id): the status is public, and the warnings are the
-/// indexer's log lines, which name files by their full path.
-fn without_corpus_folder(warnings: Vec<String>, corpus: &std::path::Path) -> Vec<String> {
-    let mut folders: Vec<String> = [
-        std::fs::canonicalize(corpus).ok(),
-        std::path::absolute(corpus).ok(),
-        Some(corpus.to_path_buf()),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|folder| folder.display().to_string())
-    .filter(|folder| !folder.is_empty() && folder != "/")
-    .map(|folder| format!("{}/", folder.trim_end_matches('/')))
-    .collect();
-    // The longest first, so a folder is never cut in part by another that it begins with.
-    folders.sort_by_key(|folder| std::cmp::Reverse(folder.len()));
-    folders.dedup();
-    warnings
-        .into_iter()
-        .map(|warning| {
-            folders
-                .iter()
-                .fold(warning, |text, folder| cut_folder(&text, folder))
-        })
-        .collect()
-}
-
-/// `text` with `folder` removed where a path begins with it (at the start, or after a space or
-/// a quote).
-fn cut_folder(text: &str, folder: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(folder) {
-        let before = rest[..at].chars().next_back().or(out.chars().next_back());
-        let starts_path = before.is_none_or(|c| c.is_whitespace() || matches!(c, '"' | '\'' | '('));
-        out.push_str(&rest[..at]);
-        if !starts_path {
-            out.push_str(folder);
-        }
-        rest = &rest[at + folder.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// `GET /api/status` (public): documents in the index, the watcher's state and last sync.
-pub async fn status(State(state): State<Arc<AppState>>) -> Response {
-    match tokio::task::spawn_blocking(move || status_of(&state)).await {
-        Ok(body) => Json(body).into_response(),
-        Err(e) => WebError::internal(e.to_string()).json(),
-    }
 }
 
 /// `POST /api/reindex`: builds the index again from scratch beside the live one (202; 409 while
@@ -420,18 +366,9 @@ pub(super) fn start_rebuild(state: &AppState) -> Result<(), WebError> {
     }
     Ok(())
 }
-
-/// `2026-11-28T10:15:00Z`.
-fn rfc3339(at: SystemTime) -> String {
-    time::OffsetDateTime::from(at)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn the_bearer_scheme_is_case_insensitive() {
@@ -447,30 +384,5 @@ mod tests {
             assert_eq!(with(value), "", "{value:?}");
         }
         assert_eq!(bearer(&HeaderMap::new()), "");
-    }
-
-    #[test]
-    fn warnings_name_files_by_their_place_in_the_corpus() {
-        let warnings = vec![
-            "skipping /srv/vb/corpus/news/x.pdf: looks like a binary file".to_string(),
-            "skipping /srv/vb/corpus/a b.txt: could not be read: /srv/vb/corpus-old/y".to_string(),
-            "/srv/vb/corpus/z.md: only the first 32 MB of its 40 MB of text are indexed".into(),
-        ];
-        assert_eq!(
-            without_corpus_folder(warnings, std::path::Path::new("/srv/vb/corpus/")),
-            [
-                "skipping news/x.pdf: looks like a binary file",
-                "skipping a b.txt: could not be read: /srv/vb/corpus-old/y",
-                "z.md: only the first 32 MB of its 40 MB of text are indexed",
-            ]
-        );
-        assert_eq!(cut_folder("in xcorpus/a", "corpus/"), "in xcorpus/a");
-    }
-
-    #[test]
-    fn dates_in_rfc3339() {
-        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_860_900);
-        assert_eq!(rfc3339(at), "2026-11-28T10:15:00Z");
-        assert_eq!(rfc3339(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
     }
 }

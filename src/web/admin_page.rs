@@ -75,6 +75,15 @@ impl Sessions {
         Some((session.csrf.clone(), session.flash.take()))
     }
 
+    /// Whether the session is valid, leaving its waiting message for the admin page.
+    fn get_quietly(&self, id: &str) -> bool {
+        self.0.lock().is_ok_and(|sessions| {
+            sessions
+                .get(id)
+                .is_some_and(|s| s.started.elapsed() < SESSION_LIFE)
+        })
+    }
+
     fn flash(&self, id: &str, flash: html::Flash) {
         if let Ok(mut sessions) = self.0.lock() {
             if let Some(session) = sessions.get_mut(id) {
@@ -127,6 +136,12 @@ fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<SignedIn>, 
             flash,
         })
     }))
+}
+
+/// Whether the request carries a valid session (the site then shows internal documents too).
+pub(super) fn has_session(state: &AppState, headers: &HeaderMap) -> bool {
+    state.settings.admin_token.is_some()
+        && session_id(headers).is_some_and(|id| state.sessions.get_quietly(id))
 }
 
 /// A form without a valid session or CSRF token.
@@ -198,7 +213,7 @@ pub async fn show(
         let shared = state.clone();
         let filter = params.filter.clone();
         let (status, listing) = tokio::task::spawn_blocking(move || {
-            let status = admin::status_of(&shared);
+            let status = admin::status_of(&shared, crate::access::Audience::Staff);
             let engine = shared.engine();
             let skipped = crate::skipped::skipped_files(engine.dir());
             let listing = engine.list(&filter, skipped, (page_no - 1) * LIST_PAGE, LIST_PAGE);
@@ -263,7 +278,7 @@ pub async fn sign_in(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.eq_ignore_ascii_case("https"));
     let cookie = format!(
-        "{COOKIE}={id}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        "{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
         SESSION_LIFE.as_secs(),
         if secure { "; Secure" } else { "" }
     );
@@ -302,7 +317,7 @@ pub async fn sign_out(
             response.headers_mut().insert(
                 header::SET_COOKIE,
                 HeaderValue::from_static(
-                    "vidensbase_admin=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0",
+                    "vidensbase_admin=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
                 ),
             );
             response
@@ -371,6 +386,37 @@ pub async fn delete(
     }
     let flash = match admin::remove(&state, &form.id).await {
         Ok(()) => html::Flash::Deleted(form.id),
+        Err(e) => html::Flash::Failed(e.status, e.message),
+    };
+    back(&state, &session, flash)
+}
+
+#[derive(Deserialize)]
+pub struct VisibilityForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    visibility: String,
+}
+
+/// `POST /admin/visibility`: who may open an indexed document, as a rule naming it in the
+/// corpus's `synlighed.tsv` (the watcher then indexes it again, without a rebuild).
+pub async fn set_visibility(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    form: Result<Form<VisibilityForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return WebError::bad_request("The form is incomplete.").into_response();
+    };
+    let session = match checked(&state, &headers, &form.csrf) {
+        Ok(session) => session,
+        Err(e) => return state.error_page(&here(), e),
+    };
+    let flash = match admin::set_visibility(&state, &form.id, &form.visibility).await {
+        Ok(v) => html::Flash::Visibility(form.id, v),
         Err(e) => html::Flash::Failed(e.status, e.message),
     };
     back(&state, &session, flash)

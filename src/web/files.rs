@@ -20,6 +20,7 @@ use crate::error::Error;
 /// `If-Modified-Since` (304) and `If-Unmodified-Since` (412) from the file's modification time.
 pub(super) async fn original_file(
     State(state): State<Arc<AppState>>,
+    Viewer(audience): Viewer,
     Path(id): Path<String>,
     method: axum::http::Method,
     headers: axum::http::HeaderMap,
@@ -34,7 +35,7 @@ pub(super) async fn original_file(
     }
     let found = {
         let id = id.clone();
-        tokio::task::spawn_blocking(move || locate_original(&state, &id))
+        tokio::task::spawn_blocking(move || locate_original(&state, &id, audience))
     };
     let (format, path) = found
         .await
@@ -56,7 +57,7 @@ pub(super) async fn original_file(
             return Err(unknown());
         }
     };
-    let mut response = response.map(axum::body::Body::new);
+    let mut response = private_for(audience, response.map(axum::body::Body::new));
     let name = id.rsplit('/').next().unwrap_or(&id);
     let headers = response.headers_mut();
     headers.insert(
@@ -81,8 +82,9 @@ pub(super) async fn original_file(
 fn locate_original(
     state: &AppState,
     id: &str,
+    audience: crate::access::Audience,
 ) -> Result<Option<(crate::format::Format, PathBuf)>, Error> {
-    let Some(format) = state.engine().original(id)? else {
+    let Some(format) = state.engine().original(id, audience)? else {
         return Ok(None);
     };
     let inside = || -> Option<PathBuf> {

@@ -17,12 +17,14 @@ pub mod json;
 mod params;
 pub mod server;
 mod ui;
+mod viewer;
 mod views;
 
 pub use error::WebError;
 use files::original_file;
 pub use params::SearchParams;
 pub use ui::{Categories, Site, Ui};
+use viewer::Viewer;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -34,6 +36,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
+use crate::access::Audience;
 use crate::error::Error;
 use crate::search::{Current, Engine, SearchRequest, SearchResults, DEFAULT_LIMIT, MAX_LIMIT};
 
@@ -230,6 +233,10 @@ pub fn router_with(engine: Arc<Current>, settings: Settings) -> Router {
             )),
         )
         .route("/admin/delete", axum::routing::post(admin_page::delete))
+        .route(
+            "/admin/visibility",
+            axum::routing::post(admin_page::set_visibility),
+        )
         .route("/admin/reindex", axum::routing::post(admin_page::reindex))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)
@@ -284,58 +291,94 @@ async fn run_search(state: Arc<AppState>, request: SearchRequest) -> Result<Sear
         .and_then(|r| r)
 }
 
-async fn home(State(state): State<Arc<AppState>>, here: Here) -> Html<String> {
-    Html(views::home(&state.ctx(&here), state.engine().num_docs()).into_string())
+/// A response for staff may show internal documents: no shared cache may keep it for others.
+fn private_for(audience: Audience, mut response: Response) -> Response {
+    if audience == Audience::Staff {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("private, no-store"),
+        );
+    }
+    response
+}
+
+async fn home(
+    State(state): State<Arc<AppState>>,
+    Viewer(audience): Viewer,
+    here: Here,
+) -> Response {
+    let engine = state.engine();
+    let documents = tokio::task::spawn_blocking(move || engine.num_docs_for(audience)).await;
+    match documents
+        .map_err(|e| Error::Internal(e.to_string()))
+        .and_then(|n| n)
+    {
+        Ok(n) => private_for(
+            audience,
+            Html(views::home(&state.ctx(&here), n).into_string()).into_response(),
+        ),
+        Err(e) => state.error_page(&here, WebError::from(e)),
+    }
 }
 
 async fn search_page(
     State(state): State<Arc<AppState>>,
+    Viewer(audience): Viewer,
     here: Here,
     params: SearchParams,
 ) -> Response {
     let offset = (params.page() - 1) * PAGE_SIZE;
-    let results = match params.request(PAGE_SIZE, offset, true) {
+    let results = match params.request(PAGE_SIZE, offset, true, audience) {
         Ok(request) => run_search(state.clone(), request)
             .await
             .map_err(WebError::from),
         Err(e) => Err(e),
     };
     match results {
-        Ok(results) => {
-            Html(views::results(&state.ctx(&here), &params, &results).into_string()).into_response()
-        }
+        Ok(results) => private_for(
+            audience,
+            Html(views::results(&state.ctx(&here), &params, &results).into_string())
+                .into_response(),
+        ),
         Err(e) => state.error_page(&here, e),
     }
 }
 
-async fn search_api(State(state): State<Arc<AppState>>, params: SearchParams) -> Response {
+async fn search_api(
+    State(state): State<Arc<AppState>>,
+    Viewer(audience): Viewer,
+    params: SearchParams,
+) -> Response {
     let limit = params.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
-    let request = match params.request(limit, params.offset.unwrap_or(0), false) {
+    let request = match params.request(limit, params.offset.unwrap_or(0), false, audience) {
         Ok(r) => r,
         Err(e) => return e.json(),
     };
     match run_search(state, request).await {
-        Ok(r) => Json(json::Results::of(&r)).into_response(),
+        Ok(r) => private_for(audience, Json(json::Results::of(&r)).into_response()),
         Err(e) => WebError::from(e).json(),
     }
 }
 
 async fn document_page(
     State(state): State<Arc<AppState>>,
+    Viewer(audience): Viewer,
     here: Here,
     Path(id): Path<String>,
     params: SearchParams,
 ) -> Response {
     let q = params.q.clone();
     let shared = state.clone();
-    let doc = tokio::task::spawn_blocking(move || shared.engine().document(&id, Some(&q)))
-        .await
-        .map_err(|e| WebError::internal(e.to_string()))
-        .and_then(|doc| doc.map_err(WebError::from));
+    let doc =
+        tokio::task::spawn_blocking(move || shared.engine().document(&id, Some(&q), audience))
+            .await
+            .map_err(|e| WebError::internal(e.to_string()))
+            .and_then(|doc| doc.map_err(WebError::from));
     match doc {
-        Ok(doc) => {
-            Html(views::document(&state.ctx(&here), &doc, &params).into_string()).into_response()
-        }
+        Ok(doc) => private_for(
+            audience,
+            Html(views::document(&state.ctx(&here), &doc, &params).into_string()).into_response(),
+        ),
         Err(e) => state.error_page(&here, e),
     }
 }

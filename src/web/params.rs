@@ -68,6 +68,7 @@ impl SearchParams {
         limit: usize,
         offset: usize,
         facets: bool,
+        audience: crate::access::Audience,
     ) -> Result<SearchRequest, WebError> {
         Ok(SearchRequest {
             query: self.q.clone(),
@@ -80,6 +81,7 @@ impl SearchParams {
             suggest: true,
             as_typed: self.as_typed,
             answer: true,
+            audience,
             sort: if self.newest {
                 crate::search::Sort::Newest
             } else {

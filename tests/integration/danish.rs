@@ -184,12 +184,20 @@ fn the_phrase_beats_scattered_words_in_a_title() {
 #[test]
 fn related_documents_cross_languages() {
     let doc = engine()
-        .document("loneliness-older-people-befriending.txt", None)
+        .document(
+            "loneliness-older-people-befriending.txt",
+            None,
+            vidensbase::access::Audience::Staff,
+        )
         .expect("doc");
     assert!(!doc.related.is_empty() && doc.related.len() <= 5);
     assert!(doc.related.iter().all(|r| r.id != doc.id));
     let related = engine()
-        .document("civilsamfund-national-strategi.txt", None)
+        .document(
+            "civilsamfund-national-strategi.txt",
+            None,
+            vidensbase::access::Audience::Staff,
+        )
         .expect("doc")
         .related;
     assert!(related.iter().any(|r| r.lang == "en"), "{related:?}");

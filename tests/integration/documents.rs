@@ -113,7 +113,10 @@ fn assert_found(q: &str, id: &str, page: u32) {
 }
 
 fn body(id: &str) -> String {
-    let doc = docs().engine.document(id, None).expect("document");
+    let doc = docs()
+        .engine
+        .document(id, None, vidensbase::access::Audience::Staff)
+        .expect("document");
     doc.body.fragments.iter().map(|f| f.text.as_str()).collect()
 }
 
@@ -305,7 +308,11 @@ fn running_headers_and_footers_are_not_body_text() {
 }
 
 fn page_count(id: &str) -> usize {
-    docs().engine.document(id, None).expect("document").pages as usize
+    docs()
+        .engine
+        .document(id, None, vidensbase::access::Audience::Staff)
+        .expect("document")
+        .pages as usize
 }
 
 #[test]
@@ -314,7 +321,10 @@ fn metadata_from_pdf_and_office_files() {
         return;
     }
     let meta = |id: &str| {
-        let d = docs().engine.document(id, None).expect("document");
+        let d = docs()
+            .engine
+            .document(id, None, vidensbase::access::Audience::Staff)
+            .expect("document");
         (d.title, d.author, d.date.map(|d| d.to_string()), d.lang)
     };
     // PDFDocEncoding strings (groff).

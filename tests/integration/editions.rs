@@ -39,7 +39,9 @@ fn copy_lang(corpus: &Path, lang: &str) {
 
 /// The other edition the document page names for `id`, if any.
 fn other(engine: &Engine, id: &str) -> Option<String> {
-    let doc = engine.document(id, None).expect("document");
+    let doc = engine
+        .document(id, None, vidensbase::access::Audience::Staff)
+        .expect("document");
     assert!(doc.editions.len() <= 1, "{id}: {:?}", doc.editions);
     doc.editions.first().map(|e| e.id.clone())
 }

@@ -14,6 +14,7 @@
 //! connections than it has file descriptors for and large downloads in parallel; `layers` reads
 //! the import graph of `src/` (the search side imports no extraction or ingestion, no circles).
 
+mod access;
 mod admin;
 mod admin_attack;
 mod admin_page;

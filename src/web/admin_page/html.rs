@@ -5,6 +5,7 @@
 use axum::http::StatusCode;
 use maud::{html, Markup};
 
+use crate::access::Visibility;
 use crate::listing::{Listed, Listing};
 use crate::web::admin::StatusBody;
 use crate::web::admin_texts;
@@ -16,6 +17,8 @@ use crate::web::Ui;
 pub enum Flash {
     Added(Vec<String>),
     Deleted(String),
+    /// A document's visibility was set (the watcher indexes it again).
+    Visibility(String, crate::access::Visibility),
     Rebuilding,
     /// The answer's status, and the reason as the API words it (English).
     Failed(StatusCode, String),
@@ -133,6 +136,10 @@ fn flash_of(flash: &Flash) -> Markup {
                 (ids.join(", "))
             },
             Flash::Deleted(id) => p.flash role="status" { "Slettet: " (id) },
+            Flash::Visibility(id, v) => p.flash role="status" {
+                (id) (if *v == crate::access::Visibility::Intern { " er nu kun for medarbejdere." } else { " er nu offentligt." })
+                " Søgningen følger med, så snart dokumentet er indekseret igen."
+            },
             Flash::Rebuilding => p.flash role="status" { "Indekset bygges forfra ved siden af det nuværende; søgningen bruger det gamle, til det nye er klar." },
             Flash::Failed(status, why) => div.flash.failed role="alert" {
                 p { (failure(*status)) }
@@ -192,6 +199,12 @@ fn upload_section(a: &AdminPage) -> Markup {
                 datalist #categories {
                     @for c in &a.listing.categories { option value=(c) {} }
                 }
+                label for="visibility" { "Synlighed" }
+                select #visibility name="visibility" {
+                    option value="" { "Som mappen (synlighed.tsv) eller dokumentet selv siger" }
+                    option value="offentlig" { "Offentlig: alle kan finde og læse dem" }
+                    option value="intern" { "Intern: kun medarbejdere, der er logget ind" }
+                }
                 p {
                     input #replace type="checkbox" name="replace" value="true";
                     " " label for="replace" style="display:inline" { "Erstat en fil med samme navn (ellers får den nye et nummer)" }
@@ -239,18 +252,38 @@ fn documents_section(ctx: &Ctx, a: &AdminPage) -> Markup {
     }
 }
 
+/// A document's visibility, and the button that changes it.
+fn visibility_form(a: &AdminPage, id: &str, visibility: Visibility) -> Markup {
+    let (now, other, button) = match visibility {
+        Visibility::Intern => ("Intern", Visibility::Offentlig, "Gør offentlig"),
+        Visibility::Offentlig => ("Offentlig", Visibility::Intern, "Gør intern"),
+    };
+    html! {
+        span.meta { (now) }
+        form.inline method="post" action="/admin/visibility" {
+            input type="hidden" name="csrf" value=(a.csrf);
+            input type="hidden" name="id" value=(id);
+            input type="hidden" name="visibility" value=(other.code());
+            " " button type="submit" aria-label=(format!("{button}: {id}")) { (button) }
+        }
+    }
+}
+
 /// One file of the list.
 fn row_of(ctx: &Ctx, a: &AdminPage, row: &Listed) -> Markup {
     html! {
         tr {
             @match row {
-                Listed::Indexed { id, title, lang, category, date, size: bytes, pages } => {
+                Listed::Indexed { id, title, lang, category, date, size: bytes, pages, visibility } => {
                     td.id { a href=(doc_url(id, None)) lang=(lang) { (title) } br; span.meta { (id) } }
                     td { (ctx.categories.name(category, Ui::Da)) }
                     td { (Ui::Da.language_name(lang)) }
                     td { (date.map_or("–".to_string(), |d| Ui::Da.date(d))) }
                     td { (size(*bytes)) @if *pages > 0 { br; span.meta { (pages) (if *pages == 1 { " side" } else { " sider" }) } } }
-                    td { "Indekseret" }
+                    td {
+                        "Indekseret" br;
+                        (visibility_form(a, id, *visibility))
+                    }
                 }
                 Listed::Skipped { id, reason } => {
                     td.id { (id) }

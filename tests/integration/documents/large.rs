@@ -141,7 +141,9 @@ fn a_report_of_24001_pages_is_indexed_page_by_page_in_bounded_memory() {
     assert!(!stderr.contains("skipping"), "{stderr}");
 
     let engine = Engine::open(&index).expect("engine");
-    let doc = engine.document(id, None).expect("the report is indexed");
+    let doc = engine
+        .document(id, None, vidensbase::access::Audience::Staff)
+        .expect("the report is indexed");
     assert_eq!(doc.pages, 24_001);
     assert_eq!(
         doc.title,
