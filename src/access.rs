@@ -64,6 +64,44 @@ impl Audience {
     }
 }
 
+/// What a signed-in person may do. Each role may do what the one before it may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Sees internal documents.
+    Reader,
+    /// Also uploads, deletes and sets who may see a document.
+    Editor,
+    /// Also manages accounts and rebuilds the index.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Reader, Role::Editor, Role::Admin];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Editor => "editor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Reads a role as the command line, the configuration and the admin page write it.
+    pub fn parse(value: &str) -> Option<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.code().eq_ignore_ascii_case(value.trim()))
+    }
+}
+
+/// A signed-in person (or script): a name, for the audit log, and a role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staff {
+    pub name: String,
+    pub role: Role,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +116,16 @@ mod tests {
         for v in [Visibility::Offentlig, Visibility::Intern] {
             assert_eq!(Visibility::parse(v.code()), Some(v));
         }
+    }
+
+    #[test]
+    fn roles_are_ordered_and_read_back() {
+        assert!(Role::Reader < Role::Editor && Role::Editor < Role::Admin);
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.code()), Some(role));
+        }
+        assert_eq!(Role::parse(" Editor "), Some(Role::Editor));
+        assert_eq!(Role::parse("root"), None);
     }
 
     #[test]

@@ -19,6 +19,8 @@ use crate::lang::Lang;
 use crate::search::{Current, Engine, SearchRequest};
 use crate::{corpus, extract, ingest, schema, web};
 
+mod staff;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "vidensbase",
@@ -40,6 +42,9 @@ pub struct Cli {
         value_name = "HOST:PORT"
     )]
     pub addr: String,
+    /// Staff accounts (`vidensbase user`); the audit log is kept beside it
+    #[arg(long, global = true, default_value = crate::accounts::DEFAULT_FILE, value_name = "FILE")]
+    pub users: PathBuf,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -92,6 +97,11 @@ pub enum Command {
         #[arg(long)]
         internal: bool,
     },
+    /// Manage the staff accounts that sign in on /login
+    User {
+        #[command(subcommand)]
+        command: staff::UserCommand,
+    },
 }
 
 pub fn init_logging() {
@@ -119,7 +129,7 @@ pub fn run(mut cli: Cli) -> anyhow::Result<()> {
             };
             index(&cli.corpus, &cli.index, &scope)
         }
-        Command::Serve { no_watch } => serve(&cli.corpus, &cli.index, &cli.addr, !no_watch),
+        Command::Serve { no_watch } => serve(&cli, !no_watch),
         Command::Search {
             query,
             lang,
@@ -142,6 +152,7 @@ pub fn run(mut cli: Cli) -> anyhow::Result<()> {
             print_results(&results, json)
         }
         Command::Export { internal } => export(&cli.corpus, internal),
+        Command::User { command } => staff::user(&cli.users, command),
     }
 }
 
@@ -274,7 +285,8 @@ fn sync_waiting(
     }
 }
 
-fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result<()> {
+fn serve(cli: &Cli, watch: bool) -> anyhow::Result<()> {
+    let (corpus, index, addr) = (cli.corpus.as_path(), cli.index.as_path(), cli.addr.as_str());
     for leftover in corpus::clean_uploads(corpus, |w| tracing::warn!("{w}")) {
         tracing::info!(
             "removed {}, left by an upload that did not finish",
@@ -306,6 +318,7 @@ fn serve(corpus: &Path, index: &Path, addr: &str, watch: bool) -> anyhow::Result
         site: site()?,
         ..web::Settings::new(corpus.to_path_buf())
     };
+    let settings = staff::settings(&cli.users, settings)?;
     if settings.admin_token.is_some() {
         tracing::info!("admin API open (POST /api/documents, DELETE /api/documents/{{id}})");
     }

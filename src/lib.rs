@@ -7,7 +7,9 @@
 //! See ARCHITECTURE.md for the map.
 
 pub mod access;
+pub mod accounts;
 pub mod analysis;
+pub mod audit;
 pub mod cli;
 pub mod compound;
 pub mod corpus;

@@ -20,8 +20,10 @@ use axum::Json;
 use serde::Serialize;
 use subtle::ConstantTimeEq;
 
+use super::session::TOKEN_NAME;
 use super::{AppState, WebError};
 use crate::access::{Audience, Visibility};
+use crate::audit::What;
 use crate::corpus;
 use crate::format::Format;
 pub(super) use limit::{Client, Failures};
@@ -112,7 +114,7 @@ pub async fn upload(
             .0
             .as_deref()
             .is_some_and(|q| q.split('&').any(|p| p == "replace=true"));
-        let ids = store(&state, received).await?;
+        let ids = store(&state, received, TOKEN_NAME).await?;
         let body = match ids.as_slice() {
             [id] => serde_json::json!(Added { id: id.clone() }),
             _ => serde_json::json!({
@@ -188,7 +190,11 @@ pub(super) async fn receive(
 }
 
 /// Writes checked files into the corpus (the watcher indexes them); their document ids.
-pub(super) async fn store(state: &AppState, received: Received) -> Result<Vec<String>, WebError> {
+pub(super) async fn store(
+    state: &AppState,
+    received: Received,
+    who: &str,
+) -> Result<Vec<String>, WebError> {
     let root = state.settings.corpus.clone();
     let visibility = match received.fields.get("visibility").map(|v| v.trim()) {
         None | Some("") => None,
@@ -217,6 +223,11 @@ pub(super) async fn store(state: &AppState, received: Received) -> Result<Vec<St
                 ));
             }
             write_rule(state, &id, visibility).await?;
+            state.audit(
+                who,
+                What::Visibility,
+                &format!("{id}: {}", visibility.code()),
+            );
         }
     }
     let ids = tokio::task::spawn_blocking(move || {
@@ -234,7 +245,7 @@ pub(super) async fn store(state: &AppState, received: Received) -> Result<Vec<St
         corpus::AddError::Io(e) => WebError::internal(format!("writing an upload: {e}")),
     })?;
     for id in &ids {
-        tracing::info!("uploaded {id}");
+        state.audit(who, What::Upload, id);
     }
     Ok(ids)
 }
@@ -245,6 +256,7 @@ pub(super) async fn set_visibility(
     state: &AppState,
     id: &str,
     value: &str,
+    who: &str,
 ) -> Result<Visibility, WebError> {
     let visibility = Visibility::parse(value)
         .ok_or_else(|| WebError::bad_request("Visibility is offentlig or intern."))?;
@@ -257,7 +269,11 @@ pub(super) async fn set_visibility(
         return Err(WebError::not_found(format!("There is no document {id:?}.")));
     }
     write_rule(state, id, visibility).await?;
-    tracing::info!("visibility of {id} set to {}", visibility.code());
+    state.audit(
+        who,
+        What::Visibility,
+        &format!("{id}: {}", visibility.code()),
+    );
     Ok(visibility)
 }
 
@@ -298,7 +314,7 @@ pub async fn delete(
 ) -> Response {
     let result = async {
         authorise(&state, &headers, client)?;
-        remove(&state, &id).await?;
+        remove(&state, &id, TOKEN_NAME).await?;
         Ok(Json(serde_json::json!({ "id": id, "deleted": true })).into_response())
     }
     .await;
@@ -307,7 +323,7 @@ pub async fn delete(
 
 /// Removes a document's file from the corpus (the watcher removes it from search); 404 for an
 /// unknown id or a file that is no document (`kategorier.tsv`, a hidden file).
-pub(super) async fn remove(state: &AppState, id: &str) -> Result<(), WebError> {
+pub(super) async fn remove(state: &AppState, id: &str, who: &str) -> Result<(), WebError> {
     let root = state.settings.corpus.clone();
     let target = id.to_string();
     let removed = tokio::task::spawn_blocking(move || corpus::remove_file(&root, &target))
@@ -317,7 +333,7 @@ pub(super) async fn remove(state: &AppState, id: &str) -> Result<(), WebError> {
     if !removed {
         return Err(WebError::not_found(format!("There is no document {id:?}.")));
     }
-    tracing::info!("deleted {id}");
+    state.audit(who, What::Delete, id);
     // A rule naming the document goes with it: a later file of that name gets its folder's.
     let (root, target) = (state.settings.corpus.clone(), id.to_string());
     let forgotten =
@@ -340,7 +356,8 @@ pub async fn reindex(
     client: Client,
     headers: HeaderMap,
 ) -> Response {
-    let result = authorise(&state, &headers, client).and_then(|()| start_rebuild(&state));
+    let result =
+        authorise(&state, &headers, client).and_then(|()| start_rebuild(&state, TOKEN_NAME));
     match result {
         Ok(()) => (
             StatusCode::ACCEPTED,
@@ -351,7 +368,7 @@ pub async fn reindex(
     }
 }
 
-pub(super) fn start_rebuild(state: &AppState) -> Result<(), WebError> {
+pub(super) fn start_rebuild(state: &AppState, who: &str) -> Result<(), WebError> {
     let Some(rebuilder) = state.settings.rebuilder.as_deref() else {
         return Err(WebError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -364,6 +381,7 @@ pub(super) fn start_rebuild(state: &AppState) -> Result<(), WebError> {
             "The index is being rebuilt already.",
         ));
     }
+    state.audit(who, What::Rebuild, "");
     Ok(())
 }
 #[cfg(test)]

@@ -10,7 +10,6 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use axum::extract::{Form, Multipart, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -18,130 +17,60 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
+use super::session::{self, SignedIn};
 use super::{admin, AppState, Here, Ui, WebError};
+use crate::access::{Role, Staff};
+use crate::audit::What;
 
 mod html;
 
-/// The session cookie's name.
-const COOKIE: &str = "vidensbase_admin";
-/// A session ends this long after sign-in.
-const SESSION_LIFE: Duration = Duration::from_secs(8 * 3600);
-/// Sessions kept at most; the oldest go first.
-const MAX_SESSIONS: usize = 64;
 /// Rows of the document list per page.
 pub const LIST_PAGE: usize = 50;
 
-/// Signed-in sessions, by their cookie value.
+/// Messages waiting for the next admin page a session sees (after a redirect), by session.
 #[derive(Default)]
-pub struct Sessions(Mutex<HashMap<String, Session>>);
+pub struct Flashes(Mutex<HashMap<String, html::Flash>>);
 
-struct Session {
-    csrf: String,
-    started: Instant,
-    /// A message for the next page shown (after a redirect).
-    flash: Option<html::Flash>,
-}
-
-impl Sessions {
-    fn start(&self) -> Option<String> {
-        let id = random_token()?;
-        let csrf = random_token()?;
-        let mut sessions = self.0.lock().ok()?;
-        sessions.retain(|_, s| s.started.elapsed() < SESSION_LIFE);
-        while sessions.len() >= MAX_SESSIONS {
-            let oldest = sessions
-                .iter()
-                .min_by_key(|(_, s)| s.started)
-                .map(|(id, _)| id.clone())?;
-            sessions.remove(&oldest);
+impl Flashes {
+    fn put(&self, session: &str, flash: html::Flash) {
+        let mut flashes = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        // One message a session; a session that never comes back leaves at most one.
+        if flashes.len() > 4096 {
+            flashes.clear();
         }
-        sessions.insert(
-            id.clone(),
-            Session {
-                csrf,
-                started: Instant::now(),
-                flash: None,
-            },
-        );
-        Some(id)
+        flashes.insert(session.to_string(), flash);
     }
 
-    /// The session's CSRF token and its waiting message (taken), if the session is valid.
-    fn get(&self, id: &str) -> Option<(String, Option<html::Flash>)> {
-        let mut sessions = self.0.lock().ok()?;
-        let session = sessions
-            .get_mut(id)
-            .filter(|s| s.started.elapsed() < SESSION_LIFE)?;
-        Some((session.csrf.clone(), session.flash.take()))
-    }
-
-    /// Whether the session is valid, leaving its waiting message for the admin page.
-    fn get_quietly(&self, id: &str) -> bool {
-        self.0.lock().is_ok_and(|sessions| {
-            sessions
-                .get(id)
-                .is_some_and(|s| s.started.elapsed() < SESSION_LIFE)
-        })
-    }
-
-    fn flash(&self, id: &str, flash: html::Flash) {
-        if let Ok(mut sessions) = self.0.lock() {
-            if let Some(session) = sessions.get_mut(id) {
-                session.flash = Some(flash);
-            }
-        }
-    }
-
-    fn end(&self, id: &str) {
-        if let Ok(mut sessions) = self.0.lock() {
-            sessions.remove(id);
-        }
+    fn take(&self, session: &str) -> Option<html::Flash> {
+        let mut flashes = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        flashes.remove(session)
     }
 }
 
-/// 32 random bytes, hex.
-fn random_token() -> Option<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).ok()?;
-    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+/// Who is signed in on an admin request: a session (its role as it is now), or the person the
+/// single sign-on proxy vouches for (whose forms carry a token made from their name).
+pub struct Who(Option<SignedIn>);
+
+impl axum::extract::FromRequestParts<Arc<AppState>> for Who {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let signed_in = state.signed_in(&parts.headers).or_else(|| {
+            super::viewer::from_proxy(state, parts).and_then(|staff| state.proxy_session(staff))
+        });
+        Ok(Who(signed_in))
+    }
 }
 
-/// The session cookie's value in a request.
-fn session_id(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('='))
-}
-
-/// A signed-in request: its session and CSRF token.
-struct SignedIn {
-    id: String,
-    csrf: String,
-    flash: Option<html::Flash>,
-}
-
-/// The request's session; `None` when it has none (the caller shows the sign-in form).
-fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<SignedIn>, WebError> {
-    if state.settings.admin_token.is_none() {
+/// The request's signed-in person; 404 when the server has no staff sign-in.
+fn session_of(state: &AppState, who: Who) -> Result<Option<SignedIn>, WebError> {
+    if !state.settings.staff_enabled() {
         return Err(WebError::not_found("There is no page at this address."));
     }
-    Ok(session_id(headers).and_then(|id| {
-        let (csrf, flash) = state.sessions.get(id)?;
-        Some(SignedIn {
-            id: id.to_string(),
-            csrf,
-            flash,
-        })
-    }))
-}
-
-/// Whether the request carries a valid session (the site then shows internal documents too).
-pub(super) fn has_session(state: &AppState, headers: &HeaderMap) -> bool {
-    state.settings.admin_token.is_some()
-        && session_id(headers).is_some_and(|id| state.sessions.get_quietly(id))
+    Ok(who.0)
 }
 
 /// A form without a valid session or CSRF token.
@@ -152,11 +81,23 @@ fn forbidden() -> WebError {
     )
 }
 
-/// A signed-in form submission: the session, with the form's CSRF token checked.
-fn checked(state: &AppState, headers: &HeaderMap, csrf: &str) -> Result<SignedIn, WebError> {
-    let session = signed_in(state, headers)?.ok_or_else(forbidden)?;
+/// A signed-in person whose role does not allow what they asked.
+fn not_allowed(role: Role) -> WebError {
+    WebError::new(
+        StatusCode::FORBIDDEN,
+        format!("This needs the role {} or above.", role.code()),
+    )
+}
+
+/// A signed-in form submission by someone of at least `role`: the session, with the form's CSRF
+/// token checked.
+fn checked(state: &AppState, who: Who, csrf: &str, role: Role) -> Result<SignedIn, WebError> {
+    let session = session_of(state, who)?.ok_or_else(forbidden)?;
     if !bool::from(session.csrf.as_bytes().ct_eq(csrf.as_bytes())) {
         return Err(forbidden());
+    }
+    if session.staff.role < role {
+        return Err(not_allowed(role));
     }
     Ok(session)
 }
@@ -166,6 +107,7 @@ fn here() -> Here {
     Here {
         ui: Ui::Da,
         path: "/admin".into(),
+        staff: None,
     }
 }
 
@@ -179,7 +121,7 @@ fn page(markup: maud::Markup) -> Response {
 
 /// 303 to the admin page, leaving `flash` for it.
 fn back(state: &AppState, session: &SignedIn, flash: html::Flash) -> Response {
-    state.sessions.flash(&session.id, flash);
+    state.flashes.put(&session.id, flash);
     (
         StatusCode::SEE_OTHER,
         [
@@ -201,23 +143,31 @@ pub struct ListParams {
 /// `GET /admin`: the sign-in form, or the page itself.
 pub async fn show(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    who: Who,
     params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let result = async {
-        let Some(session) = signed_in(&state, &headers)? else {
-            return Ok(page(html::admin_sign_in(&state.ctx(&here()), None)));
+        let Some(session) = session_of(&state, who)? else {
+            return Ok(page(html::admin_sign_in(
+                &state.ctx(&here()),
+                None,
+                &state.settings,
+            )));
         };
+        if session.staff.role < Role::Editor {
+            return Err(not_allowed(Role::Editor));
+        }
         let Query(params) = params.unwrap_or_default();
         let page_no = params.side.unwrap_or(1).clamp(1, 100_000);
         let shared = state.clone();
         let filter = params.filter.clone();
-        let (status, listing) = tokio::task::spawn_blocking(move || {
+        let (status, listing, audit) = tokio::task::spawn_blocking(move || {
             let status = admin::status_of(&shared, crate::access::Audience::Staff);
             let engine = shared.engine();
             let skipped = crate::skipped::skipped_files(engine.dir());
             let listing = engine.list(&filter, skipped, (page_no - 1) * LIST_PAGE, LIST_PAGE);
-            (status, listing)
+            let audit = (shared.settings.audit.as_deref()).map_or(Vec::new(), |a| a.recent(50));
+            (status, listing, audit)
         })
         .await
         .map_err(|e| WebError::internal(e.to_string()))?;
@@ -226,12 +176,15 @@ pub async fn show(
             &state.ctx(&here()),
             &html::AdminPage {
                 csrf: &session.csrf,
-                flash: session.flash.as_ref(),
+                staff: &session.staff,
+                flash: state.flashes.take(&session.id).as_ref(),
+                audit: &audit,
                 status: &status,
                 listing: &listing,
                 filter: &params.filter,
                 page: page_no,
-                can_rebuild: state.settings.rebuilder.is_some(),
+                can_rebuild: state.settings.rebuilder.is_some()
+                    && session.staff.role == Role::Admin,
             },
         )))
     }
@@ -264,24 +217,24 @@ pub async fn sign_in(
                     }
                     _ => "Forkert adgangsnøgle. Prøv igen.",
                 };
-                let mut response = page(html::admin_sign_in(&state.ctx(&here()), Some(message)));
+                state.audit(session::TOKEN_NAME, What::SignInFailed, "");
+                let here = here();
+                let ctx = state.ctx(&here);
+                let mut response = page(html::admin_sign_in(&ctx, Some(message), &state.settings));
                 *response.status_mut() = status;
                 response
             }
         };
     }
-    let Some(id) = state.sessions.start() else {
+    let token = Staff {
+        name: session::TOKEN_NAME.to_string(),
+        role: Role::Admin,
+    };
+    let Some(id) = state.sessions.start(token) else {
         return WebError::internal("starting a session".into()).into_response();
     };
-    let secure = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
-    let cookie = format!(
-        "{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
-        SESSION_LIFE.as_secs(),
-        if secure { "; Secure" } else { "" }
-    );
+    state.audit(session::TOKEN_NAME, What::SignIn, "");
+    let cookie = session::cookie(&id, &headers);
     let mut response = (
         StatusCode::SEE_OTHER,
         [
@@ -305,20 +258,19 @@ pub struct CsrfForm {
 /// `POST /admin/logout`.
 pub async fn sign_out(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    who: Who,
     form: Result<Form<CsrfForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let csrf = form.map(|Form(f)| f.csrf).unwrap_or_default();
-    match checked(&state, &headers, &csrf) {
+    match checked(&state, who, &csrf, Role::Reader) {
         Ok(session) => {
             state.sessions.end(&session.id);
+            state.audit(&session.staff.name, What::SignOut, "");
             let mut response =
                 (StatusCode::SEE_OTHER, [(header::LOCATION, "/admin")]).into_response();
             response.headers_mut().insert(
                 header::SET_COOKIE,
-                HeaderValue::from_static(
-                    "vidensbase_admin=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
-                ),
+                HeaderValue::from_static(session::CLEARED),
             );
             response
         }
@@ -329,12 +281,13 @@ pub async fn sign_out(
 /// `POST /admin/upload`: the upload form (multipart, with the CSRF token as a field).
 pub async fn upload(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    who: Who,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     // The session first: a stranger's upload is refused before it is read.
-    let session = match signed_in(&state, &headers) {
-        Ok(Some(session)) => session,
+    let session = match session_of(&state, who) {
+        Ok(Some(session)) if session.staff.role >= Role::Editor => session,
+        Ok(Some(_)) => return not_allowed(Role::Editor).into_response(),
         Ok(None) => return forbidden().into_response(),
         Err(e) => return state.error_page(&here(), e),
     };
@@ -343,10 +296,10 @@ pub async fn upload(
         Err(e) => return back(&state, &session, html::Flash::Failed(e.status, e.message)),
     };
     let csrf = received.fields.get("csrf").cloned().unwrap_or_default();
-    if let Err(e) = checked(&state, &headers, &csrf) {
-        return state.error_page(&here(), e);
+    if !bool::from(session.csrf.as_bytes().ct_eq(csrf.as_bytes())) {
+        return state.error_page(&here(), forbidden());
     }
-    let flash = match admin::store(&state, received).await {
+    let flash = match admin::store(&state, received, &session.staff.name).await {
         Ok(ids) => html::Flash::Added(ids),
         Err(e) => html::Flash::Failed(e.status, e.message),
     };
@@ -367,13 +320,13 @@ pub struct DeleteForm {
 /// `POST /admin/delete`: first a confirmation page, then (with `confirm`) the deletion.
 pub async fn delete(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    who: Who,
     form: Result<Form<DeleteForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let Ok(Form(form)) = form else {
         return WebError::bad_request("The form is incomplete.").into_response();
     };
-    let session = match checked(&state, &headers, &form.csrf) {
+    let session = match checked(&state, who, &form.csrf, Role::Editor) {
         Ok(session) => session,
         Err(e) => return state.error_page(&here(), e),
     };
@@ -384,7 +337,7 @@ pub async fn delete(
             &session.csrf,
         ));
     }
-    let flash = match admin::remove(&state, &form.id).await {
+    let flash = match admin::remove(&state, &form.id, &session.staff.name).await {
         Ok(()) => html::Flash::Deleted(form.id),
         Err(e) => html::Flash::Failed(e.status, e.message),
     };
@@ -405,17 +358,18 @@ pub struct VisibilityForm {
 /// corpus's `synlighed.tsv` (the watcher then indexes it again, without a rebuild).
 pub async fn set_visibility(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    who: Who,
     form: Result<Form<VisibilityForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let Ok(Form(form)) = form else {
         return WebError::bad_request("The form is incomplete.").into_response();
     };
-    let session = match checked(&state, &headers, &form.csrf) {
+    let session = match checked(&state, who, &form.csrf, Role::Editor) {
         Ok(session) => session,
         Err(e) => return state.error_page(&here(), e),
     };
-    let flash = match admin::set_visibility(&state, &form.id, &form.visibility).await {
+    let who = &session.staff.name;
+    let flash = match admin::set_visibility(&state, &form.id, &form.visibility, who).await {
         Ok(v) => html::Flash::Visibility(form.id, v),
         Err(e) => html::Flash::Failed(e.status, e.message),
     };
@@ -425,40 +379,17 @@ pub async fn set_visibility(
 /// `POST /admin/reindex`: "re-index everything", beside the live index.
 pub async fn reindex(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
+    who: Who,
     form: Result<Form<CsrfForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let csrf = form.map(|Form(f)| f.csrf).unwrap_or_default();
-    let session = match checked(&state, &headers, &csrf) {
+    let session = match checked(&state, who, &csrf, Role::Admin) {
         Ok(session) => session,
         Err(e) => return state.error_page(&here(), e),
     };
-    let flash = match admin::start_rebuild(&state) {
+    let flash = match admin::start_rebuild(&state, &session.staff.name) {
         Ok(()) => html::Flash::Rebuilding,
         Err(e) => html::Flash::Failed(e.status, e.message),
     };
     back(&state, &session, flash)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_session_cookie_is_found_among_others() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::COOKIE,
-            HeaderValue::from_static("a=1; vidensbase_admin=abc; vidensbase_adminx=no"),
-        );
-        assert_eq!(session_id(&headers), Some("abc"));
-        assert_eq!(session_id(&HeaderMap::new()), None);
-    }
-
-    #[test]
-    fn tokens_are_random_and_long() {
-        let (a, b) = (random_token(), random_token());
-        assert!(a.as_ref().is_some_and(|a| a.len() == 64));
-        assert_ne!(a, b);
-    }
 }

@@ -74,12 +74,15 @@ impl IntoResponse for WebError {
         let here = Here {
             ui: Ui::Da,
             path: "/".into(),
+            staff: None,
         };
         let ctx = views::Ctx {
             ui: Ui::Da,
             site: &Site::default(),
             categories: &Categories::default(),
             here: &here.path,
+            staff: None,
+            sign_in: false,
         };
         let page = views::error(&ctx, self.status, &self.message).into_string();
         (

@@ -20,11 +20,12 @@ use crate::error::Error;
 /// `If-Modified-Since` (304) and `If-Unmodified-Since` (412) from the file's modification time.
 pub(super) async fn original_file(
     State(state): State<Arc<AppState>>,
-    Viewer(audience): Viewer,
+    viewer: Viewer,
     Path(id): Path<String>,
     method: axum::http::Method,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, WebError> {
+    let audience = viewer.audience;
     let unknown = || WebError::not_found(format!("There is no document {id:?}."));
     let plausible = !id.is_empty()
         && !id.starts_with('/')

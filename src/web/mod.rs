@@ -14,8 +14,12 @@ mod error;
 mod files;
 mod found;
 pub mod json;
+mod origin;
 mod params;
 pub mod server;
+mod session;
+mod settings;
+mod signin;
 mod ui;
 mod viewer;
 mod views;
@@ -23,10 +27,10 @@ mod views;
 pub use error::WebError;
 use files::original_file;
 pub use params::SearchParams;
+pub use settings::{Proxy, Settings, MAX_UPLOAD};
 pub use ui::{Categories, Site, Ui};
 use viewer::Viewer;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, Path, State};
@@ -42,50 +46,6 @@ use crate::search::{Current, Engine, SearchRequest, SearchResults, DEFAULT_LIMIT
 
 /// Results per page on the HTML results page.
 pub const PAGE_SIZE: usize = 10;
-
-/// How the server is set up, beside its index.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// The corpus folder the index is built from: where `/files/{id}` reads originals and the
-    /// admin API writes uploads.
-    pub corpus: PathBuf,
-    /// The admin API's bearer token; without one the admin routes answer 404.
-    pub admin_token: Option<String>,
-    /// Largest upload in bytes.
-    pub max_upload: usize,
-    /// The corpus watcher's state, for `/api/status` (none when not watching).
-    pub status: Option<Arc<crate::watch::Status>>,
-    /// Host names requests may be addressed to (the `Host` header, port aside); none: any. A
-    /// server on loopback allows only its own names, so a web page whose name an attacker points
-    /// at 127.0.0.1 (DNS rebinding) cannot read it.
-    pub allowed_hosts: Option<Vec<String>>,
-    /// Starts a rebuild of the index (the watcher's; none when not watching).
-    pub rebuilder: Option<Arc<crate::watch::Rebuilder>>,
-    /// Who runs the site (footer, accessibility statement).
-    pub site: Site,
-    /// Display names of the category folders (`kategorier.tsv` in the corpus).
-    pub categories: Categories,
-}
-
-/// Default largest upload: 100 MB.
-pub const MAX_UPLOAD: usize = 100 << 20;
-
-impl Settings {
-    /// Serving `corpus`, admin API closed.
-    pub fn new(corpus: PathBuf) -> Settings {
-        let corpus = crate::corpus::resolve(&corpus);
-        Settings {
-            categories: Categories::load(&corpus),
-            site: Site::default(),
-            corpus,
-            admin_token: None,
-            max_upload: MAX_UPLOAD,
-            status: None,
-            allowed_hosts: None,
-            rebuilder: None,
-        }
-    }
-}
 
 /// The names a server bound to loopback answers to unless told otherwise.
 pub const LOOPBACK_HOSTS: [&str; 4] = ["localhost", "127.0.0.1", "::1", "[::1]"];
@@ -132,16 +92,70 @@ async fn check_host(
 pub struct AppState {
     engine: Arc<Current>,
     pub settings: Settings,
-    /// Signed-in sessions of the admin page.
-    sessions: admin_page::Sessions,
-    /// Recent failed admin sign-ins, per client (for rate limiting).
+    /// Signed-in sessions (the admin token's and the accounts').
+    sessions: session::Sessions,
+    /// Messages for the admin page after a redirect.
+    flashes: admin_page::Flashes,
+    /// Recent failed sign-ins, per client (for rate limiting).
     failures: admin::Failures,
+    /// Recent failed password sign-ins, per account name.
+    name_failures: admin::Failures<String>,
+    /// Random for each start of the server: the key of the proxy users' form tokens (none
+    /// without the system's random numbers: the proxy's users then have no admin page forms).
+    secret: Option<[u8; 32]>,
 }
 
 impl AppState {
     /// The engine to answer this request with.
     fn engine(&self) -> Arc<Engine> {
         self.engine.get()
+    }
+
+    /// The request's session, with its role as the accounts file says now: a session whose
+    /// account was removed has ended.
+    fn signed_in(&self, headers: &axum::http::HeaderMap) -> Option<session::SignedIn> {
+        let mut signed_in = self.sessions.of(headers)?;
+        if signed_in.staff.name == session::TOKEN_NAME {
+            return self.settings.admin_token.is_some().then_some(signed_in);
+        }
+        match self
+            .settings
+            .accounts
+            .as_deref()
+            .and_then(|a| a.find(&signed_in.staff.name))
+        {
+            Some(now) => {
+                signed_in.staff = now;
+                Some(signed_in)
+            }
+            None => {
+                self.sessions.end(&signed_in.id);
+                None
+            }
+        }
+    }
+
+    /// The admin page's stand-in for a session of a person the proxy signed in: their forms
+    /// carry a token made from their name and this server's secret.
+    fn proxy_session(&self, staff: crate::access::Staff) -> Option<session::SignedIn> {
+        use blake2::Digest;
+        let mut hash = blake2::Blake2b512::new();
+        hash.update(self.secret?);
+        hash.update(staff.name.as_bytes());
+        let csrf = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Some(session::SignedIn {
+            id: format!("proxy:{}", staff.name),
+            staff,
+            csrf,
+        })
+    }
+
+    /// Records an event in the audit log, when the server keeps one.
+    fn audit(&self, who: &str, what: crate::audit::What, detail: &str) {
+        match &self.settings.audit {
+            Some(audit) => audit.record(who, what, detail),
+            None => tracing::info!(who, what = ?what, detail, "audit"),
+        }
     }
 
     /// What a page needs to render for the request at `here`.
@@ -151,6 +165,8 @@ impl AppState {
             site: &self.settings.site,
             categories: &self.settings.categories,
             here: &here.path,
+            staff: here.staff.as_ref(),
+            sign_in: self.settings.accounts.is_some(),
         }
     }
 
@@ -170,18 +186,32 @@ impl AppState {
 pub struct Here {
     pub ui: Ui,
     pub path: String,
+    /// Who is signed in, for the page's header.
+    pub staff: Option<views::SignedInBar>,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Here {
+impl FromRequestParts<Arc<AppState>> for Here {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let staff = match state.signed_in(&parts.headers) {
+            Some(s) => Some(views::SignedInBar {
+                staff: s.staff,
+                csrf: Some(s.csrf),
+            }),
+            None => viewer::from_proxy(state, parts)
+                .map(|staff| views::SignedInBar { staff, csrf: None }),
+        };
         Ok(Here {
             ui: Ui::from_query(parts.uri.query().unwrap_or("")),
             path: parts
                 .uri
                 .path_and_query()
                 .map_or("/".to_string(), |p| p.as_str().to_string()),
+            staff,
         })
     }
 }
@@ -198,7 +228,13 @@ pub fn router_with(engine: Arc<Current>, settings: Settings) -> Router {
         engine,
         settings,
         sessions: Default::default(),
+        flashes: Default::default(),
         failures: Default::default(),
+        name_failures: Default::default(),
+        secret: {
+            let mut secret = [0u8; 32];
+            getrandom::fill(&mut secret).ok().map(|()| secret)
+        },
     });
     Router::new()
         .route("/", get(home))
@@ -238,8 +274,11 @@ pub fn router_with(engine: Arc<Current>, settings: Settings) -> Router {
             axum::routing::post(admin_page::set_visibility),
         )
         .route("/admin/reindex", axum::routing::post(admin_page::reindex))
+        .route("/login", get(signin::form).post(signin::sign_in))
+        .route("/logout", axum::routing::post(signin::sign_out))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(origin::same_origin))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             check_host,
@@ -302,11 +341,8 @@ fn private_for(audience: Audience, mut response: Response) -> Response {
     response
 }
 
-async fn home(
-    State(state): State<Arc<AppState>>,
-    Viewer(audience): Viewer,
-    here: Here,
-) -> Response {
+async fn home(State(state): State<Arc<AppState>>, viewer: Viewer, here: Here) -> Response {
+    let audience = viewer.audience;
     let engine = state.engine();
     let documents = tokio::task::spawn_blocking(move || engine.num_docs_for(audience)).await;
     match documents
@@ -323,10 +359,11 @@ async fn home(
 
 async fn search_page(
     State(state): State<Arc<AppState>>,
-    Viewer(audience): Viewer,
+    viewer: Viewer,
     here: Here,
     params: SearchParams,
 ) -> Response {
+    let audience = viewer.audience;
     let offset = (params.page() - 1) * PAGE_SIZE;
     let results = match params.request(PAGE_SIZE, offset, true, audience) {
         Ok(request) => run_search(state.clone(), request)
@@ -346,9 +383,10 @@ async fn search_page(
 
 async fn search_api(
     State(state): State<Arc<AppState>>,
-    Viewer(audience): Viewer,
+    viewer: Viewer,
     params: SearchParams,
 ) -> Response {
+    let audience = viewer.audience;
     let limit = params.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let request = match params.request(limit, params.offset.unwrap_or(0), false, audience) {
         Ok(r) => r,
@@ -362,11 +400,12 @@ async fn search_api(
 
 async fn document_page(
     State(state): State<Arc<AppState>>,
-    Viewer(audience): Viewer,
+    viewer: Viewer,
     here: Here,
     Path(id): Path<String>,
     params: SearchParams,
 ) -> Response {
+    let audience = viewer.audience;
     let q = params.q.clone();
     let shared = state.clone();
     let doc =

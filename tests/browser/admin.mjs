@@ -52,7 +52,7 @@ try {
   check(await page.getByRole("alert").filter({ hasText: "Forkert adgangsnøgle" }).isVisible(), "a wrong token says so");
   await signIn(page);
   check(await page.getByRole("button", { name: "Log ud" }).isVisible(), "the right token signs in");
-  const cookie = (await context.cookies()).find((c) => c.name === "vidensbase_admin");
+  const cookie = (await context.cookies()).find((c) => c.name === "vidensbase_session");
   check(cookie && cookie.httpOnly && cookie.sameSite === "Strict", "session cookie is HttpOnly and SameSite=Strict");
   await axe(page, "admin page at 1280 px");
 

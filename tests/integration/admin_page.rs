@@ -154,7 +154,7 @@ async fn signing_in_sets_a_strict_http_only_cookie_and_a_wrong_token_does_not() 
         .contains("; Secure"));
 
     // A made-up session is no session.
-    let forged = send(&app, get("/admin", Some("vidensbase_admin=00ff"))).await;
+    let forged = send(&app, get("/admin", Some("vidensbase_session=00ff"))).await;
     assert!(forged.body.contains("Adgangsnøgle"));
 }
 
@@ -170,7 +170,7 @@ async fn every_form_needs_the_sessions_csrf_token() {
     for (cookie, csrf) in [
         (cookie.as_str(), "forkert"),
         (cookie.as_str(), ""),
-        ("vidensbase_admin=00ff", csrf.as_str()),
+        ("vidensbase_session=00ff", csrf.as_str()),
     ] {
         let answer = send(&app, upload(cookie, csrf, "notat.txt", b"Et notat")).await;
         assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.body);

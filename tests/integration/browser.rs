@@ -61,17 +61,26 @@ const EDITIONS: [(&str, &[u8]); 2] = [
 
 /// Runs `tests/browser/SCRIPT BASE_URL ARGS…` against a server of the fixture corpus.
 fn run_in_browser(script: &str, args: &[&OsStr]) {
+    let fixture = Fixture::new();
+    run_with(&fixture, script, args, |command| command);
+}
+
+/// Runs `tests/browser/SCRIPT BASE_URL ARGS…` against `serve` of `fixture` (its command
+/// changed by `configure`).
+fn run_with(
+    fixture: &Fixture,
+    script: &str,
+    args: &[&OsStr],
+    configure: impl FnOnce(&mut Command) -> &mut Command,
+) {
     let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     prepare(&browser_dir);
-    let fixture = Fixture::new();
     // Two editions of one text, linked by hand, for the pages that name the other edition.
     crate::common::write_files(&fixture.corpus(), EDITIONS);
     fixture.sync();
-    let served = Served::start(
-        &fixture.corpus(),
-        &fixture.index(),
-        &[("VIDENSBASE_ADMIN_TOKEN", TOKEN)],
-    );
+    let mut command = crate::common::binary(&fixture.corpus(), &fixture.index());
+    configure(&mut command);
+    let served = Served::spawn(command, &[("VIDENSBASE_ADMIN_TOKEN", TOKEN)]);
     let output = Command::new("node")
         .current_dir(&browser_dir)
         .arg(script)
@@ -110,4 +119,45 @@ fn search_as_you_type_agrees_with_enter_a_reload_and_a_shared_link() {
         "typing.mjs",
         &[OsStr::new("civilsam"), OsStr::new("partners")],
     );
+}
+
+#[test]
+fn staff_sign_in_works_in_a_browser_and_passes_axe() {
+    use std::io::Write;
+    let fixture = Fixture::new();
+    let internal = "skovsneglehus";
+    crate::common::write_files(
+        &fixture.corpus(),
+        [
+            ("synlighed.tsv", &b"intern/\tintern\n"[..]),
+            (
+                "intern/notat.md",
+                &b"# Internt notat\n\nSkovsneglehus er projektets navn."[..],
+            ),
+        ],
+    );
+    // The account is made the README's way: `vidensbase user add`, the password on stdin.
+    let users = fixture.dir.path().join("brugere.json");
+    let password = "korrekt hest batteri";
+    let mut add = crate::common::binary(&fixture.corpus(), &fixture.index())
+        .args(["--users"])
+        .arg(&users)
+        .args(["user", "add", "laila", "--role", "reader"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("vidensbase user add");
+    add.stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{password}\n").as_bytes())
+        .expect("password");
+    assert!(add.wait().expect("user add").success());
+    let args = [
+        OsStr::new("laila"),
+        OsStr::new(password),
+        OsStr::new(internal),
+    ];
+    run_with(&fixture, "staff.mjs", &args, |command| {
+        command.arg("--users").arg(&users)
+    });
 }

@@ -281,7 +281,7 @@ impl Served {
     }
 
     /// Runs `command` (the binary, with whatever flags) as `serve` on a free loopback port.
-    fn spawn(mut command: std::process::Command, env: &[(&str, &str)]) -> Served {
+    pub fn spawn(mut command: std::process::Command, env: &[(&str, &str)]) -> Served {
         use std::io::{BufRead, BufReader};
         command
             .args(["--addr", "127.0.0.1:0", "serve"])

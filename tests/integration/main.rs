@@ -36,4 +36,5 @@ mod reader;
 mod relevance;
 mod server;
 mod site;
+mod staff;
 mod watch;

@@ -59,31 +59,50 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
     }
 }
 
-/// The recent failures of each client.
-#[derive(Default)]
-pub struct Failures(Mutex<HashMap<Client, VecDeque<Instant>>>);
+/// The recent failures of each client (or of each other key: the account names of password
+/// sign-ins).
+pub struct Failures<K = Client>(Mutex<HashMap<K, VecDeque<Instant>>>);
 
-impl Failures {
+impl<K> Default for Failures<K> {
+    fn default() -> Self {
+        Failures(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<K: Eq + std::hash::Hash + Clone> Failures<K> {
     /// Counts a wrong token from `client`; whether the client was over the limit already (then
     /// the attempt is not counted, so a client that keeps trying is let go once the first of its
     /// counted failures is a window old).
-    pub fn failed(&self, client: Client) -> bool {
+    pub fn failed(&self, client: K) -> bool {
         self.failed_at(client, Instant::now())
     }
 
+    /// Whether `client` is over the limit now, without counting anything: a password is not
+    /// even checked then (unlike the token, a password can be guessed).
+    pub fn over_limit(&self, client: &K) -> bool {
+        let now = Instant::now();
+        self.lock().get(client).is_some_and(|times| {
+            times
+                .iter()
+                .filter(|t| now.saturating_duration_since(**t) < FAILURE_WINDOW)
+                .count()
+                >= MAX_FAILURES
+        })
+    }
+
     /// Forgets `client`'s failures (it signed in).
-    pub fn succeeded(&self, client: Client) {
+    pub fn succeeded(&self, client: K) {
         self.lock().remove(&client);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Client, VecDeque<Instant>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, VecDeque<Instant>>> {
         // Counts are plain data: one left half-updated by a panic is still a count.
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn failed_at(&self, client: Client, now: Instant) -> bool {
+    fn failed_at(&self, client: K, now: Instant) -> bool {
         let recent = |t: &Instant| now.saturating_duration_since(*t) < FAILURE_WINDOW;
         let mut clients = self.lock();
         if !clients.contains_key(&client) && clients.len() >= MAX_CLIENTS {
@@ -92,7 +111,7 @@ impl Failures {
                 let stalest = clients
                     .iter()
                     .min_by_key(|(_, times)| times.back().copied())
-                    .map(|(c, _)| *c);
+                    .map(|(c, _)| c.clone());
                 if let Some(stalest) = stalest {
                     clients.remove(&stalest);
                 }

@@ -138,7 +138,8 @@ fn cut_folder(text: &str, folder: &str) -> String {
 }
 
 /// `GET /api/status` (public): documents in the index, the watcher's state and last sync.
-pub async fn status(State(state): State<Arc<AppState>>, Viewer(audience): Viewer) -> Response {
+pub async fn status(State(state): State<Arc<AppState>>, viewer: Viewer) -> Response {
+    let audience = viewer.audience;
     match tokio::task::spawn_blocking(move || status_of(&state, audience)).await {
         Ok(body) => super::super::private_for(audience, Json(body).into_response()),
         Err(e) => WebError::internal(e.to_string()).json(),

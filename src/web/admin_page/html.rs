@@ -40,6 +40,10 @@ fn failure(status: StatusCode) -> &'static str {
 /// What the admin page shows.
 pub struct AdminPage<'a> {
     pub csrf: &'a str,
+    /// Who is signed in: an editor sees no rebuild and no audit log.
+    pub staff: &'a crate::access::Staff,
+    /// The newest events of the audit log.
+    pub audit: &'a [crate::audit::Event],
     pub flash: Option<&'a Flash>,
     pub status: &'a StatusBody,
     pub listing: &'a Listing,
@@ -60,7 +64,7 @@ fn admin_layout(ctx: &Ctx, title: &str, busy: bool, body: Markup) -> Markup {
     layout_with(ctx, title, frame, html! { div.admin { (body) } })
 }
 
-pub fn admin_sign_in(ctx: &Ctx, error: Option<&str>) -> Markup {
+pub fn admin_sign_in(ctx: &Ctx, error: Option<&str>, settings: &crate::web::Settings) -> Markup {
     admin_layout(
         ctx,
         "Log ind",
@@ -68,6 +72,10 @@ pub fn admin_sign_in(ctx: &Ctx, error: Option<&str>) -> Markup {
         html! {
             h1 { "Administration" }
             @if let Some(error) = error { p.flash.failed role="alert" { (error) } }
+            @if settings.accounts.is_some() {
+                p { "Redaktører og administratorer: " a href="/login?next=%2Fadmin" { "log ind med brugernavn og adgangskode" } "." }
+            }
+            @if settings.admin_token.is_some() { p { "Eller log ind med serverens adgangsnøgle:" } }
             form method="post" action="/admin/login" {
                 label for="token" { "Adgangsnøgle" }
                 input #token type="password" name="token" autocomplete="current-password" required;
@@ -123,6 +131,7 @@ pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
             (status_section(a))
             (upload_section(a))
             (documents_section(ctx, a))
+            @if a.staff.role == crate::access::Role::Admin { (audit_section(a)) }
         },
     )
 }
@@ -324,4 +333,31 @@ pub fn admin_confirm_delete(ctx: &Ctx, id: &str, csrf: &str) -> Markup {
             a href="/admin" { "Fortryd" }
         },
     )
+}
+
+/// The newest events of the audit log (administrators only).
+fn audit_section(a: &AdminPage) -> Markup {
+    use crate::audit::What;
+    let what = |w: What| match w {
+        What::SignIn => "loggede ind",
+        What::SignInFailed => "forsøgte at logge ind (forkert)",
+        What::SignOut => "loggede ud",
+        What::Upload => "tilføjede",
+        What::Delete => "slettede",
+        What::Visibility => "ændrede synlighed:",
+        What::Rebuild => "byggede indekset forfra",
+    };
+    html! {
+        section aria-labelledby="audit-h" {
+            h2 #audit-h { "Revisionslog" }
+            @if a.audit.is_empty() { p { "Intet endnu." } }
+            @else {
+                ul {
+                    @for e in a.audit {
+                        li { span.meta { (e.at) } " " strong { (e.who) } " " (what(e.what)) " " (e.detail) }
+                    }
+                }
+            }
+        }
+    }
 }

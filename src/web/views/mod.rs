@@ -13,9 +13,12 @@ use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 mod answer;
 mod document;
 mod results;
+mod staff;
 
 pub use document::document;
 pub use results::results;
+pub use staff::{sign_in, SignedInBar};
+use staff::{sign_in_url, signed_in_bar};
 
 use super::ui::{Categories, Site, Ui};
 use super::{SearchParams, PAGE_SIZE};
@@ -50,8 +53,9 @@ aside{border-top:1px solid #ddd;margin-top:2rem}
 footer{border-top:1px solid #ddd;margin-top:3rem;padding-top:.6rem;color:#4a4a4f;font-size:.85rem}
 footer a{display:inline-block;min-height:24px}
 .admin section{margin:1.5rem 0}.admin h2{font-size:1.15rem}
-.admin form.inline{display:inline}.admin label{display:block;margin:.6rem 0 .2rem}
-.admin button,.admin input{font-size:1rem;padding:.35rem .6rem}
+form.inline,.admin form.inline{display:inline}.signed-in{font-size:.9rem;margin:.2rem 0}
+form.login label{display:block;margin:.6rem 0 .2rem}form.login input{font-size:1rem;padding:.4rem .6rem;max-width:100%}.admin label{display:block;margin:.6rem 0 .2rem}
+.admin button,.admin input,.admin select{font-size:1rem;padding:.35rem .6rem;max-width:100%}
 .admin table{border-collapse:collapse;width:100%;min-width:40rem;font-size:.9rem}.admin td.id{min-width:12rem}.admin th,.admin td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #ddd;vertical-align:top}
 .admin td.id{overflow-wrap:anywhere}.admin td.skipped{min-width:14rem}.table{overflow-x:auto;position:relative}
 .flash{padding:.6rem .8rem;border-radius:6px;background:#e7f4e4;color:#1d1d1f;border:1px solid #2e7d32}.flash.failed{background:#fdecea;border-color:#b3261e}
@@ -81,6 +85,10 @@ pub struct Ctx<'a> {
     pub categories: &'a Categories,
     /// The path and query of this page.
     pub here: &'a str,
+    /// Who is signed in.
+    pub staff: Option<&'a SignedInBar>,
+    /// Staff can sign in with a name and password (`/login`).
+    pub sign_in: bool,
 }
 
 /// `url` with `ui=en` added for an English page.
@@ -147,6 +155,7 @@ pub(super) fn layout_with(ctx: &Ctx, title: &str, frame: Frame, body: Markup) ->
                 a.skip href="#indhold" { (ui.t("Gå til indhold", "Skip to content")) }
                 header {
                     p.brand { a href=(localised(ui, "/")) { "vidensbase" } }
+                    @if let Some(bar) = ctx.staff { (signed_in_bar(ui, bar)) }
                     @if !frame.danish_only {
                         nav aria-label=(ui.t("Sprog", "Language")) {
                             a href=(other_language(ctx.here, other)) lang=(other.code()) hreflang=(other.code()) {
@@ -165,6 +174,9 @@ pub(super) fn layout_with(ctx: &Ctx, title: &str, frame: Frame, body: Markup) ->
                         }
                         " · "
                         a href=(localised(ui, "/was")) { (ui.t("Tilgængelighedserklæring", "Accessibility statement")) }
+                        @if ctx.sign_in && ctx.staff.is_none() {
+                            " · " a href=(sign_in_url(ui, ctx.here)) { (ui.t("Log ind (medarbejdere)", "Staff sign-in")) }
+                        }
                     }
                 }
             }
