@@ -75,8 +75,11 @@ const INTERNAL: [&str; 5] = [
 struct Site {
     _corpus: tempfile::TempDir,
     _index: tempfile::TempDir,
+    _users: tempfile::TempDir,
     app: Router,
 }
+
+const PASSWORD: &str = "korrekt hest batteri";
 
 fn site() -> Site {
     let corpus = tempfile::tempdir().expect("tempdir");
@@ -85,16 +88,23 @@ fn site() -> Site {
         CORPUS.iter().map(|(p, t)| (*p, t.as_bytes())),
     );
     let (index, engine) = indexed(corpus.path());
+    let users = tempfile::tempdir().expect("tempdir");
+    let file = users.path().join("brugere.json");
+    for role in vidensbase::access::Role::ALL {
+        vidensbase::accounts::add(&file, role.code(), role, PASSWORD).expect("account");
+    }
     let app = router(
         engine,
         Settings {
             admin_token: Some(TOKEN.to_string()),
+            accounts: Some(std::sync::Arc::new(vidensbase::accounts::Accounts::new(&file))),
             ..Settings::new(corpus.path().to_path_buf())
         },
     );
     Site {
         _corpus: corpus,
         _index: index,
+        _users: users,
         app,
     }
 }
@@ -126,13 +136,20 @@ async fn fetch(app: &Router, method: &str, uri: &str, who: As, cookie: &str) -> 
     seen + &String::from_utf8_lossy(&body)
 }
 
-/// The admin page's session cookie.
-async fn session(app: &Router) -> String {
+/// The session cookie of the admin page's token, or with `role`, of that role's account.
+async fn session_as(app: &Router, role: Option<vidensbase::access::Role>) -> String {
+    let (uri, body) = match role {
+        None => ("/admin/login", format!("token={TOKEN}")),
+        Some(role) => (
+            "/login",
+            format!("name={}&password={}", role.code(), encode(PASSWORD)),
+        ),
+    };
     let request = Request::builder()
         .method("POST")
-        .uri("/admin/login")
+        .uri(uri)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!("token={TOKEN}")))
+        .body(Body::from(body))
         .expect("request");
     let (status, headers, _) = send_to(app, request).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -149,7 +166,9 @@ fn encode(word: &str) -> String {
 fn spellings(word: &str) -> Vec<String> {
     let form = encode(word);
     let percent = form.replace('+', "%20");
-    let lower: Vec<String> = [word.to_string(), form, percent]
+    // A link that carries this page's address (the sign-in link's `next`) encodes it again.
+    let twice = encode(&percent);
+    let lower: Vec<String> = [word.to_string(), form, percent, twice]
         .into_iter()
         .flat_map(|s| [s.clone(), s.to_lowercase(), s.to_uppercase()])
         .collect();
@@ -354,8 +373,11 @@ async fn for_anyone_an_internal_word_or_document_is_one_that_does_not_exist() {
 #[tokio::test]
 async fn staff_see_every_canary_and_anyone_the_public_counts() {
     let site = site();
-    let cookie = session(&site.app).await;
-    for who in [As::Bearer, As::Session] {
+    let mut askers = vec![(As::Bearer, String::new())];
+    for role in [None].into_iter().chain(vidensbase::access::Role::ALL.map(Some)) {
+        askers.push((As::Session, session_as(&site.app, role).await));
+    }
+    for (who, cookie) in askers {
         for canary in CANARIES {
             let encoded = encode(canary);
             let answer = fetch(
@@ -475,7 +497,7 @@ fn a_rule_makes_a_document_internal_and_public_again_without_a_rebuild() {
 #[tokio::test]
 async fn the_admin_sets_visibility_and_an_internal_upload_has_its_rule_first() {
     let site = site();
-    let cookie = session(&site.app).await;
+    let cookie = session_as(&site.app, None).await;
     let page = fetch(&site.app, "GET", "/admin?filter=nyt", As::Session, &cookie).await;
     assert!(
         page.contains("Gør intern") && page.contains("Gør offentlig"),

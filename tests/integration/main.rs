@@ -29,6 +29,7 @@ mod http;
 mod indexing;
 mod layers;
 mod notices;
+mod proxy;
 mod questions;
 mod quickstart;
 mod ranking;
