@@ -18,7 +18,7 @@ mod names;
 mod visibility;
 mod write;
 pub use names::{safe_category, safe_file_name, BadName, MAX_NAME_BYTES};
-pub use visibility::{set_document_rule, Rule, Rules, RULES_FILE};
+pub use visibility::{set_document_rule, Rule, Rules, CATEGORIES_FILE, RULES_FILE};
 pub use write::{add_file, clean_uploads, remove_file, AddError};
 
 /// Category of documents placed directly in the corpus root.

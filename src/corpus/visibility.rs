@@ -1,5 +1,7 @@
 //! Who may open a document, as the corpus says it: the rules file `synlighed.tsv` in the corpus
-//! folder, one rule a line, `path<TAB>intern` or `path<TAB>offentlig`.
+//! folder, one rule a line, `path<TAB>intern` or `path<TAB>offentlig`, and a fourth column of the
+//! category table (`kategorier.tsv`: `folder<TAB>Danish name<TAB>English name<TAB>intern`), a
+//! rule for that category's folder (the rules file's own rule for the same folder wins).
 //!
 //! A path names a folder (`møder/`, everything under it; `*` for the whole corpus) or one
 //! document (its id). A document's visibility is, from the most specific to the least: a rule
@@ -15,6 +17,9 @@ use crate::access::Visibility;
 
 /// The rules file in the corpus folder.
 pub const RULES_FILE: &str = "synlighed.tsv";
+/// The category table in the corpus folder: display names of the category folders, and who may
+/// see them (not a document: `.tsv` is no format that is indexed).
+pub const CATEGORIES_FILE: &str = "kategorier.tsv";
 
 /// What the rules file says of one document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -61,11 +66,11 @@ impl Rules {
     /// The rules of the corpus folder `corpus`; none when it has no rules file. A line that is
     /// no rule is ignored with a warning (a rule cannot be half-read into a wrong one).
     pub fn load(corpus: &Path) -> Rules {
+        let mut entries = from_categories(corpus);
         let path = corpus.join(RULES_FILE);
         let Ok(text) = std::fs::read_to_string(&path) else {
-            return Rules::default();
+            return Rules { entries };
         };
-        let mut entries = Vec::new();
         for line in text.lines().map(str::trim) {
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -104,6 +109,20 @@ impl Rules {
             .filter(|(_, v)| *v == Visibility::Intern)
             .map(|(path, _)| path.as_str())
     }
+}
+
+/// The folder rules of the category table's fourth column.
+fn from_categories(corpus: &Path) -> Vec<(String, Visibility)> {
+    let text = std::fs::read_to_string(corpus.join(CATEGORIES_FILE)).unwrap_or_default();
+    text.lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
+            let folder = cells.first().filter(|f| !f.is_empty())?;
+            let visibility = Visibility::parse(cells.get(3)?)?;
+            Some((folder.trim_end_matches('/').to_string(), visibility))
+        })
+        .collect()
 }
 
 fn parse_line(line: &str) -> Option<(String, Visibility)> {
@@ -188,6 +207,22 @@ mod tests {
         assert_eq!(r.rule("nyt/b.md"), Rule::Folder(Visibility::Offentlig));
         assert_eq!(r.rule("x.md"), Rule::Folder(Visibility::Intern));
         assert_eq!(r.internal_paths().collect::<Vec<_>>(), [""]);
+    }
+
+    #[test]
+    fn the_category_table_makes_folders_internal_and_the_rules_file_wins() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join(CATEGORIES_FILE),
+            "# mappe\tdansk\tengelsk\tsynlighed\nmoeder\tMøder\tMeetings\tintern\n\
+             nyt\tNyt\tNews\nraad\tRåd\tCouncil\tintern\n",
+        )
+        .expect("table");
+        std::fs::write(dir.path().join(RULES_FILE), "raad/\toffentlig\n").expect("rules");
+        let r = Rules::load(dir.path());
+        assert_eq!(r.rule("moeder/a.md"), Rule::Folder(Visibility::Intern));
+        assert_eq!(r.rule("nyt/a.md"), Rule::None);
+        assert_eq!(r.rule("raad/a.md"), Rule::Folder(Visibility::Offentlig));
     }
 
     #[test]

@@ -113,8 +113,14 @@ impl Scope {
                 _ => corpus::resolve(&path),
             };
             match corpus::doc_id(&root, &path) {
-                // The visibility rules cover the whole corpus.
-                Some(id) if id.is_empty() || id == corpus::RULES_FILE => return Scope::All,
+                // The visibility rules (and the category table's) cover the whole corpus.
+                Some(id)
+                    if id.is_empty()
+                        || id == corpus::RULES_FILE
+                        || id == corpus::CATEGORIES_FILE =>
+                {
+                    return Scope::All
+                }
                 Some(id) => ids.push(id),
                 None => {}
             }

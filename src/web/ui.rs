@@ -104,14 +104,13 @@ impl Ui {
 }
 
 /// Display names of category folders, from `kategorier.tsv` in the corpus folder: one line per
-/// folder, `folder<TAB>Danish name<TAB>English name` (`#` starts a comment). A folder without a
-/// line is shown by its own name.
+/// folder, `folder<TAB>Danish name<TAB>English name` (`#` starts a comment; a fourth cell,
+/// `intern`, is the folder's visibility: [`crate::corpus::Rules`]). A folder without a line is
+/// shown by its own name.
 #[derive(Debug, Clone, Default)]
 pub struct Categories(HashMap<String, (String, String)>);
 
-/// The table's file name, in the corpus folder (not a document: `.tsv` is no format that is
-/// indexed).
-pub const CATEGORIES_FILE: &str = "kategorier.tsv";
+pub use crate::corpus::CATEGORIES_FILE;
 
 impl Categories {
     /// The table of `corpus`, or an empty one when it has none.

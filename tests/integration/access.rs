@@ -97,7 +97,9 @@ fn site() -> Site {
         engine,
         Settings {
             admin_token: Some(TOKEN.to_string()),
-            accounts: Some(std::sync::Arc::new(vidensbase::accounts::Accounts::new(&file))),
+            accounts: Some(std::sync::Arc::new(vidensbase::accounts::Accounts::new(
+                &file,
+            ))),
             ..Settings::new(corpus.path().to_path_buf())
         },
     );
@@ -374,7 +376,10 @@ async fn for_anyone_an_internal_word_or_document_is_one_that_does_not_exist() {
 async fn staff_see_every_canary_and_anyone_the_public_counts() {
     let site = site();
     let mut askers = vec![(As::Bearer, String::new())];
-    for role in [None].into_iter().chain(vidensbase::access::Role::ALL.map(Some)) {
+    for role in [None]
+        .into_iter()
+        .chain(vidensbase::access::Role::ALL.map(Some))
+    {
         askers.push((As::Session, session_as(&site.app, role).await));
     }
     for (who, cookie) in askers {

@@ -32,9 +32,12 @@ fn free_port() -> u16 {
 /// GET `path` from 127.0.0.1:`port` with extra header lines: the status and the body.
 fn get(port: u16, path: &str, headers: &[&str]) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
     let extra: String = headers.iter().map(|h| format!("{h}\r\n")).collect();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{extra}\r\n");
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{extra}\r\n");
     stream.write_all(request.as_bytes()).expect("send");
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).expect("read");
@@ -96,8 +99,14 @@ fn staff_signed_in_by_nginx_see_internal_documents_and_nobody_else_does() {
         corpus.path(),
         [
             ("synlighed.tsv", &b"intern/\tintern\n"[..]),
-            ("intern/notat.md", &b"# Notat\n\nSkovsneglehus er et internt ord."[..]),
-            ("nyt/a.md", &b"# Nyt\n\nEt offentligt dokument om snegle."[..]),
+            (
+                "intern/notat.md",
+                &b"# Notat\n\nSkovsneglehus er et internt ord."[..],
+            ),
+            (
+                "nyt/a.md",
+                &b"# Nyt\n\nEt offentligt dokument om snegle."[..],
+            ),
         ],
     );
     let (index, _) = indexed(corpus.path());
@@ -113,7 +122,11 @@ fn staff_signed_in_by_nginx_see_internal_documents_and_nobody_else_does() {
         TcpStream::connect(("127.0.0.1", staff)).is_ok()
             && TcpStream::connect(("127.0.0.1", public)).is_ok()
     });
-    assert!(up, "nginx did not start: {:?}", std::fs::read_to_string(dir.path().join("error.log")));
+    assert!(
+        up,
+        "nginx did not start: {:?}",
+        std::fs::read_to_string(dir.path().join("error.log"))
+    );
     let search = "/api/search?q=skovsneglehus";
     let total = |(status, body): (u16, String)| {
         assert_eq!(status, 200, "{body}");
