@@ -10,7 +10,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use crate::common::{binary, eventually, indexed, require, write_files, Served};
+use crate::common::{binary, eventually, indexed, require, Served};
+use crate::staff::write_staff_corpus;
 
 /// A real nginx from a configuration of its own, killed when dropped.
 struct Nginx(Child);
@@ -95,20 +96,7 @@ http {{
 fn staff_signed_in_by_nginx_see_internal_documents_and_nobody_else_does() {
     require("nginx", "-v", "nginx-light");
     let corpus = tempfile::tempdir().expect("tempdir");
-    write_files(
-        corpus.path(),
-        [
-            ("synlighed.tsv", &b"intern/\tintern\n"[..]),
-            (
-                "intern/notat.md",
-                &b"# Notat\n\nSkovsneglehus er et internt ord."[..],
-            ),
-            (
-                "nyt/a.md",
-                &b"# Nyt\n\nEt offentligt dokument om snegle."[..],
-            ),
-        ],
-    );
+    write_staff_corpus(corpus.path());
     let (index, _) = indexed(corpus.path());
     let served = Served::spawn(
         binary(corpus.path(), index.path()),

@@ -33,10 +33,10 @@ impl Site {
     }
 }
 
-fn site() -> Site {
-    let corpus = tempfile::tempdir().expect("tempdir");
+/// A public document about snails and an internal one with the word `skovsneglehus`.
+pub fn write_staff_corpus(corpus: &std::path::Path) {
     write_files(
-        corpus.path(),
+        corpus,
         [
             ("synlighed.tsv", &b"intern/\tintern\n"[..]),
             (
@@ -49,6 +49,11 @@ fn site() -> Site {
             ),
         ],
     );
+}
+
+fn site() -> Site {
+    let corpus = tempfile::tempdir().expect("tempdir");
+    write_staff_corpus(corpus.path());
     let (index, engine) = indexed(corpus.path());
     let staff = tempfile::tempdir().expect("tempdir");
     let users = staff.path().join("brugere.json");
