@@ -210,7 +210,7 @@ fn upload_section(a: &AdminPage) -> Markup {
                 }
                 label for="visibility" { "Synlighed" }
                 select #visibility name="visibility" {
-                    option value="" { "Som mappen (synlighed.tsv) eller dokumentet selv siger" }
+                    option value="" { "Som mappen bestemmer" }
                     option value="offentlig" { "Offentlig: alle kan finde og læse dem" }
                     option value="intern" { "Intern: kun medarbejdere, der er logget ind" }
                 }
@@ -335,6 +335,14 @@ pub fn admin_confirm_delete(ctx: &Ctx, id: &str, csrf: &str) -> Markup {
     )
 }
 
+/// An event's time (RFC 3339, UTC, as the log keeps it) in Danish time, as the page's others.
+fn when(at: &str) -> String {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::parse(at, &Rfc3339)
+        .map(|t| admin_texts::moment(t.into()))
+        .unwrap_or_else(|_| at.to_string())
+}
+
 /// The newest events of the audit log (administrators only).
 fn audit_section(a: &AdminPage) -> Markup {
     use crate::audit::What;
@@ -354,7 +362,7 @@ fn audit_section(a: &AdminPage) -> Markup {
             @else {
                 ul {
                     @for e in a.audit {
-                        li { span.meta { (e.at) } " " strong { (e.who) } " " (what(e.what)) " " (e.detail) }
+                        li { span.meta { (when(&e.at)) } " " strong { (e.who) } " " (what(e.what)) " " (e.detail) }
                     }
                 }
             }

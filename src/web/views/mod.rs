@@ -174,7 +174,7 @@ pub(super) fn layout_with(ctx: &Ctx, title: &str, frame: Frame, body: Markup) ->
                         }
                         " · "
                         a href=(localised(ui, "/was")) { (ui.t("Tilgængelighedserklæring", "Accessibility statement")) }
-                        @if ctx.sign_in && ctx.staff.is_none() {
+                        @if ctx.sign_in && ctx.staff.is_none() && !frame.danish_only && !ctx.here.starts_with("/login") {
                             " · " a href=(sign_in_url(ui, ctx.here)) { (ui.t("Log ind (medarbejdere)", "Staff sign-in")) }
                         }
                     }
