@@ -148,7 +148,9 @@ fn hash_password(password: &str) -> Result<String, AccountError> {
 
 /// Whether `name` may name an account.
 pub fn valid_name(name: &str) -> bool {
-    (1..=64).contains(&name.chars().count())
+    // `admin-token` names the admin token's sessions in the audit log.
+    name != "admin-token"
+        && (1..=64).contains(&name.chars().count())
         && name
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
@@ -273,5 +275,6 @@ mod tests {
             Err(AccountError::ShortPassword)
         ));
         assert!(valid_name("anna.berg@kommune.dk") && !valid_name("") && !valid_name("x/y"));
+        assert!(!valid_name("admin-token"));
     }
 }

@@ -1,5 +1,6 @@
 //! The audit log: who signed in or failed to, uploaded, deleted, or changed who may see a
-//! document, and when. One JSON object a line (`revisionslog.jsonl`, beside the accounts file),
+//! document, and when. One JSON object a line (`revisionslog.jsonl` in the index folder, kept
+//! when a rebuild replaces the folder),
 //! appended and never rewritten; the admin page shows the newest. It names the person (or
 //! `admin-token`, or the name a failed sign-in offered) and the document; never a password, a
 //! token or a search.
@@ -11,7 +12,7 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-/// The log's file name, in the accounts file's folder.
+/// The log's file name, in the index folder.
 pub const FILE: &str = "revisionslog.jsonl";
 /// The most of the log's end the admin page reads.
 const TAIL_BYTES: u64 = 256 << 10;

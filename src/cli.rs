@@ -42,7 +42,7 @@ pub struct Cli {
         value_name = "HOST:PORT"
     )]
     pub addr: String,
-    /// Staff accounts (`vidensbase user`); the audit log is kept beside it
+    /// Staff accounts (`vidensbase user`)
     #[arg(long, global = true, default_value = crate::accounts::DEFAULT_FILE, value_name = "FILE")]
     pub users: PathBuf,
     #[command(subcommand)]
@@ -318,11 +318,16 @@ fn serve(cli: &Cli, watch: bool) -> anyhow::Result<()> {
         site: site()?,
         ..web::Settings::new(corpus.to_path_buf())
     };
-    let settings = staff::settings(&cli.users, settings)?;
+    let settings = staff::settings(&cli.users, index, settings)?;
     if settings.admin_token.is_some() {
         tracing::info!("admin API open (POST /api/documents, DELETE /api/documents/{{id}})");
     }
-    listen(addr, web::router_with(engine, settings))
+    let search_log = settings.search_log.clone();
+    let served = listen(addr, web::router_with(engine, settings));
+    if let Some(log) = search_log {
+        log.save();
+    }
+    served
 }
 
 /// Builds the index when there is none (or an empty one), waiting for an `index` run that is
@@ -442,7 +447,7 @@ fn print_results(results: &crate::search::SearchResults, json: bool) -> anyhow::
 /// public ones, and with `internal` the internal ones too.
 fn export(corpus_dir: &Path, internal: bool) -> anyhow::Result<()> {
     let files = corpus::walk(corpus_dir, |w| tracing::warn!("{w}"));
-    let rules = corpus::Rules::load(corpus_dir);
+    let rules = corpus::Rules::load(corpus_dir)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for chunk in files.chunks(1024) {
         let lines: Vec<Option<String>> = chunk

@@ -26,6 +26,7 @@ pub mod query;
 pub mod rank;
 pub mod schema;
 pub mod search;
+pub mod searchlog;
 pub mod sections;
 pub mod skipped;
 pub mod snippet;

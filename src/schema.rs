@@ -251,8 +251,8 @@ pub fn rebuild_dir(dir: &Path) -> PathBuf {
 }
 
 /// Files of the index folder that are not the index's own and stay with the folder when a
-/// rebuild replaces it (the repository's `index/.gitignore`).
-const KEPT_FILES: &[&str] = &[".gitignore"];
+/// rebuild replaces it: the repository's `index/.gitignore`, the audit log and the search log.
+const KEPT_FILES: &[&str] = &[".gitignore", crate::audit::FILE, crate::searchlog::FILE];
 
 /// Puts the index built in `new` in the place of the one in `dir`, in one step: a reader of
 /// `dir` sees the old index or the new one, never none. Holds `dir`'s writer lock meanwhile, so

@@ -71,21 +71,46 @@ fn password() -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
 
-/// What `serve` knows of staff: the accounts file when it exists, the audit log beside it, and
-/// the proxy from `VIDENSBASE_TRUSTED_PROXIES` (its addresses, by commas),
+/// What `serve` knows of staff: the accounts file when it exists, the audit log and the search
+/// log in the index folder (kept there across rebuilds), and the proxy from `VIDENSBASE_TRUSTED_PROXIES` (its addresses, by commas),
 /// `VIDENSBASE_PROXY_USER_HEADER`, `VIDENSBASE_PROXY_GROUPS_HEADER` and
 /// `VIDENSBASE_PROXY_ROLES` (`group=role,…`).
-pub fn settings(users: &Path, mut settings: web::Settings) -> anyhow::Result<web::Settings> {
+pub fn settings(
+    users: &Path,
+    index: &Path,
+    mut settings: web::Settings,
+) -> anyhow::Result<web::Settings> {
     if users.exists() {
         accounts::list(users)?;
         tracing::info!("staff accounts from {} (/login)", users.display());
         settings.accounts = Some(Arc::new(accounts::Accounts::new(users)));
     }
-    let folder = users.parent().filter(|p| !p.as_os_str().is_empty());
-    let folder = folder.unwrap_or(Path::new("."));
-    settings.audit = Some(Arc::new(crate::audit::Audit::in_folder(folder)));
+    settings.audit = Some(Arc::new(crate::audit::Audit::in_folder(index)));
+    settings.search_log = search_log(index)?;
     settings.proxy = proxy()?;
     Ok(settings)
+}
+
+/// The search log beside the accounts file, keeping `VIDENSBASE_SEARCH_LOG_DAYS` days (90 by
+/// default; 0: no log).
+fn search_log(folder: &Path) -> anyhow::Result<Option<Arc<crate::searchlog::SearchLog>>> {
+    let days = match std::env::var("VIDENSBASE_SEARCH_LOG_DAYS") {
+        Ok(days) => days
+            .trim()
+            .parse::<u32>()
+            .with_context(|| format!("VIDENSBASE_SEARCH_LOG_DAYS: {days:?} is no number"))?,
+        Err(_) => crate::searchlog::DEFAULT_DAYS,
+    };
+    if days == 0 {
+        return Ok(None);
+    }
+    let log = crate::searchlog::SearchLog::open(folder, days);
+    tracing::info!(
+        days,
+        "search log in {}",
+        folder.join(crate::searchlog::FILE).display()
+    );
+    Ok(Some(Arc::new(log)))
 }
 
 fn proxy() -> anyhow::Result<Option<web::Proxy>> {

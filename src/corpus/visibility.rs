@@ -64,12 +64,14 @@ pub struct Rules {
 
 impl Rules {
     /// The rules of the corpus folder `corpus`; none when it has no rules file. A line that is
-    /// no rule is ignored with a warning (a rule cannot be half-read into a wrong one).
-    pub fn load(corpus: &Path) -> Rules {
-        let mut entries = from_categories(corpus);
+    /// no rule is ignored with a warning (a rule cannot be half-read into a wrong one); a file
+    /// that is there but cannot be read is an error, never "no rules" (which would make every
+    /// document public); a file in Windows-1252 rather than UTF-8 is read as such.
+    pub fn load(corpus: &Path) -> std::io::Result<Rules> {
+        let mut entries = from_categories(corpus)?;
         let path = corpus.join(RULES_FILE);
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            return Rules { entries };
+        let Some(text) = read_text(&path)? else {
+            return Ok(Rules { entries });
         };
         for line in text.lines().map(str::trim) {
             if line.is_empty() || line.starts_with('#') {
@@ -80,7 +82,7 @@ impl Rules {
                 None => tracing::warn!("{}: not a rule, ignored: {line:?}", path.display()),
             }
         }
-        Rules { entries }
+        Ok(Rules { entries })
     }
 
     /// What the rules say of document `id`: a rule naming it, else the rule of its nearest
@@ -111,10 +113,29 @@ impl Rules {
     }
 }
 
+/// A text file's contents (UTF-8, else Windows-1252); `None` when there is no file.
+fn read_text(path: &Path) -> std::io::Result<Option<String>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => encoding_rs::WINDOWS_1252
+                .decode(e.as_bytes())
+                .0
+                .into_owned(),
+        })),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", path.display()),
+        )),
+    }
+}
+
 /// The folder rules of the category table's fourth column.
-fn from_categories(corpus: &Path) -> Vec<(String, Visibility)> {
-    let text = std::fs::read_to_string(corpus.join(CATEGORIES_FILE)).unwrap_or_default();
-    text.lines()
+fn from_categories(corpus: &Path) -> std::io::Result<Vec<(String, Visibility)>> {
+    let text = read_text(&corpus.join(CATEGORIES_FILE))?.unwrap_or_default();
+    Ok(text
+        .lines()
         .filter(|line| !line.trim_start().starts_with('#'))
         .filter_map(|line| {
             let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
@@ -122,13 +143,14 @@ fn from_categories(corpus: &Path) -> Vec<(String, Visibility)> {
             let visibility = Visibility::parse(cells.get(3)?)?;
             Some((folder.trim_end_matches('/').to_string(), visibility))
         })
-        .collect()
+        .collect())
 }
 
 fn parse_line(line: &str) -> Option<(String, Visibility)> {
     let (path, value) = line.rsplit_once(char::is_whitespace)?;
     let visibility = Visibility::parse(value)?;
-    let path = path.trim().trim_start_matches("./").trim_end_matches('/');
+    let path = path.trim().trim_start_matches("./").trim_start_matches('/');
+    let path = path.trim_end_matches('/');
     let path = if path == "*" { "" } else { path };
     (!path.is_empty() || line.trim_start().starts_with(['*', '/', '.']))
         .then(|| (path.to_string(), visibility))
@@ -161,7 +183,9 @@ pub fn set_document_rule(
         }
     }
     if let Some(v) = visibility {
-        text.push_str(&format!("{id}\t{}\n", v.code()));
+        // `./` keeps an id that begins with `#` from reading as a comment.
+        let prefix = if id.starts_with('#') { "./" } else { "" };
+        text.push_str(&format!("{prefix}{id}\t{}\n", v.code()));
     }
     let temporary = corpus.join(format!(".{RULES_FILE}.{}", std::process::id()));
     std::fs::write(&temporary, text)?;
@@ -180,7 +204,7 @@ mod tests {
     fn rules(text: &str) -> Rules {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join(RULES_FILE), text).expect("rules");
-        Rules::load(dir.path())
+        Rules::load(dir.path()).expect("rules")
     }
 
     #[test]
@@ -198,6 +222,23 @@ mod tests {
         );
         assert_eq!(r.rule("møder-arkiv/a.md"), Rule::None);
         assert_eq!(r.rule("a.md"), Rule::None);
+    }
+
+    #[test]
+    fn a_rules_file_in_windows_1252_or_with_a_leading_slash_still_rules() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join(RULES_FILE),
+            b"m\xf8der/\tintern\n/raad/\tintern\n",
+        )
+        .expect("rules");
+        let r = Rules::load(dir.path()).expect("rules");
+        assert_eq!(r.rule("møder/a.md"), Rule::Folder(Visibility::Intern));
+        assert_eq!(r.rule("raad/a.md"), Rule::Folder(Visibility::Intern));
+        // A rules file that is there but cannot be read is no "no rules".
+        std::fs::remove_file(dir.path().join(RULES_FILE)).expect("remove");
+        std::fs::create_dir(dir.path().join(RULES_FILE)).expect("a folder in its place");
+        assert!(Rules::load(dir.path()).is_err());
     }
 
     #[test]
@@ -219,7 +260,7 @@ mod tests {
         )
         .expect("table");
         std::fs::write(dir.path().join(RULES_FILE), "raad/\toffentlig\n").expect("rules");
-        let r = Rules::load(dir.path());
+        let r = Rules::load(dir.path()).expect("rules");
         assert_eq!(r.rule("moeder/a.md"), Rule::Folder(Visibility::Intern));
         assert_eq!(r.rule("nyt/a.md"), Rule::None);
         assert_eq!(r.rule("raad/a.md"), Rule::Folder(Visibility::Offentlig));
@@ -240,9 +281,13 @@ mod tests {
         std::fs::write(dir.path().join(RULES_FILE), "# mine\nmøder/\tintern\n").expect("rules");
         set_document_rule(dir.path(), "nyt/a.md", Some(Visibility::Intern)).expect("rules");
         set_document_rule(dir.path(), "nyt/a.md", Some(Visibility::Offentlig)).expect("rules");
-        let r = Rules::load(dir.path());
+        let r = Rules::load(dir.path()).expect("rules");
         assert_eq!(r.rule("nyt/a.md"), Rule::Document(Visibility::Offentlig));
         assert_eq!(r.rule("møder/b.md"), Rule::Folder(Visibility::Intern));
+        set_document_rule(dir.path(), "#plan.md", Some(Visibility::Intern)).expect("rules");
+        let r = Rules::load(dir.path()).expect("rules");
+        assert_eq!(r.rule("#plan.md"), Rule::Document(Visibility::Intern));
+        set_document_rule(dir.path(), "#plan.md", None).expect("rules");
         set_document_rule(dir.path(), "nyt/a.md", None).expect("rules");
         let text = std::fs::read_to_string(dir.path().join(RULES_FILE)).expect("rules");
         assert_eq!(text, "# mine\nmøder/\tintern\n");

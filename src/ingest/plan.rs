@@ -55,7 +55,10 @@ pub(super) fn plan(
     report: &mut Report,
 ) -> Result<Plan> {
     let stamps = read_stamps(index, fields, scope)?;
-    let rules = corpus::Rules::load(corpus_dir);
+    let rules = corpus::Rules::load(corpus_dir).map_err(|source| crate::error::Error::Io {
+        path: corpus_dir.join(corpus::RULES_FILE),
+        source,
+    })?;
     tracing::debug!(documents = stamps.len(), "stamps read");
     let mut walk_warnings = Vec::new();
     let files = match scope {

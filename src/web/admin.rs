@@ -210,12 +210,22 @@ pub(super) async fn store(
     } = received;
     // The rule is in place before the file is: the watcher never sees an internal upload
     // without it. A name already taken would get a number, an id not known beforehand.
+    let folder = category.clone();
+    let id_of = move |name: &str| match &folder {
+        Some(c) => format!("{c}/{name}"),
+        None => name.to_string(),
+    };
     if let Some(visibility) = visibility {
+        let mut names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        names.sort_unstable();
+        if names.windows(2).any(|pair| pair[0] == pair[1]) {
+            return Err(WebError::new(
+                StatusCode::CONFLICT,
+                "Upload refused: two files of one name; with a visibility each needs its own.",
+            ));
+        }
         for f in &files {
-            let id = match &category {
-                Some(c) => format!("{c}/{}", f.name),
-                None => f.name.clone(),
-            };
+            let id = id_of(&f.name);
             if !replace && root.join(&id).exists() {
                 return Err(WebError::new(
                     StatusCode::CONFLICT,
@@ -230,6 +240,7 @@ pub(super) async fn store(
             );
         }
     }
+    let files_names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
     let ids = tokio::task::spawn_blocking(move || {
         files
             .iter()
@@ -244,7 +255,12 @@ pub(super) async fn store(
         }
         corpus::AddError::Io(e) => WebError::internal(format!("writing an upload: {e}")),
     })?;
-    for id in &ids {
+    for (id, f) in ids.iter().zip(&files_names) {
+        // Another upload took the name meanwhile, and this file got a number: its rule follows
+        // at once (the watcher waits for a quiet moment, and sees both together).
+        if let Some(visibility) = visibility.filter(|_| *id != id_of(f)) {
+            write_rule(state, id, visibility).await?;
+        }
         state.audit(who, What::Upload, id);
     }
     Ok(ids)
@@ -336,17 +352,34 @@ pub(super) async fn remove(state: &AppState, id: &str, who: &str) -> Result<(), 
     state.audit(who, What::Delete, id);
     // A rule naming the document goes with it: a later file of that name gets its folder's.
     let (root, target) = (state.settings.corpus.clone(), id.to_string());
-    let forgotten =
-        tokio::task::spawn_blocking(move || match corpus::Rules::load(&root).rule(&target) {
-            corpus::Rule::Document(_) => corpus::set_document_rule(&root, &target, None),
+    let forgotten = tokio::task::spawn_blocking(move || {
+        match corpus::Rules::load(&root).map(|r| r.rule(&target)) {
+            Ok(corpus::Rule::Document(_)) => corpus::set_document_rule(&root, &target, None),
+            Err(e) => Err(e),
             _ => Ok(()),
-        });
+        }
+    });
     match forgotten.await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => tracing::warn!("the visibility rule of {id} stays: {e}"),
         Err(e) => tracing::warn!("the visibility rule of {id} stays: {e}"),
     }
     Ok(())
+}
+
+/// `GET /api/search-log` (admin token): the search log's report, as the admin page shows it.
+pub async fn search_log(
+    State(state): State<Arc<AppState>>,
+    client: Client,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(e) = authorise(&state, &headers, client) {
+        return e.json();
+    }
+    match state.settings.search_log.as_deref() {
+        Some(log) => Json(log.report()).into_response(),
+        None => WebError::not_found("This server keeps no search log.").json(),
+    }
 }
 
 /// `POST /api/reindex`: builds the index again from scratch beside the live one (202; 409 while

@@ -23,6 +23,7 @@ use crate::access::{Role, Staff};
 use crate::audit::What;
 
 mod html;
+mod searches;
 
 /// Rows of the document list per page.
 pub const LIST_PAGE: usize = 50;
@@ -161,13 +162,14 @@ pub async fn show(
         let page_no = params.side.unwrap_or(1).clamp(1, 100_000);
         let shared = state.clone();
         let filter = params.filter.clone();
-        let (status, listing, audit) = tokio::task::spawn_blocking(move || {
+        let (status, listing, (audit, searches)) = tokio::task::spawn_blocking(move || {
             let status = admin::status_of(&shared, crate::access::Audience::Staff);
             let engine = shared.engine();
             let skipped = crate::skipped::skipped_files(engine.dir());
             let listing = engine.list(&filter, skipped, (page_no - 1) * LIST_PAGE, LIST_PAGE);
             let audit = (shared.settings.audit.as_deref()).map_or(Vec::new(), |a| a.recent(50));
-            (status, listing, audit)
+            let searches = shared.settings.search_log.as_deref().map(|l| l.report());
+            (status, listing, (audit, searches))
         })
         .await
         .map_err(|e| WebError::internal(e.to_string()))?;
@@ -179,6 +181,7 @@ pub async fn show(
                 staff: &session.staff,
                 flash: state.flashes.take(&session.id).as_ref(),
                 audit: &audit,
+                searches: searches.as_ref(),
                 status: &status,
                 listing: &listing,
                 filter: &params.filter,

@@ -100,6 +100,8 @@ pub struct AppState {
     failures: admin::Failures,
     /// Recent failed password sign-ins, per account name.
     name_failures: admin::Failures<String>,
+    /// Password checks at once: each takes Argon2's 19 MiB and a core's time.
+    verifying: tokio::sync::Semaphore,
     /// Random for each start of the server: the key of the proxy users' form tokens (none
     /// without the system's random numbers: the proxy's users then have no admin page forms).
     secret: Option<[u8; 32]>,
@@ -231,6 +233,7 @@ pub fn router_with(engine: Arc<Current>, settings: Settings) -> Router {
         flashes: Default::default(),
         failures: Default::default(),
         name_failures: Default::default(),
+        verifying: tokio::sync::Semaphore::new(2),
         secret: {
             let mut secret = [0u8; 32];
             getrandom::fill(&mut secret).ok().map(|()| secret)
@@ -244,6 +247,7 @@ pub fn router_with(engine: Arc<Current>, settings: Settings) -> Router {
         .route("/was", get(statement))
         .route("/files/{*id}", get(original_file))
         .route("/api/status", get(admin::status))
+        .route("/api/search-log", get(admin::search_log))
         .route("/api/reindex", axum::routing::post(admin::reindex))
         .route(
             "/api/documents",
@@ -371,6 +375,13 @@ async fn search_page(
             .map_err(WebError::from),
         Err(e) => Err(e),
     };
+    if let (Ok(results), Some(log)) = (&results, &state.settings.search_log) {
+        // What a person searched for: the finished query (not each keystroke), its first page.
+        if !params.as_typed && params.page() == 1 && !params.q.trim().is_empty() {
+            let suggestion = results.suggestion.as_ref().map(|s| s.query.as_str());
+            log.record(&params.q, results.total, suggestion);
+        }
+    }
     match results {
         Ok(results) => private_for(
             audience,
@@ -407,6 +418,14 @@ async fn document_page(
 ) -> Response {
     let audience = viewer.audience;
     let q = params.q.clone();
+    if let Some(log) = state
+        .settings
+        .search_log
+        .as_deref()
+        .filter(|_| !q.trim().is_empty())
+    {
+        log.opened(&q);
+    }
     let shared = state.clone();
     let doc =
         tokio::task::spawn_blocking(move || shared.engine().document(&id, Some(&q), audience))

@@ -34,6 +34,8 @@ pub struct Settings {
     pub proxy: Option<Proxy>,
     /// Where sign-ins, uploads, deletions and visibility changes are recorded.
     pub audit: Option<Arc<crate::audit::Audit>>,
+    /// Searches that found nothing or whose hits nobody opened, for editors.
+    pub search_log: Option<Arc<crate::searchlog::SearchLog>>,
 }
 
 /// A reverse proxy that signs staff in (nginx with oauth2-proxy, or similar) and passes who they
@@ -69,6 +71,7 @@ impl Settings {
             accounts: None,
             proxy: None,
             audit: None,
+            search_log: None,
         }
     }
 

@@ -27,7 +27,10 @@ pub struct Next {
 /// Where to go after signing in: a path on this site, else the front page (`//evil.example`
 /// and `https://…` are not paths here).
 fn next_page(next: &str) -> &str {
-    let path = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    // A browser drops tabs and line breaks from a location (`/\t/evil.example` goes to
+    // `//evil.example`): nothing but printable characters.
+    let plain = next.chars().all(|c| !c.is_control() && !c.is_whitespace());
+    let path = plain && next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
     if path && !next.starts_with("/login") {
         next
     } else {
@@ -93,14 +96,26 @@ pub async fn sign_in(
         *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
         return response;
     }
-    let (offered, password) = (name.clone(), form.password);
-    let verified = tokio::task::spawn_blocking(move || accounts.verify(&offered, &password))
-        .await
-        .ok()
-        .flatten();
+    // Counted before the password is checked, so parallel guesses count too; a success clears
+    // the counts.
+    state.failures.failed(client);
+    let name = if crate::accounts::valid_name(&name) {
+        name
+    } else {
+        String::from("?")
+    };
+    state.name_failures.failed(name.clone());
+    let verified = match state.verifying.acquire().await {
+        Ok(_permit) => {
+            let (offered, password) = (name.clone(), form.password);
+            tokio::task::spawn_blocking(move || accounts.verify(&offered, &password))
+                .await
+                .ok()
+                .flatten()
+        }
+        Err(_) => None,
+    };
     let Some(staff) = verified else {
-        state.failures.failed(client);
-        state.name_failures.failed(name.clone());
         state.audit(&name, What::SignInFailed, "");
         let message = ui.t(
             "Forkert brugernavn eller adgangskode.",

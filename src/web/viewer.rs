@@ -9,7 +9,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
@@ -32,9 +31,12 @@ impl FromRequestParts<Arc<AppState>> for Viewer {
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
         let configured = state.settings.admin_token.is_some();
-        let staff = if configured && parts.headers.contains_key(header::AUTHORIZATION) {
+        // Only a bearer token is an attempt at the admin token: a proxy's own scheme (`Basic`,
+        // forwarded by nginx with basic authentication) is not for vidensbase.
+        let bearer = admin::bearer(&parts.headers);
+        let staff = if configured && !bearer.is_empty() {
             let client = Client::of(peer(parts));
-            match admin::check_token(state, client, admin::bearer(&parts.headers)) {
+            match admin::check_token(state, client, bearer) {
                 Ok(()) => Some(Staff {
                     name: TOKEN_NAME.to_string(),
                     role: Role::Admin,

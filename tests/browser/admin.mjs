@@ -50,8 +50,14 @@ try {
   await page.getByRole("button", { name: "Log ind" }).click();
   check((await refused).status() === 401, "a wrong token answers 401");
   check(await page.getByRole("alert").filter({ hasText: "Forkert adgangsnøgle" }).isVisible(), "a wrong token says so");
+  // A search that finds nothing, for the search log's table on the admin page.
+  await page.goto(`${base}/search?q=zzqxintetfundet`);
   await signIn(page);
   check(await page.getByRole("button", { name: "Log ud" }).isVisible(), "the right token signs in");
+  check(
+    await page.getByRole("region", { name: "Søgninger uden resultater, de hyppigste først" }).getByText("zzqxintetfundet").isVisible(),
+    "the search log lists the search that found nothing",
+  );
   const cookie = (await context.cookies()).find((c) => c.name === "vidensbase_session");
   check(cookie && cookie.httpOnly && cookie.sameSite === "Strict", "session cookie is HttpOnly and SameSite=Strict");
   await axe(page, "admin page at 1280 px");

@@ -35,6 +35,7 @@ mod quickstart;
 mod ranking;
 mod reader;
 mod relevance;
+mod searchlog;
 mod server;
 mod site;
 mod staff;

@@ -100,7 +100,15 @@ fn staff_signed_in_by_nginx_see_internal_documents_and_nobody_else_does() {
     let (index, _) = indexed(corpus.path());
     let served = Served::spawn(
         binary(corpus.path(), index.path()),
-        &[("VIDENSBASE_TRUSTED_PROXIES", "127.0.0.1,::1")],
+        // With an admin token too: nginx forwards the visitor's `Authorization: Basic …`, which
+        // is no attempt at the token.
+        &[
+            ("VIDENSBASE_TRUSTED_PROXIES", "127.0.0.1,::1"),
+            (
+                "VIDENSBASE_ADMIN_TOKEN",
+                "korrekt-hest-batteri-haefteklamme",
+            ),
+        ],
     );
     let vidensbase = served.base.trim_start_matches("http://").to_string();
     let dir = tempfile::tempdir().expect("tempdir");

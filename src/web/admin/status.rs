@@ -10,7 +10,7 @@ use axum::Json;
 use serde::Serialize;
 
 use super::super::{AppState, Viewer, WebError};
-use crate::access::Audience;
+use crate::access::{Audience, Visibility};
 
 #[derive(Serialize)]
 pub(in crate::web) struct StatusBody {
@@ -48,22 +48,28 @@ pub(in crate::web) struct Progress {
     pub total: usize,
 }
 
-/// The index's state, for the status API and the admin page.
-/// The status as `audience` may see it: for anyone, the count of public documents, and no
-/// skipped file or warning that names a path the visibility rules make internal.
+/// The index's state, for the status API and the admin page, as `audience` may see it: for
+/// anyone, the count of public documents; and where some documents are internal, no warning (a
+/// log line may name a document internal by its front matter) and only the skipped files that
+/// the rules leave public (all hidden when the rules cannot be read).
 pub(in crate::web) fn status_of(state: &AppState, audience: Audience) -> StatusBody {
     let watch = state.settings.status.as_deref();
     let last = watch.and_then(|w| w.last());
     let engine = state.engine();
     let indexing = watch.is_some_and(|w| w.syncing());
-    let rules = crate::corpus::Rules::load(&state.settings.corpus);
-    let internal: Vec<&str> = match audience {
-        Audience::Staff => Vec::new(),
-        Audience::Anyone => rules.internal_paths().collect(),
+    let documents = engine.num_docs_for(audience).unwrap_or(0);
+    let rules = match audience {
+        Audience::Staff => None,
+        Audience::Anyone => Some(crate::corpus::Rules::load(&state.settings.corpus).ok()),
     };
-    let names_internal = |text: &str| internal.iter().any(|path| text.contains(path));
+    let mixed = rules.as_ref().is_some_and(|rules| {
+        rules
+            .as_ref()
+            .is_none_or(|r| r.internal_paths().next().is_some())
+            || documents < engine.num_docs()
+    });
     let mut body = StatusBody {
-        documents: engine.num_docs_for(audience).unwrap_or(0),
+        documents,
         last_commit: last.as_ref().map(|(at, _)| rfc3339(*at)),
         last_commit_at: last.as_ref().map(|(at, _)| *at),
         indexing,
@@ -86,8 +92,15 @@ pub(in crate::web) fn status_of(state: &AppState, audience: Audience) -> StatusB
         version: env!("CARGO_PKG_VERSION"),
         watching: watch.is_some(),
     };
-    body.skipped.retain(|s| !names_internal(&s.id));
-    body.warnings.retain(|w| !names_internal(w));
+    if let Some(rules) = rules.filter(|_| mixed) {
+        body.warnings.clear();
+        let public = |id: &str| {
+            rules
+                .as_ref()
+                .is_some_and(|r| r.rule(id).decide(None) == Visibility::Offentlig)
+        };
+        body.skipped.retain(|s| public(&s.id));
+    }
     body
 }
 

@@ -44,6 +44,8 @@ pub struct AdminPage<'a> {
     pub staff: &'a crate::access::Staff,
     /// The newest events of the audit log.
     pub audit: &'a [crate::audit::Event],
+    /// The search log's report, when the server keeps one.
+    pub searches: Option<&'a crate::searchlog::Report>,
     pub flash: Option<&'a Flash>,
     pub status: &'a StatusBody,
     pub listing: &'a Listing,
@@ -131,6 +133,7 @@ pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
             (status_section(a))
             (upload_section(a))
             (documents_section(ctx, a))
+            @if let Some(report) = a.searches { (super::searches::section(report)) }
             @if a.staff.role == crate::access::Role::Admin { (audit_section(a)) }
         },
     )
