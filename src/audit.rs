@@ -40,6 +40,7 @@ pub enum What {
     Delete,
     Visibility,
     Rebuild,
+    Synonyms,
 }
 
 /// The audit log of a server.

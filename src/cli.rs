@@ -139,7 +139,7 @@ pub fn run(mut cli: Cli) -> anyhow::Result<()> {
             no_expand,
             internal,
         } => {
-            let engine = Engine::open(&cli.index)?;
+            let engine = Engine::open(&cli.index)?.read_synonyms_from(&cli.corpus);
             let mut request = SearchRequest::new(query);
             request.lang = lang;
             request.category = category;
@@ -294,7 +294,7 @@ fn serve(cli: &Cli, watch: bool) -> anyhow::Result<()> {
         );
     }
     build_if_missing(corpus, index)?;
-    let engine = Engine::open(index)?;
+    let engine = Engine::open(index)?.read_synonyms_from(corpus);
     tracing::info!(documents = engine.num_docs(), "index opened");
     // Read the word list now rather than in the first search that needs it.
     let speller = crate::spelling::Speller::global();

@@ -12,6 +12,8 @@ use std::sync::LazyLock;
 use crate::analysis::{self, stem_da, stem_en};
 use crate::lang::Lang;
 
+pub mod editorial;
+
 const SOURCE: &str = include_str!("../data/glossary.tsv");
 
 static GLOSSARY: LazyLock<Glossary> = LazyLock::new(|| Glossary::parse(SOURCE));
@@ -26,6 +28,11 @@ pub struct Expansion {
     pub lang: Lang,
     /// The translation, lowercase words separated by spaces.
     pub phrase: String,
+    /// An editor's synonym ([`editorial`]): in the query's own language too.
+    pub synonym: bool,
+    /// A false friend (`barn`, `offer`, `motion`): translated only when the query's language
+    /// is known.
+    pub false_friend: bool,
 }
 
 #[derive(Debug, Default)]
@@ -34,6 +41,8 @@ pub struct Glossary {
     da_to_en: HashMap<String, Vec<String>>,
     /// English stems key → Danish phrases.
     en_to_da: HashMap<String, Vec<String>>,
+    /// The pairs marked as false friends, `(danish, english)` phrases.
+    false_friends: std::collections::HashSet<(String, String)>,
     danish_words: Vec<String>,
     /// Every word of the English side, as written (lowercase).
     english_words: std::collections::HashSet<String>,
@@ -62,14 +71,20 @@ impl Glossary {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let Some((da, en)) = line.split_once('\t') else {
+            let mut cells = line.split('\t');
+            let (Some(da), Some(en)) = (cells.next(), cells.next()) else {
                 continue;
             };
+            let false_friend = cells.next().is_some_and(|c| c.trim() == "!");
             let (da_words, en_words) = (lower_words(da), lower_words(en));
             if da_words.is_empty() || en_words.is_empty() || da_words == en_words {
                 continue;
             }
             g.pairs += 1;
+            if false_friend {
+                g.false_friends
+                    .insert((da_words.join(" "), en_words.join(" ")));
+            }
             g.max_words = g.max_words.max(da_words.len()).max(en_words.len());
             push_unique(
                 g.da_to_en.entry(key(&da_words, stem_da)).or_default(),
@@ -137,17 +152,24 @@ impl Glossary {
                     (Lang::En, self.da_to_en.get(&key(span, stem_da))),
                     (Lang::Da, self.en_to_da.get(&key(span, stem_en))),
                 ];
+                let written = span.join(" ");
                 for (lang, phrases) in hits {
                     for phrase in phrases.into_iter().flatten() {
                         // Skip translations that are just the query words again.
                         if phrase.split(' ').eq(span.iter().map(String::as_str)) {
                             continue;
                         }
+                        let pair = match lang {
+                            Lang::En => (written.clone(), phrase.clone()),
+                            Lang::Da => (phrase.clone(), written.clone()),
+                        };
                         out.push(Expansion {
                             start: i,
                             end: i + len,
                             lang,
                             phrase: phrase.clone(),
+                            synonym: false,
+                            false_friend: self.false_friend(&pair),
                         });
                         matched = len;
                     }
@@ -159,6 +181,22 @@ impl Glossary {
             i += matched.max(1);
         }
         out
+    }
+}
+
+impl Glossary {
+    /// Whether a pair found for the query's words is a marked false friend: by its written
+    /// words, or by stems (`ofrene` is `offer`).
+    fn false_friend(&self, (da, en): &(String, String)) -> bool {
+        if self.false_friends.is_empty() {
+            return false;
+        }
+        let stems = |text: &str, stem: fn(&str) -> String| {
+            text.split(' ').map(stem).collect::<Vec<_>>().join(" ")
+        };
+        self.false_friends.iter().any(|(fd, fe)| {
+            stems(fd, stem_da) == stems(da, stem_da) && stems(fe, stem_en) == stems(en, stem_en)
+        })
     }
 }
 
@@ -182,6 +220,28 @@ mod tests {
             Glossary::global().len() >= 300,
             "{}",
             Glossary::global().len()
+        );
+    }
+
+    #[test]
+    fn false_friends_are_marked_both_ways() {
+        let g = Glossary::parse("barn\tchild\t!\ntilbud\toffer\t!\nkommune\tmunicipality\n");
+        let friend = |text: &str| g.expand(&q(text)).iter().all(|e| e.false_friend);
+        assert!(friend("børnene") && friend("children") && friend("offer") && friend("tilbud"));
+        assert!(!friend("kommunerne"));
+        assert_eq!(g.len(), 3);
+        // The marked pairs of the bundled glossary include the examples.
+        let bundled = Glossary::global();
+        for word in ["barn", "offer", "motion"] {
+            let found = bundled.expand(&q(word));
+            assert!(
+                !found.is_empty() && found.iter().any(|e| e.false_friend),
+                "{word}"
+            );
+        }
+        assert!(
+            bundled.expand(&q("sag")).is_empty(),
+            "sag -> case is too generic"
         );
     }
 

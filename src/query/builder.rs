@@ -29,6 +29,8 @@ pub(super) struct Builder<'a> {
     /// The internal documents' filter term, when the reader may not see them and the index
     /// holds some: frequencies then count public documents only ([`Builder::term_df`]).
     pub(super) hidden: Option<Term>,
+    /// The editors' synonyms and translations, beside the glossary.
+    pub(super) editorial: Option<&'a crate::glossary::editorial::Editorial>,
 }
 
 /// One required piece of the query: everything that may satisfy it, and the parts of that which

@@ -32,6 +32,7 @@ use tantivy::{Searcher, Term};
 use crate::access::{Audience, Visibility};
 use crate::analysis::{self, Analyzer};
 use crate::compound::MIN_PART_CHARS;
+use crate::glossary::editorial::Editorial;
 use crate::lang::Lang;
 use crate::schema::Fields;
 
@@ -162,14 +163,15 @@ pub fn plan(
     expand: bool,
     audience: Audience,
 ) -> Plan {
-    plan_as_typed(raw, fields, searcher, expand, false, audience)
+    plan_as_typed(raw, fields, searcher, expand, false, audience, None)
 }
 
 /// The plan for a query still being typed when `prefix` is set: its last word, unless a space,
 /// a quote or a `-` makes it finished or special, also matches the indexed terms it begins
 /// ([`PREFIX_TERMS`] most frequent per field), so `frivil` finds `frivillig` and
 /// `frivilligudvalg`. For `audience`, the plan is made from the documents it may see: a word
-/// only internal documents hold is, for anyone else, a word the index does not have.
+/// only internal documents hold is, for anyone else, a word the index does not have. With
+/// `expand`, the editors' synonyms and translations (`editorial`) expand it too.
 pub fn plan_as_typed(
     raw: &str,
     fields: &Fields,
@@ -177,6 +179,7 @@ pub fn plan_as_typed(
     expand: bool,
     prefix: bool,
     audience: Audience,
+    editorial: Option<&Editorial>,
 ) -> Plan {
     let clauses = parse(raw);
     let typing = prefix
@@ -197,6 +200,7 @@ pub fn plan_as_typed(
             .flat_map(|c| &c.words)
             .any(|w| !analysis::is_stop_word(w)),
         hidden: hidden_term(fields, searcher, audience),
+        editorial,
     };
     builder.reader = builder.language(&clauses);
     builder.build(&clauses, expand)

@@ -16,9 +16,17 @@ impl Builder<'_> {
     /// The glossary's translations of `words` out of the reader's language: a query read as
     /// English is not translated as if it were Danish (`offer`, a Danish "victim"; `motion`,
     /// Danish "exercise"), nor the other way round.
+    /// The editors' synonyms are searched in the reader's language too.
     pub(super) fn translations(&self, words: &[String]) -> Vec<crate::glossary::Expansion> {
         let mut found = Glossary::global().expand(words);
-        found.retain(|e| self.reader.is_none_or(|reader| e.lang != reader));
+        found.extend(self.editorial.map(|e| e.expand(words)).unwrap_or_default());
+        found.retain(|e| match self.reader {
+            _ if e.synonym => true,
+            // A false friend only when the query's language is known (`barn` alone may be
+            // English).
+            None => !e.false_friend,
+            Some(reader) => e.lang != reader,
+        });
         found
     }
 

@@ -77,14 +77,17 @@ impl Current {
     /// Opens the index folder again if another folder has taken its place.
     fn follow(&self) {
         let now = folder_id(&self.dir);
-        let known = match self.engine.read() {
-            Ok(current) => current.1,
-            Err(poisoned) => poisoned.into_inner().1,
+        let (known, old) = match self.engine.read() {
+            Ok(current) => (current.1, Arc::clone(&current.0)),
+            Err(poisoned) => {
+                let current = poisoned.into_inner();
+                (current.1, Arc::clone(&current.0))
+            }
         };
         if now.is_none() || now == known {
             return;
         }
-        match Engine::open(&self.dir) {
+        match Engine::open(&self.dir).map(|e| e.keeping_synonyms_of(&old)) {
             Ok(engine) => {
                 tracing::info!(
                     documents = engine.num_docs(),

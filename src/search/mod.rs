@@ -8,7 +8,7 @@
 //! the query's words marked, and finding related documents.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -244,6 +244,8 @@ pub struct Engine {
     dir: PathBuf,
     fields: Fields,
     editions: editions::Cached,
+    /// The editors' synonyms and translations ([`Engine::read_synonyms_from`]).
+    editorial: Arc<crate::glossary::editorial::Cached>,
 }
 
 impl Engine {
@@ -258,9 +260,24 @@ impl Engine {
             dir: dir.to_path_buf(),
             fields,
             editions: Default::default(),
+            editorial: Default::default(),
         };
         engine.page_reader()?;
         Ok(engine)
+    }
+
+    /// Expands queries with the editors' synonyms and translations in `corpus`'s
+    /// `synonymer.tsv` too, read again whenever it changes.
+    pub fn read_synonyms_from(mut self, corpus: &Path) -> Engine {
+        let path = corpus.join(crate::glossary::editorial::FILE);
+        self.editorial = Arc::new(crate::glossary::editorial::Cached::of(path));
+        self
+    }
+
+    /// This engine with the synonyms `old` read (an engine on a rebuilt index replacing it).
+    pub(super) fn keeping_synonyms_of(mut self, old: &Engine) -> Engine {
+        self.editorial = Arc::clone(&old.editorial);
+        self
     }
 
     /// Re-reads the index now instead of waiting for the file watcher.
@@ -328,7 +345,16 @@ impl Engine {
         let searcher = self.reader.searcher();
         let f = &self.fields;
         let (expand, typed, audience) = (req.expand, req.as_typed, req.audience);
-        let mut plan = query::plan_as_typed(&req.query, f, &searcher, expand, typed, audience);
+        let editorial = self.editorial.current();
+        let mut plan = query::plan_as_typed(
+            &req.query,
+            f,
+            &searcher,
+            expand,
+            typed,
+            audience,
+            Some(&editorial),
+        );
         let window = Window::of(req, f, &searcher);
         let mut results = SearchResults::of(req, &plan);
         // A query without words lists documents only when a filter is set (browsing).

@@ -52,7 +52,9 @@ impl Engine {
     ) -> Result<FxHashMap<String, (Rank, u32)>> {
         let f = &self.fields;
         let (expand, typed) = (req.expand, req.as_typed);
-        let plan = query::plan_as_typed(&req.query, f, pages, expand, typed, req.audience);
+        let editorial = self.editorial.current();
+        let (q, audience) = (&req.query, req.audience);
+        let plan = query::plan_as_typed(q, f, pages, expand, typed, audience, Some(&editorial));
         // Pages are always asked with any word sufficing (those with every word first): a
         // document may have all the words of a question on no single page, and its best page is
         // then the one with the most of them.

@@ -139,6 +139,9 @@ pub struct ListParams {
     filter: String,
     #[serde(default)]
     side: Option<usize>,
+    /// Fills the synonym form (a link from a search that found nothing).
+    #[serde(default)]
+    synonym: String,
 }
 
 /// `GET /admin`: the sign-in form, or the page itself.
@@ -162,17 +165,23 @@ pub async fn show(
         let page_no = params.side.unwrap_or(1).clamp(1, 100_000);
         let shared = state.clone();
         let filter = params.filter.clone();
-        let (status, listing, (audit, searches)) = tokio::task::spawn_blocking(move || {
-            let status = admin::status_of(&shared, crate::access::Audience::Staff);
-            let engine = shared.engine();
-            let skipped = crate::skipped::skipped_files(engine.dir());
-            let listing = engine.list(&filter, skipped, (page_no - 1) * LIST_PAGE, LIST_PAGE);
-            let audit = (shared.settings.audit.as_deref()).map_or(Vec::new(), |a| a.recent(50));
-            let searches = shared.settings.search_log.as_deref().map(|l| l.report());
-            (status, listing, (audit, searches))
-        })
-        .await
-        .map_err(|e| WebError::internal(e.to_string()))?;
+        let (status, listing, (audit, searches, synonyms)) =
+            tokio::task::spawn_blocking(move || {
+                let status = admin::status_of(&shared, crate::access::Audience::Staff);
+                let engine = shared.engine();
+                let skipped = crate::skipped::skipped_files(engine.dir());
+                let listing = engine.list(&filter, skipped, (page_no - 1) * LIST_PAGE, LIST_PAGE);
+                let audit = (shared.settings.audit.as_deref()).map_or(Vec::new(), |a| a.recent(50));
+                let searches = shared.settings.search_log.as_deref().map(|l| l.report());
+                let synonyms_file = shared
+                    .settings
+                    .corpus
+                    .join(crate::glossary::editorial::FILE);
+                let synonyms = crate::glossary::editorial::read(&synonyms_file).unwrap_or_default();
+                (status, listing, (audit, searches, synonyms))
+            })
+            .await
+            .map_err(|e| WebError::internal(e.to_string()))?;
         let listing = listing?;
         Ok::<_, WebError>(page(html::admin(
             &state.ctx(&here()),
@@ -182,6 +191,8 @@ pub async fn show(
                 flash: state.flashes.take(&session.id).as_ref(),
                 audit: &audit,
                 searches: searches.as_ref(),
+                synonyms: &synonyms,
+                synonym: &params.synonym,
                 status: &status,
                 listing: &listing,
                 filter: &params.filter,
@@ -375,6 +386,68 @@ pub async fn set_visibility(
     let flash = match admin::set_visibility(&state, &form.id, &form.visibility, who).await {
         Ok(v) => html::Flash::Visibility(form.id, v),
         Err(e) => html::Flash::Failed(e.status, e.message),
+    };
+    back(&state, &session, flash)
+}
+
+#[derive(Deserialize)]
+pub struct SynonymForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    left: String,
+    #[serde(default)]
+    right: String,
+    #[serde(default)]
+    kind: String,
+    /// The entry to remove, as its line.
+    #[serde(default)]
+    line: String,
+}
+
+/// `POST /admin/synonyms`: adds or removes an entry of the editors' synonyms and translations
+/// (`synonymer.tsv` in the corpus folder; searches read it again at once).
+pub async fn synonyms(
+    State(state): State<Arc<AppState>>,
+    who: Who,
+    form: Result<Form<SynonymForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    use crate::glossary::editorial::{self, Entry};
+    let Ok(Form(form)) = form else {
+        return WebError::bad_request("The form is incomplete.").into_response();
+    };
+    let session = match checked(&state, who, &form.csrf, Role::Editor) {
+        Ok(session) => session,
+        Err(e) => return state.error_page(&here(), e),
+    };
+    let remove = form.action == "remove";
+    let line = match (remove, form.kind.as_str()) {
+        (true, _) => form.line.clone(),
+        (false, "translation") => format!("{} <> {}", form.left, form.right),
+        (false, _) => format!("{} = {}", form.left, form.right),
+    };
+    let Some(entry) = Entry::parse(&line) else {
+        let why = "An entry is two different words or phrases.".to_string();
+        return back(
+            &state,
+            &session,
+            html::Flash::Failed(StatusCode::BAD_REQUEST, why),
+        );
+    };
+    let path = state.settings.corpus.join(editorial::FILE);
+    let changed = {
+        let entry = entry.clone();
+        tokio::task::spawn_blocking(move || editorial::change(&path, &entry, remove)).await
+    };
+    let flash = match changed {
+        Ok(Ok(())) => {
+            state.audit(&session.staff.name, What::Synonyms, &entry.line());
+            html::Flash::Synonyms(entry.line(), remove)
+        }
+        Ok(Err(e)) => html::Flash::Failed(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(e) => html::Flash::Failed(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     };
     back(&state, &session, flash)
 }

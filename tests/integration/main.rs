@@ -39,4 +39,5 @@ mod searchlog;
 mod server;
 mod site;
 mod staff;
+mod synonyms;
 mod watch;

@@ -17,6 +17,8 @@ use crate::web::Ui;
 pub enum Flash {
     Added(Vec<String>),
     Deleted(String),
+    /// An entry of the synonyms was added (or removed, `true`).
+    Synonyms(String, bool),
     /// A document's visibility was set (the watcher indexes it again).
     Visibility(String, crate::access::Visibility),
     Rebuilding,
@@ -46,6 +48,10 @@ pub struct AdminPage<'a> {
     pub audit: &'a [crate::audit::Event],
     /// The search log's report, when the server keeps one.
     pub searches: Option<&'a crate::searchlog::Report>,
+    /// The editors' synonyms and translations.
+    pub synonyms: &'a [crate::glossary::editorial::Entry],
+    /// A word to fill the synonym form with (from a search that found nothing).
+    pub synonym: &'a str,
     pub flash: Option<&'a Flash>,
     pub status: &'a StatusBody,
     pub listing: &'a Listing,
@@ -134,6 +140,7 @@ pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
             (upload_section(a))
             (documents_section(ctx, a))
             @if let Some(report) = a.searches { (super::searches::section(report)) }
+            (super::searches::synonyms_section(a.synonyms, a.csrf, a.synonym))
             @if a.staff.role == crate::access::Role::Admin { (audit_section(a)) }
         },
     )
@@ -148,6 +155,9 @@ fn flash_of(flash: &Flash) -> Markup {
                 (ids.join(", "))
             },
             Flash::Deleted(id) => p.flash role="status" { "Slettet: " (id) },
+            Flash::Synonyms(line, removed) => p.flash role="status" {
+                (if *removed { "Fjernet: " } else { "Tilføjet, virker i søgningen nu: " }) (line)
+            },
             Flash::Visibility(id, v) => p.flash role="status" {
                 (id) (if *v == crate::access::Visibility::Intern { " er nu kun for medarbejdere." } else { " er nu offentligt." })
                 " Søgningen følger med, så snart dokumentet er indekseret igen."
@@ -357,6 +367,7 @@ fn audit_section(a: &AdminPage) -> Markup {
         What::Delete => "slettede",
         What::Visibility => "ændrede synlighed:",
         What::Rebuild => "byggede indekset forfra",
+        What::Synonyms => "ændrede synonymerne:",
     };
     html! {
         section aria-labelledby="audit-h" {

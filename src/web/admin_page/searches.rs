@@ -46,6 +46,12 @@ fn search_url(query: &str) -> String {
     format!("/search?{encoded}")
 }
 
+/// The admin page with the synonym form filled with `query`.
+fn synonym_url(query: &str) -> String {
+    let encoded = serde_urlencoded::to_string([("synonym", query)]).unwrap_or_default();
+    format!("/admin?{encoded}#synonymer")
+}
+
 fn queries(list: &[QueryCounts], suggestion: bool, caption: &str) -> Markup {
     html! {
         @if list.is_empty() { p { "Ingen." } }
@@ -59,10 +65,62 @@ fn queries(list: &[QueryCounts], suggestion: bool, caption: &str) -> Markup {
                     tbody {
                         @for q in list.iter().take(SHOWN) {
                             tr {
-                                td { a href=(search_url(&q.query)) { (q.query) } }
+                                td {
+                                    a href=(search_url(&q.query)) { (q.query) }
+                                    @if suggestion { br; a.meta href=(synonym_url(&q.query)) { "Tilføj synonym" } }
+                                }
                                 td { (q.searches) }
                                 td { (q.last) }
                                 @if suggestion { td { (q.suggestion.as_deref().unwrap_or("–")) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The editors' synonyms and translations: the list with a remove button each, and the form
+/// that adds one (its first field filled from a search that found nothing).
+pub fn synonyms_section(
+    entries: &[crate::glossary::editorial::Entry],
+    csrf: &str,
+    prefill: &str,
+) -> Markup {
+    use crate::glossary::editorial::Entry;
+    html! {
+        section #synonymer aria-labelledby="synonyms-h" {
+            h2 #synonyms-h { "Synonymer og oversættelser" }
+            p.meta { "Virker i søgningen med det samme, uden at indekset bygges om, og vises som »Søgte også på«. Listen er filen synonymer.tsv i corpus-mappen." }
+            form method="post" action="/admin/synonyms" {
+                input type="hidden" name="csrf" value=(csrf);
+                input type="hidden" name="action" value="add";
+                label for="syn-left" { "Ord eller udtryk" }
+                input #syn-left name="left" value=(prefill) required;
+                label for="syn-kind" { "Slags" }
+                select #syn-kind name="kind" {
+                    option value="synonym" { "betyder det samme som (synonym)" }
+                    option value="translation" { "hedder på engelsk (oversættelse)" }
+                }
+                label for="syn-right" { "Det andet ord eller udtryk" }
+                input #syn-right name="right" required;
+                p { button type="submit" { "Gem" } }
+            }
+            @if entries.is_empty() { p { "Ingen endnu." } }
+            @else {
+                ul {
+                    @for entry in entries {
+                        li {
+                            @match entry {
+                                Entry::Synonym(a, b) => { (a) " = " (b) }
+                                Entry::Translation { da, en } => { span lang="da" { (da) } " ↔ " span lang="en" { (en) } }
+                            }
+                            form.inline method="post" action="/admin/synonyms" {
+                                input type="hidden" name="csrf" value=(csrf);
+                                input type="hidden" name="action" value="remove";
+                                input type="hidden" name="line" value=(entry.line());
+                                " " button type="submit" aria-label=(format!("Fjern {}", entry.line())) { "Fjern" }
                             }
                         }
                     }
