@@ -75,10 +75,10 @@ pub async fn search_script(headers: HeaderMap) -> Response {
     )
 }
 
-/// `GET /opensearch.xml`: the site as a browser search engine, at the address it was asked by
-/// (the `Host` header, already checked against the allowed hosts; `https` behind a TLS proxy
-/// that says so).
-pub async fn opensearch(headers: HeaderMap) -> Response {
+/// `scheme://host` of the site as the request names it (the `Host` header when it is a plain
+/// host name, `X-Forwarded-Proto: https` behind a TLS proxy), for the absolute addresses of the
+/// OpenSearch description and the feeds.
+pub(super) fn origin(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
@@ -94,6 +94,14 @@ pub async fn opensearch(headers: HeaderMap) -> Response {
         Some(p) if p.eq_ignore_ascii_case("https") => "https",
         _ => "http",
     };
+    format!("{scheme}://{host}")
+}
+
+/// `GET /opensearch.xml`: the site as a browser search engine, at the address it was asked by
+/// (the `Host` header, already checked against the allowed hosts; `https` behind a TLS proxy
+/// that says so).
+pub async fn opensearch(headers: HeaderMap) -> Response {
+    let origin = origin(&headers);
     let body = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">
@@ -101,9 +109,9 @@ pub async fn opensearch(headers: HeaderMap) -> Response {
   <Description>Søg i dokumenter på dansk og engelsk</Description>
   <InputEncoding>UTF-8</InputEncoding>
   <Language>da</Language>
-  <Image type="image/svg+xml">{scheme}://{host}/favicon.svg</Image>
-  <Url type="text/html" method="get" template="{scheme}://{host}/search?q={{searchTerms}}"/>
-  <Url type="application/json" method="get" template="{scheme}://{host}/api/search?q={{searchTerms}}"/>
+  <Image type="image/svg+xml">{origin}/favicon.svg</Image>
+  <Url type="text/html" method="get" template="{origin}/search?q={{searchTerms}}"/>
+  <Url type="application/json" method="get" template="{origin}/api/search?q={{searchTerms}}"/>
 </OpenSearchDescription>
 "#
     );

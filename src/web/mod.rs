@@ -11,6 +11,7 @@ mod admin_page;
 mod admin_texts;
 mod assets;
 mod error;
+mod feed;
 mod files;
 mod found;
 pub mod json;
@@ -243,6 +244,7 @@ pub fn router_with(engine: Arc<Current>, settings: Settings) -> Router {
         .route("/", get(home))
         .route("/search", get(search_page))
         .route("/api/search", get(search_api))
+        .route("/search.atom", get(feed::feed))
         .route("/doc/{*id}", get(document_page))
         .route("/was", get(statement))
         .route("/files/{*id}", get(original_file))

@@ -280,7 +280,7 @@ const PAGES: &[&str] = &[
 ];
 
 fn url_of(template: &str, probe: &str) -> Vec<String> {
-    ["/search?", "/api/search?"]
+    ["/search?", "/api/search?", "/search.atom?"]
         .iter()
         .map(|route| format!("{route}{}", template.replace("{}", probe)))
         .collect()

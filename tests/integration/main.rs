@@ -25,6 +25,7 @@ mod crash;
 mod danish;
 mod documents;
 mod editions;
+mod feed;
 mod http;
 mod indexing;
 mod layers;
