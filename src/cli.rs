@@ -205,6 +205,8 @@ fn site() -> anyhow::Result<web::Site> {
         owner: var("VIDENSBASE_SITE_OWNER").unwrap_or(default.owner),
         contact: var("VIDENSBASE_SITE_CONTACT"),
         statement,
+        statement_date: var("VIDENSBASE_STATEMENT_DATE"),
+        statement_url: var("VIDENSBASE_STATEMENT_URL").filter(|u| u.starts_with("https://")),
     })
 }
 

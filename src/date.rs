@@ -15,6 +15,12 @@ pub struct Date {
 }
 
 impl Date {
+    /// The calendar day of a moment, as the `time` crate gives it.
+    pub fn of_day(day: time::Date) -> Option<Date> {
+        let year = u16::try_from(day.year()).ok()?;
+        Date::ymd(year, u8::from(day.month()), day.day())
+    }
+
     /// A day; `None` for a day the calendar does not have (`2019-02-29`, `2019-04-31`).
     pub fn ymd(year: u16, month: u8, day: u8) -> Option<Date> {
         let leap =

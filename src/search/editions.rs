@@ -88,6 +88,7 @@ mod tests {
             tier: 0,
             page: None,
             date: None,
+            source: None,
             headings: Vec::new(),
             section_anchor: None,
             snippet: Default::default(),

@@ -118,6 +118,8 @@ pub struct Hit {
     pub page: Option<u32>,
     /// The document's date, when it has one (JSON: `2019-07-01`, `2019-07` or `2019`).
     pub date: Option<Date>,
+    /// Who published it (front matter, the file's metadata), when it says.
+    pub source: Option<String>,
     /// The headings in force at the snippet, outermost first ([`crate::sections::heading_path`]);
     /// empty before a document's first heading or in a document without headings.
     pub headings: Vec<String>,

@@ -68,6 +68,7 @@ fn hit(searcher: &Searcher, f: &Fields, plan: &Plan, ranked: Ranked, how: HowFou
         tier: ranked.rank.tier,
         page,
         date: Date::parse(&stored_text(&doc, f.date)),
+        source: Some(stored_text(&doc, f.source)).filter(|s| !s.is_empty()),
         headings: section.path,
         section_anchor: Some(section.anchor).filter(|a| !a.is_empty()),
         snippet,

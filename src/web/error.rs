@@ -83,6 +83,7 @@ impl IntoResponse for WebError {
             here: &here.path,
             staff: None,
             sign_in: false,
+            changed: None,
         };
         let page = views::error(&ctx, self.status, &self.message).into_string();
         (

@@ -84,6 +84,10 @@ struct Hit<'a> {
     section_url: Option<String>,
     /// The other edition of the text (Danish or English), when it has one; empty when none.
     editions: Vec<EditionJson<'a>>,
+    /// The document's date (`2019-07-01`, `2019-07` or `2019`), `null` when it has none.
+    date: Option<crate::date::Date>,
+    /// Who published it, `null` when the document does not say.
+    source: Option<&'a str>,
 }
 
 /// An edition a hit names: `{"id", "lang", "title", "url"}`.
@@ -107,6 +111,8 @@ impl<'a> Results<'a> {
                     category: &h.category,
                     score: h.score,
                     tier: h.tier,
+                    date: h.date,
+                    source: h.source.as_deref(),
                     snippet: h.snippet.to_html(),
                     url: views::doc_url(&h.id, Some(&r.query)),
                     page: h.page,

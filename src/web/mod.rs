@@ -138,6 +138,14 @@ impl AppState {
         }
     }
 
+    /// The day the index last changed (its `meta.json`), in UTC.
+    fn index_changed(&self) -> Option<crate::date::Date> {
+        let modified = std::fs::metadata(self.engine().dir().join("meta.json"))
+            .and_then(|m| m.modified())
+            .ok()?;
+        crate::date::Date::of_day(time::OffsetDateTime::from(modified).date())
+    }
+
     /// The admin page's stand-in for a session of a person the proxy signed in: their forms
     /// carry a token made from their name and this server's secret.
     fn proxy_session(&self, staff: crate::access::Staff) -> Option<session::SignedIn> {
@@ -170,6 +178,7 @@ impl AppState {
             here: &here.path,
             staff: here.staff.as_ref(),
             sign_in: self.settings.accounts.is_some(),
+            changed: self.index_changed(),
         }
     }
 

@@ -156,6 +156,11 @@ pub struct Site {
     /// `VIDENSBASE_ACCESSIBILITY_STATEMENT`): paragraphs separated by blank lines, `# ` lines as
     /// headings. Without one the built-in statement is shown.
     pub statement: Option<String>,
+    /// When the statement was made or last reviewed, as the operator writes it
+    /// (`VIDENSBASE_STATEMENT_DATE`).
+    pub statement_date: Option<String>,
+    /// The official statement on was.digst.dk (`VIDENSBASE_STATEMENT_URL`), linked from ours.
+    pub statement_url: Option<String>,
 }
 
 impl Default for Site {
@@ -164,6 +169,8 @@ impl Default for Site {
             owner: "vidensbase".into(),
             contact: None,
             statement: None,
+            statement_date: None,
+            statement_url: None,
         }
     }
 }

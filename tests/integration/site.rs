@@ -84,11 +84,22 @@ async fn the_footer_and_statement_name_the_operator() {
             owner: "Eksempel Kommune".into(),
             contact: Some("web@eksempel.dk".into()),
             statement: None,
+            statement_date: Some("1. december 2026".into()),
+            statement_url: Some("https://was.digst.dk/app.vidensbase.example".into()),
         },
         ..s
     });
     let home = page(&app, "/").await;
     assert!(home.contains("Eksempel Kommune"));
+    // When the index last changed, the Danish way.
+    let today = time::OffsetDateTime::now_utc().date();
+    let month = vidensbase::lang::MONTHS[usize::from(u8::from(today.month())) - 1].0;
+    let changed = format!(
+        "Indekset er opdateret {}. {month} {}",
+        today.day(),
+        today.year()
+    );
+    assert!(home.contains(&changed), "{changed}: {home}");
     assert!(home.contains("href=\"mailto:web@eksempel.dk\""));
     assert!(home.contains("href=\"/was\">Tilgængelighedserklæring</a>"));
     let statement = page(&app, "/was").await;
@@ -97,6 +108,8 @@ async fn the_footer_and_statement_name_the_operator() {
         "Overensstemmelsesstatus",
         "Håndhævelsesprocedure",
         "mailto:web@eksempel.dk",
+        "Erklæringen er senest gennemgået: 1. december 2026",
+        "href=\"https://was.digst.dk/app.vidensbase.example\"",
     ] {
         assert!(statement.contains(part), "{part}: {statement}");
     }
@@ -425,4 +438,21 @@ fn a_suggestion_corrects_a_bounded_number_of_words() {
         corrected[fixed..].iter().all(|w| *w == "hørring"),
         "{corrected:?}"
     );
+}
+
+#[test]
+fn a_hit_shows_its_source_and_date() {
+    let text = "---\nsource: Social- og Boligstyrelsen\ndate: 2024-03-01\n---\n# Vejledning om \
+                frivillighed\n\nOm frivillighed i kommunen.";
+    let (corpus, _index, engine) = crate::common::indexed_texts(&[("nyt/vejledning.md", text)]);
+    let page = crate::common::get_ok(engine, corpus.path(), "/search?q=frivillighed");
+    assert!(page.contains("Kilde: Social- og Boligstyrelsen"), "{page}");
+    assert!(page.contains("1. marts 2024"), "{page}");
+    let (corpus2, _index2, engine2) = crate::common::indexed_texts(&[("nyt/vejledning.md", text)]);
+    let json = crate::common::get_ok(engine2, corpus2.path(), "/api/search?q=frivillighed");
+    assert!(
+        json.contains("\"source\":\"Social- og Boligstyrelsen\""),
+        "{json}"
+    );
+    assert!(json.contains("\"date\":\"2024-03-01\""), "{json}");
 }

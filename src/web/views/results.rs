@@ -266,6 +266,7 @@ fn hit_of(ctx: &Ctx, p: &SearchParams, hit: &Hit) -> Markup {
                 (facts([
                     Some(html! { span.badge { (ctx.categories.name(&hit.category, ui)) } }),
                     Some(html! { span.badge { (ui.language_name(&hit.lang)) } }),
+                    hit.source.as_ref().map(|source| html! { (ui.t("Kilde: ", "Source: ")) (source) }),
                     hit.date.map(|date| html! { (ui.date(date)) }),
                     page_link.filter(|_| !sectioned),
                 ]))
