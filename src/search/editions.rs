@@ -89,6 +89,7 @@ mod tests {
             page: None,
             date: None,
             source: None,
+            more_pages: Vec::new(),
             headings: Vec::new(),
             section_anchor: None,
             snippet: Default::default(),

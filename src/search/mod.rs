@@ -116,6 +116,8 @@ pub struct Hit {
     pub tier: u8,
     /// The physical page (from 1) of the snippet, for paged documents (PDF); `None` otherwise.
     pub page: Option<u32>,
+    /// Other pages of a paged document that match as well (at most three, in page order).
+    pub more_pages: Vec<u32>,
     /// The document's date, when it has one (JSON: `2019-07-01`, `2019-07` or `2019`).
     pub date: Option<Date>,
     /// Who published it (front matter, the file's metadata), when it says.

@@ -41,15 +41,15 @@ impl Engine {
         }
     }
 
-    /// The best page of each paged document for the query, with its score: the query run on the
-    /// page index, its `want` best pages.
+    /// The best pages of each paged document for the query, best first, with their scores: the
+    /// query run on the page index, its `want` best pages.
     fn best_pages(
         &self,
         pages: &Searcher,
         req: &SearchRequest,
         filters: &[(tantivy::schema::Field, &str)],
         want: usize,
-    ) -> Result<FxHashMap<String, (Rank, u32)>> {
+    ) -> Result<FxHashMap<String, Vec<(Rank, u32)>>> {
         let f = &self.fields;
         let (expand, typed) = (req.expand, req.as_typed);
         let editorial = self.editorial.current();
@@ -59,7 +59,7 @@ impl Engine {
         // document may have all the words of a question on no single page, and its best page is
         // then the one with the most of them.
         let core = plan.relaxed.or(plan.query);
-        let mut best: FxHashMap<String, (Rank, u32)> = FxHashMap::default();
+        let mut best: FxHashMap<String, Vec<(Rank, u32)>> = FxHashMap::default();
         let Some(core) = core else {
             return Ok(best);
         };
@@ -73,9 +73,10 @@ impl Engine {
             // Page documents store only their id, filters and number: cheap to read.
             let doc: TantivyDocument = pages.doc(address)?;
             let page = schema::stored_pages(&doc, f);
-            let entry = best.entry(stored_text(&doc, f.id)).or_insert((rank, page));
-            if rank > entry.0 {
-                *entry = (rank, page);
+            // The collector gives pages best first.
+            let found = best.entry(stored_text(&doc, f.id)).or_default();
+            if found.len() <= MORE_PAGES {
+                found.push((rank, page));
             }
         }
         Ok(best)
@@ -88,7 +89,7 @@ impl Engine {
         &self,
         searcher: &Searcher,
         top: Vec<(Rank, DocAddress)>,
-        best: FxHashMap<String, (Rank, u32)>,
+        best: FxHashMap<String, Vec<(Rank, u32)>>,
         want: usize,
     ) -> Result<Vec<Ranked>> {
         // Below this rank a document could not enter the first `want` by its page alone.
@@ -97,15 +98,16 @@ impl Engine {
             _ => None,
         };
         // Each paged document's best page, by where the document is in the main index.
-        let mut by_address: FxHashMap<DocAddress, (Rank, u32)> = FxHashMap::default();
-        for (id, best_page) in best {
+        let mut by_address: FxHashMap<DocAddress, Vec<(Rank, u32)>> = FxHashMap::default();
+        for (id, pages) in best {
             if let Some(address) = self.address(searcher, &id)? {
-                by_address.insert(address, best_page);
+                by_address.insert(address, pages);
             }
         }
         let mut ranked = Vec::with_capacity(top.len() + by_address.len());
         for (rank, address) in top {
-            let page = by_address.remove(&address);
+            let pages = by_address.remove(&address).unwrap_or_default();
+            let page = pages.first().copied();
             // A page ranks its document only within the document's own tier.
             let by_page = page
                 .filter(|(p, _)| p.tier == rank.tier && p.score > rank.score)
@@ -114,14 +116,19 @@ impl Engine {
                 rank: by_page.unwrap_or(rank),
                 address,
                 page: page.map(|(_, n)| n),
+                more_pages: more_pages(&pages),
             });
         }
-        for (address, (rank, page)) in by_address {
+        for (address, pages) in by_address {
+            let Some(&(rank, page)) = pages.first() else {
+                continue;
+            };
             if floor.is_none_or(|floor| rank > floor) {
                 ranked.push(Ranked {
                     rank,
                     address,
                     page: Some(page),
+                    more_pages: more_pages(&pages),
                 });
             }
         }
@@ -146,6 +153,7 @@ impl Engine {
                     rank,
                     address,
                     page: None,
+                    more_pages: Vec::new(),
                 })
                 .collect());
         };
@@ -165,6 +173,25 @@ pub(super) struct Ranked {
     pub rank: Rank,
     pub address: DocAddress,
     pub page: Option<u32>,
+    /// Its next best pages for the query, of the best page's tier (a long report's sub-results).
+    pub more_pages: Vec<u32>,
+}
+
+/// Pages of a document listed under its hit besides the best one.
+const MORE_PAGES: usize = 3;
+
+/// The pages after the best that match as well as it does (its tier), in page order.
+fn more_pages(pages: &[(Rank, u32)]) -> Vec<u32> {
+    let Some(&(best, _)) = pages.first() else {
+        return Vec::new();
+    };
+    let mut more: Vec<u32> = pages[1..]
+        .iter()
+        .filter(|(rank, _)| rank.tier == best.tier)
+        .map(|&(_, page)| page)
+        .collect();
+    more.sort_unstable();
+    more
 }
 
 /// The text of page `n` (from 1) of a paged text, without the blank lines around it, and its

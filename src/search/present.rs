@@ -67,6 +67,7 @@ fn hit(searcher: &Searcher, f: &Fields, plan: &Plan, ranked: Ranked, how: HowFou
         score: ranked.rank.score,
         tier: ranked.rank.tier,
         page,
+        more_pages: ranked.more_pages.clone(),
         date: Date::parse(&stored_text(&doc, f.date)),
         source: Some(stored_text(&doc, f.source)).filter(|s| !s.is_empty()),
         headings: section.path,

@@ -68,6 +68,8 @@ struct Hit<'a> {
     url: String,
     /// The physical page (from 1) of the snippet; `null` for documents without pages.
     page: Option<u32>,
+    /// Other pages of a paged document that match as well, in page order (at most three).
+    more_pages: &'a [u32],
     /// The original file (`/files/{id}`), at the snippet's page for a PDF (`#page=N`).
     file: String,
     /// The language of the snippet's paragraph.
@@ -112,6 +114,7 @@ impl<'a> Results<'a> {
                     score: h.score,
                     tier: h.tier,
                     date: h.date,
+                    more_pages: &h.more_pages,
                     source: h.source.as_deref(),
                     snippet: h.snippet.to_html(),
                     url: views::doc_url(&h.id, Some(&r.query)),

@@ -456,3 +456,46 @@ fn a_hit_shows_its_source_and_date() {
     );
     assert!(json.contains("\"date\":\"2024-03-01\""), "{json}");
 }
+
+/// A long report's hit lists its next best pages, and its document page a table of contents
+/// whose links reach its headings.
+#[test]
+fn a_long_report_shows_more_pages_and_a_table_of_contents() {
+    crate::common::require_pdftotext();
+    let docs =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/relevance/long/docs");
+    let (_index, engine) = crate::common::indexed(&docs);
+    let results = engine
+        .search(&vidensbase::search::SearchRequest::new("snerydning"))
+        .expect("search");
+    let report = results
+        .hits
+        .iter()
+        .find(|h| h.id == "aarsrapport-2024.pdf")
+        .expect("the report is a hit");
+    let best = report.page.expect("a page");
+    assert!(!report.more_pages.is_empty(), "chapter 2 has pages 5-7");
+    assert!(report.more_pages.len() <= 3 && !report.more_pages.contains(&best));
+    let page = crate::common::get_ok(engine, &docs, "/doc/aarsrapport-2024.pdf");
+    let toc = page
+        .split("<nav class=\"toc\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</nav>").next())
+        .expect("a table of contents");
+    let links: Vec<&str> = toc
+        .split("href=\"#")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert!(links.len() >= 5, "{toc}");
+    for anchor in links {
+        assert!(
+            page.contains(&format!("id=\"{anchor}\"")),
+            "{anchor} is no heading's id"
+        );
+    }
+    assert!(
+        !page.contains("aria-label=\"Side 1\""),
+        "pages are no landmarks"
+    );
+}

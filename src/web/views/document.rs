@@ -163,6 +163,7 @@ pub fn document(ctx: &Ctx, d: &DocumentView, p: &SearchParams) -> Markup {
                 h1 lang=(d.lang) { (d.title) }
                 p.meta { (document_facts(ctx, d)) }
                 (also_in(ui, &d.editions, query))
+                (contents(ui, d))
                 @if total > 0 {
                     p { a href="#fund-1" { (ui.t("Gå til første fund", "Go to the first match")) " (" (ui.number(total)) ")" } }
                 }
@@ -198,8 +199,8 @@ fn document_facts(ctx: &Ctx, d: &DocumentView) -> Markup {
     ])
 }
 
-/// The text, page by page for a paged document (each page a landmark with its number and a
-/// link to it in the PDF), its matches numbered through.
+/// The text, page by page for a paged document (each page with its number and a link to it in
+/// the PDF), its matches numbered through.
 fn document_body(ui: Ui, d: &DocumentView, total: usize) -> Markup {
     let anchors = &mut Anchors::default();
     if d.pages == 0 {
@@ -215,9 +216,71 @@ fn document_body(ui: Ui, d: &DocumentView, total: usize) -> Markup {
     html! {
         @for (i, (page, first)) in pages.iter().zip(before).enumerate() {
             @let n = i as u32 + 1;
-            section.page id=(page_anchor(n)) aria-label=(format!("{} {n}", ui.t("Side", "Page"))) {
+            // Not a landmark each: a report of 100 pages would be 100 regions to a screen reader;
+            // the table of contents and the page numbers lead through it instead.
+            section.page id=(page_anchor(n)) {
                 p.pageno { a href=(format!("#{}", page_anchor(n))) { (ui.t("Side ", "Page ")) (n) } " · " a href=(file_url(&d.id, Some(n))) { (ui.t("åbn siden i PDF'en", "open the page in the PDF")) } }
                 div.doc lang=(d.lang) { (paragraphs(ui, page, (first, total), &d.lang, anchors)) }
+            }
+        }
+    }
+}
+
+/// A heading of the table of contents: its level, text and anchor.
+type Entry = (usize, String, String);
+
+/// Headings of the table of contents, from the top level down this many levels.
+const CONTENTS_LEVELS: usize = 3;
+
+/// The document's table of contents, for a document of three or more headings: each heading
+/// (to [`CONTENTS_LEVELS`] levels) linking to its anchor, nested by level.
+fn contents(ui: Ui, d: &DocumentView) -> Markup {
+    let text: String = d.body.fragments.iter().map(|f| f.text.as_str()).collect();
+    let mut anchors = Anchors::default();
+    let all: Vec<Entry> = crate::sections::headings(&text, text.len())
+        .map(|h| {
+            let anchor = anchors.next(h.text);
+            (
+                h.level,
+                h.text.split_whitespace().collect::<Vec<_>>().join(" "),
+                anchor,
+            )
+        })
+        .collect();
+    let Some(top) = all.iter().map(|h| h.0).min().filter(|_| all.len() >= 3) else {
+        return html! {};
+    };
+    let shown: Vec<&Entry> = all.iter().filter(|h| h.0 < top + CONTENTS_LEVELS).collect();
+    html! {
+        nav.toc aria-labelledby="indhold-h" {
+            h2 #indhold-h { (ui.t("Indhold", "Contents")) }
+            (contents_list(&shown))
+        }
+    }
+}
+
+/// Headings as a list: each of the first's level an item, the deeper ones after it nested in it.
+fn contents_list(headings: &[&Entry]) -> Markup {
+    let Some(level) = headings.first().map(|h| h.0) else {
+        return html! {};
+    };
+    let mut items: Vec<(&Entry, &[&Entry])> = Vec::new();
+    let mut i = 0;
+    while i < headings.len() {
+        let end = headings[i + 1..]
+            .iter()
+            .position(|h| h.0 <= level.max(headings[i].0))
+            .map_or(headings.len(), |p| i + 1 + p);
+        items.push((headings[i], &headings[i + 1..end]));
+        i = end;
+    }
+    html! {
+        ul {
+            @for ((_, text, anchor), children) in items {
+                li {
+                    a href=(format!("#{anchor}")) { (text) }
+                    @if !children.is_empty() { (contents_list(children)) }
+                }
             }
         }
     }

@@ -272,6 +272,15 @@ fn hit_of(ctx: &Ctx, p: &SearchParams, hit: &Hit) -> Markup {
                 ]))
             }
             p.snippet lang=(hit.snippet_lang) { (hit.snippet) }
+            @if !hit.more_pages.is_empty() {
+                p.meta {
+                    (ui.t("Også på ", "Also on "))
+                    @for (i, n) in hit.more_pages.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        a href=(file_url(&hit.id, Some(*n))) { (ui.t("side ", "page ")) (n) }
+                    }
+                }
+            }
             (how_found(ui, hit))
             (also_in(ui, &hit.editions, Some(&p.q)))
         }
