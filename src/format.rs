@@ -17,7 +17,47 @@ pub enum Format {
     Odt,
 }
 
+/// What a reader calls a document's type, for the filter: a format's family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Pdf,
+    /// Word and OpenDocument.
+    Office,
+    /// A web page (HTML).
+    Web,
+    /// Plain text and Markdown.
+    Text,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Pdf, Kind::Office, Kind::Web, Kind::Text];
+
+    /// The value in the index and in a request's `type` parameter.
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Pdf => "pdf",
+            Kind::Office => "office",
+            Kind::Web => "web",
+            Kind::Text => "text",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.code() == value.trim())
+    }
+}
+
 impl Format {
+    /// Its family, for the type filter.
+    pub fn kind(self) -> Kind {
+        match self {
+            Format::Pdf => Kind::Pdf,
+            Format::Docx | Format::Odt => Kind::Office,
+            Format::Html => Kind::Web,
+            Format::Text | Format::Markdown => Kind::Text,
+        }
+    }
+
     /// The format of a file by its name's extension (in any case); `None` for no document.
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();

@@ -51,6 +51,9 @@ pub struct Fields {
     /// Who may open the document (`offentlig`, `intern`: [`crate::access::Visibility::code`]),
     /// in both indexes: a filter, so a search for anyone is restricted by a query clause.
     pub visibility: Field,
+    /// The document's type (`pdf`, `office`, `web`, `text`: [`crate::format::Kind::code`]), in
+    /// both indexes: a filter with counts.
+    pub kind: Field,
     /// The corpus rule the visibility came from ([`crate::corpus::Rule::code`]; main index
     /// only, fast): a sync indexes a document again when its rule changes.
     pub rule: Field,
@@ -68,6 +71,7 @@ pub const DAY: &str = "day";
 pub const EDITION: &str = "edition";
 pub const VISIBILITY: &str = "visibility";
 pub const RULE: &str = "rule";
+pub const KIND: &str = "kind";
 
 /// The page index, inside the index folder: one document per page of every paged document,
 /// with the page's terms in the same fields as the main index, so a long report can be scored
@@ -209,6 +213,7 @@ pub fn schema() -> (Schema, Fields) {
         edition: b.add_bytes_field(EDITION, FAST),
         visibility: b.add_text_field(VISIBILITY, STRING | FAST),
         rule: b.add_u64_field(RULE, FAST),
+        kind: b.add_text_field(KIND, STRING | FAST),
     };
     (b.build(), fields)
 }

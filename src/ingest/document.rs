@@ -32,6 +32,7 @@ pub(super) fn document(
     let mut doc = TantivyDocument::new();
     doc.add_text(f.id, &file.id);
     doc.add_text(f.visibility, visibility.code());
+    doc.add_text(f.kind, file.format.kind().code());
     doc.add_u64(f.rule, rule.code());
     doc.add_text(f.title, &extracted.title);
     doc.add_text(f.body, &extracted.text);
@@ -111,6 +112,8 @@ pub(super) fn page_documents(
         doc.add_text(f.lang, lang.code());
         doc.add_text(f.category, &file.category);
         doc.add_text(f.visibility, visibility.code());
+        doc.add_text(f.kind, file.format.kind().code());
+        doc.add_u64(f.day, extracted.date.map_or(0, Date::day_number));
         doc.add_u64(f.pages, n as u64 + 1);
         if !page_headings.is_empty() {
             doc.add_text(f.get(TermField::Title(lang)), &page_headings);

@@ -57,6 +57,10 @@ pub struct SearchRequest {
     pub query: String,
     pub lang: Option<Lang>,
     pub category: Option<String>,
+    /// Only documents of this type.
+    pub kind: Option<crate::format::Kind>,
+    /// Only documents dated in these years (first and last, both included).
+    pub years: Option<(u16, u16)>,
     pub limit: usize,
     pub offset: usize,
     /// Expand the query with glossary translations.
@@ -92,6 +96,8 @@ impl SearchRequest {
             query: query.into(),
             lang: None,
             category: None,
+            kind: None,
+            years: None,
             limit: DEFAULT_LIMIT,
             offset: 0,
             expand: true,
@@ -145,11 +151,15 @@ pub struct Hit {
     pub editions: Vec<crate::editions::store::Edition>,
 }
 
-/// Hit counts per filter value, most frequent first.
+/// Hit counts per filter value, most frequent first (years: newest first).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Facets {
     pub lang: Vec<(String, u64)>,
     pub category: Vec<(String, u64)>,
+    /// Per document type ([`crate::format::Kind::code`]).
+    pub kind: Vec<(String, u64)>,
+    /// Per year of the documents' dates (documents without one are not counted).
+    pub year: Vec<(u16, u64)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -362,7 +372,7 @@ impl Engine {
         let window = Window::of(req, f, &searcher);
         let mut results = SearchResults::of(req, &plan);
         // A query without words lists documents only when a filter is set (browsing).
-        if plan.query.is_none() && window.lang.is_none() && window.category.is_none() {
+        if plan.query.is_none() && !window.browses() {
             results.took_ms = elapsed_ms(started);
             return Ok(results);
         }

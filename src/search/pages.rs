@@ -47,7 +47,7 @@ impl Engine {
         &self,
         pages: &Searcher,
         req: &SearchRequest,
-        filters: &[(tantivy::schema::Field, &str)],
+        filters: &super::retrieve::Filters,
         want: usize,
     ) -> Result<FxHashMap<String, Vec<(Rank, u32)>>> {
         let f = &self.fields;
@@ -63,7 +63,7 @@ impl Engine {
         let Some(core) = core else {
             return Ok(best);
         };
-        let q = query::filtered(core.query, filters);
+        let q = filters.apply(core.query);
         let top = TopDocs::with_limit(want.saturating_mul(4)).order_by(ByTier::new(
             pages,
             &core.tiers,

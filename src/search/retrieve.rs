@@ -18,32 +18,81 @@ pub(super) struct Window<'a> {
     pub offset: usize,
     pub lang: Option<&'static str>,
     pub category: Option<&'a str>,
-    /// The language and category filters, and the audience's restriction.
-    pub filters: Vec<(Field, &'a str)>,
+    pub kind: Option<&'static str>,
+    /// The first and last day numbers of the years asked for (`day` column).
+    pub days: Option<(u64, u64)>,
+    /// The language, category and type filters, the years and the audience's restriction.
+    pub filters: Filters<'a>,
     /// The audience's restriction alone (what facet counts keep when they drop a filter).
     pub restricted: Vec<(Field, &'a str)>,
+}
+
+/// Filters of a search: terms a document must hold, and a range of its date's day numbers.
+#[derive(Clone, Default)]
+pub(super) struct Filters<'a> {
+    pub terms: Vec<(Field, &'a str)>,
+    /// The `day` field, and its first and last value let through.
+    pub days: Option<(Field, u64, u64)>,
+}
+
+impl Filters<'_> {
+    /// `q` restricted to the documents the filters let through, its scores unchanged.
+    pub fn apply(&self, q: Box<dyn tantivy::query::Query>) -> Box<dyn tantivy::query::Query> {
+        let q = query::filtered(q, &self.terms);
+        let Some((day, first, last)) = self.days else {
+            return q;
+        };
+        let range = tantivy::query::RangeQuery::new(
+            std::ops::Bound::Included(tantivy::Term::from_field_u64(day, first)),
+            std::ops::Bound::Included(tantivy::Term::from_field_u64(day, last)),
+        );
+        let range = tantivy::query::ConstScoreQuery::new(Box::new(range), 0.0);
+        Box::new(tantivy::query::BooleanQuery::intersection(vec![
+            q,
+            Box::new(range),
+        ]))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty() && self.days.is_none()
+    }
 }
 
 impl<'a> Window<'a> {
     pub fn of(req: &'a SearchRequest, f: &Fields, searcher: &Searcher) -> Window<'a> {
         let lang = req.lang.map(Lang::code);
         let category = req.category.as_deref().filter(|c| !c.is_empty());
+        let kind = req.kind.map(crate::format::Kind::code);
+        let days = req.years.map(|(first, last)| {
+            let (first, last) = (first.min(last), first.max(last));
+            (
+                u64::from(first) * 10_000 + 101,
+                u64::from(last) * 10_000 + 1231,
+            )
+        });
         let restricted = super::restriction(f, searcher, req.audience);
-        let mut filters = restricted.clone();
-        if let Some(lang) = lang {
-            filters.push((f.lang, lang));
-        }
-        if let Some(category) = category {
-            filters.push((f.category, category));
-        }
+        let mut terms = restricted.clone();
+        terms.extend(lang.map(|l| (f.lang, l)));
+        terms.extend(category.map(|c| (f.category, c)));
+        terms.extend(kind.map(|k| (f.kind, k)));
         Window {
             limit: req.limit.clamp(1, MAX_LIMIT),
             offset: req.offset.min(MAX_OFFSET),
             lang,
             category,
-            filters,
+            kind,
+            days,
+            filters: Filters {
+                terms,
+                days: days.map(|(first, last)| (f.day, first, last)),
+            },
             restricted,
         }
+    }
+
+    /// A filter the reader chose is set: a query without words then lists documents.
+    pub fn browses(&self) -> bool {
+        self.lang.is_some() || self.category.is_some() || self.kind.is_some() || self.days.is_some()
     }
 }
 
@@ -82,10 +131,7 @@ pub(super) fn retrieve(
     let core = strict.unwrap_or_else(browse);
     let (top, total) = collect(searcher, &core, sort, window, paged)?;
     let complete = match &core.every {
-        Some(every) => searcher.search(
-            &*query::filtered(every.box_clone(), &window.filters),
-            &Count,
-        )?,
+        Some(every) => searcher.search(&*window.filters.apply(every.box_clone()), &Count)?,
         None => total,
     };
     let mut found = Retrieved {
@@ -116,7 +162,7 @@ fn collect(
     window: &Window,
     paged: bool,
 ) -> Result<(Vec<(Rank, DocAddress)>, usize)> {
-    let q = query::filtered(t.query.box_clone(), &window.filters);
+    let q = window.filters.apply(t.query.box_clone());
     Ok(match sort {
         Sort::Relevance => {
             let (want, skip) = match paged {

@@ -9,7 +9,7 @@
 
 use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::IndexRecordOption;
 use tantivy::Searcher;
 
 use super::retrieve::Window;
@@ -138,7 +138,9 @@ impl Engine {
                 Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>
             })
             .collect();
-        let q = query::filtered(Box::new(BooleanQuery::union(any_field)), within.filters);
+        let q = within
+            .filters
+            .apply(Box::new(BooleanQuery::union(any_field)));
         searcher.search(&*q, &Count).map_or(0, |n| n as u64)
     }
 }
@@ -146,5 +148,5 @@ impl Engine {
 /// What the spellings are counted in: one searcher, and the request's language and category.
 struct Within<'a> {
     searcher: &'a Searcher,
-    filters: &'a [(Field, &'a str)],
+    filters: &'a super::retrieve::Filters<'a>,
 }

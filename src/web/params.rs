@@ -22,6 +22,12 @@ pub struct SearchParams {
     pub as_typed: bool,
     /// `sort=newest`: newest documents first.
     pub newest: bool,
+    /// `type=pdf|office|web|text`: only documents of this type.
+    pub kind: Option<String>,
+    /// `from=2019`, `to=2021`: only documents dated in these years (one alone: that year on,
+    /// or up to it).
+    pub from: Option<u16>,
+    pub to: Option<u16>,
 }
 
 impl SearchParams {
@@ -47,6 +53,27 @@ impl SearchParams {
             ),
             as_typed: matches!(first("prefix").as_deref(), Some("1" | "true")),
             newest: first("sort").as_deref() == Some("newest"),
+            kind: non_empty("type"),
+            from: non_empty("from").and_then(|v| v.parse().ok()),
+            to: non_empty("to").and_then(|v| v.parse().ok()),
+        }
+    }
+
+    /// The document type asked for; an unknown one is a clear 400, as an unknown language is.
+    pub(super) fn kind(&self) -> Result<Option<crate::format::Kind>, WebError> {
+        match self.kind.as_deref() {
+            None => Ok(None),
+            Some(k) => crate::format::Kind::parse(k).map(Some).ok_or_else(|| {
+                WebError::bad_request(format!("unknown type {k:?} (use pdf, office, web or text)"))
+            }),
+        }
+    }
+
+    /// The years asked for, first and last; a missing end is open.
+    pub(super) fn years(&self) -> Option<(u16, u16)> {
+        match (self.from, self.to) {
+            (None, None) => None,
+            (from, to) => Some((from.unwrap_or(0), to.unwrap_or(9999))),
         }
     }
 
@@ -74,6 +101,8 @@ impl SearchParams {
             query: self.q.clone(),
             lang: self.lang()?,
             category: self.category.clone(),
+            kind: self.kind()?,
+            years: self.years(),
             limit,
             offset,
             expand: self.expand,

@@ -374,7 +374,11 @@ async fn a_filter_that_finds_nothing_stays_chosen_with_a_way_back() {
         .filter(|(attributes, _)| attributes.contains("aria-current=\"true\""))
         .map(|(_, label)| label.as_str())
         .collect();
-    assert_eq!(chosen, ["dansk (0)", "Kommunale dokumenter (0)"], "{html}");
+    assert_eq!(
+        chosen,
+        ["dansk (0)", "Kommunale dokumenter (0)", "alle"],
+        "{html}"
+    );
     let href = |label: &str| {
         links
             .iter()
@@ -497,5 +501,64 @@ fn a_long_report_shows_more_pages_and_a_table_of_contents() {
     assert!(
         !page.contains("aria-label=\"Side 1\""),
         "pages are no landmarks"
+    );
+}
+
+/// Filters by document type and by the years of the documents' dates, with counts that leave
+/// their own filter out, in JSON and on the page.
+#[test]
+fn type_and_year_filters_count_and_narrow() {
+    let docs: &[(&str, &str)] = &[
+        ("a.md", "---\ndate: 2019-05-01\n---\n# A\n\nOm frivillighed i 2019."),
+        ("b.html", "<html><head><meta name=\"date\" content=\"2021-02-01\"><title>B</title></head><body><p>Om frivillighed på nettet.</p></body></html>"),
+        ("c.txt", "C\n\nOm frivillighed uden dato."),
+        ("d.md", "---\ndate: 2021-03\n---\n# D\n\nOm frivillighed i 2021."),
+        ("e.md", "---\ndate: 2021-06-01\n---\n# E\n\nOm frivillighed i juni 2021."),
+    ];
+    let json = |url: &str| -> serde_json::Value {
+        let (corpus, _index, engine) = crate::common::indexed_texts(docs);
+        serde_json::from_str(&crate::common::get_ok(engine, corpus.path(), url)).expect("json")
+    };
+    let all = json("/api/search?q=frivillighed&facets=1");
+    assert_eq!(all["total"], 5, "{all}");
+    let web = json("/api/search?q=frivillighed&type=web");
+    assert_eq!(web["total"], 1, "{web}");
+    let years = json("/api/search?q=frivillighed&from=2020&to=2021");
+    let ids: Vec<&str> = years["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter_map(|h| h["id"].as_str())
+        .collect();
+    assert_eq!(years["total"], 2, "{years}");
+    assert!(ids.contains(&"d.md") && ids.contains(&"e.md"), "{ids:?}");
+    assert_eq!(
+        json("/api/search?q=frivillighed&from=2019&to=2019")["total"],
+        1
+    );
+    let (corpus, _index, engine) = crate::common::indexed_texts(docs);
+    let (status, _) =
+        crate::common::get_page(engine, corpus.path(), "/api/search?q=frivillighed&type=zip");
+    assert_eq!(status, axum::http::StatusCode::BAD_REQUEST);
+    let (corpus, _index, engine) = crate::common::indexed_texts(docs);
+    let page = crate::common::get_ok(
+        engine,
+        corpus.path(),
+        "/search?q=frivillighed&from=2021&to=2021",
+    );
+    // The year list counts as if no year were chosen; the chosen year is marked.
+    assert!(
+        page.contains("2019 (1)") && page.contains("2021 (2)"),
+        "{page}"
+    );
+    assert!(page.contains("aria-current=\"true\">2021 (2)"), "{page}");
+    // The type list keeps the year filter: the web page is undated.
+    assert!(
+        page.contains("tekst (2)") && !page.contains("webside ("),
+        "{page}"
+    );
+    assert!(
+        page.contains("name=\"from\"") && page.contains("value=\"2021\""),
+        "{page}"
     );
 }

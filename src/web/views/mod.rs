@@ -55,7 +55,7 @@ aside{border-top:1px solid #ddd;margin-top:2rem}
 footer{border-top:1px solid #ddd;margin-top:3rem;padding-top:.6rem;color:#4a4a4f;font-size:.85rem}
 footer a{display:inline-block;min-height:24px}
 .admin section{margin:1.5rem 0}.admin h2{font-size:1.15rem}
-form.inline,.admin form.inline{display:inline}.signed-in{font-size:.9rem;margin:.2rem 0}
+form.inline,.admin form.inline{display:inline}form.years{font-size:.9rem;display:flex;flex-wrap:wrap;gap:.3rem;align-items:center}form.years input{width:5.5rem;font-size:.9rem;padding:.2rem}.signed-in{font-size:.9rem;margin:.2rem 0}
 form.login label{display:block;margin:.6rem 0 .2rem}form.login input{font-size:1rem;padding:.4rem .6rem;max-width:100%}.admin label{display:block;margin:.6rem 0 .2rem}
 .admin button,.admin input,.admin select{font-size:1rem;padding:.35rem .6rem;max-width:100%}
 .admin table{border-collapse:collapse;width:100%;min-width:40rem;font-size:.9rem}.admin td.id{min-width:12rem}.admin th,.admin td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid #ddd;vertical-align:top}
@@ -271,6 +271,15 @@ fn query_string(
     }
     if let Some(c) = category {
         pairs.push(("category", c.to_string()));
+    }
+    if let Some(k) = &p.kind {
+        pairs.push(("type", k.clone()));
+    }
+    if let Some(from) = p.from {
+        pairs.push(("from", from.to_string()));
+    }
+    if let Some(to) = p.to {
+        pairs.push(("to", to.to_string()));
     }
     if page > 1 {
         pairs.push(("page", page.to_string()));

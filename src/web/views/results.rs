@@ -60,6 +60,91 @@ fn filters(ctx: &Ctx, p: &SearchParams, f: &Facets) -> Markup {
                         url(lang, Some(name)),
                         Some(name.as_str()) == category,
                     )))))
+            (kind_filter(ui, p, f))
+            (year_filter(ui, p, f))
+        }
+    }
+}
+
+/// The type filter: each type with its count, and `alle`.
+fn kind_filter(ui: Ui, p: &SearchParams, f: &Facets) -> Markup {
+    let (lang, category) = (p.lang.as_deref(), p.category.as_deref());
+    let url = |kind: Option<&str>| {
+        let changed = SearchParams {
+            kind: kind.map(str::to_string),
+            ..p.clone()
+        };
+        search_url(ui, &changed, lang, category, 1, p.expand)
+    };
+    let name = |code: &str| match code {
+        "pdf" => "PDF",
+        "office" => ui.t("Word/OpenDocument", "Word/OpenDocument"),
+        "web" => ui.t("webside", "web page"),
+        _ => ui.t("tekst", "text"),
+    };
+    let chosen = p.kind.as_deref();
+    let mut counts = f.kind.clone();
+    if let Some(c) = chosen.filter(|c| !counts.iter().any(|(k, _)| k == c)) {
+        counts.push((c.to_string(), 0));
+    }
+    filter_list(
+        "filter-type",
+        ui.t("Type", "Type"),
+        std::iter::once((ui.t("alle", "all").to_string(), url(None), chosen.is_none())).chain(
+            counts.iter().map(|(code, n)| {
+                let label = format!("{} ({})", name(code), ui.number(*n as usize));
+                (label, url(Some(code)), Some(code.as_str()) == chosen)
+            }),
+        ),
+    )
+}
+
+/// The year filter: each year of the hits' dates with its count (newest first), and `alle`; a
+/// range is asked with `from` and `to`.
+fn year_filter(ui: Ui, p: &SearchParams, f: &Facets) -> Markup {
+    if f.year.is_empty() && p.from.is_none() && p.to.is_none() {
+        return html! {};
+    }
+    let (lang, category) = (p.lang.as_deref(), p.category.as_deref());
+    let url = |years: Option<(u16, u16)>| {
+        let changed = SearchParams {
+            from: years.map(|y| y.0),
+            to: years.map(|y| y.1),
+            ..p.clone()
+        };
+        search_url(ui, &changed, lang, category, 1, p.expand)
+    };
+    let chosen = p.years();
+    let list = filter_list(
+        "filter-aar",
+        ui.t("År", "Year"),
+        std::iter::once((ui.t("alle", "all").to_string(), url(None), chosen.is_none())).chain(
+            f.year.iter().map(|&(year, n)| {
+                let label = format!("{year} ({})", ui.number(n as usize));
+                (label, url(Some((year, year))), chosen == Some((year, year)))
+            }),
+        ),
+    );
+    let hidden = [
+        ("q", Some(p.q.as_str())),
+        ("lang", lang),
+        ("category", category),
+        ("type", p.kind.as_deref()),
+        ("sort", p.newest.then_some("newest")),
+        ("expand", (!p.expand).then_some("false")),
+        ("ui", (ui == Ui::En).then_some("en")),
+    ];
+    html! {
+        (list)
+        form.years method="get" action="/search" {
+            @for (name, value) in hidden {
+                @if let Some(value) = value { input type="hidden" name=(name) value=(value); }
+            }
+            label for="from" { (ui.t("Fra år", "From year")) }
+            input #from type="number" name="from" min="1900" max="2100" value=[p.from];
+            label for="to" { (ui.t("til år", "to year")) }
+            input #to type="number" name="to" min="1900" max="2100" value=[p.to];
+            button type="submit" { (ui.t("Vis", "Show")) }
         }
     }
 }
