@@ -103,6 +103,21 @@ fn checked(state: &AppState, who: Who, csrf: &str, role: Role) -> Result<SignedI
     Ok(session)
 }
 
+/// A form an editor sent: the form and the session, its CSRF token checked (400 for a form
+/// that does not parse, else 403).
+fn editor_form<T>(
+    state: &AppState,
+    who: Who,
+    form: Result<Form<T>, axum::extract::rejection::FormRejection>,
+    csrf: impl Fn(&T) -> &String,
+) -> Result<(T, SignedIn), WebError> {
+    let Ok(Form(form)) = form else {
+        return Err(WebError::bad_request("The form is incomplete."));
+    };
+    let session = checked(state, who, csrf(&form), Role::Editor)?;
+    Ok((form, session))
+}
+
 /// The admin pages are in Danish.
 fn here() -> Here {
     Here {
@@ -337,11 +352,8 @@ pub async fn delete(
     who: Who,
     form: Result<Form<DeleteForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    let Ok(Form(form)) = form else {
-        return WebError::bad_request("The form is incomplete.").into_response();
-    };
-    let session = match checked(&state, who, &form.csrf, Role::Editor) {
-        Ok(session) => session,
+    let (form, session) = match editor_form(&state, who, form, |f| &f.csrf) {
+        Ok(both) => both,
         Err(e) => return state.error_page(&here(), e),
     };
     if form.confirm.as_deref() != Some("ja") {
@@ -375,11 +387,8 @@ pub async fn set_visibility(
     who: Who,
     form: Result<Form<VisibilityForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    let Ok(Form(form)) = form else {
-        return WebError::bad_request("The form is incomplete.").into_response();
-    };
-    let session = match checked(&state, who, &form.csrf, Role::Editor) {
-        Ok(session) => session,
+    let (form, session) = match editor_form(&state, who, form, |f| &f.csrf) {
+        Ok(both) => both,
         Err(e) => return state.error_page(&here(), e),
     };
     let who = &session.staff.name;
@@ -415,11 +424,8 @@ pub async fn synonyms(
     form: Result<Form<SynonymForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     use crate::glossary::editorial::{self, Entry};
-    let Ok(Form(form)) = form else {
-        return WebError::bad_request("The form is incomplete.").into_response();
-    };
-    let session = match checked(&state, who, &form.csrf, Role::Editor) {
-        Ok(session) => session,
+    let (form, session) = match editor_form(&state, who, form, |f| &f.csrf) {
+        Ok(both) => both,
         Err(e) => return state.error_page(&here(), e),
     };
     let remove = form.action == "remove";

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode};
+use axum::http::{header, HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
 use tempfile::TempDir;
 use tower::ServiceExt;
@@ -226,6 +226,24 @@ pub async fn get_from(
         .body(Body::empty())
         .expect("request");
     send_to(&app, request).await
+}
+
+/// A GET of `uri` carrying `cookie` (empty: none that counts).
+pub fn get_with_cookie(uri: &str, cookie: &str) -> Request<Body> {
+    let request = Request::builder().uri(uri).header(header::COOKIE, cookie);
+    request.body(Body::empty()).expect("request")
+}
+
+/// A form POST of `form` to `uri` carrying `cookie`, addressed to the host `kb.example`.
+pub fn form_post(uri: &str, cookie: &str, form: &[(&str, &str)]) -> Request<Body> {
+    Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookie)
+        .header(header::HOST, "kb.example")
+        .body(Body::from(serde_urlencoded::to_string(form).expect("form")))
+        .expect("request")
 }
 
 /// One request through `app`, without a port: status, headers, body.

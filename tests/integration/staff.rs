@@ -12,7 +12,7 @@ use axum::Router;
 use vidensbase::access::Role;
 use vidensbase::web::{router, Proxy, Settings};
 
-use crate::common::{indexed, send_to, write_files};
+use crate::common::{form_post as post, get_with_cookie as get, indexed, send_to, write_files};
 
 const PASSWORD: &str = "korrekt hest batteri";
 
@@ -97,25 +97,6 @@ async fn send(app: &Router, request: Request<Body>) -> Answer {
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     }
-}
-
-fn get(uri: &str, cookie: &str) -> Request<Body> {
-    Request::builder()
-        .uri(uri)
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .expect("request")
-}
-
-fn post(uri: &str, cookie: &str, form: &[(&str, &str)]) -> Request<Body> {
-    Request::builder()
-        .method("POST")
-        .uri(uri)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, cookie)
-        .header(header::HOST, "kb.example")
-        .body(Body::from(serde_urlencoded::to_string(form).expect("form")))
-        .expect("request")
 }
 
 /// Signs `name` in: the session cookie.

@@ -8,28 +8,13 @@ use axum::Router;
 use vidensbase::search::Engine;
 use vidensbase::web::{router, Settings};
 
-use crate::common::{indexed, send_to, write_files};
+use crate::common::{form_post as post, get_with_cookie as get, indexed, send_to, write_files};
 
 const TOKEN: &str = "korrekt-hest-batteri-haefteklamme";
 
 async fn send(app: &Router, request: Request<Body>) -> (StatusCode, String) {
     let (status, _, body) = send_to(app, request).await;
     (status, String::from_utf8_lossy(&body).into_owned())
-}
-
-fn get(uri: &str, cookie: &str) -> Request<Body> {
-    let request = Request::builder().uri(uri).header(header::COOKIE, cookie);
-    request.body(Body::empty()).expect("request")
-}
-
-fn post(uri: &str, cookie: &str, form: &[(&str, &str)]) -> Request<Body> {
-    Request::builder()
-        .method("POST")
-        .uri(uri)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, cookie)
-        .body(Body::from(serde_urlencoded::to_string(form).expect("form")))
-        .expect("request")
 }
 
 async fn total(app: &Router, q: &str) -> (u64, String) {
