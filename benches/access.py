@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Anyone against staff: the same queries asked of one server, signed out and with the admin
-token (which searches as staff), alternating per query so both see the same machine state.
+"""Anyone against staff: the same queries asked of one server, signed out and signed in as a
+reader (the session cookie of `/login`), alternating per query so both see the same machine state.
 
-    access.py ADDR TOKEN QUERIES OUT.json [--passes N]
+    access.py ADDR COOKIE QUERIES OUT.json [--passes N]
 
 Reports p50/p95/p99 of the wall time per audience (one persistent connection each), the sum of
 `total` per audience, and how many queries found fewer for anyone than for staff."""
@@ -22,7 +22,7 @@ def pct(sorted_vals, p):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("addr")
-    ap.add_argument("token")
+    ap.add_argument("cookie")
     ap.add_argument("queries")
     ap.add_argument("out")
     ap.add_argument("--passes", type=int, default=5)
@@ -32,7 +32,7 @@ def main():
         queries = [line.rstrip("\n").split("\t")[2] for line in f]
     host, port = a.addr.rsplit(":", 1)
     conns = {who: http.client.HTTPConnection(host, int(port), timeout=60) for who in ("anyone", "staff")}
-    headers = {"anyone": {}, "staff": {"Authorization": f"Bearer {a.token}"}}
+    headers = {"anyone": {}, "staff": {"Cookie": a.cookie}}
 
     def ask(who, q):
         path = "/api/search?" + urllib.parse.urlencode({"q": q, "limit": 10})

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What internal documents cost a search: the LibreOffice help corpus (compare.sh's, 5,120 pages)
 # with its Calc pages in both languages made internal by a rule (848 pages, 17 %), searched
-# signed out and as staff by the same 400 queries, alternating (benches/access.py); and the same
-# queries signed out against the corpus without the rule (every document public: no clause).
+# signed out and signed in as a reader (a local account, its /login session) by the same 400
+# queries, alternating (benches/access.py); and the same queries against the corpus without the
+# rule (every document public: no clause).
 #
 #   benches/access.sh [--passes N]
 #
@@ -19,7 +20,9 @@ OUT=$T/bench-access
 rm -rf "$OUT" && mkdir -p "$OUT"
 cp -al "$T/bench-corpus" "$OUT/corpus-ruled"
 printf 'da/scalc/\tintern\nen/scalc/\tintern\n' > "$OUT/corpus-ruled/synlighed.tsv"
-TOKEN=bench-token-$(date +%s%N)
+PASSWORD=bench-password-$(date +%s%N)
+rm -f "$OUT/users.json"
+printf '%s\n' "$PASSWORD" | "$VB" --users "$OUT/users.json" user add laeser --role reader >/dev/null
 PID=""
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true' EXIT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -28,12 +31,15 @@ for corpus in corpus-ruled bench-corpus; do
   idx=$OUT/index-$corpus
   "$VB" --corpus "$src" --index "$idx" index >/dev/null 2>&1
   P=$(port)
-  VIDENSBASE_ADMIN_TOKEN=$TOKEN VIDENSBASE_LOG=warn "$VB" --corpus "$src" --index "$idx" \
+  VIDENSBASE_LOG=warn VIDENSBASE_SEARCH_LOG_DAYS=0 "$VB" --corpus "$src" --index "$idx" \
     --users "$OUT/users.json" --addr 127.0.0.1:$P serve --no-watch 2>"$OUT/serve-$corpus.log" &
   PID=$!
   for _ in $(seq 600); do curl -fs "http://127.0.0.1:$P/healthz" >/dev/null && break; sleep 0.1; done
   echo "== $corpus" >&2
-  python3 "$REPO/benches/access.py" "127.0.0.1:$P" "$TOKEN" "$T/bench-queries.tsv" \
+  COOKIE=$(curl -s -o /dev/null -D - --data-urlencode name=laeser --data-urlencode "password=$PASSWORD" \
+    "http://127.0.0.1:$P/login" | tr -d '\r' | sed -n 's/^set-cookie: \([^;]*\).*/\1/Ip')
+  [ -n "$COOKIE" ] || { echo "signing in failed" >&2; exit 1; }
+  python3 "$REPO/benches/access.py" "127.0.0.1:$P" "$COOKIE" "$T/bench-queries.tsv" \
     "$OUT/$corpus.json" --passes "$PASSES"
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
 done
