@@ -41,6 +41,7 @@ pub enum What {
     Visibility,
     Rebuild,
     Synonyms,
+    Account,
 }
 
 /// The audit log of a server.

@@ -22,6 +22,7 @@ use super::{admin, AppState, Here, Ui, WebError};
 use crate::access::{Role, Staff};
 use crate::audit::What;
 
+mod accounts;
 mod html;
 mod searches;
 
@@ -214,6 +215,11 @@ pub async fn show(
                 page: page_no,
                 can_rebuild: state.settings.rebuilder.is_some()
                     && session.staff.role == Role::Admin,
+                accounts: (session.staff.role == Role::Admin)
+                    .then(|| state.settings.accounts.as_ref().map(|a| a.current()))
+                    .flatten()
+                    .as_deref()
+                    .map(Vec::as_slice),
             },
         )))
     }
@@ -453,6 +459,69 @@ pub async fn synonyms(
             html::Flash::Synonyms(entry.line(), remove)
         }
         Ok(Err(e)) => html::Flash::Failed(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(e) => html::Flash::Failed(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    };
+    back(&state, &session, flash)
+}
+
+#[derive(Deserialize)]
+pub struct AccountForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /admin/accounts` (administrators): adds or changes a staff account, or removes one,
+/// in the accounts file `vidensbase user` writes.
+pub async fn accounts(
+    State(state): State<Arc<AppState>>,
+    who: Who,
+    form: Result<Form<AccountForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return state.error_page(&here(), WebError::bad_request("The form is incomplete."));
+    };
+    let session = match checked(&state, who, &form.csrf, Role::Admin) {
+        Ok(session) => session,
+        Err(e) => return state.error_page(&here(), e),
+    };
+    let Some(path) = state
+        .settings
+        .accounts
+        .as_ref()
+        .map(|a| a.path().to_path_buf())
+    else {
+        return state.error_page(
+            &here(),
+            WebError::not_found("This server has no accounts file."),
+        );
+    };
+    let remove = form.action == "remove";
+    let name = form.name.trim().to_string();
+    let changed = tokio::task::spawn_blocking({
+        let name = name.clone();
+        move || match (remove, Role::parse(&form.role)) {
+            (true, _) => crate::accounts::remove(&path, &name).map_err(|e| e.to_string()),
+            (false, Some(role)) => {
+                crate::accounts::add(&path, &name, role, &form.password).map_err(|e| e.to_string())
+            }
+            (false, None) => Err("A role is reader, editor or admin.".to_string()),
+        }
+    })
+    .await;
+    let flash = match changed {
+        Ok(Ok(())) => {
+            state.audit(&session.staff.name, What::Account, &name);
+            html::Flash::Account(name, remove)
+        }
+        Ok(Err(why)) => html::Flash::Failed(StatusCode::BAD_REQUEST, why),
         Err(e) => html::Flash::Failed(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     };
     back(&state, &session, flash)

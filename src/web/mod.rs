@@ -289,6 +289,7 @@ pub fn router_with(engine: Arc<Current>, settings: Settings) -> Router {
             axum::routing::post(admin_page::set_visibility),
         )
         .route("/admin/synonyms", axum::routing::post(admin_page::synonyms))
+        .route("/admin/accounts", axum::routing::post(admin_page::accounts))
         .route("/admin/reindex", axum::routing::post(admin_page::reindex))
         .route("/login", get(signin::form).post(signin::sign_in))
         .route("/logout", axum::routing::post(signin::sign_out))

@@ -58,6 +58,7 @@ try {
     await page.getByRole("region", { name: "Søgninger uden resultater, de hyppigste først" }).getByText("zzqxintetfundet").isVisible(),
     "the search log lists the search that found nothing",
   );
+  check(await page.getByRole("heading", { name: "Brugere" }).isVisible(), "an administrator sees the accounts");
   const cookie = (await context.cookies()).find((c) => c.name === "vidensbase_session");
   check(cookie && cookie.httpOnly && cookie.sameSite === "Strict", "session cookie is HttpOnly and SameSite=Strict");
   await axe(page, "admin page at 1280 px");

@@ -103,7 +103,15 @@ fn run_with(
 fn the_admin_page_works_in_a_browser_and_passes_axe() {
     let pdf = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/documents/rapport-libreoffice.pdf");
-    run_in_browser("admin.mjs", &[OsStr::new(TOKEN), pdf.as_os_str()]);
+    // With an accounts file, so the administrator's accounts section is on the page too.
+    let fixture = Fixture::new();
+    let users = fixture.dir.path().join("brugere.json");
+    let role = vidensbase::access::Role::Reader;
+    vidensbase::accounts::add(&users, "laila", role, "korrekt hest batteri").expect("account");
+    let args = [OsStr::new(TOKEN), pdf.as_os_str()];
+    run_with(&fixture, "admin.mjs", &args, |command| {
+        command.arg("--users").arg(&users)
+    });
 }
 
 #[test]

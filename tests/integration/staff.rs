@@ -310,3 +310,64 @@ async fn a_form_from_another_site_is_refused() {
     assert_eq!(send(&site.app, request).await.status, StatusCode::SEE_OTHER);
     assert!(rules().expect("rules").contains("nyt/a.md\tintern"));
 }
+
+#[tokio::test]
+async fn an_administrator_manages_accounts_on_the_admin_page() {
+    let site = site();
+    let admin = cookie_of(&sign_in(&site.app, "ada", PASSWORD).await);
+    let editor = cookie_of(&sign_in(&site.app, "erik", PASSWORD).await);
+    let page = send(&site.app, get("/admin", &admin)).await.body;
+    assert!(
+        page.contains("accounts-h") && page.contains("laila"),
+        "{page}"
+    );
+    assert!(!send(&site.app, get("/admin", &editor))
+        .await
+        .body
+        .contains("accounts-h"));
+    let token = csrf(&site.app, "/admin", &admin).await;
+    let add = [
+        ("csrf", token.as_str()),
+        ("action", "add"),
+        ("name", "nina"),
+        ("role", "reader"),
+        ("password", "et langt nyt kodeord"),
+    ];
+    let editors_token = csrf(&site.app, "/admin", &editor).await;
+    let mut by_editor = add;
+    by_editor[0] = ("csrf", editors_token.as_str());
+    let refused = send(&site.app, post("/admin/accounts", &editor, &by_editor)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        sign_in(&site.app, "nina", "et langt nyt kodeord")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let added = send(&site.app, post("/admin/accounts", &admin, &add)).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        sign_in(&site.app, "nina", "et langt nyt kodeord")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let remove = [
+        ("csrf", token.as_str()),
+        ("action", "remove"),
+        ("name", "nina"),
+    ];
+    assert_eq!(
+        send(&site.app, post("/admin/accounts", &admin, &remove))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        sign_in(&site.app, "nina", "et langt nyt kodeord")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(site.audit().contains("\"account\""), "{}", site.audit());
+}

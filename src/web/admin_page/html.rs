@@ -17,6 +17,8 @@ use crate::web::Ui;
 pub enum Flash {
     Added(Vec<String>),
     Deleted(String),
+    /// A staff account was added or changed (or removed, `true`).
+    Account(String, bool),
     /// An entry of the synonyms was added (or removed, `true`).
     Synonyms(String, bool),
     /// A document's visibility was set (the watcher indexes it again).
@@ -59,6 +61,8 @@ pub struct AdminPage<'a> {
     pub page: usize,
     /// The server watches the corpus and so can rebuild.
     pub can_rebuild: bool,
+    /// The staff accounts, for an administrator of a server with an accounts file.
+    pub accounts: Option<&'a [crate::accounts::Account]>,
 }
 
 /// The admin pages' frame: their script, and a reload every 2 s while `busy` (the progress
@@ -141,6 +145,7 @@ pub fn admin(ctx: &Ctx, a: &AdminPage) -> Markup {
             (documents_section(ctx, a))
             @if let Some(report) = a.searches { (super::searches::section(report)) }
             (super::searches::synonyms_section(a.synonyms, a.csrf, a.synonym))
+            @if let Some(accounts) = a.accounts { (super::accounts::section(accounts, a.csrf)) }
             @if a.staff.role == crate::access::Role::Admin { (audit_section(a)) }
         },
     )
@@ -155,6 +160,9 @@ fn flash_of(flash: &Flash) -> Markup {
                 (ids.join(", "))
             },
             Flash::Deleted(id) => p.flash role="status" { "Slettet: " (id) },
+            Flash::Account(name, removed) => p.flash role="status" {
+                (if *removed { "Brugeren er fjernet: " } else { "Brugeren er oprettet eller opdateret: " }) (name)
+            },
             Flash::Synonyms(line, removed) => p.flash role="status" {
                 (if *removed { "Fjernet: " } else { "Tilføjet, virker i søgningen nu: " }) (line)
             },
@@ -368,6 +376,7 @@ fn audit_section(a: &AdminPage) -> Markup {
         What::Visibility => "ændrede synlighed:",
         What::Rebuild => "byggede indekset forfra",
         What::Synonyms => "ændrede synonymerne:",
+        What::Account => "ændrede brugeren",
     };
     html! {
         section aria-labelledby="audit-h" {

@@ -18,7 +18,7 @@ mod statement;
 
 pub use document::document;
 pub use results::results;
-pub use staff::{sign_in, SignedInBar};
+pub use staff::{role_name, sign_in, SignedInBar};
 use staff::{sign_in_url, signed_in_bar};
 pub use statement::statement;
 

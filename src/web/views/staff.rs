@@ -15,7 +15,7 @@ pub struct SignedInBar {
 }
 
 /// A role's name in the interface language.
-pub(super) fn role_name(ui: Ui, role: crate::access::Role) -> &'static str {
+pub fn role_name(ui: Ui, role: crate::access::Role) -> &'static str {
     match role {
         crate::access::Role::Reader => ui.t("læser", "reader"),
         crate::access::Role::Editor => ui.t("redaktør", "editor"),
