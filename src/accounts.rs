@@ -9,8 +9,7 @@
 //! account still verifies a password against a hash, so the answer takes as long either way.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
+use std::sync::Arc;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -58,47 +57,27 @@ pub enum AccountError {
 
 /// The accounts file of a server, read again when it changes.
 #[derive(Debug)]
-pub struct Accounts {
-    path: PathBuf,
-    /// The accounts as last read, and the file's modification time, length and inode then (a
-    /// rewrite within one tick of the clock is still a new inode: it is a rename).
-    cached: Mutex<(Option<FileStamp>, Arc<Vec<Account>>)>,
-}
-
-/// A file's modification time, length and inode.
-type FileStamp = (SystemTime, u64, u64);
+pub struct Accounts(crate::statefile::Reloaded<Vec<Account>>);
 
 impl Accounts {
     pub fn new(path: &Path) -> Accounts {
-        Accounts {
-            path: path.to_path_buf(),
-            cached: Mutex::new((None, Arc::new(Vec::new()))),
-        }
+        Accounts(crate::statefile::Reloaded::new(path.to_path_buf()))
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
+        self.0.path()
     }
 
     /// The accounts as the file holds them now (none when there is no file; a damaged file is
     /// logged and counts as none: nobody signs in with accounts it cannot read).
     pub fn current(&self) -> Arc<Vec<Account>> {
-        use std::os::unix::fs::MetadataExt;
-        let modified = std::fs::metadata(&self.path)
-            .and_then(|m| Ok((m.modified()?, m.len(), m.ino())))
-            .ok();
-        let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
-        if cached.0 != modified || modified.is_none() {
-            let accounts = match read(&self.path) {
-                Ok(file) => file.accounts,
-                Err(e) => {
-                    tracing::error!("{e}");
-                    Vec::new()
-                }
-            };
-            *cached = (modified, Arc::new(accounts));
-        }
-        Arc::clone(&cached.1)
+        self.0.get(|path| match read(path) {
+            Ok(file) => file.accounts,
+            Err(e) => {
+                tracing::error!("{e}");
+                Vec::new()
+            }
+        })
     }
 
     /// The account of `name`, with its current role.
@@ -206,27 +185,11 @@ fn read(path: &Path) -> Result<File, AccountError> {
 
 /// Writes the file readable by its owner only, replacing the old one in one step.
 fn write(path: &Path, file: &File) -> Result<(), AccountError> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let io = |source| AccountError::Io {
+    let bytes = serde_json::to_vec_pretty(file).map_err(|e| AccountError::Hash(e.to_string()))?;
+    crate::statefile::replace(path, &bytes, 0o600).map_err(|source| AccountError::Io {
         path: path.to_path_buf(),
         source,
-    };
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(format!(".{}", std::process::id()));
-    let temporary = PathBuf::from(temporary);
-    let bytes = serde_json::to_vec_pretty(file).map_err(|e| AccountError::Hash(e.to_string()))?;
-    let mut out = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&temporary)
-        .map_err(io)?;
-    out.write_all(&bytes)
-        .and_then(|()| out.sync_all())
-        .map_err(io)?;
-    std::fs::rename(&temporary, path).map_err(io)
+    })
 }
 
 #[cfg(test)]

@@ -106,9 +106,7 @@ impl Audit {
 }
 
 fn now() -> String {
-    time::OffsetDateTime::from(SystemTime::now())
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    crate::date::rfc3339(SystemTime::now())
 }
 
 #[cfg(test)]

@@ -142,6 +142,14 @@ fn danish(text: &str) -> Option<Date> {
     }
 }
 
+/// A moment as RFC 3339 in UTC (`2026-11-28T10:15:00Z`), as the status, the audit log and the
+/// feeds write it.
+pub fn rfc3339(at: std::time::SystemTime) -> String {
+    time::OffsetDateTime::from(at)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

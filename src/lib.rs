@@ -31,6 +31,7 @@ pub mod sections;
 pub mod skipped;
 pub mod snippet;
 pub mod spelling;
+pub mod statefile;
 pub mod text;
 pub mod watch;
 pub mod web;

@@ -139,11 +139,9 @@ impl SearchLog {
     }
 
     fn write(&self, state: &mut State) {
-        let temporary = self.path.with_extension("json.tmp");
         let written = serde_json::to_vec(&state.days)
             .map_err(std::io::Error::other)
-            .and_then(|bytes| std::fs::write(&temporary, bytes))
-            .and_then(|()| std::fs::rename(&temporary, &self.path));
+            .and_then(|bytes| crate::statefile::replace(&self.path, &bytes, 0o644));
         if let Err(e) = written {
             tracing::warn!(
                 "{}: the search log is not written: {e}",

@@ -186,11 +186,11 @@ impl Skips {
             return;
         }
         self.version = crate::analysis::ANALYSIS_VERSION;
-        let temporary = index_dir.join(format!(".{SKIPS_FILE}.tmp"));
         let written = serde_json::to_vec(&self)
             .map_err(std::io::Error::other)
-            .and_then(|bytes| std::fs::write(&temporary, bytes))
-            .and_then(|()| std::fs::rename(&temporary, index_dir.join(SKIPS_FILE)));
+            .and_then(|bytes| {
+                crate::statefile::replace(&index_dir.join(SKIPS_FILE), &bytes, 0o644)
+            });
         if let Err(e) = written {
             tracing::warn!("remembering skipped files in {}: {e}", index_dir.display());
         }

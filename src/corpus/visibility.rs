@@ -187,9 +187,7 @@ pub fn set_document_rule(
         let prefix = if id.starts_with('#') { "./" } else { "" };
         text.push_str(&format!("{prefix}{id}\t{}\n", v.code()));
     }
-    let temporary = corpus.join(format!(".{RULES_FILE}.{}", std::process::id()));
-    std::fs::write(&temporary, text)?;
-    std::fs::rename(&temporary, &path)
+    crate::statefile::replace(&path, text.as_bytes(), 0o644)
 }
 
 const HEADER: &str = "\

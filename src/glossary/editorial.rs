@@ -13,7 +13,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
 
 use super::{key, lower_words, push_unique, Expansion, Glossary};
 use crate::analysis::{stem_da, stem_en};
@@ -155,10 +154,7 @@ pub fn change(path: &Path, entry: &Entry, remove: bool) -> std::io::Result<()> {
         text.push_str(&entry.line());
         text.push('\n');
     }
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(format!(".{}", std::process::id()));
-    std::fs::write(&temporary, text)?;
-    std::fs::rename(&temporary, path)
+    crate::statefile::replace(path, text.as_bytes(), 0o644)
 }
 
 const HEADER: &str = "\
@@ -167,42 +163,27 @@ const HEADER: &str = "\
 # dansk <> engelsk        en oversættelse, som ordlisten mangler
 ";
 
-/// The entries of a file as they are now: read again when the file's modification time, length
-/// or inode changed (one `stat` a search).
+/// The entries of a file as they are now, read again when it changed.
 #[derive(Debug, Default)]
-pub struct Cached {
-    path: Option<PathBuf>,
-    state: Mutex<(Option<FileStamp>, Arc<Editorial>)>,
-}
-
-/// A file's modification time, length and inode.
-type FileStamp = (SystemTime, u64, u64);
+pub struct Cached(Option<crate::statefile::Reloaded<Editorial>>);
 
 impl Cached {
     pub fn of(path: PathBuf) -> Cached {
-        Cached {
-            path: Some(path),
-            state: Default::default(),
-        }
+        Cached(Some(crate::statefile::Reloaded::new(path)))
     }
 
+    /// The entries now; none without a file.
     pub fn current(&self) -> Arc<Editorial> {
-        use std::os::unix::fs::MetadataExt;
-        let Some(path) = &self.path else {
+        let Some(file) = &self.0 else {
             return Arc::default();
         };
-        let stamp = std::fs::metadata(path)
-            .and_then(|m| Ok((m.modified()?, m.len(), m.ino())))
-            .ok();
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if state.0 != stamp {
+        file.get(|path| {
             let entries = read(path).unwrap_or_else(|e| {
                 tracing::warn!("{}: {e}", path.display());
                 Vec::new()
             });
-            *state = (stamp, Arc::new(Editorial::of(&entries)));
-        }
-        Arc::clone(&state.1)
+            Editorial::of(&entries)
+        })
     }
 }
 

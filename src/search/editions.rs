@@ -4,8 +4,7 @@
 //! edition when the query's language is known, because the reader's edition ranks first
 //! ([`crate::query::Plan`]).
 
-use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::DocAddress;
@@ -16,26 +15,11 @@ use crate::editions::store::{self, Edition};
 /// Each linked document's other edition, by id.
 pub(super) type Links = FxHashMap<String, Edition>;
 
-/// The links as last read, and the modification time, length and inode of the file they were
-/// read from (a rewrite within one tick of the clock still changes the inode: it is a rename).
-#[derive(Default)]
-pub(super) struct Cached(Mutex<(Option<Stamp>, Arc<Links>)>);
-
-/// A file's modification time, length and inode.
-type Stamp = (SystemTime, u64, u64);
-
 impl Engine {
     /// The index's links, read again when their file has changed (one `stat` a search).
     pub(super) fn editions(&self) -> Arc<Links> {
-        use std::os::unix::fs::MetadataExt;
-        let modified = std::fs::metadata(self.dir.join(store::FILE))
-            .and_then(|m| Ok((m.modified()?, m.len(), m.ino())))
-            .ok();
-        let mut cached = self.editions.0.lock().unwrap_or_else(|e| e.into_inner());
-        if cached.0 != modified {
-            *cached = (modified, Arc::new(store::read(&self.dir)));
-        }
-        Arc::clone(&cached.1)
+        self.editions
+            .get(|path| store::read(path.parent().unwrap_or(path)))
     }
 }
 

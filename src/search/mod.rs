@@ -257,7 +257,8 @@ pub struct Engine {
     pages_dir: PathBuf,
     dir: PathBuf,
     fields: Fields,
-    editions: editions::Cached,
+    /// The links between editions (`editions.json`), read again when it changes.
+    editions: crate::statefile::Reloaded<editions::Links>,
     /// The editors' synonyms and translations ([`Engine::read_synonyms_from`]).
     editorial: Arc<crate::glossary::editorial::Cached>,
 }
@@ -273,7 +274,7 @@ impl Engine {
             pages_dir: dir.join(schema::PAGES_DIR),
             dir: dir.to_path_buf(),
             fields,
-            editions: Default::default(),
+            editions: crate::statefile::Reloaded::new(dir.join(crate::editions::store::FILE)),
             editorial: Default::default(),
         };
         engine.page_reader()?;
@@ -315,6 +316,13 @@ impl Engine {
     /// The index folder.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// When the index last changed (its last commit's `meta.json`).
+    pub fn changed(&self) -> Option<std::time::SystemTime> {
+        std::fs::metadata(self.dir.join("meta.json"))
+            .and_then(|m| m.modified())
+            .ok()
     }
 
     /// Documents in the index, whoever may see them.

@@ -12,9 +12,9 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup, PreEscaped};
 
-use super::views::doc_url;
+use super::views::{doc_url, feed_query};
 use super::{assets, private_for, run_search, AppState, Here, SearchParams, Ui, Viewer, WebError};
-use crate::date::Date;
+use crate::date::{rfc3339, Date};
 use crate::search::{SearchResults, Sort};
 
 /// Entries in a feed.
@@ -34,7 +34,8 @@ pub async fn feed(
     };
     request.sort = Sort::Newest;
     (request.suggest, request.answer) = (false, false);
-    let changed = index_changed(&state);
+    // The feed's and undated entries' `updated`.
+    let changed = state.engine().changed().unwrap_or(SystemTime::UNIX_EPOCH);
     let results = match run_search(state.clone(), request).await {
         Ok(results) => results,
         Err(e) => return WebError::from(e).into_response(),
@@ -48,14 +49,6 @@ pub async fn feed(
         HeaderValue::from_static("application/atom+xml; charset=utf-8"),
     );
     private_for(viewer.audience, response)
-}
-
-/// When the index last changed (its `meta.json`), for the feed's and undated entries' `updated`.
-fn index_changed(state: &AppState) -> SystemTime {
-    let meta = state.engine().dir().join("meta.json");
-    std::fs::metadata(meta)
-        .and_then(|m| m.modified())
-        .unwrap_or(SystemTime::UNIX_EPOCH)
 }
 
 fn atom(
@@ -102,16 +95,6 @@ fn atom(
     }
 }
 
-/// The feed's own query string: its search's `q`, `lang` and `category`, and `ui=en`.
-fn feed_query(params: &SearchParams, ui: Ui) -> String {
-    let mut pairs = vec![("q", params.q.as_str())];
-    pairs.extend(params.lang.as_deref().map(|l| ("lang", l)));
-    pairs.extend(params.category.as_deref().map(|c| ("category", c)));
-    pairs.extend((ui == Ui::En).then_some(("ui", "en")));
-    let encoded = serde_urlencoded::to_string(pairs).unwrap_or_default();
-    format!("?{encoded}")
-}
-
 /// `text` without the characters XML 1.0 cannot hold even escaped (controls but tab and line
 /// breaks: a PDF's page breaks are form feeds).
 fn xml_text(text: &str) -> String {
@@ -129,17 +112,6 @@ fn day_start(date: Date) -> String {
         7 => format!("{iso}-01T00:00:00Z"),
         _ => format!("{iso}T00:00:00Z"),
     }
-}
-
-fn rfc3339(at: SystemTime) -> String {
-    time::OffsetDateTime::from(at)
-        .replace_nanosecond(0)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into())
 }
 
 #[cfg(test)]

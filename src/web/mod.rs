@@ -140,10 +140,8 @@ impl AppState {
 
     /// The day the index last changed (its `meta.json`), in UTC.
     fn index_changed(&self) -> Option<crate::date::Date> {
-        let modified = std::fs::metadata(self.engine().dir().join("meta.json"))
-            .and_then(|m| m.modified())
-            .ok()?;
-        crate::date::Date::of_day(time::OffsetDateTime::from(modified).date())
+        let changed = self.engine().changed()?;
+        crate::date::Date::of_day(time::OffsetDateTime::from(changed).date())
     }
 
     /// The admin page's stand-in for a session of a person the proxy signed in: their forms

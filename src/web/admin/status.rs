@@ -159,12 +159,7 @@ pub async fn status(State(state): State<Arc<AppState>>, viewer: Viewer) -> Respo
     }
 }
 
-/// `2026-11-28T10:15:00Z`.
-fn rfc3339(at: SystemTime) -> String {
-    time::OffsetDateTime::from(at)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
+use crate::date::rfc3339;
 
 #[cfg(test)]
 mod tests {

@@ -17,7 +17,7 @@ mod staff;
 mod statement;
 
 pub use document::document;
-pub use results::results;
+pub use results::{feed_query, results};
 pub use staff::{role_name, sign_in, SignedInBar};
 use staff::{sign_in_url, signed_in_bar};
 pub use statement::statement;

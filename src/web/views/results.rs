@@ -253,20 +253,20 @@ fn sort_order(ui: Ui, p: &SearchParams) -> Markup {
                 a href=(search_url(ui, params, lang, category, 1, p.expand)) aria-current=[chosen.then_some("true")] { (label) }
                 " "
             }
-            " · " a href=(localised(ui, &feed_url(p))) type="application/atom+xml" { (ui.t("Abonnér på nye dokumenter (Atom)", "Subscribe to new documents (Atom)")) }
+            " · " a href=(format!("/search.atom{}", feed_query(p, ui))) type="application/atom+xml" { (ui.t("Abonnér på nye dokumenter (Atom)", "Subscribe to new documents (Atom)")) }
         }
     }
 }
 
-/// The Atom feed of the newest documents of this search (its words and filters).
-fn feed_url(p: &SearchParams) -> String {
+/// The query string of the Atom feed of this search (and of the search page the feed names):
+/// its words, `lang` and `category`, and `ui=en`.
+pub fn feed_query(p: &SearchParams, ui: Ui) -> String {
     let mut pairs = vec![("q", p.q.as_str())];
     pairs.extend(p.lang.as_deref().map(|l| ("lang", l)));
     pairs.extend(p.category.as_deref().map(|c| ("category", c)));
-    format!(
-        "/search.atom?{}",
-        serde_urlencoded::to_string(pairs).unwrap_or_default()
-    )
+    pairs.extend((ui == Ui::En).then_some(("ui", "en")));
+    let encoded = serde_urlencoded::to_string(pairs).unwrap_or_default();
+    format!("?{encoded}")
 }
 
 /// "Mente du …?" with the corrected query's count.
