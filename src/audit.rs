@@ -39,6 +39,8 @@ pub enum What {
     Upload,
     Delete,
     Visibility,
+    /// An editor set a document's metadata or category.
+    Metadata,
     Rebuild,
     Synonyms,
     Account,

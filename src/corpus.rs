@@ -14,12 +14,14 @@ use walkdir::WalkDir;
 
 use crate::format::Format;
 
+mod metadata;
 mod names;
 mod visibility;
 mod write;
+pub use metadata::{rename_metadata, set_metadata, Edits, Metadata, METADATA_FILE};
 pub use names::{safe_category, safe_file_name, BadName, MAX_NAME_BYTES};
 pub use visibility::{set_document_rule, Rule, Rules, CATEGORIES_FILE, RULES_FILE};
-pub use write::{add_file, clean_uploads, remove_file, AddError};
+pub use write::{add_file, clean_uploads, move_file, moved_id, remove_file, AddError};
 
 /// Category of documents placed directly in the corpus root.
 pub const ROOT_CATEGORY: &str = "general";

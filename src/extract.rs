@@ -101,6 +101,8 @@ pub struct Extracted {
     /// Who may open it, when the file says so (front matter `visibility: intern`; the corpus
     /// rules decide with it, [`crate::corpus::Rule::decide`]).
     pub visibility: Option<crate::access::Visibility>,
+    /// The document type when an editor set one ([`crate::corpus::Edits`]); else its format's.
+    pub kind: Option<crate::format::Kind>,
 }
 
 impl Extracted {

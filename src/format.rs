@@ -18,7 +18,7 @@ pub enum Format {
 }
 
 /// What a reader calls a document's type, for the filter: a format's family.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Pdf,
     /// Word and OpenDocument.

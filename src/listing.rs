@@ -159,12 +159,6 @@ fn visibility_of(
     segment: &tantivy::SegmentReader,
     doc: tantivy::DocId,
 ) -> Result<crate::access::Visibility> {
-    let Some(column) = segment.fast_fields().str(schema::VISIBILITY)? else {
-        return Ok(Default::default());
-    };
-    let mut value = String::new();
-    if let Some(ord) = column.term_ords(doc).next() {
-        column.ord_to_str(ord, &mut value)?;
-    }
+    let value = schema::fast_str(segment, schema::VISIBILITY, doc)?;
     Ok(crate::access::Visibility::parse(&value).unwrap_or_default())
 }

@@ -329,6 +329,21 @@ pub(crate) fn live_ids(segment: &tantivy::SegmentReader) -> Result<Vec<(tantivy:
         .collect())
 }
 
+/// A document's first value in the string fast column `name` (empty when it has none).
+pub(crate) fn fast_str(
+    segment: &tantivy::SegmentReader,
+    name: &str,
+    doc: tantivy::DocId,
+) -> Result<String> {
+    let mut value = String::new();
+    if let Some(column) = segment.fast_fields().str(name)? {
+        if let Some(ord) = column.term_ords(doc).next() {
+            column.ord_to_str(ord, &mut value)?;
+        }
+    }
+    Ok(value)
+}
+
 /// Where document `id` is, without reading it (its stored body can be megabytes).
 pub(crate) fn address(
     searcher: &tantivy::Searcher,

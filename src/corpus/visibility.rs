@@ -13,6 +13,7 @@
 use std::path::Path;
 use std::sync::Mutex;
 
+use super::metadata::{Edits, Metadata};
 use crate::access::Visibility;
 
 /// The rules file in the corpus folder.
@@ -55,11 +56,13 @@ impl Rule {
     }
 }
 
-/// The rules of a corpus folder.
+/// The rules of a corpus folder: who may see what, and the metadata its editors set
+/// ([`super::metadata`]).
 #[derive(Debug, Clone, Default)]
 pub struct Rules {
     /// Paths without a trailing `/` (`""` for the whole corpus), with their visibility.
     entries: Vec<(String, Visibility)>,
+    metadata: Metadata,
 }
 
 impl Rules {
@@ -69,9 +72,10 @@ impl Rules {
     /// document public); a file in Windows-1252 rather than UTF-8 is read as such.
     pub fn load(corpus: &Path) -> std::io::Result<Rules> {
         let mut entries = from_categories(corpus)?;
+        let metadata = Metadata::load(corpus)?;
         let path = corpus.join(RULES_FILE);
         let Some(text) = read_text(&path)? else {
-            return Ok(Rules { entries });
+            return Ok(Rules { entries, metadata });
         };
         for line in text.lines().map(str::trim) {
             if line.is_empty() || line.starts_with('#') {
@@ -82,7 +86,19 @@ impl Rules {
                 None => tracing::warn!("{}: not a rule, ignored: {line:?}", path.display()),
             }
         }
-        Ok(Rules { entries })
+        Ok(Rules { entries, metadata })
+    }
+
+    /// The metadata an editor set for document `id`.
+    pub fn edits(&self, id: &str) -> Option<&Edits> {
+        self.metadata.get(id)
+    }
+
+    /// What the corpus's rules say of document `id` as one number, stored beside its stamp: a
+    /// sync reads a document again when it changes. Without metadata it is [`Rule::code`].
+    pub fn code(&self, id: &str) -> u64 {
+        let edits = self.edits(id).map_or(0, Edits::code);
+        self.rule(id).code() ^ (edits & !7)
     }
 
     /// What the rules say of document `id`: a rule naming it, else the rule of its nearest
@@ -114,7 +130,7 @@ impl Rules {
 }
 
 /// A text file's contents (UTF-8, else Windows-1252); `None` when there is no file.
-fn read_text(path: &Path) -> std::io::Result<Option<String>> {
+pub(super) fn read_text(path: &Path) -> std::io::Result<Option<String>> {
     match std::fs::read(path) {
         Ok(bytes) => Ok(Some(match String::from_utf8(bytes) {
             Ok(text) => text,

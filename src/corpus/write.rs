@@ -139,30 +139,78 @@ fn sync_folder(folder: &Path) -> std::io::Result<()> {
     std::fs::File::open(folder)?.sync_all()
 }
 
-/// Removes document `id`'s file from the corpus; `Ok(false)` when `id` is no document (a hidden
-/// file, a kind the walk does not read such as `kategorier.tsv`, a folder) or there is no such
-/// file inside the corpus folder.
-pub fn remove_file(root: &Path, id: &str) -> std::io::Result<bool> {
+/// The file of document `id` inside the corpus folder; `None` when `id` is no document (a
+/// hidden file, a kind the walk does not read such as `kategorier.tsv`, a folder) or there is no
+/// such file inside the corpus folder.
+fn document_file(root: &Path, id: &str) -> Option<PathBuf> {
     let document = !id
         .split('/')
         .any(|part| matches!(part, "" | "." | "..") || part.starts_with('.'))
         && Format::from_path(Path::new(id)).is_some();
     if !document {
-        return Ok(false);
+        return None;
     }
     let path = root.join(id);
     let inside = match (std::fs::canonicalize(root), std::fs::canonicalize(&path)) {
         (Ok(root), Ok(target)) => target.starts_with(root),
         _ => false,
     };
-    if !inside || !path.is_file() {
+    (inside && path.is_file()).then_some(path)
+}
+
+/// Removes document `id`'s file from the corpus; `Ok(false)` when there is no such document
+/// ([`document_file`]).
+pub fn remove_file(root: &Path, id: &str) -> std::io::Result<bool> {
+    let Some(path) = document_file(root, id) else {
         return Ok(false);
-    }
+    };
     std::fs::remove_file(&path)?;
     if let Some(folder) = path.parent() {
         sync_folder(folder)?;
     }
     Ok(true)
+}
+
+/// Where document `id` goes in category `category` (`None`: the corpus root): the category's
+/// folder, under the same file name.
+pub fn moved_id(id: &str, category: Option<&str>) -> String {
+    let name = id.rsplit('/').next().unwrap_or(id);
+    match category {
+        Some(c) => format!("{c}/{name}"),
+        None => name.to_string(),
+    }
+}
+
+/// Moves document `id` into category `category` ([`moved_id`]); its new id. Never replaces a
+/// file: a name taken there is a conflict. `Ok(None)` when there is no such document.
+pub fn move_file(
+    root: &Path,
+    id: &str,
+    category: Option<&str>,
+) -> Result<Option<String>, AddError> {
+    let Some(from) = document_file(root, id) else {
+        return Ok(None);
+    };
+    let to_id = moved_id(id, category);
+    if to_id == id {
+        return Ok(Some(to_id));
+    }
+    let folder = category_folder(root, category)?;
+    let to = folder.join(to_id.rsplit('/').next().unwrap_or(&to_id));
+    // A hard link is made only where no file is: the move cannot overwrite one.
+    match std::fs::hard_link(&from, &to) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(AddError::Conflict(format!("{to_id} exists already")))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    sync_folder(&folder)?;
+    std::fs::remove_file(&from)?;
+    if let Some(old) = from.parent() {
+        sync_folder(old)?;
+    }
+    Ok(Some(to_id))
 }
 
 /// Removes what killed uploads left: hidden `*.upload` files in the corpus root and its
@@ -205,6 +253,42 @@ pub fn clean_uploads(root: &Path, mut warn: impl FnMut(String)) -> Vec<PathBuf> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_move_keeps_the_name_and_never_overwrites() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        add_file(root, None, "plan.txt", b"plan", false).expect("add");
+        add_file(root, Some("nyt"), "notat.txt", b"nyt notat", false).expect("add");
+        add_file(root, Some("irm"), "notat.txt", b"irm notat", false).expect("add");
+        let moved = move_file(root, "plan.txt", Some("nyt")).expect("move");
+        assert_eq!(moved.as_deref(), Some("nyt/plan.txt"));
+        assert!(!root.join("plan.txt").exists());
+        assert_eq!(
+            std::fs::read(root.join("nyt/plan.txt")).expect("read"),
+            b"plan"
+        );
+        assert!(matches!(
+            move_file(root, "irm/notat.txt", Some("nyt")),
+            Err(AddError::Conflict(_))
+        ));
+        assert_eq!(
+            std::fs::read(root.join("nyt/notat.txt")).expect("read"),
+            b"nyt notat"
+        );
+        assert_eq!(
+            std::fs::read(root.join("irm/notat.txt")).expect("read"),
+            b"irm notat"
+        );
+        let back = move_file(root, "nyt/plan.txt", None).expect("move");
+        assert_eq!(back.as_deref(), Some("plan.txt"));
+        assert!(move_file(root, "../x.txt", None)
+            .expect("no such")
+            .is_none());
+        assert!(move_file(root, "findes-ikke.txt", None)
+            .expect("no such")
+            .is_none());
+    }
 
     #[test]
     fn added_files_never_overwrite_unless_asked() {

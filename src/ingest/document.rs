@@ -10,7 +10,7 @@ use tantivy::TantivyDocument;
 use super::analyse::Worker;
 use crate::access::Visibility;
 use crate::analysis;
-use crate::corpus::{CorpusFile, Rule};
+use crate::corpus::CorpusFile;
 use crate::date::Date;
 use crate::editions::store::Stored;
 use crate::editions::Signature;
@@ -27,13 +27,13 @@ pub(super) fn document(
     (lang, visibility): (Lang, Visibility),
     hash: u64,
     terms: &Worker,
-    rule: Rule,
+    rules_code: u64,
 ) -> TantivyDocument {
     let mut doc = TantivyDocument::new();
     doc.add_text(f.id, &file.id);
     doc.add_text(f.visibility, visibility.code());
-    doc.add_text(f.kind, file.format.kind().code());
-    doc.add_u64(f.rule, rule.code());
+    doc.add_text(f.kind, kind_of(file, extracted));
+    doc.add_u64(f.rule, rules_code);
     doc.add_text(f.title, &extracted.title);
     doc.add_text(f.body, &extracted.text);
     doc.add_text(f.lang, lang.code());
@@ -82,6 +82,11 @@ pub(super) fn document(
     doc
 }
 
+/// The document type of the type filter: the one an editor set, else its format's.
+fn kind_of(file: &CorpusFile, extracted: &Extracted) -> &'static str {
+    extracted.kind.unwrap_or(file.format.kind()).code()
+}
+
 /// The page index's documents of an analysed paged file: each page's terms (the slices of the
 /// document's terms between its page starts), its number, and the filter values of its document;
 /// contents pages are left out.
@@ -112,7 +117,7 @@ pub(super) fn page_documents(
         doc.add_text(f.lang, lang.code());
         doc.add_text(f.category, &file.category);
         doc.add_text(f.visibility, visibility.code());
-        doc.add_text(f.kind, file.format.kind().code());
+        doc.add_text(f.kind, kind_of(file, extracted));
         doc.add_u64(f.day, extracted.date.map_or(0, Date::day_number));
         doc.add_u64(f.pages, n as u64 + 1);
         if !page_headings.is_empty() {

@@ -113,11 +113,13 @@ impl Scope {
                 _ => corpus::resolve(&path),
             };
             match corpus::doc_id(&root, &path) {
-                // The visibility rules (and the category table's) cover the whole corpus.
+                // The visibility rules (and the category table's) and the metadata file cover
+                // the whole corpus.
                 Some(id)
                     if id.is_empty()
                         || id == corpus::RULES_FILE
-                        || id == corpus::CATEGORIES_FILE =>
+                        || id == corpus::CATEGORIES_FILE
+                        || id == corpus::METADATA_FILE =>
                 {
                     return Scope::All
                 }

@@ -37,9 +37,9 @@ pub(super) struct Plan {
     pub stamps: FxHashMap<String, Stamp>,
     /// Indexed documents whose file is gone.
     pub deleted: Vec<String>,
-    /// Files whose stamp (or visibility rule) differs from the index's: the only ones read.
+    /// Files whose stamp (or corpus rules: visibility, metadata) differs from the index's: the only ones read.
     pub changed: Vec<CorpusFile>,
-    /// The corpus's visibility rules, read once for the sync.
+    /// The corpus's rules (visibility and metadata), read once for the sync.
     pub rules: corpus::Rules,
 }
 
@@ -79,9 +79,7 @@ pub(super) fn plan(
     let changed = files
         .iter()
         .filter(|f| match stamps.get(&f.id) {
-            Some(s)
-                if s.mtime == f.mtime && s.size == f.size && s.rule == rules.rule(&f.id).code() =>
-            {
+            Some(s) if s.mtime == f.mtime && s.size == f.size && s.rule == rules.code(&f.id) => {
                 report.unchanged += 1;
                 false
             }

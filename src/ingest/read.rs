@@ -113,8 +113,7 @@ pub(super) fn read_chunk(
             || workers.lend(),
             |lease, file| {
                 let worker = lease.worker.get_or_insert_with(Worker::default);
-                let rule = rules.rule(&file.id);
-                let outcome = prepare(worker, fields, file, stamps.get(&file.id), rule);
+                let outcome = prepare(worker, fields, file, stamps.get(&file.id), rules);
                 progress.done.fetch_add(1, Ordering::Relaxed);
                 outcome
             },
@@ -133,7 +132,7 @@ fn prepare(
     fields: &Fields,
     file: &CorpusFile,
     stamp: Option<&Stamp>,
-    rule: corpus::Rule,
+    rules: &corpus::Rules,
 ) -> Outcome {
     // Only as much of the file as its extraction needs is held (a binary not even that).
     let loaded = match extract::load(file.format, &file.path, file.size) {
@@ -149,10 +148,13 @@ fn prepare(
     // The same content under a new stamp (a `touch`, a copy that kept the bytes) is indexed
     // again all the same: the stamp lives in the document, and a stale one would have the file
     // read on every run.
-    let restamp = stamp.is_some_and(|s| s.hash == hash && s.rule == rule.code());
+    let restamp = stamp.is_some_and(|s| s.hash == hash && s.rule == rules.code(&file.id));
     match extract::extract_from(file.format, loaded.source, &corpus::title_from_id(&file.id)) {
-        Ok(doc) => {
-            let mut prepared = analysed(worker, fields, (file, rule), doc, hash);
+        Ok(mut doc) => {
+            if let Some(edits) = rules.edits(&file.id) {
+                edits.apply(&mut doc);
+            }
+            let mut prepared = analysed(worker, fields, (file, rules), doc, hash);
             prepared.restamp = restamp;
             Outcome::Ready(Box::new(prepared))
         }
@@ -165,16 +167,17 @@ fn prepare(
 fn analysed(
     worker: &mut Worker,
     fields: &Fields,
-    (file, rule): (&CorpusFile, corpus::Rule),
+    (file, rules): (&CorpusFile, &corpus::Rules),
     doc: Extracted,
     hash: u64,
 ) -> Prepared {
     let lang = doc.language();
-    let visibility = rule.decide(doc.visibility);
+    let visibility = rules.rule(&file.id).decide(doc.visibility);
+    let code = rules.code(&file.id);
     worker.analyse(&doc, lang);
     Prepared {
         id: file.id.clone(),
-        doc: document(fields, file, &doc, (lang, visibility), hash, worker, rule),
+        doc: document(fields, file, &doc, (lang, visibility), hash, worker, code),
         pages: page_documents(fields, file, &doc, (lang, visibility), worker),
         restamp: false,
         notice: doc.cut_from.map(|len| {
@@ -219,7 +222,7 @@ mod tests {
         let p = analysed(
             &mut Worker::default(),
             &fields,
-            (&file, corpus::Rule::None),
+            (&file, &corpus::Rules::default()),
             doc,
             0,
         );

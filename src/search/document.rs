@@ -42,6 +42,11 @@ impl Engine {
             source: optional(f.source),
             date: Date::parse(&stored_text(&doc, f.date)),
             author: optional(f.author),
+            kind: crate::format::Kind::parse(&crate::schema::fast_str(
+                searcher.segment_reader(address.segment_ord),
+                crate::schema::KIND,
+                address.doc_id,
+            )?),
             pages: crate::schema::stored_pages(&doc, f),
             body: snippet::highlight_all(&body, &highlight),
             related: self.related(&searcher, address, &doc, audience)?,
@@ -59,6 +64,19 @@ impl Engine {
             .address(&searcher, id)?
             .filter(|_| self.may_see(&searcher, id, audience))
             .and_then(|_| Format::from_path(std::path::Path::new(id))))
+    }
+
+    /// Who may open document `id`, as the index holds it; `None` when it is not indexed.
+    pub fn visibility(&self, id: &str) -> Result<Option<crate::access::Visibility>> {
+        let searcher = self.reader.searcher();
+        let Some(address) = self.address(&searcher, id)? else {
+            return Ok(None);
+        };
+        let segment = searcher.segment_reader(address.segment_ord);
+        let value = crate::schema::fast_str(segment, crate::schema::VISIBILITY, address.doc_id)?;
+        Ok(Some(
+            crate::access::Visibility::parse(&value).unwrap_or_default(),
+        ))
     }
 
     /// Whether document `id` is in the index and `audience` may see it (on any failure to

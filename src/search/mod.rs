@@ -232,6 +232,8 @@ pub struct DocumentView {
     pub source: Option<String>,
     pub date: Option<Date>,
     pub author: Option<String>,
+    /// Its type in the type filter (an editor may have set it, [`crate::corpus::Edits`]).
+    pub kind: Option<crate::format::Kind>,
     /// Pages of a paged document (PDF), 0 otherwise; `body` then holds form feeds between pages.
     pub pages: u32,
     pub body: Snippet,

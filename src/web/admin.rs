@@ -9,6 +9,7 @@
 //! says; a name, category or place the corpus refuses is a 4xx that says why.
 
 mod limit;
+pub(super) mod metadata;
 mod status;
 
 use std::sync::Arc;
@@ -202,26 +203,29 @@ pub(super) async fn store(
             WebError::bad_request("Visibility is offentlig or intern (or left out).")
         })?),
     };
+    let edits = metadata::upload_edits(&received.fields, received.files.len())?;
     let Received {
         files,
         category,
         replace,
         ..
     } = received;
-    // The rule is in place before the file is: the watcher never sees an internal upload
-    // without it. A name already taken would get a number, an id not known beforehand.
+    // The rule and the metadata are in place before the file is: the watcher never sees an
+    // internal upload without its rule. A name already taken would get a number, an id not
+    // known beforehand.
     let folder = category.clone();
     let id_of = move |name: &str| match &folder {
         Some(c) => format!("{c}/{name}"),
         None => name.to_string(),
     };
-    if let Some(visibility) = visibility {
+    let ruled = visibility.is_some() || !edits.is_empty();
+    if ruled {
         let mut names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
         names.sort_unstable();
         if names.windows(2).any(|pair| pair[0] == pair[1]) {
             return Err(WebError::new(
                 StatusCode::CONFLICT,
-                "Upload refused: two files of one name; with a visibility each needs its own.",
+                "Upload refused: two files of one name; with a visibility or metadata each needs its own.",
             ));
         }
         for f in &files {
@@ -232,12 +236,7 @@ pub(super) async fn store(
                     format!("Upload refused: {id} exists; replace it, or rename the file."),
                 ));
             }
-            write_rule(state, &id, visibility).await?;
-            state.audit(
-                who,
-                What::Visibility,
-                &format!("{id}: {}", visibility.code()),
-            );
+            set_rules(state, who, &id, visibility, &edits).await?;
         }
     }
     let files_names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
@@ -256,14 +255,54 @@ pub(super) async fn store(
         corpus::AddError::Io(e) => WebError::internal(format!("writing an upload: {e}")),
     })?;
     for (id, f) in ids.iter().zip(&files_names) {
-        // Another upload took the name meanwhile, and this file got a number: its rule follows
+        // Another upload took the name meanwhile, and this file got a number: its rules follow
         // at once (the watcher waits for a quiet moment, and sees both together).
-        if let Some(visibility) = visibility.filter(|_| *id != id_of(f)) {
-            write_rule(state, id, visibility).await?;
+        if ruled && *id != id_of(f) {
+            set_rules(state, who, id, visibility, &edits).await?;
         }
         state.audit(who, What::Upload, id);
     }
     Ok(ids)
+}
+
+/// `PUT /api/metadata/{id}`: JSON `{"title", "date", "source", "type", "category"}`, each
+/// optional (left out: unchanged; empty: the file's own value); a new category moves the file.
+/// Answers the document's id afterwards.
+pub async fn set_metadata(
+    State(state): State<Arc<AppState>>,
+    client: Client,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<metadata::MetadataFields>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let result = async {
+        authorise(&state, &headers, client)?;
+        let Json(fields) = body.map_err(|e| WebError::bad_request(e.body_text()))?;
+        let id = metadata::edit(&state, &id, fields, TOKEN_NAME).await?;
+        Ok::<_, WebError>(Json(Added { id }).into_response())
+    }
+    .await;
+    result.unwrap_or_else(WebError::json)
+}
+
+/// Writes the visibility rule and the metadata of an upload's document `id`.
+async fn set_rules(
+    state: &AppState,
+    who: &str,
+    id: &str,
+    visibility: Option<Visibility>,
+    edits: &crate::corpus::Edits,
+) -> Result<(), WebError> {
+    if let Some(visibility) = visibility {
+        write_rule(state, id, visibility).await?;
+        let detail = format!("{id}: {}", visibility.code());
+        state.audit(who, What::Visibility, &detail);
+    }
+    if !edits.is_empty() {
+        metadata::write(state, id, edits.clone()).await?;
+        state.audit(who, What::Metadata, id);
+    }
+    Ok(())
 }
 
 /// Sets who may open indexed document `id` (`offentlig` or `intern`), as a rule naming it in

@@ -23,9 +23,11 @@ use crate::access::{Role, Staff};
 use crate::audit::What;
 
 mod accounts;
+mod edit;
 mod html;
 mod lists;
 mod searches;
+pub use edit::{form as edit_form, save as edit_save};
 pub use lists::{accounts, synonyms};
 
 /// Rows of the document list per page.

@@ -17,6 +17,7 @@ mod found;
 pub mod json;
 mod origin;
 mod params;
+mod routes;
 pub mod server;
 mod session;
 mod settings;
@@ -38,7 +39,6 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 use axum::{Json, Router};
 
 use crate::access::Audience;
@@ -247,51 +247,7 @@ pub fn router_with(engine: Arc<Current>, settings: Settings) -> Router {
             getrandom::fill(&mut secret).ok().map(|()| secret)
         },
     });
-    Router::new()
-        .route("/", get(home))
-        .route("/search", get(search_page))
-        .route("/api/search", get(search_api))
-        .route("/search.atom", get(feed::feed))
-        .route("/doc/{*id}", get(document_page))
-        .route("/was", get(statement))
-        .route("/files/{*id}", get(original_file))
-        .route("/api/status", get(admin::status))
-        .route("/api/search-log", get(admin::search_log))
-        .route("/api/reindex", axum::routing::post(admin::reindex))
-        .route(
-            "/api/documents",
-            axum::routing::post(admin::upload)
-                // Room for the multipart framing around the largest file.
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    max_upload + (64 << 10),
-                )),
-        )
-        .route("/api/documents/{*id}", axum::routing::delete(admin::delete))
-        .route("/admin", get(admin_page::show))
-        .route("/admin/admin.js", get(assets::admin_script))
-        .route("/search.js", get(assets::search_script))
-        .route("/favicon.svg", get(assets::favicon))
-        .route("/robots.txt", get(assets::robots))
-        .route("/opensearch.xml", get(assets::opensearch))
-        .route("/admin/login", axum::routing::post(admin_page::sign_in))
-        .route("/admin/logout", axum::routing::post(admin_page::sign_out))
-        .route(
-            "/admin/upload",
-            axum::routing::post(admin_page::upload).layer(axum::extract::DefaultBodyLimit::max(
-                max_upload + (64 << 10),
-            )),
-        )
-        .route("/admin/delete", axum::routing::post(admin_page::delete))
-        .route(
-            "/admin/visibility",
-            axum::routing::post(admin_page::set_visibility),
-        )
-        .route("/admin/synonyms", axum::routing::post(admin_page::synonyms))
-        .route("/admin/accounts", axum::routing::post(admin_page::accounts))
-        .route("/admin/reindex", axum::routing::post(admin_page::reindex))
-        .route("/login", get(signin::form).post(signin::sign_in))
-        .route("/logout", axum::routing::post(signin::sign_out))
-        .route("/healthz", get(|| async { "ok" }))
+    routes::table(max_upload)
         .fallback(not_found)
         .layer(axum::middleware::from_fn(origin::same_origin))
         .layer(axum::middleware::from_fn_with_state(

@@ -7,7 +7,34 @@
 // form, so Enter, a reload and a shared link show the results the typing showed. The status line
 // tells screen readers the count once per new result, not on every pause. Emptying the field
 // clears the results and the status at once.
+//
+// "Kopiér link" beside a hit's PDF page needs this script: it is shown here, copies the page's
+// full address to the clipboard, and says so (or shows the address to copy by hand) in a status
+// line.
 "use strict";
+(function () {
+  const said = document.createElement("span");
+  said.setAttribute("role", "status");
+  said.setAttribute("aria-live", "polite");
+  const show = (root) => root.querySelectorAll("button.copy-link[hidden]").forEach((b) => (b.hidden = false));
+  show(document);
+  new MutationObserver(() => show(document)).observe(document.body, { childList: true, subtree: true });
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest && event.target.closest("button.copy-link");
+    if (!button) return;
+    const address = new URL(button.dataset.href, location.href).href;
+    button.after(said);
+    try {
+      await navigator.clipboard.writeText(address);
+      said.className = "visually-hidden";
+      said.textContent = button.dataset.copied;
+    } catch (e) {
+      // No clipboard (a page over plain HTTP, a refused permission): the address to copy.
+      said.className = "copy-failed";
+      said.textContent = " " + button.dataset.failed + address;
+    }
+  });
+})();
 (function () {
   const form = document.querySelector("form.search");
   const input = document.getElementById("q");

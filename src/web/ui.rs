@@ -72,6 +72,16 @@ impl Ui {
         out
     }
 
+    /// The name of a document type (`pdf`, `office`, `web`, `text`: [`crate::format::Kind`]).
+    pub fn kind_name(self, code: &str) -> &'static str {
+        match code {
+            "pdf" => "PDF",
+            "office" => "Word/OpenDocument",
+            "web" => self.t("webside", "web page"),
+            _ => self.t("tekst", "text"),
+        }
+    }
+
     /// The name of a document language (`da`, `en`) in this interface language.
     pub fn language_name(self, code: &str) -> &'static str {
         match (code, self) {

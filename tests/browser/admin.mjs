@@ -153,6 +153,30 @@ try {
   await axe(page, "document list at 390 px");
   await page.setViewportSize({ width: 1280, height: 900 });
 
+  // Metadata: the upload form's optional fields, and a document's own form, filled with what the
+  // index holds; a new title is searchable without a rebuild.
+  await page.goto(`${base}/admin`);
+  await page.locator("#upload details summary").click();
+  check(await page.getByLabel("Kilde eller udgiver").isVisible(), "the upload form takes metadata");
+  await axe(page, "upload form with its metadata fields");
+  await page.goto(`${base}/admin?filter=fugle`);
+  await page.getByRole("link", { name: "Ret metadata: uploads/notat om fugle.txt" }).click();
+  check((await page.locator("h1").innerText()).startsWith("Metadata for"), "the metadata form opens");
+  check((await page.getByLabel("Titel").inputValue()) === `Notat om ${word}`, "it shows the indexed title");
+  check((await page.getByLabel(/^Kategori/).inputValue()) === "uploads", "it shows the category");
+  await axe(page, "metadata form at 1280 px");
+  await page.setViewportSize({ width: 320, height: 800 });
+  await noSideways(page, "metadata form at 320 px");
+  await axe(page, "metadata form at 320 px");
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByLabel("Titel").fill("Fuglenotat fra naturafdelingen");
+  await page.getByLabel("Kilde eller udgiver").fill("Natur og Miljø");
+  await page.getByRole("button", { name: "Gem" }).click();
+  await page.waitForURL(`${base}/admin`);
+  check((await page.getByRole("status").first().innerText()).includes("er gemt"), "saving says so");
+  const retitled = await waitForSearch(context.request, "fuglenotat", (t) => t === 1);
+  check(retitled !== null, "the new title is searchable");
+
   // Deleting asks first, then removes the file from search.
   await page.getByRole("button", { name: "Slet uploads/notat om fugle.txt" }).click();
   check((await page.locator("h1").innerText()) === "Slet dokument", "deleting asks for confirmation");

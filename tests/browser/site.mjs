@@ -204,6 +204,31 @@ try {
   await axe(page, "answer box, dark mode");
   await page.emulateMedia({ colorScheme: "light" });
 
+  // "Kopiér link" beside a hit's PDF page: shown by the script, it copies the page's address and
+  // says so; without the script there is no button that cannot work.
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
+  await page.goto(`${base}/search?q=${encodeURIComponent("adgangskode nulstilles")}`);
+  const copy = page.locator("article.hit button.copy-link").first();
+  check(await copy.isVisible(), "a hit on a PDF page offers Kopiér link");
+  const href = new URL(await copy.getAttribute("data-href"), base).href;
+  check(/\/files\/manualer\/afsnit-sider\.pdf#page=\d+$/.test(href), `it links to the page of the original (${href})`);
+  await copy.click();
+  const copied = page.locator('article.hit [role="status"]');
+  await copied.filter({ hasText: "er kopieret" }).waitFor({ timeout: 15000 });
+  check((await page.evaluate(() => navigator.clipboard.readText())) === href, "the page's full address is on the clipboard");
+  await axe(page, "a PDF hit with Kopiér link");
+  await page.setViewportSize({ width: 320, height: 700 });
+  check(await copy.isVisible(), "Kopiér link is there at 320 px");
+  await noSideways(page, "a PDF hit at 320 px");
+  await axe(page, "a PDF hit at 320 px");
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const scriptless = await browser.newContext({ javaScriptEnabled: false });
+  const still = await scriptless.newPage();
+  await still.goto(`${base}/search?q=${encodeURIComponent("adgangskode nulstilles")}`);
+  check((await still.locator("article.hit a[href*='#page=']").count()) > 0, "without JavaScript the page link is there");
+  check(!(await still.locator("button.copy-link").first().isVisible()), "without JavaScript no copy button shows");
+  await scriptless.close();
+
   // The accessibility statement, linked from every page's footer.
   await page.getByRole("link", { name: "Tilgængelighedserklæring" }).click();
   await page.waitForURL(/\/was/);

@@ -116,7 +116,18 @@ fn the_admin_page_works_in_a_browser_and_passes_axe() {
 
 #[test]
 fn the_search_site_works_in_a_browser_and_passes_axe() {
-    run_in_browser("site.mjs", &[OsStr::new("frivillige")]);
+    // A real PDF (LibreOffice's, `tests/fixtures/documents/make.sh`): hits on its pages carry
+    // "Kopiér link".
+    crate::common::require_pdftotext();
+    let fixture = Fixture::new();
+    let pdf =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents/afsnit-sider.pdf");
+    let bytes = std::fs::read(pdf).expect("the PDF fixture");
+    crate::common::write_files(
+        &fixture.corpus(),
+        [("manualer/afsnit-sider.pdf", &bytes[..])],
+    );
+    run_with(&fixture, "site.mjs", &[OsStr::new("frivillige")], |c| c);
 }
 
 #[test]

@@ -29,6 +29,7 @@ mod feed;
 mod http;
 mod indexing;
 mod layers;
+mod metadata;
 mod notices;
 mod proxy;
 mod questions;

@@ -21,6 +21,8 @@ pub enum Flash {
     Account(String, bool),
     /// An entry of the synonyms was added (or removed, `true`).
     Synonyms(String, bool),
+    /// A document's metadata was saved: its id before and after (a new category moves it).
+    Metadata(String, String),
     /// A document's visibility was set (the watcher indexes it again).
     Visibility(String, crate::access::Visibility),
     Rebuilding,
@@ -34,9 +36,9 @@ fn failure(status: StatusCode) -> &'static str {
         StatusCode::PAYLOAD_TOO_LARGE => "Det lykkedes ikke: filerne er større, end serveren tager imod.",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "Det lykkedes ikke: vidensbase læser kun PDF, Word (.docx), OpenDocument (.odt), tekst, Markdown og HTML, og indholdet skal passe til filnavnet.",
         StatusCode::NOT_FOUND => "Det lykkedes ikke: dokumentet findes ikke (længere).",
-        StatusCode::CONFLICT => "Indekset bygges allerede forfra.",
+        StatusCode::CONFLICT => "Det lykkedes ikke: en fil af det navn findes allerede der, eller indekset bygges allerede forfra.",
         StatusCode::SERVICE_UNAVAILABLE => "Serveren holder ikke indekset ajour (den er startet med --no-watch); byg det forfra med vidensbase index --rebuild.",
-        StatusCode::BAD_REQUEST => "Det lykkedes ikke: formularen var ufuldstændig, eller en kategori var ikke ét mappenavn.",
+        StatusCode::BAD_REQUEST => "Det lykkedes ikke: formularen var ufuldstændig, en dato var ingen dato, eller en kategori var ikke ét mappenavn.",
         _ => "Det lykkedes ikke.",
     }
 }
@@ -170,6 +172,11 @@ fn flash_of(flash: &Flash) -> Markup {
                 (id) (if *v == crate::access::Visibility::Intern { " er nu kun for medarbejdere." } else { " er nu offentligt." })
                 " Søgningen følger med, så snart dokumentet er indekseret igen."
             },
+            Flash::Metadata(from, to) => p.flash role="status" {
+                "Metadata for " (to) " er gemt"
+                @if from != to { " (flyttet fra " (from) ")" }
+                ". Søgningen følger med, så snart dokumentet er indekseret igen."
+            },
             Flash::Rebuilding => p.flash role="status" { "Indekset bygges forfra ved siden af det nuværende; søgningen bruger det gamle, til det nye er klar." },
             Flash::Failed(status, why) => div.flash.failed role="alert" {
                 p { (failure(*status)) }
@@ -234,6 +241,20 @@ fn upload_section(a: &AdminPage) -> Markup {
                     option value="" { "Som mappen bestemmer" }
                     option value="offentlig" { "Offentlig: alle kan finde og læse dem" }
                     option value="intern" { "Intern: kun medarbejdere, der er logget ind" }
+                }
+                details {
+                    summary { "Metadata (valgfrit; tomt: det, filen selv siger)" }
+                    label for="up-title" { "Titel (kun ved én fil)" }
+                    input #up-title name="title" autocomplete="off";
+                    label for="up-date" { "Dato (ÅÅÅÅ-MM-DD, ÅÅÅÅ-MM eller ÅÅÅÅ)" }
+                    input #up-date name="date" inputmode="numeric" autocomplete="off";
+                    label for="up-source" { "Kilde eller udgiver" }
+                    input #up-source name="source" autocomplete="organization";
+                    label for="up-type" { "Dokumenttype" }
+                    select #up-type name="type" {
+                        option value="" { "Som filformatet" }
+                        @for k in crate::format::Kind::ALL { option value=(k.code()) { (Ui::Da.kind_name(k.code())) } }
+                    }
                 }
                 p {
                     input #replace type="checkbox" name="replace" value="true";
@@ -312,7 +333,8 @@ fn row_of(ctx: &Ctx, a: &AdminPage, row: &Listed) -> Markup {
                     td { (size(*bytes)) @if *pages > 0 { br; span.meta { (pages) (if *pages == 1 { " side" } else { " sider" }) } } }
                     td {
                         "Indekseret" br;
-                        (visibility_form(a, id, *visibility))
+                        (visibility_form(a, id, *visibility)) br;
+                        a href=(format!("/admin/document?{}", serde_urlencoded::to_string([("id", id)]).unwrap_or_default())) aria-label=(format!("Ret metadata: {id}")) { "Ret metadata" }
                     }
                 }
                 Listed::Skipped { id, reason } => {
@@ -374,6 +396,7 @@ fn audit_section(a: &AdminPage) -> Markup {
         What::Upload => "tilføjede",
         What::Delete => "slettede",
         What::Visibility => "ændrede synlighed:",
+        What::Metadata => "ændrede metadata for",
         What::Rebuild => "byggede indekset forfra",
         What::Synonyms => "ændrede synonymerne:",
         What::Account => "ændrede brugeren",

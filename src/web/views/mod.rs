@@ -37,6 +37,7 @@ header a{color:inherit;text-decoration:none}header .brand{font-size:1.4rem;font-
 header nav a{text-decoration:underline;display:inline-block;min-height:24px;padding:.1rem .2rem}
 h1{font-size:1.5rem;margin:.2rem 0 1rem;overflow-wrap:anywhere}
 form.search{display:flex;flex-wrap:wrap;gap:.5rem;margin-bottom:1rem}form.search input[type=search]{flex:1 1 12rem;min-width:0;font-size:1.05rem;padding:.5rem .6rem;border:1px solid #6e6e73;border-radius:6px}
+button.copy-link{font-size:.85rem;padding:.1rem .5rem;border-radius:4px;border:1px solid #0b5cad;background:#fff;color:#0b5cad;cursor:pointer}
 form.search button{font-size:1rem;padding:.5rem 1rem;border-radius:6px;border:1px solid #0b5cad;background:#0b5cad;color:#fff;cursor:pointer}
 .meta,.notice,.found,.section,.editions{color:#4a4a4f;font-size:.9rem}.section{margin:.1rem 0}.found{margin:.2rem 0 0}.suggestion{font-size:1.05rem}
 h2.count{font-size:1.05rem;margin:.5rem 0}

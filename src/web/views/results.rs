@@ -76,12 +76,7 @@ fn kind_filter(ui: Ui, p: &SearchParams, f: &Facets) -> Markup {
         };
         search_url(ui, &changed, lang, category, 1, p.expand)
     };
-    let name = |code: &str| match code {
-        "pdf" => "PDF",
-        "office" => ui.t("Word/OpenDocument", "Word/OpenDocument"),
-        "web" => ui.t("webside", "web page"),
-        _ => ui.t("tekst", "text"),
-    };
+    let name = |code: &str| ui.kind_name(code);
     let chosen = p.kind.as_deref();
     let mut counts = f.kind.clone();
     if let Some(c) = chosen.filter(|c| !counts.iter().any(|(k, _)| k == c)) {
@@ -334,9 +329,12 @@ fn hit_of(ctx: &Ctx, p: &SearchParams, hit: &Hit) -> Markup {
         (None, Some(n)) => format!("{link}#{}", page_anchor(n)),
         (None, None) => link,
     };
-    let page_link = hit
-        .page
-        .map(|n| html! { a href=(file_url(&hit.id, Some(n))) { (ui.t("side ", "page ")) (n) } });
+    let page_link = hit.page.map(|n| {
+        html! {
+            a href=(file_url(&hit.id, Some(n))) { (ui.t("side ", "page ")) (n) }
+            (copy_link(ui, hit, n))
+        }
+    });
     let sectioned = !hit.headings.is_empty();
     html! {
         article.hit {
@@ -369,6 +367,22 @@ fn hit_of(ctx: &Ctx, p: &SearchParams, hit: &Hit) -> Markup {
             (how_found(ui, hit))
             (also_in(ui, &hit.editions, Some(&p.q)))
         }
+    }
+}
+
+/// "Kopiér link" to page `n` of a hit's original (PDF): hidden until `search.js` shows it (it
+/// needs the script), which then copies the page's address and says so in its status line.
+fn copy_link(ui: Ui, hit: &Hit, n: u32) -> Markup {
+    let label = match ui {
+        Ui::Da => format!("Kopiér link til side {n} af {}", hit.title),
+        Ui::En => format!("Copy link to page {n} of {}", hit.title),
+    };
+    html! {
+        " "
+        button.copy-link type="button" hidden data-href=(file_url(&hit.id, Some(n))) aria-label=(label)
+            data-copied=(ui.t("Linket til side ", "The link to page ").to_string() + &n.to_string() + ui.t(" er kopieret.", " is copied."))
+            data-failed=(ui.t("Kunne ikke kopiere. Linket er: ", "Could not copy. The link is: "))
+            { (ui.t("Kopiér link", "Copy link")) }
     }
 }
 
