@@ -51,6 +51,5 @@ pub(super) fn table(max_upload: usize) -> Router<Arc<AppState>> {
         .route("/login", get(signin::form).post(signin::sign_in))
         .route("/logout", post(signin::sign_out))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/healthz", get(|| async { "ok" }))
         .fallback(not_found)
 }
