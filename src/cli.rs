@@ -12,13 +12,13 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use rayon::prelude::*;
 
 use crate::ingest::Scope;
 use crate::lang::Lang;
 use crate::search::{Current, Engine, SearchRequest};
-use crate::{corpus, extract, ingest, schema, web};
+use crate::{corpus, ingest, schema, web};
 
+mod export;
 mod staff;
 
 #[derive(Debug, Parser)]
@@ -151,7 +151,7 @@ pub fn run(mut cli: Cli) -> anyhow::Result<()> {
             let results = engine.search(&request)?;
             print_results(&results, json)
         }
-        Command::Export { internal } => export(&cli.corpus, internal),
+        Command::Export { internal } => export::export(&cli.corpus, &cli.index, internal),
         Command::User { command } => staff::user(&cli.users, command),
     }
 }
@@ -240,6 +240,24 @@ fn index(corpus: &Path, index: &Path, scope: &Scope) -> anyhow::Result<()> {
     } else {
         println!("{report}");
     }
+    read_scans(corpus, index, &report.ocr)
+}
+
+/// Reads by OCR the scans a sync left waiting (the text of the others is committed already),
+/// one page per core, and syncs them again so their text is indexed. A server does the same in
+/// the background.
+fn read_scans(corpus: &Path, index: &Path, jobs: &[ingest::ocr::OcrJob]) -> anyhow::Result<()> {
+    if jobs.is_empty() {
+        return Ok(());
+    }
+    let progress = ingest::ocr::OcrProgress::default();
+    for (n, job) in jobs.iter().enumerate() {
+        eprintln!("reading {} by OCR ({} of {})", job.id, n + 1, jobs.len());
+        ingest::ocr::run(index, job, &progress);
+    }
+    let ids = jobs.iter().map(|job| job.id.clone()).collect();
+    let (report, _) = sync_waiting(corpus, index, &Scope::Under(ids))?;
+    println!("then the scans read by OCR: {report}");
     Ok(())
 }
 
@@ -253,7 +271,7 @@ fn rebuild(corpus: &Path, index: &Path) -> anyhow::Result<()> {
     if report.added + report.updated + report.deleted > 0 {
         println!("then synced what changed meanwhile: {report}");
     }
-    Ok(())
+    read_scans(corpus, index, &report.ocr)
 }
 
 /// One sync, waiting (up to [`WAIT_FOR_WRITER`]) while another process holds the writer; also
@@ -442,55 +460,5 @@ fn print_results(results: &crate::search::SearchResults, json: bool) -> anyhow::
         }
         writeln!(out, "   {line}")?;
     }
-    Ok(())
-}
-
-/// Extracts every corpus document exactly as the indexer does and prints it as JSON lines: the
-/// public ones, and with `internal` the internal ones too.
-fn export(corpus_dir: &Path, internal: bool) -> anyhow::Result<()> {
-    let files = corpus::walk(corpus_dir, |w| tracing::warn!("{w}"));
-    let rules = corpus::Rules::load(corpus_dir)?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for chunk in files.chunks(1024) {
-        let lines: Vec<Option<String>> = chunk
-            .par_iter()
-            .map(|file| {
-                let skip = |why: &dyn std::fmt::Display| {
-                    tracing::warn!("skipping {}: {why}", file.path.display())
-                };
-                let loaded = extract::load(file.format, &file.path, file.size)
-                    .map_err(|e| skip(&e))
-                    .ok()?;
-                let title = corpus::title_from_id(&file.id);
-                let doc = extract::extract_from(file.format, loaded.source, &title)
-                    .map_err(|e| skip(&e))
-                    .ok()?;
-                let visibility = rules.rule(&file.id).decide(doc.visibility);
-                if visibility == crate::access::Visibility::Intern && !internal {
-                    return None;
-                }
-                let lang = doc.language();
-                let mut line = serde_json::json!({
-                    "id": file.id, "title": doc.title, "lang": lang.code(),
-                    "category": file.category, "visibility": visibility.code(), "text": doc.text,
-                });
-                // Paged documents: each page's text, page N at index N - 1.
-                if doc.pages > 0 {
-                    line["pages"] = doc.text.split(crate::text::PAGE_BREAK).collect();
-                }
-                let date = doc.date.map(|d| d.to_string());
-                for (key, value) in [("author", doc.author), ("date", date)] {
-                    if let Some(value) = value {
-                        line[key] = value.into();
-                    }
-                }
-                serde_json::to_string(&line).ok()
-            })
-            .collect();
-        for line in lines.into_iter().flatten() {
-            writeln!(out, "{line}")?;
-        }
-    }
-    out.flush()?;
     Ok(())
 }

@@ -15,6 +15,7 @@
 mod decode;
 mod html;
 mod load;
+pub mod ocr;
 mod office;
 mod paragraphs;
 mod pdf;
@@ -31,6 +32,7 @@ use plain::text_file;
 pub use crate::date::Date;
 pub use crate::format::Format;
 pub use load::{load, LoadError, Loaded, Source, PREFIX_BYTES, TEXT_READ_BYTES};
+pub use pdf::page_count_of as pdf_page_count;
 // The marks extraction writes into a text; defined below extraction, in `text`, for the readers.
 pub(crate) use crate::text::{heading_marks, PAGE_BREAK};
 /// For `fuzz/` only (feature `fuzzing`): poppler's layout output read as a PDF's is.
@@ -59,6 +61,9 @@ impl Format {
                         .any(|w| w == b"application/vnd.oasis.opendocument.text")
             }
             Format::Text | Format::Markdown | Format::Html => decode(bytes.to_vec()).is_ok(),
+            Format::Png => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+            Format::Jpeg => bytes.starts_with(b"\xff\xd8\xff"),
+            Format::Tiff => bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*"),
         }
     }
 }
@@ -101,6 +106,12 @@ pub struct Extracted {
     /// Who may open it, when the file says so (front matter `visibility: intern`; the corpus
     /// rules decide with it, [`crate::corpus::Rule::decide`]).
     pub visibility: Option<crate::access::Visibility>,
+    /// Pages (from 1) of a PDF that have no text layer: OCR reads them ([`ocr`]).
+    pub blank_pages: Vec<u32>,
+    /// Pages (from 1) whose text OCR read, with its mean confidence (0–100).
+    pub ocr_pages: Vec<(u32, u8)>,
+    /// Pages OCR did not read (over its limit).
+    pub ocr_left_out: u32,
     /// The document type when an editor set one ([`crate::corpus::Edits`]); else its format's.
     pub kind: Option<crate::format::Kind>,
 }
@@ -119,13 +130,15 @@ pub enum Refusal {
     Binary,
     #[error("contains no text")]
     Empty,
-    #[error("has no text layer (a scanned PDF?); it needs OCR, which vidensbase does not do")]
+    /// A scan: a PDF without a text layer, or an image. OCR reads it, where Tesseract is
+    /// installed; the refusal stands when OCR found no text either.
+    #[error("has no text layer (a scan), and OCR found no text in it")]
     NoTextLayer,
     #[error("is encrypted and needs a password to open")]
     NeedsPassword,
     #[error("is damaged or not what its name says: {0}")]
     Damaged(String),
-    #[error("needs {0} (Debian package poppler-utils), which is not installed")]
+    #[error("needs {0} (Debian package {pkg}), which is not installed", pkg = crate::format::package_of(.0))]
     ToolMissing(&'static str),
     #[error("took longer than {0} s to read and was stopped")]
     TookTooLong(u64),
@@ -156,6 +169,8 @@ pub fn extract_from(
     // so all run under one guard.
     let (mut doc, read_of) = guarded(|| match (format, source) {
         (Format::Pdf, Source::File(file)) => Ok((pdf::extract(pdf::Pdf::File(&file))?, None)),
+        // A scan's text is read by OCR, after the sync has committed the rest ([`ocr`]).
+        (format, _) if format.is_image() => Err(Refusal::NoTextLayer),
         (format, source) => {
             let (bytes, total) = source.into_bytes()?;
             let read_of = total.map(|total| (bytes.len(), total));
@@ -164,6 +179,7 @@ pub fn extract_from(
                 Format::Docx => office::docx(&bytes)?,
                 Format::Odt => office::odt(&bytes)?,
                 Format::Html | Format::Markdown | Format::Text => text_file(format, bytes)?,
+                Format::Png | Format::Jpeg | Format::Tiff => return Err(Refusal::NoTextLayer),
             };
             Ok((doc, read_of))
         }

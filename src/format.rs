@@ -15,6 +15,10 @@ pub enum Format {
     Pdf,
     Docx,
     Odt,
+    /// Scans as image files: their text is read by OCR.
+    Png,
+    Jpeg,
+    Tiff,
 }
 
 /// What a reader calls a document's type, for the filter: a format's family.
@@ -27,10 +31,12 @@ pub enum Kind {
     Web,
     /// Plain text and Markdown.
     Text,
+    /// A scan saved as an image (PNG, JPEG, TIFF).
+    Image,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Pdf, Kind::Office, Kind::Web, Kind::Text];
+    pub const ALL: [Kind; 5] = [Kind::Pdf, Kind::Office, Kind::Web, Kind::Text, Kind::Image];
 
     /// The value in the index and in a request's `type` parameter.
     pub fn code(self) -> &'static str {
@@ -39,6 +45,7 @@ impl Kind {
             Kind::Office => "office",
             Kind::Web => "web",
             Kind::Text => "text",
+            Kind::Image => "image",
         }
     }
 
@@ -55,6 +62,7 @@ impl Format {
             Format::Docx | Format::Odt => Kind::Office,
             Format::Html => Kind::Web,
             Format::Text | Format::Markdown => Kind::Text,
+            Format::Png | Format::Jpeg | Format::Tiff => Kind::Image,
         }
     }
 
@@ -68,8 +76,16 @@ impl Format {
             "pdf" => Some(Format::Pdf),
             "docx" => Some(Format::Docx),
             "odt" => Some(Format::Odt),
+            "png" => Some(Format::Png),
+            "jpg" | "jpeg" => Some(Format::Jpeg),
+            "tif" | "tiff" => Some(Format::Tiff),
             _ => None,
         }
+    }
+
+    /// Whether its text is read by OCR (an image), not from the file.
+    pub fn is_image(self) -> bool {
+        self.kind() == Kind::Image
     }
 
     /// The MIME type the original file is served with.
@@ -83,7 +99,19 @@ impl Format {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
             Format::Odt => "application/vnd.oasis.opendocument.text",
+            Format::Png => "image/png",
+            Format::Jpeg => "image/jpeg",
+            Format::Tiff => "image/tiff",
         }
+    }
+}
+
+/// The Debian package that installs `program`, one of the programs extraction runs: poppler's
+/// (`pdftotext`, `pdfinfo`, `pdftoppm`) and Tesseract (OCR of scans).
+pub fn package_of(program: &str) -> &'static str {
+    match program {
+        "tesseract" => "tesseract-ocr, with tesseract-ocr-dan",
+        _ => "poppler-utils",
     }
 }
 

@@ -41,6 +41,17 @@ pub const MAX_TIERS: usize = 8;
 /// and lengths only), not enough to lift a weak match over a clearly better one.
 pub const PREFERRED: Score = 1.5;
 
+/// The weight of text read by OCR from its stored value ([`crate::schema::Fields::ocr`]: 0 for
+/// text from the file, else 1 + the mean confidence, 0–100): between 0.8 and 0.99, so a scanned
+/// page ranks below clean text of the same score, the lower its confidence the further, and never
+/// leaves its tier.
+pub fn ocr_weight(stored: u64) -> Score {
+    match stored {
+        0 => 1.0,
+        n => 0.8 + 0.19 * (n.min(101) - 1) as Score / 100.0,
+    }
+}
+
 /// The sort key computer for `TopDocs::order_by`: [`Rank`] of each collected document.
 pub struct ByTier {
     weights: Vec<Box<dyn Weight>>,
@@ -85,7 +96,17 @@ impl SortKeyComputer for ByTier {
             Some(w) => Some(w.scorer(reader, 1.0)?),
             None => None,
         };
-        Ok(SegmentTiers { scorers, prefer })
+        // Only a segment with text read by OCR pays for the lookup.
+        let ocr = reader
+            .fast_fields()
+            .u64(crate::schema::OCR)
+            .ok()
+            .filter(|column| column.values.num_vals() > 0);
+        Ok(SegmentTiers {
+            scorers,
+            prefer,
+            ocr,
+        })
     }
 }
 
@@ -93,6 +114,8 @@ impl SortKeyComputer for ByTier {
 pub struct SegmentTiers {
     scorers: Vec<Box<dyn Scorer>>,
     prefer: Option<Box<dyn Scorer>>,
+    /// The segment's OCR confidences, when it has any.
+    ocr: Option<tantivy::columnar::Column<u64>>,
 }
 
 /// Whether `set`, advanced in increasing document order, holds `doc`.
@@ -126,9 +149,11 @@ impl SegmentSortKeyComputer for SegmentTiers {
 
     fn segment_sort_key(&mut self, doc: DocId, score: Score) -> Rank {
         let preferred = self.prefer.as_mut().is_some_and(|p| holds(p.as_mut(), doc));
+        let score = if preferred { score * PREFERRED } else { score };
+        let ocr = self.ocr.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
         Rank {
             tier: self.tier(doc),
-            score: if preferred { score * PREFERRED } else { score },
+            score: score * ocr_weight(ocr),
         }
     }
 
@@ -140,6 +165,14 @@ impl SegmentSortKeyComputer for SegmentTiers {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ocr_text_weighs_less_the_less_sure_it_is() {
+        assert_eq!(ocr_weight(0), 1.0);
+        assert!(ocr_weight(101) < 1.0);
+        assert!(ocr_weight(41) < ocr_weight(91));
+        assert!(ocr_weight(1) >= 0.8);
+    }
 
     #[test]
     fn a_better_tier_wins_over_any_score() {

@@ -54,6 +54,10 @@ pub struct Fields {
     /// The document's type (`pdf`, `office`, `web`, `text`: [`crate::format::Kind::code`]), in
     /// both indexes: a filter with counts.
     pub kind: Field,
+    /// Read by OCR: 0 for text from the file; else 1 + the mean confidence (0–100) of the OCR
+    /// text, of the document's OCR pages in the main index and of the page in the page index.
+    /// Stored (a page hit reads it with its number) and fast (the main index's re-rank).
+    pub ocr: Field,
     /// The corpus rule the visibility came from ([`crate::corpus::Rule::code`]; main index
     /// only, fast): a sync indexes a document again when its rule changes.
     pub rule: Field,
@@ -72,6 +76,7 @@ pub const EDITION: &str = "edition";
 pub const VISIBILITY: &str = "visibility";
 pub const RULE: &str = "rule";
 pub const KIND: &str = "kind";
+pub const OCR: &str = "ocr";
 
 /// The page index, inside the index folder: one document per page of every paged document,
 /// with the page's terms in the same fields as the main index, so a long report can be scored
@@ -214,6 +219,7 @@ pub fn schema() -> (Schema, Fields) {
         visibility: b.add_text_field(VISIBILITY, STRING | FAST),
         rule: b.add_u64_field(RULE, FAST),
         kind: b.add_text_field(KIND, STRING | FAST),
+        ocr: b.add_u64_field(OCR, STORED | FAST),
     };
     (b.build(), fields)
 }
@@ -259,6 +265,24 @@ pub fn rebuild_dir(dir: &Path) -> PathBuf {
 /// rebuild replaces it: the repository's `index/.gitignore`, the audit log and the search log.
 const KEPT_FILES: &[&str] = &[".gitignore", crate::audit::FILE, crate::searchlog::FILE];
 
+/// Folders of the index folder that move with it when a rebuild replaces it: the text OCR read
+/// of scans (a rebuild reads it, and never reads a scan by OCR again).
+const KEPT_FOLDERS: &[&str] = &[OCR_CACHE_DIR];
+
+/// The folder in the index folder where the text OCR read of scans is kept, by content hash.
+pub const OCR_CACHE_DIR: &str = "ocr";
+
+/// Moves the kept folders of `from` into `to` (replacing a rebuild's own, which it never writes).
+fn move_kept_folders(from: &Path, to: &Path) -> std::io::Result<()> {
+    for kept in KEPT_FOLDERS {
+        if from.join(kept).is_dir() {
+            let _ = std::fs::remove_dir_all(to.join(kept));
+            std::fs::rename(from.join(kept), to.join(kept))?;
+        }
+    }
+    Ok(())
+}
+
 /// Puts the index built in `new` in the place of the one in `dir`, in one step: a reader of
 /// `dir` sees the old index or the new one, never none. Holds `dir`'s writer lock meanwhile, so
 /// no sync writes into the index being replaced; [`Error::Locked`] when another process holds it.
@@ -273,6 +297,7 @@ pub fn replace(dir: &Path, new: &Path) -> Result<()> {
             for kept in KEPT_FILES {
                 let _ = std::fs::copy(dir.join(kept), new.join(kept));
             }
+            move_kept_folders(dir, new).map_err(io(new))?;
             std::fs::remove_dir_all(dir).map_err(io(dir))?;
         }
         return std::fs::rename(new, dir).map_err(io(dir));
@@ -285,6 +310,7 @@ pub fn replace(dir: &Path, new: &Path) -> Result<()> {
             std::fs::copy(dir.join(kept), new.join(kept)).map_err(io(new))?;
         }
     }
+    move_kept_folders(dir, new).map_err(io(new))?;
     exchange(dir, new).map_err(io(dir))?;
     drop(lock);
     // `new` now holds the old index.

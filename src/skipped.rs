@@ -24,7 +24,7 @@ pub enum SkipKind {
     Binary,
     /// No text at all.
     Empty,
-    /// A PDF without a text layer (a scan); there is no OCR.
+    /// A scan (a PDF without a text layer, an image) in which OCR found no text.
     Scanned,
     /// Encrypted; needs a password to open.
     Password,
@@ -36,6 +36,8 @@ pub enum SkipKind {
     ProgramMissing,
     /// Reading it took longer than the deadline.
     Timeout,
+    /// A scan whose text OCR reads in the background: indexed once it is read.
+    WaitingForOcr,
 }
 
 /// Why a file is not in the index: its kind and, where it helps, the technical detail in English
@@ -52,6 +54,11 @@ impl SkipReason {
         SkipReason { kind, detail }
     }
 
+    /// A scan left out until OCR has read it.
+    pub fn waiting_for_ocr() -> SkipReason {
+        SkipReason::new(SkipKind::WaitingForOcr, None)
+    }
+
     /// A file that could not be read (`std::io::Error` names no path).
     pub fn unreadable(err: &std::io::Error) -> SkipReason {
         SkipReason::new(SkipKind::Unreadable, Some(err.to_string()))
@@ -62,14 +69,20 @@ impl SkipReason {
     pub fn is_lasting(&self) -> bool {
         !matches!(
             self.kind,
-            SkipKind::Unreadable | SkipKind::ProgramMissing | SkipKind::Timeout
+            SkipKind::Unreadable
+                | SkipKind::ProgramMissing
+                | SkipKind::Timeout
+                | SkipKind::WaitingForOcr
         )
     }
 
     /// Whether the reason is the file's content, so an earlier version of the document leaves
     /// the index with it (an unreadable file, or one whose program is missing, keeps it).
     pub fn is_about_content(&self) -> bool {
-        !matches!(self.kind, SkipKind::Unreadable | SkipKind::ProgramMissing)
+        !matches!(
+            self.kind,
+            SkipKind::Unreadable | SkipKind::ProgramMissing | SkipKind::WaitingForOcr
+        )
     }
 }
 
@@ -105,6 +118,7 @@ impl std::fmt::Display for SkipReason {
             SkipKind::Unreadable => write!(f, "could not be read: {detail}"),
             SkipKind::ProgramMissing => write!(f, "needs {detail}, which is not installed"),
             SkipKind::Timeout => write!(f, "took longer than {detail} to read and was stopped"),
+            SkipKind::WaitingForOcr => write!(f, "is a scan; OCR is reading its text"),
         }
     }
 }

@@ -10,7 +10,8 @@
 //! when the watcher starts (changes made while the server was down), after an event that says
 //! events were lost, for more than [`MAX_PATHS`] changed paths, and every [`FULL_SYNC_EVERY`] in
 //! any case. When another process holds the index's writer (`vidensbase index` run by hand),
-//! the sync is retried a moment later.
+//! the sync is retried a moment later. Scans are read by OCR on a thread of their own
+//! ([`scans`]), after the sync that found them committed the rest.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,9 @@ use notify::Watcher as _;
 
 use crate::error::{Error, Result};
 use crate::ingest::{self, Report, Scope};
+
+mod scans;
+use scans::Scans;
 
 /// Quiet time after the last change before a sync starts.
 pub const QUIET: Duration = Duration::from_millis(300);
@@ -111,6 +115,8 @@ pub struct Status {
     last: Mutex<Option<(SystemTime, Report)>>,
     failed: std::sync::atomic::AtomicUsize,
     panics: std::sync::atomic::AtomicUsize,
+    /// The OCR of scans in the background ([`scans`]).
+    ocr: ingest::ocr::OcrProgress,
 }
 
 impl Status {
@@ -138,6 +144,12 @@ impl Status {
     /// Times the watcher failed with a panic and was started again.
     pub fn restarts(&self) -> usize {
         self.panics.load(Ordering::Relaxed)
+    }
+
+    /// Scans waiting for OCR (the one being read among them), and the pages done and to do of
+    /// the one being read.
+    pub fn ocr(&self) -> (usize, usize, usize) {
+        self.ocr.get()
     }
 
     /// When the last sync finished, and its report.
@@ -244,10 +256,18 @@ pub fn spawn(
         .map_err(|e| watch_error(corpus, e))?;
 
     let status = Arc::new(Status::default());
+    let scans =
+        Scans::spawn(index.to_path_buf(), messages.clone(), status.clone()).map_err(|source| {
+            Error::Io {
+                path: PathBuf::from("(the OCR thread)"),
+                source,
+            }
+        })?;
     let worker = Worker {
         corpus: corpus.to_path_buf(),
         index: index.to_path_buf(),
         status: status.clone(),
+        scans,
         pending: Pending::default(),
         last_full: Instant::now(),
         failures: 0,
@@ -272,6 +292,8 @@ struct Worker {
     corpus: PathBuf,
     index: PathBuf,
     status: Arc<Status>,
+    /// The OCR of the scans the syncs leave waiting.
+    scans: Scans,
     pending: Pending,
     last_full: Instant,
     /// Syncs failed in a row (other than for a busy writer), for the back-off.
@@ -405,6 +427,7 @@ impl Worker {
     }
 
     fn finished(&self, report: Report, on_sync: &mut impl FnMut(&Report)) {
+        self.scans.queue(&report.ocr);
         on_sync(&report);
         if let Ok(mut last) = self.status.last.lock() {
             *last = Some((SystemTime::now(), report));

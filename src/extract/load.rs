@@ -3,8 +3,9 @@
 //! Every file is hashed whole (xxh3, for change detection), but what is kept in memory depends on
 //! its format. The first [`PREFIX_BYTES`] decide what need not be read at all: a text file that
 //! is binary by the rules [`super::decode`] applies (a NUL early on, mostly control characters),
-//! a Word or OpenDocument file that is no zip archive. A PDF is hashed block by block and handed
-//! on as the open file, which poppler reads where it lies. A text file is kept up to
+//! a Word or OpenDocument file that is no zip archive, an image without its format's signature.
+//! A PDF or an image is hashed block by block and handed on as the open file, which poppler or
+//! Tesseract reads where it lies. A text file is kept up to
 //! [`TEXT_READ_BYTES`], more than the index takes of any text; the rest is only hashed. Word and
 //! OpenDocument files are read whole (the zip reader needs them in memory; each part it
 //! decompresses is capped).
@@ -75,7 +76,7 @@ pub enum LoadError {
 pub fn load(format: Format, path: &Path, size: u64) -> Result<Loaded, LoadError> {
     let mut file = File::open(path).map_err(LoadError::Unreadable)?;
     let keep = match format {
-        Format::Pdf => PREFIX_BYTES,
+        Format::Pdf | Format::Png | Format::Jpeg | Format::Tiff => PREFIX_BYTES,
         Format::Text | Format::Markdown | Format::Html => TEXT_READ_BYTES,
         Format::Docx | Format::Odt => usize::MAX,
     };
@@ -97,20 +98,8 @@ pub fn load(format: Format, path: &Path, size: u64) -> Result<Loaded, LoadError>
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
     let whole_prefix = bytes.len() < PREFIX_BYTES;
-    match format {
-        Format::Text | Format::Markdown | Format::Html
-            if !whole_prefix && super::prefix_is_binary(&bytes) =>
-        {
-            return Err(LoadError::Refused(Refusal::Binary));
-        }
-        Format::Docx | Format::Odt if !bytes.starts_with(b"PK\x03\x04") => {
-            return Err(LoadError::Refused(Refusal::Damaged(
-                "not a readable zip archive (no zip header)".to_string(),
-            )));
-        }
-        _ => {}
-    }
-    if format == Format::Pdf {
+    refuse_by_prefix(format, &bytes, whole_prefix).map_err(LoadError::Refused)?;
+    if format == Format::Pdf || format.is_image() {
         let mut hasher = Xxh3::new();
         hasher.update(&bytes);
         hash_rest(&mut file, &mut hasher).map_err(unreadable)?;
@@ -146,6 +135,28 @@ pub fn load(format: Format, path: &Path, size: u64) -> Result<Loaded, LoadError>
         hash: hasher.digest(),
         source: Source::Prefix { bytes, total },
     })
+}
+
+/// What the first bytes of a file (all of it when `whole`) show it is not: a text file that is
+/// binary, an office file that is no zip archive, an image that is empty or not of its kind.
+fn refuse_by_prefix(format: Format, bytes: &[u8], whole: bool) -> Result<(), Refusal> {
+    let image = matches!(format, Format::Png | Format::Jpeg | Format::Tiff);
+    match format {
+        Format::Text | Format::Markdown | Format::Html
+            if !whole && super::prefix_is_binary(bytes) =>
+        {
+            Err(Refusal::Binary)
+        }
+        Format::Docx | Format::Odt if !bytes.starts_with(b"PK\x03\x04") => Err(Refusal::Damaged(
+            "not a readable zip archive (no zip header)".to_string(),
+        )),
+        _ if image && bytes.is_empty() => Err(Refusal::Empty),
+        _ if image && !format.matches_content(bytes) => Err(Refusal::Damaged(format!(
+            "not an image of its kind ({})",
+            format.mime()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Hashes the rest of `file` block by block; how many bytes that was.

@@ -145,6 +145,11 @@ fn refusal(e: RunError) -> Refusal {
     }
 }
 
+/// The number of pages of the PDF `file`, as `pdfinfo` counts them (for OCR of a scan).
+pub fn page_count_of(file: &std::fs::File) -> Result<u32, Refusal> {
+    page_count(Pdf::File(file))
+}
+
 /// The number of pages, as `pdfinfo` counts them.
 fn page_count(pdf: Pdf) -> Result<u32, Refusal> {
     let (input, name) = pdf.input();

@@ -23,6 +23,9 @@ pub struct Limits {
     pub memory: u64,
     /// Bytes of standard output read; more is an error.
     pub output: usize,
+    /// Run at a lower priority (`nice -n 10`): work in the background (OCR) yields the CPU to
+    /// the indexing of text and to searches.
+    pub background: bool,
 }
 
 /// The limits extraction runs under: generous for a 1,000-page batch of a report, small next to
@@ -31,6 +34,7 @@ pub const EXTRACTION: Limits = Limits {
     wall: Duration::from_secs(120),
     memory: 2 << 30,
     output: 512 << 20,
+    background: false,
 };
 
 /// What a child reads on its standard input.
@@ -164,18 +168,24 @@ pub fn run_with<T>(
 }
 
 fn spawn(program: &str, args: &[&str], input: Input, limits: Limits) -> Result<Child, RunError> {
-    let mut command = if has_prlimit() {
-        let mut c = Command::new("prlimit");
-        c.arg(format!("--as={}", limits.memory))
-            .arg(format!("--cpu={}", limits.wall.as_secs().max(1)))
-            .arg("--")
-            .arg(program);
-        c
-    } else {
-        Command::new(program)
-    };
+    let mut argv: Vec<String> = Vec::new();
+    if limits.background {
+        argv.extend(["nice", "-n", "10"].map(String::from));
+    }
+    if has_prlimit() {
+        argv.push("prlimit".into());
+        argv.push(format!("--as={}", limits.memory));
+        argv.push(format!("--cpu={}", limits.wall.as_secs().max(1)));
+        argv.push("--".into());
+    }
+    argv.push(program.to_string());
+    let mut command = Command::new(&argv[0]);
     command
+        .args(&argv[1..])
         .args(args)
+        // Tesseract's own threads are slower than one per process on a small machine; the
+        // pool runs one page per core instead.
+        .env("OMP_THREAD_LIMIT", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     match input {
@@ -279,7 +289,22 @@ mod tests {
             wall: Duration::from_millis(ms),
             memory: 1 << 30,
             output: 1024,
+            background: false,
         }
+    }
+
+    #[test]
+    fn a_background_child_runs_at_a_lower_priority() {
+        let background = Limits {
+            background: true,
+            ..limits(10_000)
+        };
+        let out = run("sh", &["-c", "nice"], Input::Bytes(b""), background).expect("nice runs");
+        let nice: i32 = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("a number");
+        assert!(nice >= 10, "niceness {nice}");
     }
 
     #[test]

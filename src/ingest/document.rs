@@ -51,6 +51,10 @@ pub(super) fn document(
     if extracted.pages > 0 {
         doc.add_u64(f.pages, u64::from(extracted.pages));
     }
+    let ocr = super::ocr::stored_confidence(&extracted.ocr_pages);
+    if ocr > 0 {
+        doc.add_u64(f.ocr, ocr);
+    }
     doc.add_u64(f.mtime, file.mtime);
     doc.add_u64(f.size, file.size);
     doc.add_u64(f.hash, hash);
@@ -120,6 +124,10 @@ pub(super) fn page_documents(
         doc.add_text(f.kind, kind_of(file, extracted));
         doc.add_u64(f.day, extracted.date.map_or(0, Date::day_number));
         doc.add_u64(f.pages, n as u64 + 1);
+        if let Some(&(_, confidence)) = extracted.ocr_pages.iter().find(|(p, _)| *p == n as u32 + 1)
+        {
+            doc.add_u64(f.ocr, 1 + u64::from(confidence));
+        }
         if !page_headings.is_empty() {
             doc.add_text(f.get(TermField::Title(lang)), &page_headings);
         }

@@ -31,6 +31,7 @@ mod analyse;
 mod document;
 mod editions;
 mod lexicon;
+pub mod ocr;
 mod plan;
 mod read;
 mod rebuild;
@@ -62,6 +63,8 @@ pub struct Report {
     pub elapsed: Duration,
     /// One line per skipped file, naming it.
     pub warnings: Vec<String>,
+    /// Scans whose text OCR is to read ([`ocr::run`]); the next sync of them indexes it.
+    pub ocr: Vec<ocr::OcrJob>,
 }
 
 impl std::fmt::Display for Report {
@@ -189,7 +192,14 @@ pub fn sync_scope(
     let mut report = Report::default();
     let mut skips = Skips::load(index_dir);
     // What changed; the documents whose file is gone are deleted.
-    let plan = plan::plan(corpus_dir, &index, &fields, scope, &mut skips, &mut report)?;
+    let plan = plan::plan(
+        (corpus_dir, index_dir),
+        &index,
+        &fields,
+        scope,
+        &mut skips,
+        &mut report,
+    )?;
     for id in &plan.deleted {
         writers.delete(id)?;
         report.deleted += 1;
@@ -216,17 +226,14 @@ fn read_and_write(
     mut adder: Adder,
 ) -> Result<()> {
     let workers = Workers::default();
+    let context = read::Context {
+        stamps: &plan.stamps,
+        rules: &plan.rules,
+        ocr: &plan.ocr,
+    };
     pipeline(
         &plan.changed,
-        |chunk| {
-            read::read_chunk(
-                fields,
-                chunk,
-                (&plan.stamps, &plan.rules),
-                &workers,
-                progress,
-            )
-        },
+        |chunk| read::read_chunk(fields, chunk, &context, &workers, progress),
         |outcomes, files| adder.add_chunk(outcomes, files),
     )?;
     adder.finish();

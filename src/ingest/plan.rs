@@ -41,13 +41,15 @@ pub(super) struct Plan {
     pub changed: Vec<CorpusFile>,
     /// The corpus's rules (visibility and metadata), read once for the sync.
     pub rules: corpus::Rules,
+    /// Where the text OCR read of scans is kept.
+    pub ocr: super::ocr::Cache,
 }
 
 /// Compares the part of the corpus in `scope` with the index: counts the unchanged files and
 /// those skipped before in `report`, warns of what the walk could not follow, and forgets the
 /// skips of files that are gone.
 pub(super) fn plan(
-    corpus_dir: &Path,
+    (corpus_dir, index_dir): (&Path, &Path),
     index: &Index,
     fields: &Fields,
     scope: &Scope,
@@ -102,6 +104,7 @@ pub(super) fn plan(
         deleted,
         changed,
         rules,
+        ocr: super::ocr::Cache::of(index_dir),
     })
 }
 

@@ -16,12 +16,13 @@ use tantivy::TantivyDocument;
 
 use super::analyse::{WordCounts, Worker};
 use super::document::{document, page_documents};
+use super::ocr::{self, Cache, OcrJob};
 use super::plan::Stamp;
 use super::Progress;
 use rustc_hash::FxHashMap;
 
 use crate::corpus::{self, CorpusFile};
-use crate::extract::{self, Extracted};
+use crate::extract::{self, Extracted, Refusal};
 use crate::schema::Fields;
 use crate::skipped::SkipReason;
 
@@ -36,6 +37,8 @@ pub(super) struct Prepared {
     pub restamp: bool,
     /// A warning to give although the file is indexed (its text was cut).
     pub notice: Option<String>,
+    /// Pages of it that wait for OCR (indexed without them for now).
+    pub ocr: Option<OcrJob>,
     /// Distinct lowercased Danish words (title and Danish paragraphs) of at least
     /// [`crate::compound::MIN_PART_CHARS`] characters, with their counts: the lexicon learns
     /// them, and the long ones are compound candidates. (A word can be listed twice, its count
@@ -55,18 +58,34 @@ pub(super) enum Outcome {
         /// The file's `(mtime, size)`, to know it unchanged next time.
         stamp: (u64, u64),
         reason: SkipReason,
+        /// A scan left out until OCR has read it.
+        ocr: Option<OcrJob>,
     },
 }
 
 impl Outcome {
     fn skipped(file: &CorpusFile, reason: SkipReason) -> Outcome {
+        Outcome::skipped_for(file, reason, None)
+    }
+
+    /// A skip, of a scan waiting for `ocr` when it is one.
+    fn skipped_for(file: &CorpusFile, reason: SkipReason, ocr: Option<OcrJob>) -> Outcome {
         Outcome::Skipped {
             id: file.id.clone(),
             path: file.path.display().to_string(),
             stamp: (file.mtime, file.size),
             reason,
+            ocr,
         }
     }
+}
+
+/// What a sync's read stage needs besides the file: the index's stamps, the corpus's rules and
+/// the OCR cache.
+pub(super) struct Context<'a> {
+    pub stamps: &'a FxHashMap<String, Stamp>,
+    pub rules: &'a corpus::Rules,
+    pub ocr: &'a Cache,
 }
 
 /// The sync's workers not lent out at the moment: about one per pool thread, made as needed.
@@ -102,7 +121,7 @@ impl Drop for Lease<'_> {
 pub(super) fn read_chunk(
     fields: &Fields,
     chunk: &[CorpusFile],
-    (stamps, rules): (&FxHashMap<String, Stamp>, &corpus::Rules),
+    context: &Context,
     workers: &Workers,
     progress: &Progress,
 ) -> Vec<Outcome> {
@@ -113,7 +132,7 @@ pub(super) fn read_chunk(
             || workers.lend(),
             |lease, file| {
                 let worker = lease.worker.get_or_insert_with(Worker::default);
-                let outcome = prepare(worker, fields, file, stamps.get(&file.id), rules);
+                let outcome = prepare(worker, fields, file, context);
                 progress.done.fetch_add(1, Ordering::Relaxed);
                 outcome
             },
@@ -127,13 +146,7 @@ pub(super) fn read_chunk(
     outcomes
 }
 
-fn prepare(
-    worker: &mut Worker,
-    fields: &Fields,
-    file: &CorpusFile,
-    stamp: Option<&Stamp>,
-    rules: &corpus::Rules,
-) -> Outcome {
+fn prepare(worker: &mut Worker, fields: &Fields, file: &CorpusFile, context: &Context) -> Outcome {
     // Only as much of the file as its extraction needs is held (a binary not even that).
     let loaded = match extract::load(file.format, &file.path, file.size) {
         Ok(loaded) => loaded,
@@ -145,20 +158,85 @@ fn prepare(
         }
     };
     let hash = loaded.hash;
+    let title = corpus::title_from_id(&file.id);
+    let (doc, ocr) = match extract::extract_from(file.format, loaded.source, &title) {
+        Ok(doc) => with_ocr(file, doc, hash, context.ocr),
+        Err(Refusal::NoTextLayer) => match scan(file, hash, context.ocr, &title) {
+            Ok(doc) => (doc, None),
+            Err((reason, ocr)) => return Outcome::skipped_for(file, reason, ocr),
+        },
+        Err(refusal) => return Outcome::skipped(file, SkipReason::from(&refusal)),
+    };
+    let (rules, mut doc) = (context.rules, doc);
+    if let Some(edits) = rules.edits(&file.id) {
+        edits.apply(&mut doc);
+    }
+    let code = rules.code(&file.id) | if ocr.is_some() { ocr::WAITING } else { 0 };
     // The same content under a new stamp (a `touch`, a copy that kept the bytes) is indexed
     // again all the same: the stamp lives in the document, and a stale one would have the file
     // read on every run.
-    let restamp = stamp.is_some_and(|s| s.hash == hash && s.rule == rules.code(&file.id));
-    match extract::extract_from(file.format, loaded.source, &corpus::title_from_id(&file.id)) {
-        Ok(mut doc) => {
-            if let Some(edits) = rules.edits(&file.id) {
-                edits.apply(&mut doc);
-            }
-            let mut prepared = analysed(worker, fields, (file, rules), doc, hash);
-            prepared.restamp = restamp;
-            Outcome::Ready(Box::new(prepared))
+    let stamp = context.stamps.get(&file.id);
+    let restamp = stamp.is_some_and(|s| s.hash == hash && s.rule == code);
+    let mut prepared = analysed(worker, fields, (file, rules, code), doc, hash);
+    prepared.restamp = restamp;
+    prepared.ocr = ocr;
+    Outcome::Ready(Box::new(prepared))
+}
+
+/// A PDF with text, its blank pages filled by OCR when the cache has them; else the job that
+/// reads them (when OCR is installed).
+fn with_ocr(
+    file: &CorpusFile,
+    doc: Extracted,
+    hash: u64,
+    cache: &Cache,
+) -> (Extracted, Option<OcrJob>) {
+    if doc.blank_pages.is_empty() || !extract::ocr::available() {
+        return (doc, None);
+    }
+    match cache.get(hash) {
+        Some(read) => {
+            let mut doc = doc;
+            ocr::fill(&mut doc, &read);
+            (doc, None)
         }
-        Err(refusal) => Outcome::skipped(file, SkipReason::from(&refusal)),
+        None => {
+            let job = job(file, hash, doc.blank_pages.clone());
+            (doc, Some(job))
+        }
+    }
+}
+
+/// A scan (a PDF without a text layer, an image): its OCR text from the cache, or why it is left
+/// out for now (waiting for OCR, with the job that reads it; no Tesseract) or for good (no text
+/// found).
+fn scan(
+    file: &CorpusFile,
+    hash: u64,
+    cache: &Cache,
+    title: &str,
+) -> Result<Extracted, (SkipReason, Option<OcrJob>)> {
+    if !extract::ocr::available() {
+        let missing = Refusal::ToolMissing(extract::ocr::PROGRAM);
+        return Err((SkipReason::from(&missing), None));
+    }
+    let Some(read) = cache.get(hash) else {
+        let job = job(file, hash, Vec::new());
+        return Err((SkipReason::waiting_for_ocr(), Some(job)));
+    };
+    if let Some(failed) = &read.failed {
+        return Err((SkipReason::from(&Refusal::Damaged(failed.clone())), None));
+    }
+    ocr::scanned(&read, title).ok_or((SkipReason::from(&Refusal::NoTextLayer), None))
+}
+
+fn job(file: &CorpusFile, hash: u64, pages: Vec<u32>) -> OcrJob {
+    OcrJob {
+        id: file.id.clone(),
+        path: file.path.clone(),
+        hash,
+        format: file.format,
+        pages,
     }
 }
 
@@ -167,29 +245,42 @@ fn prepare(
 fn analysed(
     worker: &mut Worker,
     fields: &Fields,
-    (file, rules): (&CorpusFile, &corpus::Rules),
+    (file, rules, code): (&CorpusFile, &corpus::Rules, u64),
     doc: Extracted,
     hash: u64,
 ) -> Prepared {
     let lang = doc.language();
     let visibility = rules.rule(&file.id).decide(doc.visibility);
-    let code = rules.code(&file.id);
     worker.analyse(&doc, lang);
     Prepared {
         id: file.id.clone(),
         doc: document(fields, file, &doc, (lang, visibility), hash, worker, code),
         pages: page_documents(fields, file, &doc, (lang, visibility), worker),
         restamp: false,
-        notice: doc.cut_from.map(|len| {
-            format!(
-                "{}: only the first {} MB of its {} MB of text are indexed",
-                file.path.display(),
-                doc.text.len().div_ceil(1 << 20),
-                len >> 20
-            )
-        }),
+        ocr: None,
+        notice: notice(file, &doc),
         danish_words: worker.take_danish_words(),
     }
+}
+
+/// A warning for a document indexed in part: its text was cut, or OCR left pages out.
+fn notice(file: &CorpusFile, doc: &Extracted) -> Option<String> {
+    if doc.ocr_left_out > 0 {
+        return Some(format!(
+            "{}: only the first {} pages were read by OCR (VIDENSBASE_OCR_MAX_PAGES); the other {} are not searchable",
+            file.path.display(),
+            doc.pages.saturating_sub(doc.ocr_left_out),
+            doc.ocr_left_out
+        ));
+    }
+    doc.cut_from.map(|len| {
+        format!(
+            "{}: only the first {} MB of its {} MB of text are indexed",
+            file.path.display(),
+            doc.text.len().div_ceil(1 << 20),
+            len >> 20
+        )
+    })
 }
 
 #[cfg(test)]
@@ -222,7 +313,7 @@ mod tests {
         let p = analysed(
             &mut Worker::default(),
             &fields,
-            (&file, &corpus::Rules::default()),
+            (&file, &corpus::Rules::default(), 0),
             doc,
             0,
         );

@@ -40,8 +40,9 @@ pub(super) struct Adder<'a> {
     stamps: &'a FxHashMap<String, Stamp>,
     report: &'a mut Report,
     lexicon: Lexicon,
-    /// The PDFs left out because `pdftotext` is missing: one warning for all of them.
-    needs_tool: Vec<String>,
+    /// The files left out because a program is missing (`pdftotext`, `tesseract`), with its
+    /// name: one warning for all of them per program.
+    needs_tool: Vec<(String, String)>,
     /// Documents added, on a terminal.
     bar: ProgressBar,
 }
@@ -80,14 +81,19 @@ impl<'a> Adder<'a> {
                     path,
                     stamp,
                     reason,
+                    ocr,
                 } => {
                     let indexed = self.stamps.contains_key(&id);
                     if reason.is_about_content() && indexed {
                         self.writers.delete(&id)?;
                         self.report.deleted += 1;
                     }
-                    match reason.kind {
-                        SkipKind::ProgramMissing => self.needs_tool.push(path),
+                    match (reason.kind, ocr) {
+                        (SkipKind::ProgramMissing, _) => {
+                            let program = reason.detail.clone().unwrap_or_default();
+                            self.needs_tool.push((program, path));
+                        }
+                        (SkipKind::WaitingForOcr, Some(job)) => self.report.ocr.push(job),
                         _ => self.report.skip(format!("skipping {path}: {reason}")),
                     }
                     // An earlier version that stays in the index is what the file is listed as;
@@ -113,8 +119,11 @@ impl<'a> Adder<'a> {
     }
 
     /// Adds a prepared document with its compound parts, in place of its earlier version.
-    fn add(&mut self, p: Prepared) -> Result<()> {
+    fn add(&mut self, mut p: Prepared) -> Result<()> {
         self.skips.forget(&p.id);
+        if let Some(job) = p.ocr.take() {
+            self.report.ocr.push(job);
+        }
         if let Some(notice) = &p.notice {
             tracing::warn!("{notice}");
             self.report.warnings.push(notice.clone());
@@ -139,16 +148,22 @@ impl<'a> Adder<'a> {
         Ok(())
     }
 
-    /// Ends the run's adding: the one warning for the PDFs that need a missing program.
-    pub fn finish(self) {
+    /// Ends the run's adding: one warning for the files that need each missing program.
+    pub fn finish(mut self) {
         self.bar.finish_and_clear();
-        if let Some(first) = self.needs_tool.first() {
-            let more = self.needs_tool.len() - 1;
+        self.needs_tool.sort();
+        for chunk in self.needs_tool.chunk_by(|a, b| a.0 == b.0) {
+            let (program, first) = (&chunk[0].0, &chunk[0].1);
+            let more = chunk.len() - 1;
+            let what = match program.as_str() {
+                "tesseract" => "scans (reading their text needs OCR)",
+                _ => "PDF files",
+            };
             self.report.skip(format!(
-                "skipping {} PDF file{} ({first}{}): reading PDFs needs pdftotext (Debian package poppler-utils), which is not installed; the other formats are indexed",
-                self.needs_tool.len(),
-                if more == 0 { "" } else { "s" },
+                "skipping {} {what} ({first}{}): they need {program} (Debian package {}), which is not installed; the other files are indexed",
+                chunk.len(),
                 if more == 0 { String::new() } else { format!(" and {more} more") },
+                crate::format::package_of(program),
             ));
             self.report.skipped += more;
         }

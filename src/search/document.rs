@@ -47,6 +47,11 @@ impl Engine {
                 crate::schema::KIND,
                 address.doc_id,
             )?),
+            ocr_confidence: doc
+                .get_first(f.ocr)
+                .and_then(|v| tantivy::schema::Value::as_u64(&v))
+                .filter(|&n| n > 0)
+                .map(|n| (n - 1).min(100) as u8),
             pages: crate::schema::stored_pages(&doc, f),
             body: snippet::highlight_all(&body, &highlight),
             related: self.related(&searcher, address, &doc, audience)?,

@@ -82,6 +82,7 @@ mod tests {
             missing: Vec::new(),
             found_through: Vec::new(),
             editions: Vec::new(),
+            ocr_confidence: None,
         }
     }
 

@@ -149,6 +149,8 @@ pub struct Hit {
     /// The other edition of its text (Danish or English), when it has one
     /// ([`crate::editions`]); an edition ranked below it is left out of the results.
     pub editions: Vec<crate::editions::store::Edition>,
+    /// The hit shows text read by OCR from a scan, with this mean confidence (0–100).
+    pub ocr_confidence: Option<u8>,
 }
 
 /// Hit counts per filter value, most frequent first (years: newest first).
@@ -234,6 +236,8 @@ pub struct DocumentView {
     pub author: Option<String>,
     /// Its type in the type filter (an editor may have set it, [`crate::corpus::Edits`]).
     pub kind: Option<crate::format::Kind>,
+    /// Some of its text was read by OCR from a scan, with this mean confidence (0–100).
+    pub ocr_confidence: Option<u8>,
     /// Pages of a paged document (PDF), 0 otherwise; `body` then holds form feeds between pages.
     pub pages: u32,
     pub body: Snippet,

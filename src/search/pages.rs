@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::query;
 use crate::rank::{ByTier, Rank};
 use crate::schema::{self, stored_text, Fields};
+use tantivy::schema::Value;
 
 impl Engine {
     /// The page index's reader, opened when the page index first exists.
@@ -49,7 +50,7 @@ impl Engine {
         req: &SearchRequest,
         filters: &super::retrieve::Filters,
         want: usize,
-    ) -> Result<FxHashMap<String, Vec<(Rank, u32)>>> {
+    ) -> Result<FxHashMap<String, Vec<PageRank>>> {
         let f = &self.fields;
         let (expand, typed) = (req.expand, req.as_typed);
         let editorial = self.editorial.current();
@@ -59,7 +60,7 @@ impl Engine {
         // document may have all the words of a question on no single page, and its best page is
         // then the one with the most of them.
         let core = plan.relaxed.or(plan.query);
-        let mut best: FxHashMap<String, Vec<(Rank, u32)>> = FxHashMap::default();
+        let mut best: FxHashMap<String, Vec<PageRank>> = FxHashMap::default();
         let Some(core) = core else {
             return Ok(best);
         };
@@ -73,10 +74,11 @@ impl Engine {
             // Page documents store only their id, filters and number: cheap to read.
             let doc: TantivyDocument = pages.doc(address)?;
             let page = schema::stored_pages(&doc, f);
+            let ocr = doc.get_first(f.ocr).and_then(|v| v.as_u64()).unwrap_or(0);
             // The collector gives pages best first.
             let found = best.entry(stored_text(&doc, f.id)).or_default();
             if found.len() <= MORE_PAGES {
-                found.push((rank, page));
+                found.push((rank, page, ocr));
             }
         }
         Ok(best)
@@ -89,7 +91,7 @@ impl Engine {
         &self,
         searcher: &Searcher,
         top: Vec<(Rank, DocAddress)>,
-        best: FxHashMap<String, Vec<(Rank, u32)>>,
+        best: FxHashMap<String, Vec<PageRank>>,
         want: usize,
     ) -> Result<Vec<Ranked>> {
         // Below this rank a document could not enter the first `want` by its page alone.
@@ -98,7 +100,7 @@ impl Engine {
             _ => None,
         };
         // Each paged document's best page, by where the document is in the main index.
-        let mut by_address: FxHashMap<DocAddress, Vec<(Rank, u32)>> = FxHashMap::default();
+        let mut by_address: FxHashMap<DocAddress, Vec<PageRank>> = FxHashMap::default();
         for (id, pages) in best {
             if let Some(address) = self.address(searcher, &id)? {
                 by_address.insert(address, pages);
@@ -110,24 +112,24 @@ impl Engine {
             let page = pages.first().copied();
             // A page ranks its document only within the document's own tier.
             let by_page = page
-                .filter(|(p, _)| p.tier == rank.tier && p.score > rank.score)
-                .map(|(p, _)| p);
+                .filter(|(p, _, _)| p.tier == rank.tier && p.score > rank.score)
+                .map(|(p, _, _)| p);
             ranked.push(Ranked {
                 rank: by_page.unwrap_or(rank),
                 address,
-                page: page.map(|(_, n)| n),
+                page: page.map(|(_, n, ocr)| (n, ocr)),
                 more_pages: more_pages(&pages),
             });
         }
         for (address, pages) in by_address {
-            let Some(&(rank, page)) = pages.first() else {
+            let Some(&(rank, page, ocr)) = pages.first() else {
                 continue;
             };
             if floor.is_none_or(|floor| rank > floor) {
                 ranked.push(Ranked {
                     rank,
                     address,
-                    page: Some(page),
+                    page: Some((page, ocr)),
                     more_pages: more_pages(&pages),
                 });
             }
@@ -168,11 +170,16 @@ impl Engine {
     }
 }
 
-/// A document in the final order, with the page that scored it when one did.
+/// A page of a document for a query: its rank, its number and its OCR value (the page index's
+/// [`schema::Fields::ocr`]: 0 for text from the file).
+type PageRank = (Rank, u32, u64);
+
+/// A document in the final order, with the page that scored it when one did (and that page's
+/// OCR value).
 pub(super) struct Ranked {
     pub rank: Rank,
     pub address: DocAddress,
-    pub page: Option<u32>,
+    pub page: Option<(u32, u64)>,
     /// Its next best pages for the query, of the best page's tier (a long report's sub-results).
     pub more_pages: Vec<u32>,
 }
@@ -181,14 +188,14 @@ pub(super) struct Ranked {
 const MORE_PAGES: usize = 3;
 
 /// The pages after the best that match as well as it does (its tier), in page order.
-fn more_pages(pages: &[(Rank, u32)]) -> Vec<u32> {
-    let Some(&(best, _)) = pages.first() else {
+fn more_pages(pages: &[PageRank]) -> Vec<u32> {
+    let Some(&(best, _, _)) = pages.first() else {
         return Vec::new();
     };
     let mut more: Vec<u32> = pages[1..]
         .iter()
-        .filter(|(rank, _)| rank.tier == best.tier)
-        .map(|&(_, page)| page)
+        .filter(|(rank, _, _)| rank.tier == best.tier)
+        .map(|&(_, page, _)| page)
         .collect();
     more.sort_unstable();
     more

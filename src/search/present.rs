@@ -43,7 +43,7 @@ fn hit(searcher: &Searcher, f: &Fields, plan: &Plan, ranked: Ranked, how: HowFou
     let title_marked = snippet::highlight_all(&title, &plan.highlight);
     // The snippet of a paged document comes from its best page, when it has one.
     let (shown, shift) = match ranked.page {
-        Some(n) => page_text(body, n),
+        Some((n, _)) => page_text(body, n),
         None => (body, 0),
     };
     let mut snippet = snippet::snippet(shown, &plan.highlight);
@@ -53,6 +53,7 @@ fn hit(searcher: &Searcher, f: &Fields, plan: &Plan, ranked: Ranked, how: HowFou
         snippet = snippet::joined(&title_marked, snippet);
     }
     let page = is_paged(&doc, f).then(|| text::page_at(body, snippet.anchor));
+    let ocr = ocr_confidence(&doc, f, page, ranked.page);
     let section = crate::sections::section_at(body, snippet.anchor).unwrap_or_default();
     let lang = stored_text(&doc, f.lang);
     let snippet_lang = lang.parse().map_or("", |doc_lang| {
@@ -78,5 +79,22 @@ fn hit(searcher: &Searcher, f: &Fields, plan: &Plan, ranked: Ranked, how: HowFou
         missing: how.missing,
         found_through: how.through,
         editions: Vec::new(),
+        ocr_confidence: ocr,
     })
+}
+
+/// The confidence of the OCR text the hit shows, when it shows OCR text: its page's, when the
+/// page index said which page that is; else the mean of the document's OCR pages.
+fn ocr_confidence(
+    doc: &TantivyDocument,
+    f: &Fields,
+    shown: Option<u32>,
+    scored: Option<(u32, u64)>,
+) -> Option<u8> {
+    let of = |stored: u64| (stored > 0).then(|| (stored - 1).min(100) as u8);
+    let document = of(doc.get_first(f.ocr).and_then(|v| v.as_u64()).unwrap_or(0))?;
+    match scored {
+        Some((page, stored)) if Some(page) == shown => of(stored),
+        _ => Some(document),
+    }
 }

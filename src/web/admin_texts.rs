@@ -57,11 +57,12 @@ pub fn skip_reason(reason: &SkipReason) -> String {
     match reason.kind {
         SkipKind::Binary => "filen er binær (ikke tekst) og ikke i et format, vidensbase læser".into(),
         SkipKind::Empty => "filen indeholder ingen tekst".into(),
-        SkipKind::Scanned => "PDF'en har ingen tekst, kun billeder (en scanning?); vidensbase læser ikke tekst i billeder".into(),
+        SkipKind::Scanned => "filen er en scanning uden tekst, og tekstgenkendelsen (OCR) fandt heller ingen".into(),
         SkipKind::Password => "filen er beskyttet med en adgangskode".into(),
         SkipKind::Damaged => "filen er beskadiget eller ikke det, filnavnet siger".into(),
         SkipKind::Unreadable => "filen kunne ikke læses; den prøves igen ved næste indeksering".into(),
-        SkipKind::ProgramMissing => format!("filen kræver programmet {detail}, som ikke er installeret på serveren (Debian-pakken poppler-utils); den prøves igen ved næste indeksering"),
+        SkipKind::ProgramMissing => format!("filen kræver programmet {detail}, som ikke er installeret på serveren (Debian-pakken {}); den prøves igen ved næste indeksering", crate::format::package_of(detail)),
+        SkipKind::WaitingForOcr => "filen er en scanning; tekstgenkendelsen (OCR) læser den nu, og den bliver søgbar, når den er læst".into(),
         SkipKind::Timeout => "det tog for lang tid at læse filen, så læsningen blev stoppet; den prøves igen ved næste indeksering".into(),
     }
 }

@@ -90,6 +90,9 @@ struct Hit<'a> {
     date: Option<crate::date::Date>,
     /// Who published it, `null` when the document does not say.
     source: Option<&'a str>,
+    /// The snippet is text read by OCR from a scan, with this mean confidence (0–100); `null`
+    /// for text from the file.
+    ocr_confidence: Option<u8>,
 }
 
 /// An edition a hit names: `{"id", "lang", "title", "url"}`.
@@ -116,6 +119,7 @@ impl<'a> Results<'a> {
                     date: h.date,
                     more_pages: &h.more_pages,
                     source: h.source.as_deref(),
+                    ocr_confidence: h.ocr_confidence,
                     snippet: h.snippet.to_html(),
                     url: views::doc_url(&h.id, Some(&r.query)),
                     page: h.page,

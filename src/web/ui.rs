@@ -78,6 +78,7 @@ impl Ui {
             "pdf" => "PDF",
             "office" => "Word/OpenDocument",
             "web" => self.t("webside", "web page"),
+            "image" => self.t("scannet billede", "scanned image"),
             _ => self.t("tekst", "text"),
         }
     }

@@ -433,3 +433,20 @@ pub fn require(program: &str, version_flag: &str, package: &str) {
 pub fn require_pdftotext() {
     require("pdftotext", "-v", "poppler-utils");
 }
+
+/// Tesseract with its Danish and English models, which read scans (OCR).
+pub fn require_tesseract() {
+    require_pdftotext();
+    let langs = std::process::Command::new("tesseract")
+        .arg("--list-langs")
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+        .unwrap_or_default();
+    assert!(
+        ["dan", "eng"]
+            .iter()
+            .all(|l| langs.lines().any(|x| x.trim() == *l)),
+        "this test needs Tesseract with its Danish and English models: \
+         apt-get install tesseract-ocr tesseract-ocr-dan tesseract-ocr-eng (.ci/run installs them)"
+    );
+}

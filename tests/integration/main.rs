@@ -31,6 +31,7 @@ mod indexing;
 mod layers;
 mod metadata;
 mod notices;
+mod ocr;
 mod proxy;
 mod questions;
 mod quickstart;

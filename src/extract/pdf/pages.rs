@@ -216,6 +216,7 @@ impl Document {
         let all_kept = kept.len() == total as usize;
         let mut text = String::new();
         let mut contents_pages = Vec::new();
+        let mut blank_pages = Vec::new();
         let mut heading = None;
         for (p, compact) in kept.into_iter().enumerate() {
             let page = compact.expand();
@@ -229,7 +230,10 @@ impl Document {
                 headings::find(&page, p as u32, &furniture, &running, &levels)
             };
             page_text(&mut text, &page, p as u32, (&furniture, &marks), &known);
-            if heading.is_none() && page.blocks.iter().flatten().any(|l| !l.words.is_empty()) {
+            let has_words = page.blocks.iter().flatten().any(|l| !l.words.is_empty());
+            if !has_words {
+                blank_pages.push(p as u32 + 1);
+            } else if heading.is_none() {
                 heading = Some(first_heading(&page, p as u32, &furniture));
             }
         }
@@ -253,6 +257,7 @@ impl Document {
             }),
             text,
             contents_pages,
+            blank_pages,
             author: meta("Author"),
             date: meta("CreationDate")
                 .or_else(|| meta("ModDate"))

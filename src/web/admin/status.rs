@@ -25,6 +25,8 @@ pub(in crate::web) struct StatusBody {
     pub rebuilding: bool,
     /// Files read and files to read by the running sync or rebuild.
     pub progress: Option<Progress>,
+    /// Scans being read by OCR in the background, when there are any.
+    pub ocr: Option<Ocr>,
     /// Files left out for what they contain, with why.
     pub skipped: Vec<Skipped>,
     /// The last sync's warnings (skipped files and files that could not be read).
@@ -40,6 +42,15 @@ pub(in crate::web) struct Skipped {
     pub id: String,
     pub reason: String,
     pub kind: crate::skipped::SkipKind,
+}
+
+/// The OCR of scans: files waiting (the one being read among them), and the pages done and to
+/// do of the one being read.
+#[derive(Serialize)]
+pub(in crate::web) struct Ocr {
+    pub files: usize,
+    pub pages_done: usize,
+    pub pages_total: usize,
 }
 
 #[derive(Serialize)]
@@ -78,6 +89,14 @@ pub(in crate::web) fn status_of(state: &AppState, audience: Audience) -> StatusB
             .filter(|_| indexing)
             .map(|w| w.progress())
             .map(|(done, total)| Progress { done, total }),
+        ocr: watch
+            .map(|w| w.ocr())
+            .filter(|&(files, _, _)| files > 0)
+            .map(|(files, pages_done, pages_total)| Ocr {
+                files,
+                pages_done,
+                pages_total,
+            }),
         skipped: crate::skipped::skipped_files(engine.dir())
             .into_iter()
             .map(|(id, reason)| Skipped {

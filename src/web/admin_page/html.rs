@@ -198,6 +198,13 @@ fn status_section(a: &AdminPage) -> Markup {
                 @if let Some(at) = s.last_commit_at { " · senest opdateret " (admin_texts::moment(at)) }
                 @if !s.watching { " · mappen overvåges ikke (serveren er startet med --no-watch)" }
             }
+            @if let Some(ocr) = &s.ocr {
+                p {
+                    "Tekstgenkendelse (OCR) af scanninger: " (ocr.files) (if ocr.files == 1 { " fil venter" } else { " filer venter" })
+                    @if ocr.pages_total > 0 { ", " (ocr.pages_done) " af " (ocr.pages_total) " sider læst af den første" }
+                    ". Teksten bliver søgbar, efterhånden som filerne er læst."
+                }
+            }
             @if busy {
                 p role="status" {
                     @if s.rebuilding { "Bygger indekset forfra … " } @else { "Indekserer … " }

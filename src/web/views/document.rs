@@ -196,6 +196,10 @@ fn document_facts(ctx: &Ctx, d: &DocumentView) -> Markup {
             (None, Some(src)) => Some(html! { (src) }),
             (None, None) => None,
         },
+        d.ocr_confidence.map(|confidence| html! {
+            (ui.t("tekst læst fra scanning (genkendt med ", "text read from a scan (recognised with "))
+            (confidence) (ui.t(" % sikkerhed; den kan have fejl)", " % confidence; it may have errors)"))
+        }),
     ])
 }
 

@@ -352,6 +352,10 @@ fn hit_of(ctx: &Ctx, p: &SearchParams, hit: &Hit) -> Markup {
                     hit.source.as_ref().map(|source| html! { (ui.t("Kilde: ", "Source: ")) (source) }),
                     hit.date.map(|date| html! { (ui.date(date)) }),
                     page_link.filter(|_| !sectioned),
+                    hit.ocr_confidence.map(|confidence| html! {
+                        (ui.t("tekst læst fra scanning (genkendt med ", "text read from a scan (recognised with "))
+                        (confidence) (ui.t(" % sikkerhed)", " % confidence)"))
+                    }),
                 ]))
             }
             p.snippet lang=(hit.snippet_lang) { (hit.snippet) }
