@@ -311,7 +311,11 @@ pub fn replace(dir: &Path, new: &Path) -> Result<()> {
         }
     }
     move_kept_folders(dir, new).map_err(io(new))?;
-    exchange(dir, new).map_err(io(dir))?;
+    if let Err(e) = exchange(dir, new) {
+        // The live index stays: its kept folders go back to it.
+        let _ = move_kept_folders(new, dir);
+        return Err(io(dir)(e));
+    }
     drop(lock);
     // `new` now holds the old index.
     std::fs::remove_dir_all(new).map_err(io(new))

@@ -145,6 +145,12 @@ static WRITING: Mutex<()> = Mutex::new(());
 /// Sets (or with empty edits removes) the line of document `id`, keeping every other line; the
 /// file is replaced in one step.
 pub fn set_metadata(corpus: &Path, id: &str, edits: &Edits) -> std::io::Result<()> {
+    if id.chars().any(char::is_control) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "a document id with a control character has no line of its own",
+        ));
+    }
     rewrite(corpus, |old_id| old_id == id, Some((id, edits)))
 }
 

@@ -95,10 +95,11 @@ impl Rules {
     }
 
     /// What the corpus's rules say of document `id` as one number, stored beside its stamp: a
-    /// sync reads a document again when it changes. Without metadata it is [`Rule::code`].
+    /// sync reads a document again when it changes. Without metadata it is [`Rule::code`]. The
+    /// top bit is never set: ingestion's, for a document waiting for OCR.
     pub fn code(&self, id: &str) -> u64 {
         let edits = self.edits(id).map_or(0, Edits::code);
-        self.rule(id).code() ^ (edits & !7)
+        (self.rule(id).code() ^ (edits & !7)) & !(1 << 63)
     }
 
     /// What the rules say of document `id`: a rule naming it, else the rule of its nearest
@@ -183,6 +184,12 @@ pub fn set_document_rule(
     id: &str,
     visibility: Option<Visibility>,
 ) -> std::io::Result<()> {
+    if id.chars().any(char::is_control) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "a document id with a control character cannot be ruled on its own line",
+        ));
+    }
     let _writing = WRITING.lock().unwrap_or_else(|e| e.into_inner());
     let path = corpus.join(RULES_FILE);
     let old = match std::fs::read_to_string(&path) {

@@ -205,8 +205,13 @@ pub fn move_file(
         }
         Err(e) => return Err(e.into()),
     }
-    sync_folder(&folder)?;
-    std::fs::remove_file(&from)?;
+    // Both names exist now; unless the old one goes, the new one goes again (never two copies,
+    // one of them without the rules of the other).
+    let unlinked = sync_folder(&folder).and_then(|()| std::fs::remove_file(&from));
+    if let Err(e) = unlinked {
+        let _ = std::fs::remove_file(&to);
+        return Err(e.into());
+    }
     if let Some(old) = from.parent() {
         sync_folder(old)?;
     }

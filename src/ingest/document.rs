@@ -51,8 +51,11 @@ pub(super) fn document(
     if extracted.pages > 0 {
         doc.add_u64(f.pages, u64::from(extracted.pages));
     }
+    // A document mostly read by OCR is weighed and marked as such as a whole; one with a few
+    // scanned pages only on those pages (the page index).
+    let mostly_scanned = extracted.ocr_pages.len() * 2 >= extracted.pages.max(1) as usize;
     let ocr = super::ocr::stored_confidence(&extracted.ocr_pages);
-    if ocr > 0 {
+    if ocr > 0 && mostly_scanned {
         doc.add_u64(f.ocr, ocr);
     }
     doc.add_u64(f.mtime, file.mtime);

@@ -3,13 +3,15 @@
 //! page, so a sync never waits for it: the read stage indexes what has text at once, leaves a
 //! scan out as "waiting for OCR", and lists an [`OcrJob`] in the sync's report; [`run`] reads
 //! the jobs (one page per core at a time, each page a child of its own at a lower priority) and
-//! keeps the text in a [`Cache`] by the file's content hash; the next sync of those files finds it
+//! keeps the text in a [`Cache`] by the file's content hash (on threads of its own, never the
+//! syncs' pool); the next sync of those files finds it
 //! there ([`fill`], [`scanned`]) and indexes the text. Nothing is read by OCR twice: the cache lives in the
 //! index folder (`ocr/`), moves with it when a rebuild replaces the index, and a rebuild reads
 //! the live index's cache.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -22,7 +24,7 @@ pub use crate::schema::OCR_CACHE_DIR as CACHE_DIR;
 
 /// Changes when the reading changes (resolution, languages, text rules): older entries are read
 /// again.
-const CACHE_VERSION: u32 = 1;
+const CACHE_VERSION: u32 = 2;
 
 /// The top bit of the rule code stored beside a document's stamp: it was indexed while some of
 /// its pages waited for OCR, so the next sync reads it again ([`crate::corpus::Rules::code`]
@@ -120,42 +122,81 @@ impl OcrProgress {
 }
 
 /// Reads `job` by OCR into the cache of the index in `index_dir` (unless it is there), counting
-/// its pages in `progress`.
-pub fn run(index_dir: &Path, job: &OcrJob, progress: &OcrProgress) {
+/// its pages in `progress`; whether the cache has it now. A file that changed since the sync saw
+/// it, and a failure that is no property of the file (a missing program, a deadline), leave
+/// nothing in the cache.
+pub fn run(index_dir: &Path, job: &OcrJob, progress: &OcrProgress) -> bool {
     let cache = Cache::of(index_dir);
     if cache.get(job.hash).is_some() {
-        return;
+        return true;
     }
+    // The file as it is now: read by OCR only when it is still the content the sync saw, so the
+    // text kept under a hash is always that content's.
+    let size = std::fs::metadata(&job.path).map_or(0, |m| m.len());
+    let file = match crate::extract::load(job.format, &job.path, size) {
+        Ok(loaded) if loaded.hash == job.hash => match loaded.source {
+            crate::extract::Source::File(file) => file,
+            _ => return false,
+        },
+        // Changed, moved or gone since: its next sync lists it again.
+        _ => return false,
+    };
     let started = std::time::Instant::now();
-    let read = read(job, progress).unwrap_or_else(|refusal| Read {
-        version: CACHE_VERSION,
-        failed: Some(match refusal {
-            Refusal::Damaged(detail) => detail,
-            other => other.to_string(),
-        }),
-        ..Read::default()
-    });
+    let read = match read(&file, job, progress) {
+        Ok(read) => read,
+        // A missing program or a busy machine is no property of the file: nothing is kept,
+        // and it is read again when it is listed again.
+        Err(refusal) if !refusal.is_lasting() => {
+            tracing::warn!("OCR of {}: {refusal}", job.id);
+            return false;
+        }
+        Err(refusal) => Read {
+            version: CACHE_VERSION,
+            failed: Some(match refusal {
+                Refusal::Damaged(detail) => detail,
+                other => other.to_string(),
+            }),
+            ..Read::default()
+        },
+    };
     tracing::info!(
         pages = read.pages.len(),
         seconds = started.elapsed().as_secs(),
         "read {} by OCR",
         job.id
     );
-    if let Err(e) = cache.put(job.hash, &read) {
-        tracing::warn!("keeping the OCR of {}: {e}", job.id);
+    match cache.put(job.hash, &read) {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!("keeping the OCR of {}: {e}", job.id);
+            false
+        }
     }
 }
 
-fn read(job: &OcrJob, progress: &OcrProgress) -> Result<Read, Refusal> {
-    let file = std::fs::File::open(&job.path)
-        .map_err(|e| Refusal::Damaged(format!("could not be read: {e}")))?;
+/// OCR's own threads, one per core: each waits on a child for seconds, and on rayon's global
+/// pool they would hold up the syncs that index text.
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .thread_name(|i| format!("vidensbase-ocr-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+fn read(file: &std::fs::File, job: &OcrJob, progress: &OcrProgress) -> Result<Read, Refusal> {
     let mut read = Read {
         version: CACHE_VERSION,
         ..Read::default()
     };
     if job.format.is_image() {
+        progress.pages_done.store(0, Ordering::Relaxed);
         progress.pages_total.store(1, Ordering::Relaxed);
-        read.pages = ocr::image(&file)?;
+        read.pages = ocr::image(file)?;
         read.left_out = (read.pages.len() as u32).saturating_sub(max_pages());
         read.pages.truncate(max_pages() as usize);
         progress.pages_done.store(1, Ordering::Relaxed);
@@ -163,21 +204,26 @@ fn read(job: &OcrJob, progress: &OcrProgress) -> Result<Read, Refusal> {
     }
     let mut pages = job.pages.clone();
     if pages.is_empty() {
-        pages = (1..=crate::extract::pdf_page_count(&file)?).collect();
+        pages = (1..=crate::extract::pdf_page_count(file)?).collect();
     }
     read.left_out = (pages.len() as u32).saturating_sub(max_pages());
     pages.truncate(max_pages() as usize);
     progress.pages_done.store(0, Ordering::Relaxed);
     progress.pages_total.store(pages.len(), Ordering::Relaxed);
-    // One page per core of rayon's pool: each a child with one thread.
-    let results: Vec<Result<OcrPage, Refusal>> = pages
-        .par_iter()
-        .map(|&page| {
-            let result = ocr::pdf_page(&file, page);
-            progress.pages_done.fetch_add(1, Ordering::Relaxed);
-            result
-        })
-        .collect();
+    let read_pages = || -> Vec<Result<OcrPage, Refusal>> {
+        pages
+            .par_iter()
+            .map(|&page| {
+                let result = ocr::pdf_page(file, page);
+                progress.pages_done.fetch_add(1, Ordering::Relaxed);
+                result
+            })
+            .collect()
+    };
+    let results = match pool() {
+        Some(pool) => pool.install(read_pages),
+        None => read_pages(),
+    };
     for (page, result) in pages.iter().zip(results) {
         match result {
             Ok(ocr_page) => read.pages.push(ocr_page),
@@ -317,6 +363,24 @@ mod tests {
         assert_eq!(doc.title, "Samarbejdsaftale");
         assert_eq!(doc.ocr_pages, [(1, 91)]);
         assert!(scanned(&Read::default(), "tom").is_none());
+    }
+
+    #[test]
+    fn a_file_changed_since_its_sync_is_not_read_and_nothing_is_kept() {
+        let corpus = tempfile::tempdir().expect("tempdir");
+        let index = tempfile::tempdir().expect("tempdir");
+        let path = corpus.path().join("scan.png");
+        std::fs::write(&path, b"\x89PNG\r\n\x1a\nnot the bytes the sync saw").expect("write");
+        let job = OcrJob {
+            id: "scan.png".into(),
+            path,
+            hash: 42,
+            format: Format::Png,
+            pages: Vec::new(),
+        };
+        assert!(!run(index.path(), &job, &OcrProgress::default()));
+        assert!(Cache::of(index.path()).get(42).is_none());
+        assert!(!index.path().join(CACHE_DIR).exists());
     }
 
     #[test]

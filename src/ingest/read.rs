@@ -171,7 +171,10 @@ fn prepare(worker: &mut Worker, fields: &Fields, file: &CorpusFile, context: &Co
     if let Some(edits) = rules.edits(&file.id) {
         edits.apply(&mut doc);
     }
-    let code = rules.code(&file.id) | if ocr.is_some() { ocr::WAITING } else { 0 };
+    // Pages still blank wait for OCR (its job, or Tesseract to be installed): every full sync
+    // reads the file again until they are filled.
+    let waiting = !doc.blank_pages.is_empty();
+    let code = rules.code(&file.id) | if waiting { ocr::WAITING } else { 0 };
     // The same content under a new stamp (a `touch`, a copy that kept the bytes) is indexed
     // again all the same: the stamp lives in the document, and a stale one would have the file
     // read on every run.

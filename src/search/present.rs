@@ -84,7 +84,8 @@ fn hit(searcher: &Searcher, f: &Fields, plan: &Plan, ranked: Ranked, how: HowFou
 }
 
 /// The confidence of the OCR text the hit shows, when it shows OCR text: its page's, when the
-/// page index said which page that is; else the mean of the document's OCR pages.
+/// page index said which page that is; else, for a document mostly read by OCR, the mean of its
+/// OCR pages.
 fn ocr_confidence(
     doc: &TantivyDocument,
     f: &Fields,
@@ -92,9 +93,9 @@ fn ocr_confidence(
     scored: Option<(u32, u64)>,
 ) -> Option<u8> {
     let of = |stored: u64| (stored > 0).then(|| (stored - 1).min(100) as u8);
-    let document = of(doc.get_first(f.ocr).and_then(|v| v.as_u64()).unwrap_or(0))?;
+    let document = of(doc.get_first(f.ocr).and_then(|v| v.as_u64()).unwrap_or(0));
     match scored {
         Some((page, stored)) if Some(page) == shown => of(stored),
-        _ => Some(document),
+        _ => document,
     }
 }

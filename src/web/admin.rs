@@ -10,6 +10,7 @@
 
 mod limit;
 pub(super) mod metadata;
+pub use metadata::set_metadata;
 mod status;
 
 use std::sync::Arc;
@@ -220,35 +221,29 @@ pub(super) async fn store(
     };
     let ruled = visibility.is_some() || !edits.is_empty();
     if ruled {
-        let mut names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-        names.sort_unstable();
-        if names.windows(2).any(|pair| pair[0] == pair[1]) {
-            return Err(WebError::new(
-                StatusCode::CONFLICT,
-                "Upload refused: two files of one name; with a visibility or metadata each needs its own.",
-            ));
-        }
-        for f in &files {
-            let id = id_of(&f.name);
-            if !replace && root.join(&id).exists() {
-                return Err(WebError::new(
-                    StatusCode::CONFLICT,
-                    format!("Upload refused: {id} exists; replace it, or rename the file."),
-                ));
-            }
-            set_rules(state, who, &id, visibility, &edits).await?;
+        let ids: Vec<String> = files.iter().map(|f| id_of(&f.name)).collect();
+        check_new_ids(&root, &ids, replace)?;
+        for id in &ids {
+            set_rules(state, who, id, visibility, &edits).await?;
         }
     }
     let files_names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
-    let ids = tokio::task::spawn_blocking(move || {
+    let (corpus_root, planned) = (
+        root.clone(),
+        files_names.iter().map(|n| id_of(n)).collect::<Vec<_>>(),
+    );
+    let added = tokio::task::spawn_blocking(move || {
         files
             .iter()
             .map(|f| corpus::add_file(&root, category.as_deref(), &f.name, &f.bytes, replace))
             .collect::<Result<Vec<String>, corpus::AddError>>()
     })
     .await
-    .map_err(|e| WebError::internal(e.to_string()))?
-    .map_err(|e| match e {
+    .map_err(|e| WebError::internal(e.to_string()))?;
+    if added.is_err() && ruled {
+        forget_rules(corpus_root, planned).await;
+    }
+    let ids = added.map_err(|e| match e {
         corpus::AddError::Conflict(why) => {
             WebError::new(StatusCode::CONFLICT, format!("Upload refused: {why}."))
         }
@@ -265,24 +260,37 @@ pub(super) async fn store(
     Ok(ids)
 }
 
-/// `PUT /api/metadata/{id}`: JSON `{"title", "date", "source", "type", "category"}`, each
-/// optional (left out: unchanged; empty: the file's own value); a new category moves the file.
-/// Answers the document's id afterwards.
-pub async fn set_metadata(
-    State(state): State<Arc<AppState>>,
-    client: Client,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Result<Json<metadata::MetadataFields>, axum::extract::rejection::JsonRejection>,
-) -> Response {
-    let result = async {
-        authorise(&state, &headers, client)?;
-        let Json(fields) = body.map_err(|e| WebError::bad_request(e.body_text()))?;
-        let id = metadata::edit(&state, &id, fields, TOKEN_NAME).await?;
-        Ok::<_, WebError>(Json(Added { id }).into_response())
+/// Refuses an upload with rules (visibility, metadata) whose ids are not new: two files of one
+/// name, or a name taken (unless replacing). Its rules must be in place before its file, under
+/// an id known beforehand; a taken name would get a number instead.
+fn check_new_ids(root: &std::path::Path, ids: &[String], replace: bool) -> Result<(), WebError> {
+    let mut sorted: Vec<&String> = ids.iter().collect();
+    sorted.sort_unstable();
+    if sorted.windows(2).any(|pair| pair[0] == pair[1]) {
+        return Err(WebError::new(
+            StatusCode::CONFLICT,
+            "Upload refused: two files of one name; with a visibility or metadata each needs its own.",
+        ));
     }
+    match ids.iter().find(|id| !replace && root.join(id).exists()) {
+        Some(id) => Err(WebError::new(
+            StatusCode::CONFLICT,
+            format!("Upload refused: {id} exists; replace it, or rename the file."),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Removes the rules written for uploads that did not land: they would name whatever comes to
+/// those ids next.
+async fn forget_rules(root: std::path::PathBuf, ids: Vec<String>) {
+    let _ = tokio::task::spawn_blocking(move || {
+        for id in ids.iter().filter(|id| !root.join(id).exists()) {
+            let _ = corpus::set_metadata(&root, id, &corpus::Edits::default());
+            let _ = corpus::set_document_rule(&root, id, None);
+        }
+    })
     .await;
-    result.unwrap_or_else(WebError::json)
 }
 
 /// Writes the visibility rule and the metadata of an upload's document `id`.

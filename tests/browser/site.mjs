@@ -229,6 +229,19 @@ try {
   check(!(await still.locator("button.copy-link").first().isVisible()), "without JavaScript no copy button shows");
   await scriptless.close();
 
+  // A scan the server reads by OCR in the background: once read, its hit says so.
+  let scanned = null;
+  const ocrDeadline = Date.now() + 60000;
+  while (!scanned && Date.now() < ocrDeadline) {
+    const found = await (await context.request.get(`${base}/api/search?q=libtasn1`)).json();
+    scanned = found.hits.find((h) => h.ocr_confidence !== null) ?? null;
+    if (!scanned) await new Promise((r) => setTimeout(r, 200));
+  }
+  check(scanned?.id === "scanninger/libtasn1-side.png", `a scan is found by the words OCR read (${scanned?.id})`);
+  await page.goto(`${base}/search?q=libtasn1`);
+  check(await page.locator("article.hit", { hasText: "tekst læst fra scanning" }).first().isVisible(), "its hit says its text was read from a scan");
+  await axe(page, "a hit read by OCR");
+
   // The accessibility statement, linked from every page's footer.
   await page.getByRole("link", { name: "Tilgængelighedserklæring" }).click();
   await page.waitForURL(/\/was/);

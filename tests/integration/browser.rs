@@ -127,6 +127,14 @@ fn the_search_site_works_in_a_browser_and_passes_axe() {
         &fixture.corpus(),
         [("manualer/afsnit-sider.pdf", &bytes[..])],
     );
+    // A scan (tests/fixtures/scans/make.sh), which the server reads by OCR in the background.
+    crate::common::require_tesseract();
+    let scan = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scans/libtasn1-side.png");
+    let bytes = std::fs::read(scan).expect("the scan fixture");
+    crate::common::write_files(
+        &fixture.corpus(),
+        [("scanninger/libtasn1-side.png", &bytes[..])],
+    );
     run_with(&fixture, "site.mjs", &[OsStr::new("frivillige")], |c| c);
 }
 

@@ -1,7 +1,7 @@
 //! Scans read by OCR (Tesseract, Danish and English), on the scans of `tests/fixtures/scans/`
 //! (made by its `make.sh` from real documents): a PDF without a text layer, a digital PDF with a
-//! scanned page, PNG, JPEG and a two-page TIFF, and hostile ones (an image that decodes to 900
-//! MB, an empty file, text named `.png`, a blank scan of 10,000 pages). Through the real binary:
+//! scanned page, PNG, JPEG and a two-page TIFF, and hostile ones (an image that claims 30,000 ×
+//! 30,000 pixels, an empty file, text named `.png`, a blank scan of 10,000 pages). Through the real binary:
 //! `index` commits the text first and then reads the scans, never twice (also not after a
 //! rebuild); `serve` reads them in the background; without Tesseract the scans are named once
 //! and everything else is indexed.
@@ -96,7 +96,10 @@ fn index_reads_scans_after_the_text_and_never_twice() {
         "{stdout}"
     );
     for (name, why) in [
-        ("kaempe.png", "OCR could not read it"),
+        (
+            "kaempe.png",
+            "too large to read by OCR (30000 × 30000 pixels)",
+        ),
         ("tom.png", "contains no text"),
         ("ikke-et-billede.png", "not an image of its kind"),
         ("10000-blanke-sider.pdf", "OCR found no text in it"),
@@ -201,11 +204,17 @@ fn index_reads_scans_after_the_text_and_never_twice() {
     );
 
     // Nothing is read by OCR twice: not by the next run, not by a rebuild.
+    let read_by_ocr = |stderr: &str| {
+        stderr
+            .lines()
+            .any(|l| l.starts_with("reading ") && l.contains(" by OCR ("))
+    };
+    assert!(read_by_ocr(&stderr), "{stderr}");
     let (stdout, stderr) = index_run();
     assert!(stdout.starts_with("0 added, 0 updated"), "{stdout}");
-    assert!(!stderr.contains("by OCR"), "{stderr}");
+    assert!(!read_by_ocr(&stderr), "{stderr}");
     let (_, stderr) = run(binary(corpus.path(), index.path()).args(["index", "--rebuild"]));
-    assert!(!stderr.contains("by OCR"), "{stderr}");
+    assert!(!read_by_ocr(&stderr), "{stderr}");
     let found = hits(
         corpus.path(),
         index.path(),
@@ -268,5 +277,44 @@ fn without_tesseract_the_scans_are_named_once_and_the_rest_indexed() {
             && warnings[0].contains("tesseract-ocr")
             && warnings[0].contains("libtasn1-side.png"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn a_long_scan_being_read_never_holds_up_new_text() {
+    require_tesseract();
+    let corpus = corpus_of(&["10000-blanke-sider.pdf"]);
+    let index = tempfile::tempdir().expect("tempdir");
+    // 40 blank pages: some seconds of OCR on this kind of machine.
+    let served = Served::start(
+        corpus.path(),
+        index.path(),
+        &[("VIDENSBASE_OCR_MAX_PAGES", "40")],
+    );
+    let status = || -> serde_json::Value {
+        serde_json::from_str(&served.get("/api/status").1).expect("json")
+    };
+    let long = Duration::from_secs(120);
+    assert!(
+        eventually(long, || status()["ocr"]["pages_total"] == 40),
+        "OCR of the scan started: {}",
+        status()
+    );
+    write_files(
+        corpus.path(),
+        [("nyt.txt", &b"Et nyt notat om kajakklubben."[..])],
+    );
+    let searchable = || {
+        let (_, body) = served.get("/api/search?q=kajakklubben");
+        serde_json::from_str::<serde_json::Value>(&body).expect("json")["total"] == 1
+    };
+    assert!(
+        eventually(long, searchable),
+        "the new text became searchable"
+    );
+    let ocr = status()["ocr"].clone();
+    assert!(
+        ocr["pages_done"].as_u64().is_some_and(|done| done < 40),
+        "the new text waited for the scan: {ocr}"
     );
 }

@@ -12,7 +12,16 @@ use std::collections::HashMap;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::super::session::TOKEN_NAME;
 use super::super::{AppState, WebError};
+use super::Client;
 use crate::access::{Audience, Visibility};
 use crate::audit::What;
 use crate::corpus::{self, Edits};
@@ -139,6 +148,11 @@ pub(in crate::web) async fn edit(
     form: MetadataFields,
     who: &str,
 ) -> Result<String, WebError> {
+    if id.chars().any(char::is_control) {
+        return Err(WebError::bad_request(
+            "A document whose name has a control character cannot have metadata; rename it.",
+        ));
+    }
     let doc = indexed(state, id).await?;
     let root = state.settings.corpus.clone();
     let old = {
@@ -159,6 +173,8 @@ pub(in crate::web) async fn edit(
         kind: field(form.kind.as_deref(), parse_kind, doc.kind, old.kind)?,
     };
     let category = match form.category.as_deref().map(str::trim) {
+        // As the form showed it: no move, whatever the folder's spelling.
+        Some(c) if c == doc.category => None,
         None => None,
         Some(c) if c.is_empty() || c == corpus::ROOT_CATEGORY => Some(None),
         Some(c) => Some(Some(corpus::safe_category(c).map_err(|e| {
@@ -179,6 +195,39 @@ pub(in crate::web) async fn edit(
     Ok(new_id)
 }
 
+/// The visibility a moved document keeps at its new id: a rule naming it (an editor's choice),
+/// else internal when it is internal now (never public by a move), else what its new folder says.
+async fn carried_visibility(state: &AppState, id: &str) -> Result<Option<Visibility>, WebError> {
+    let (engine, root, known) = (
+        state.engine(),
+        state.settings.corpus.clone(),
+        id.to_string(),
+    );
+    let visibility = tokio::task::spawn_blocking(move || engine.visibility(&known))
+        .await
+        .map_err(|e| WebError::internal(e.to_string()))?
+        .map_err(WebError::from)?;
+    let known = id.to_string();
+    let rule = blocking(move || Ok(corpus::Rules::load(&root)?.rule(&known))).await?;
+    Ok(match rule {
+        corpus::Rule::Document(v) => Some(v),
+        _ => visibility.filter(|v| *v == Visibility::Intern),
+    })
+}
+
+/// Removes the rules of document `id` when it has no file: the old id's after a move, the new
+/// one's when the move did not happen (a file there keeps them).
+async fn forget_rules_without_file(root: std::path::PathBuf, id: String) -> Result<(), WebError> {
+    blocking(move || {
+        if root.join(&id).exists() {
+            return Ok(());
+        }
+        corpus::set_metadata(&root, &id, &Edits::default())?;
+        corpus::set_document_rule(&root, &id, None)
+    })
+    .await
+}
+
 /// Moves document `doc` into `category` with its metadata `edits` and its visibility.
 async fn relocate(
     state: &AppState,
@@ -197,25 +246,9 @@ async fn relocate(
             format!("{to} exists already: rename one of the two first."),
         ));
     }
-    let engine = state.engine();
-    let visibility = {
-        let from = from.clone();
-        tokio::task::spawn_blocking(move || engine.visibility(&from))
-            .await
-            .map_err(|e| WebError::internal(e.to_string()))?
-            .map_err(WebError::from)?
-    };
-    let rule = {
-        let root = root.clone();
-        let from = from.clone();
-        blocking(move || Ok(corpus::Rules::load(&root)?.rule(&from))).await?
-    };
     // The rules of the new id are in place before the file is: the watcher never sees it there
     // without them, and an internal document never turns public by a move.
-    let keep = match rule {
-        corpus::Rule::Document(v) => Some(v),
-        _ => visibility.filter(|v| *v == Visibility::Intern),
-    };
+    let keep = carried_visibility(state, &from).await?;
     blocking({
         let (root, to) = (root.clone(), to.clone());
         move || {
@@ -230,32 +263,46 @@ async fn relocate(
     })
     .await
     .map_err(|e| WebError::internal(e.to_string()))?;
-    let undo_or_tidy = |id: String| {
-        let root = root.clone();
-        blocking(move || {
-            corpus::set_metadata(&root, &id, &Edits::default())?;
-            corpus::set_document_rule(&root, &id, None)
-        })
-    };
+    let tidy = |id: String| forget_rules_without_file(root.clone(), id);
     match moved {
         Ok(Some(_)) => {
-            undo_or_tidy(from).await?;
+            tidy(from).await?;
             Ok(to)
         }
         Ok(None) => {
-            undo_or_tidy(to).await?;
+            tidy(to).await?;
             Err(WebError::not_found(format!(
                 "There is no document {from:?}."
             )))
         }
         Err(e) => {
-            undo_or_tidy(to).await?;
+            tidy(to).await?;
             Err(match e {
                 corpus::AddError::Conflict(why) => WebError::new(StatusCode::CONFLICT, why),
                 corpus::AddError::Io(e) => WebError::internal(format!("moving {from}: {e}")),
             })
         }
     }
+}
+
+/// `PUT /api/metadata/{id}`: JSON `{"title", "date", "source", "type", "category"}`, each
+/// optional (left out: unchanged; empty: the file's own value); a new category moves the file.
+/// Answers the document's id afterwards.
+pub async fn set_metadata(
+    State(state): State<Arc<AppState>>,
+    client: Client,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<MetadataFields>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let result = async {
+        super::authorise(&state, &headers, client)?;
+        let Json(fields) = body.map_err(|e| WebError::bad_request(e.body_text()))?;
+        let id = edit(&state, &id, fields, TOKEN_NAME).await?;
+        Ok::<_, WebError>(Json(serde_json::json!({ "id": id })).into_response())
+    }
+    .await;
+    result.unwrap_or_else(WebError::json)
 }
 
 #[cfg(test)]

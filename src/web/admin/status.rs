@@ -113,6 +113,8 @@ pub(in crate::web) fn status_of(state: &AppState, audience: Audience) -> StatusB
     };
     if let Some(rules) = rules.filter(|_| mixed) {
         body.warnings.clear();
+        // The scans waiting may be internal ones.
+        body.ocr = None;
         let public = |id: &str| {
             rules
                 .as_ref()

@@ -100,13 +100,14 @@ fn edit_page(ctx: &Ctx, d: &DocumentView, categories: &[String], csrf: &str) -> 
                 input type="hidden" name="csrf" value=(csrf);
                 input type="hidden" name="id" value=(d.id);
                 label for="title" { "Titel" }
-                input #title name="title" value=(d.title) lang=(d.lang) required;
+                input #title name="title" value=(d.title) lang=(d.lang);
                 label for="date" { "Dato (ÅÅÅÅ-MM-DD, ÅÅÅÅ-MM eller ÅÅÅÅ)" }
                 input #date name="date" value=(d.date.map(|x| x.to_string()).unwrap_or_default()) inputmode="numeric" autocomplete="off";
                 label for="source" { "Kilde eller udgiver" }
                 input #source name="source" value=(d.source.as_deref().unwrap_or_default()) autocomplete="organization";
                 label for="type" { "Dokumenttype" }
                 select #type name="type" {
+                    option value="" { "Som filformatet" }
                     @for k in Kind::ALL {
                         option value=(k.code()) selected[k.code() == kind] { (Ui::Da.kind_name(k.code())) }
                     }
