@@ -195,6 +195,15 @@ pub fn move_file(
     if to_id == id {
         return Ok(Some(to_id));
     }
+    // A link moved as a link may lead nowhere from its new folder: its target is what to move.
+    if std::fs::symlink_metadata(root.join(id))?
+        .file_type()
+        .is_symlink()
+    {
+        return Err(AddError::Conflict(format!(
+            "{id} is a symbolic link; move the file it leads to"
+        )));
+    }
     let folder = category_folder(root, category)?;
     let to = folder.join(to_id.rsplit('/').next().unwrap_or(&to_id));
     // A hard link is made only where no file is: the move cannot overwrite one.
@@ -293,6 +302,12 @@ mod tests {
         assert!(move_file(root, "findes-ikke.txt", None)
             .expect("no such")
             .is_none());
+        std::os::unix::fs::symlink("irm/notat.txt", root.join("link.txt")).expect("link");
+        assert!(matches!(
+            move_file(root, "link.txt", Some("nyt")),
+            Err(AddError::Conflict(_))
+        ));
+        assert!(root.join("link.txt").exists() && !root.join("nyt/link.txt").exists());
     }
 
     #[test]

@@ -191,12 +191,17 @@ pub(super) async fn receive(
     Ok(received)
 }
 
+/// One writer at a time of a document's rules together with its file (an upload, a move), so a
+/// move and an upload of one name never undo each other's visibility rule.
+pub(super) static PLACING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Writes checked files into the corpus (the watcher indexes them); their document ids.
 pub(super) async fn store(
     state: &AppState,
     received: Received,
     who: &str,
 ) -> Result<Vec<String>, WebError> {
+    let _placing = PLACING.lock().await;
     let root = state.settings.corpus.clone();
     let visibility = match received.fields.get("visibility").map(|v| v.trim()) {
         None | Some("") => None,

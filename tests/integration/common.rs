@@ -450,3 +450,20 @@ pub fn require_tesseract() {
          apt-get install tesseract-ocr tesseract-ocr-dan tesseract-ocr-eng (.ci/run installs them)"
     );
 }
+
+/// A folder to use as PATH that has only `programs` (links to the ones on this PATH): a run
+/// without the others, such as Tesseract.
+pub fn path_with_only(programs: &[&str]) -> TempDir {
+    let bin = tempfile::tempdir().expect("tempdir");
+    for program in programs {
+        let found = std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join(program))
+                .find(|p| p.is_file())
+        });
+        if let Some(path) = found {
+            std::os::unix::fs::symlink(path, bin.path().join(program)).expect("link");
+        }
+    }
+    bin
+}

@@ -248,6 +248,10 @@ fn a_server_reads_scans_in_the_background_and_says_so() {
     assert!(page.contains("tekst læst fra scanning"), "{page}");
     let (_, page) = served.get("/doc/scannet-rapport.pdf");
     assert!(page.contains("tekst læst fra scanning"), "{page}");
+    // An answer quoted from a scan says so too.
+    let (_, page) = served.get("/search?q=%C3%A5benhed+civilsamfundet");
+    assert!(page.contains("section class=\"answer\""), "{page}");
+    assert!(page.contains("Teksten er læst fra en scanning"), "{page}");
 }
 
 #[test]
@@ -256,16 +260,8 @@ fn without_tesseract_the_scans_are_named_once_and_the_rest_indexed() {
     let corpus = corpus_of(&["scannet-rapport.pdf", "libtasn1-side.png", "blandet.pdf"]);
     let index = tempfile::tempdir().expect("tempdir");
     // A PATH with poppler's programs and none of Tesseract.
-    let bin = tempfile::tempdir().expect("tempdir");
-    for program in ["pdftotext", "pdfinfo", "pdftoppm", "prlimit", "nice"] {
-        if let Some(path) = std::env::var_os("PATH").and_then(|paths| {
-            std::env::split_paths(&paths)
-                .map(|dir| dir.join(program))
-                .find(|p| p.is_file())
-        }) {
-            std::os::unix::fs::symlink(path, bin.path().join(program)).expect("link");
-        }
-    }
+    let bin =
+        crate::common::path_with_only(&["pdftotext", "pdfinfo", "pdftoppm", "prlimit", "nice"]);
     let (stdout, stderr) = run(binary(corpus.path(), index.path())
         .arg("index")
         .env("PATH", bin.path()));

@@ -235,6 +235,7 @@ async fn relocate(
     category: Option<String>,
     edits: Edits,
 ) -> Result<String, WebError> {
+    let _placing = super::PLACING.lock().await;
     let root = state.settings.corpus.clone();
     let (from, to) = (
         doc.id.clone(),

@@ -7,8 +7,9 @@ use maud::{html, Markup};
 use super::*;
 use crate::search::Answer;
 
-/// The box for `a`, the answer to the query of `p`.
-pub fn answer_box(ui: Ui, a: &Answer, p: &SearchParams) -> Markup {
+/// The box for `a`, the answer to the query of `p`; `ocr`, the confidence of its page's text
+/// when OCR read it from a scan (a quote from a scan may hold its misreadings).
+pub fn answer_box(ui: Ui, a: &Answer, p: &SearchParams, ocr: Option<u8>) -> Markup {
     let section = localised(ui, &answer_url(a, &p.q));
     html! {
         section.answer aria-labelledby="svar" {
@@ -19,6 +20,12 @@ pub fn answer_box(ui: Ui, a: &Answer, p: &SearchParams) -> Markup {
             blockquote lang=(a.lang) cite=(section) {
                 @if let Some(heading) = &a.heading { p.heading { strong { (heading) } } }
                 p { (a.marked) }
+            }
+            @if let Some(confidence) = ocr {
+                p.meta {
+                    (ui.t("Teksten er læst fra en scanning (genkendt med ", "The text was read from a scan (recognised with "))
+                    (confidence) (ui.t(" % sikkerhed) og kan have fejl.", " % confidence) and may have errors."))
+                }
             }
             p.meta {
                 a href=(section) { (ui.t("Gå til afsnittet", "Go to the section")) }

@@ -211,7 +211,9 @@ pub fn results(ctx: &Ctx, p: &SearchParams, r: &SearchResults) -> Markup {
             @if !asked {
                 p.notice { (ui.t("Skriv et eller flere ord for at søge.", "Type one or more words to search.")) }
             } @else {
-                @if let Some(a) = &r.answer { (answer::answer_box(ui, a, p)) }
+                @if let Some(a) = &r.answer {
+                    (answer::answer_box(ui, a, p, r.hits.iter().find(|h| h.id == a.id && h.page == a.page).and_then(|h| h.ocr_confidence)))
+                }
                 h2.count { (ui.count(r.total, ("resultat", "resultater"), ("result", "results"))) }
                 @if r.total > 1 { (sort_order(ui, p)) }
                 @if let Some(suggestion) = &r.suggestion { (did_you_mean(ui, p, suggestion)) }
