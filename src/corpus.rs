@@ -16,9 +16,10 @@ use crate::format::Format;
 
 mod metadata;
 mod names;
+mod table;
 mod visibility;
 mod write;
-pub use metadata::{rename_metadata, set_metadata, Edits, Metadata, METADATA_FILE};
+pub use metadata::{set_metadata, Edits, Metadata, METADATA_FILE};
 pub use names::{safe_category, safe_file_name, BadName, MAX_NAME_BYTES};
 pub use visibility::{set_document_rule, Rule, Rules, CATEGORIES_FILE, RULES_FILE};
 pub use write::{add_file, clean_uploads, move_file, moved_id, remove_file, AddError};

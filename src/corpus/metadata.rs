@@ -11,7 +11,6 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::sync::Mutex;
 
 use crate::date::Date;
 use crate::extract::Extracted;
@@ -64,10 +63,9 @@ impl Edits {
 
     fn line(&self, id: &str) -> String {
         let cell = |v: Option<&str>| v.map(one_line).unwrap_or_default();
-        // `./` keeps an id that begins with `#` from reading as a comment.
-        let prefix = if id.starts_with('#') { "./" } else { "" };
         format!(
-            "{prefix}{id}\t{}\t{}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}\t{}\n",
+            super::table::id_cell(id),
             cell(self.title.as_deref()),
             self.date.map(|d| d.to_string()).unwrap_or_default(),
             cell(self.source.as_deref()),
@@ -95,7 +93,7 @@ impl Metadata {
     /// parse is ignored with a warning; a file that is there but cannot be read is an error.
     pub fn load(corpus: &Path) -> std::io::Result<Metadata> {
         let path = corpus.join(METADATA_FILE);
-        let Some(text) = super::visibility::read_text(&path)? else {
+        let Some(text) = super::table::read_text(&path)? else {
             return Ok(Metadata::default());
         };
         let mut edits = HashMap::new();
@@ -139,56 +137,15 @@ fn parse_line(line: &str) -> Option<(String, Edits)> {
     (!id.is_empty() && !edits.is_empty()).then_some((id, edits))
 }
 
-/// Serialises the admin's changes to the metadata file within this process.
-static WRITING: Mutex<()> = Mutex::new(());
-
 /// Sets (or with empty edits removes) the line of document `id`, keeping every other line; the
 /// file is replaced in one step.
 pub fn set_metadata(corpus: &Path, id: &str, edits: &Edits) -> std::io::Result<()> {
-    if id.chars().any(char::is_control) {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "a document id with a control character has no line of its own",
-        ));
-    }
-    rewrite(corpus, |old_id| old_id == id, Some((id, edits)))
-}
-
-/// Moves the line of document `from` (if any) to document `to`: the document was moved.
-pub fn rename_metadata(corpus: &Path, from: &str, to: &str) -> std::io::Result<()> {
-    let Some(edits) = Metadata::load(corpus)?.get(from).cloned() else {
-        return Ok(());
+    let names_it = |line: &str| {
+        let cell = line.split('\t').next().unwrap_or_default().trim();
+        cell.trim_start_matches("./") == id
     };
-    rewrite(
-        corpus,
-        |old_id| old_id == from || old_id == to,
-        Some((to, &edits)),
-    )
-}
-
-/// Writes the metadata file again: each line whose id `drop` answers true for is left out, and
-/// `add` (when its edits are not empty) is appended.
-fn rewrite(
-    corpus: &Path,
-    drop: impl Fn(&str) -> bool,
-    add: Option<(&str, &Edits)>,
-) -> std::io::Result<()> {
-    let _writing = WRITING.lock().unwrap_or_else(|e| e.into_inner());
-    let path = corpus.join(METADATA_FILE);
-    let old = super::visibility::read_text(&path)?.unwrap_or_else(|| HEADER.to_string());
-    let mut text = String::new();
-    for line in old.lines() {
-        let id = line.split('\t').next().unwrap_or_default().trim();
-        let comment = line.trim_start().starts_with('#');
-        if comment || !drop(id.trim_start_matches("./")) {
-            text.push_str(line);
-            text.push('\n');
-        }
-    }
-    if let Some((id, edits)) = add.filter(|(_, e)| !e.is_empty()) {
-        text.push_str(&edits.line(id));
-    }
-    crate::statefile::replace(&path, text.as_bytes(), 0o644)
+    let add = (!edits.is_empty()).then(|| edits.line(id));
+    super::table::rewrite(&corpus.join(METADATA_FILE), HEADER, id, names_it, add)
 }
 
 const HEADER: &str = "\
@@ -236,7 +193,7 @@ mod tests {
     }
 
     #[test]
-    fn setting_renaming_and_clearing_keep_the_other_lines() {
+    fn setting_moving_and_clearing_keep_the_other_lines() {
         let dir = tempfile::tempdir().expect("tempdir");
         let edits = Edits {
             title: Some("Plan\tmed\nlinjeskift".into()),
@@ -251,7 +208,8 @@ mod tests {
             Some("Plan med linjeskift")
         );
         assert!(m.get("#b.md").is_some());
-        rename_metadata(dir.path(), "a.md", "nyt/a.md").expect("rename");
+        set_metadata(dir.path(), "nyt/a.md", &edits).expect("set");
+        set_metadata(dir.path(), "a.md", &Edits::default()).expect("clear");
         let m = Metadata::load(dir.path()).expect("load");
         assert!(m.get("a.md").is_none());
         assert_eq!(

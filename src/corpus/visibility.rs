@@ -11,9 +11,9 @@
 //! is indexed again ([`Rule::code`] is stored beside its stamp).
 
 use std::path::Path;
-use std::sync::Mutex;
 
 use super::metadata::{Edits, Metadata};
+use super::table::{self, read_text};
 use crate::access::Visibility;
 
 /// The rules file in the corpus folder.
@@ -71,8 +71,18 @@ impl Rules {
     /// that is there but cannot be read is an error, never "no rules" (which would make every
     /// document public); a file in Windows-1252 rather than UTF-8 is read as such.
     pub fn load(corpus: &Path) -> std::io::Result<Rules> {
-        let mut entries = from_categories(corpus)?;
         let metadata = Metadata::load(corpus)?;
+        Ok(Rules {
+            metadata,
+            ..Rules::load_visibility(corpus)?
+        })
+    }
+
+    /// The visibility rules alone, for who may see what ([`Rules::rule`]): what a page that
+    /// shows no metadata reads, without the metadata file.
+    pub fn load_visibility(corpus: &Path) -> std::io::Result<Rules> {
+        let mut entries = from_categories(corpus)?;
+        let metadata = Metadata::default();
         let path = corpus.join(RULES_FILE);
         let Some(text) = read_text(&path)? else {
             return Ok(Rules { entries, metadata });
@@ -130,24 +140,6 @@ impl Rules {
     }
 }
 
-/// A text file's contents (UTF-8, else Windows-1252); `None` when there is no file.
-pub(super) fn read_text(path: &Path) -> std::io::Result<Option<String>> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => encoding_rs::WINDOWS_1252
-                .decode(e.as_bytes())
-                .0
-                .into_owned(),
-        })),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(std::io::Error::new(
-            e.kind(),
-            format!("{}: {e}", path.display()),
-        )),
-    }
-}
-
 /// The folder rules of the category table's fourth column.
 fn from_categories(corpus: &Path) -> std::io::Result<Vec<(String, Visibility)>> {
     let text = read_text(&corpus.join(CATEGORIES_FILE))?.unwrap_or_default();
@@ -173,9 +165,6 @@ fn parse_line(line: &str) -> Option<(String, Visibility)> {
         .then(|| (path.to_string(), visibility))
 }
 
-/// Serialises the admin's changes to the rules file within this process.
-static WRITING: Mutex<()> = Mutex::new(());
-
 /// Sets (or with `None` removes) the rule naming document `id` in the rules file of `corpus`,
 /// keeping every other line; the file is replaced in one step, so the watcher and a sync read
 /// the old rules or the new ones.
@@ -184,33 +173,9 @@ pub fn set_document_rule(
     id: &str,
     visibility: Option<Visibility>,
 ) -> std::io::Result<()> {
-    if id.chars().any(char::is_control) {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "a document id with a control character cannot be ruled on its own line",
-        ));
-    }
-    let _writing = WRITING.lock().unwrap_or_else(|e| e.into_inner());
-    let path = corpus.join(RULES_FILE);
-    let old = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::from(HEADER),
-        Err(e) => return Err(e),
-    };
-    let mut text = String::new();
-    for line in old.lines() {
-        let names_it = parse_line(line.trim()).is_some_and(|(path, _)| path == id);
-        if !names_it || line.trim_start().starts_with('#') {
-            text.push_str(line);
-            text.push('\n');
-        }
-    }
-    if let Some(v) = visibility {
-        // `./` keeps an id that begins with `#` from reading as a comment.
-        let prefix = if id.starts_with('#') { "./" } else { "" };
-        text.push_str(&format!("{prefix}{id}\t{}\n", v.code()));
-    }
-    crate::statefile::replace(&path, text.as_bytes(), 0o644)
+    let names_it = |line: &str| parse_line(line.trim()).is_some_and(|(path, _)| path == id);
+    let add = visibility.map(|v| format!("{}\t{}\n", table::id_cell(id), v.code()));
+    table::rewrite(&corpus.join(RULES_FILE), HEADER, id, names_it, add)
 }
 
 const HEADER: &str = "\

@@ -405,7 +405,7 @@ pub(super) async fn remove(state: &AppState, id: &str, who: &str) -> Result<(), 
     // A rule naming the document goes with it: a later file of that name gets its folder's.
     let (root, target) = (state.settings.corpus.clone(), id.to_string());
     let forgotten = tokio::task::spawn_blocking(move || {
-        match corpus::Rules::load(&root).map(|r| r.rule(&target)) {
+        match corpus::Rules::load_visibility(&root).map(|r| r.rule(&target)) {
             Ok(corpus::Rule::Document(_)) => corpus::set_document_rule(&root, &target, None),
             Err(e) => Err(e),
             _ => Ok(()),

@@ -208,7 +208,7 @@ async fn carried_visibility(state: &AppState, id: &str) -> Result<Option<Visibil
         .map_err(|e| WebError::internal(e.to_string()))?
         .map_err(WebError::from)?;
     let known = id.to_string();
-    let rule = blocking(move || Ok(corpus::Rules::load(&root)?.rule(&known))).await?;
+    let rule = blocking(move || Ok(corpus::Rules::load_visibility(&root)?.rule(&known))).await?;
     Ok(match rule {
         corpus::Rule::Document(v) => Some(v),
         _ => visibility.filter(|v| *v == Visibility::Intern),

@@ -71,7 +71,9 @@ pub(in crate::web) fn status_of(state: &AppState, audience: Audience) -> StatusB
     let documents = engine.num_docs_for(audience).unwrap_or(0);
     let rules = match audience {
         Audience::Staff => None,
-        Audience::Anyone => Some(crate::corpus::Rules::load(&state.settings.corpus).ok()),
+        Audience::Anyone => {
+            Some(crate::corpus::Rules::load_visibility(&state.settings.corpus).ok())
+        }
     };
     let mixed = rules.as_ref().is_some_and(|rules| {
         rules
