@@ -10,8 +10,8 @@
 
 use std::cmp::Ordering;
 
-use tantivy::collector::sort_key::NaturalComparator;
-use tantivy::collector::{SegmentSortKeyComputer, SortKeyComputer};
+use tantivy::collector::sort_key::{Comparator, NaturalComparator};
+use tantivy::collector::{SegmentSortKeyComputer, SortKeyComputer, TopNComputer};
 use tantivy::query::{EnableScoring, Query, Scorer, Weight};
 use tantivy::{DocId, Score, Searcher, SegmentReader, TERMINATED};
 
@@ -128,6 +128,11 @@ fn holds(set: &mut dyn Scorer, doc: DocId) -> bool {
 }
 
 impl SegmentTiers {
+    /// The tier of a document every tier query holds.
+    fn best_tier(&self) -> u8 {
+        ((1u16 << self.scorers.len()) - 1) as u8
+    }
+
     fn tier(&mut self, doc: DocId) -> u8 {
         let n = self.scorers.len();
         let mut tier = 0u8;
@@ -146,6 +151,33 @@ impl SegmentSortKeyComputer for SegmentTiers {
     type SortKey = Rank;
     type SegmentSortKey = Rank;
     type SegmentComparator = NaturalComparator;
+
+    /// A document whose best possible rank (every tier, preferred, no OCR discount) does not
+    /// beat the current top's threshold is dropped before its tiers are looked up: the tier
+    /// queries are then sought past it, never read through, and most matches of a common query
+    /// cost their score alone. The top is the one `push` would keep.
+    fn compute_sort_key_and_collect<C: Comparator<Rank>>(
+        &mut self,
+        doc: DocId,
+        score: Score,
+        top: &mut TopNComputer<Rank, DocId, C>,
+    ) {
+        if let Some(threshold) = &top.threshold {
+            let best = Rank {
+                tier: self.best_tier(),
+                score: if self.prefer.is_some() {
+                    score * PREFERRED
+                } else {
+                    score
+                },
+            };
+            if C::default().compare(&best, threshold) != Ordering::Greater {
+                return;
+            }
+        }
+        let rank = self.segment_sort_key(doc, score);
+        top.push(rank, doc);
+    }
 
     fn segment_sort_key(&mut self, doc: DocId, score: Score) -> Rank {
         let preferred = self.prefer.as_mut().is_some_and(|p| holds(p.as_mut(), doc));

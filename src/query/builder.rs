@@ -99,12 +99,10 @@ pub(super) fn clones(queries: &[Box<dyn Query>]) -> Vec<Box<dyn Query>> {
 
 /// All of `queries` (when `required` is all of them) or at least `required` of them.
 pub(super) fn at_least(queries: Vec<Box<dyn Query>>, required: usize) -> Box<dyn Query> {
-    if required >= queries.len() {
-        Box::new(BooleanQuery::intersection(queries))
-    } else {
-        Box::new(BooleanQuery::union_with_minimum_required_clauses(
-            queries, required,
-        ))
+    match required {
+        r if r >= queries.len() => Box::new(BooleanQuery::intersection(queries)),
+        0 | 1 => Box::new(BooleanQuery::union(queries)),
+        r => Box::new(super::at_least::AtLeast::new(queries, r)),
     }
 }
 

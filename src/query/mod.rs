@@ -12,6 +12,7 @@
 //! ([`language`]), then those that match every word in that language in any way (inflection,
 //! compound part, folding, a typo), then the rest (translations, the other language's text).
 
+mod at_least;
 mod builder;
 pub(crate) mod checks;
 mod fold;
