@@ -223,6 +223,11 @@ if [ "$PG_ONLY" = 0 ]; then
     sleep 0.1
   done
   curl -fsS "http://127.0.0.1:$VBPORT/healthz" >/dev/null || { echo "server not healthy after 60 s" >&2; exit 1; }
+  # The server's first sync (a walk of the whole corpus) must be over before anything is timed.
+  for _ in $(seq 1 3000); do
+    curl -fsS "http://127.0.0.1:$VBPORT/api/status" 2>/dev/null | grep -q '"last_commit":"' && break
+    sleep 0.1
+  done
   "$PY" "$HERE/bench.py" wrk-lua --queries "$QUERIES" --out "$OUT/wrk.lua"
 fi
 

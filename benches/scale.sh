@@ -102,6 +102,11 @@ for _ in $(seq 1 3000); do
   kill -0 "$SERVER_PID" 2>/dev/null || { tail -20 "$OUT/serve.log" >&2; exit 1; }
   sleep 0.1
 done
+# The server's first sync (a walk of the whole corpus) must be over before anything is timed.
+for _ in $(seq 1 3000); do
+  curl -fsS "http://127.0.0.1:$PORT/api/status" 2>/dev/null | grep -q '"last_commit":"' && break
+  sleep 0.1
+done
 "$PY" "$HERE/bench.py" latency --system vb --addr "127.0.0.1:$PORT" --queries "$QUERIES" --out "$OUT/latency.json"
 "$PY" "$HERE/bench.py" wrk-lua --queries "$QUERIES" --out "$OUT/wrk.lua"
 THREADS=$(nproc)

@@ -464,7 +464,15 @@ pub(crate) fn restriction(
     }
 }
 
+/// A reader whose searches read the index's segments on every core: a search of a large index
+/// (a million pages are a handful of segments of up to 400,000 documents) waits for its largest
+/// segment, not for all of them in turn. Each reader has its own threads.
 fn open_reader(index: &tantivy::Index) -> Result<IndexReader> {
+    let mut index = index.clone();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if cores > 1 {
+        index.set_multithread_executor(cores)?;
+    }
     Ok(index
         .reader_builder()
         .reload_policy(ReloadPolicy::OnCommitWithDelay)
