@@ -56,15 +56,19 @@ pub fn ocr_weight(stored: u64) -> Score {
 pub struct ByTier {
     weights: Vec<Box<dyn Weight>>,
     prefer: Option<Box<dyn Weight>>,
+    /// A scored query whose score is added, and the most it adds.
+    bonus: Option<(Box<dyn Weight>, Score)>,
 }
 
 impl ByTier {
     /// `tiers`, best first (at most [`MAX_TIERS`]; more are ignored); the documents of
-    /// `prefer` have their scores multiplied by [`PREFERRED`].
+    /// `prefer` have their scores multiplied by [`PREFERRED`]; `bonus`'s score (at most its
+    /// second value) is added to the documents it matches.
     pub fn new(
         searcher: &Searcher,
         tiers: &[Box<dyn Query>],
         prefer: Option<&dyn Query>,
+        bonus: Option<(&dyn Query, Score)>,
     ) -> tantivy::Result<ByTier> {
         let weight = |q: &dyn Query| q.weight(EnableScoring::disabled_from_searcher(searcher));
         let weights = tiers
@@ -73,7 +77,18 @@ impl ByTier {
             .map(|q| weight(q.as_ref()))
             .collect::<tantivy::Result<_>>()?;
         let prefer = prefer.map(weight).transpose()?;
-        Ok(ByTier { weights, prefer })
+        let bonus = match bonus {
+            Some((q, max)) => Some((
+                q.weight(EnableScoring::enabled_from_searcher(searcher))?,
+                max,
+            )),
+            None => None,
+        };
+        Ok(ByTier {
+            weights,
+            prefer,
+            bonus,
+        })
     }
 }
 
@@ -96,6 +111,10 @@ impl SortKeyComputer for ByTier {
             Some(w) => Some(w.scorer(reader, 1.0)?),
             None => None,
         };
+        let bonus = match &self.bonus {
+            Some((w, max)) => Some((w.scorer(reader, 1.0)?, *max)),
+            None => None,
+        };
         // Only a segment with text read by OCR pays for the lookup.
         let ocr = reader
             .fast_fields()
@@ -105,6 +124,7 @@ impl SortKeyComputer for ByTier {
         Ok(SegmentTiers {
             scorers,
             prefer,
+            bonus,
             ocr,
         })
     }
@@ -114,6 +134,7 @@ impl SortKeyComputer for ByTier {
 pub struct SegmentTiers {
     scorers: Vec<Box<dyn Scorer>>,
     prefer: Option<Box<dyn Scorer>>,
+    bonus: Option<(Box<dyn Scorer>, Score)>,
     /// The segment's OCR confidences, when it has any.
     ocr: Option<tantivy::columnar::Column<u64>>,
 }
@@ -131,6 +152,49 @@ impl SegmentTiers {
     /// The tier of a document every tier query holds.
     fn best_tier(&self) -> u8 {
         ((1u16 << self.scorers.len()) - 1) as u8
+    }
+
+    /// Whether a document with `score` could enter `top` in the best tier, preferred and with no
+    /// OCR discount.
+    fn may_beat<C: Comparator<Rank>>(
+        &self,
+        score: Score,
+        top: &TopNComputer<Rank, DocId, C>,
+    ) -> bool {
+        let Some(threshold) = &top.threshold else {
+            return true;
+        };
+        let best = Rank {
+            tier: self.best_tier(),
+            score: if self.prefer.is_some() {
+                score * PREFERRED
+            } else {
+                score
+            },
+        };
+        C::default().compare(&best, threshold) == Ordering::Greater
+    }
+
+    /// What the bonus query adds to `doc`'s score.
+    fn bonus_of(&mut self, doc: DocId) -> Score {
+        let Some((bonus, _)) = self.bonus.as_mut() else {
+            return 0.0;
+        };
+        match holds(bonus.as_mut(), doc) {
+            true => bonus.score(),
+            false => 0.0,
+        }
+    }
+
+    /// The rank of `doc` with `score` (its bonus included).
+    fn rank(&mut self, doc: DocId, score: Score) -> Rank {
+        let preferred = self.prefer.as_mut().is_some_and(|p| holds(p.as_mut(), doc));
+        let score = if preferred { score * PREFERRED } else { score };
+        let ocr = self.ocr.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+        Rank {
+            tier: self.tier(doc),
+            score: score * ocr_weight(ocr),
+        }
     }
 
     fn tier(&mut self, doc: DocId) -> u8 {
@@ -152,41 +216,31 @@ impl SegmentSortKeyComputer for SegmentTiers {
     type SegmentSortKey = Rank;
     type SegmentComparator = NaturalComparator;
 
-    /// A document whose best possible rank (every tier, preferred, no OCR discount) does not
-    /// beat the current top's threshold is dropped before its tiers are looked up: the tier
-    /// queries are then sought past it, never read through, and most matches of a common query
-    /// cost their score alone. The top is the one `push` would keep.
+    /// A document whose best possible rank (every tier, preferred, the whole bonus, no OCR
+    /// discount) does not beat the current top's threshold is dropped before its tiers and its
+    /// bonus are looked up: those queries are then sought past it, never read through, and most
+    /// matches of a common query cost their score alone. The top is the one `push` would keep.
     fn compute_sort_key_and_collect<C: Comparator<Rank>>(
         &mut self,
         doc: DocId,
         score: Score,
         top: &mut TopNComputer<Rank, DocId, C>,
     ) {
-        if let Some(threshold) = &top.threshold {
-            let best = Rank {
-                tier: self.best_tier(),
-                score: if self.prefer.is_some() {
-                    score * PREFERRED
-                } else {
-                    score
-                },
-            };
-            if C::default().compare(&best, threshold) != Ordering::Greater {
-                return;
-            }
+        let max = self.bonus.as_ref().map_or(0.0, |(_, max)| *max);
+        if !self.may_beat::<C>(score + max, top) {
+            return;
         }
-        let rank = self.segment_sort_key(doc, score);
+        let score = score + self.bonus_of(doc);
+        if !self.may_beat::<C>(score, top) {
+            return;
+        }
+        let rank = self.rank(doc, score);
         top.push(rank, doc);
     }
 
     fn segment_sort_key(&mut self, doc: DocId, score: Score) -> Rank {
-        let preferred = self.prefer.as_mut().is_some_and(|p| holds(p.as_mut(), doc));
-        let score = if preferred { score * PREFERRED } else { score };
-        let ocr = self.ocr.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-        Rank {
-            tier: self.tier(doc),
-            score: score * ocr_weight(ocr),
-        }
+        let score = score + self.bonus_of(doc);
+        self.rank(doc, score)
     }
 
     fn convert_segment_sort_key(&self, rank: Rank) -> Rank {
@@ -197,6 +251,75 @@ impl SegmentSortKeyComputer for SegmentTiers {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{Bm25Weight, BooleanQuery, PhraseQuery, TermQuery};
+    use tantivy::schema::{Field, IndexRecordOption, Schema, TEXT};
+    use tantivy::{doc, Index, Term};
+
+    /// Documents of `alpha`, `beta` and filler in many arrangements: some with the two words
+    /// side by side (the bonus) in long texts, some with many of them apart in short ones.
+    fn index() -> (Index, Field) {
+        let mut schema = Schema::builder();
+        let text = schema.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index
+            .writer_with_num_threads(1, 50_000_000)
+            .expect("in-memory index");
+        for d in 0..3000u32 {
+            let filler = "gamma ".repeat((d % 37) as usize);
+            let body = match d % 5 {
+                0 => format!("alpha beta {filler}"),
+                1 => format!("alpha {filler} beta alpha"),
+                2 => format!("beta {filler} alpha beta alpha {filler}"),
+                3 => format!("alpha {filler}"),
+                _ => format!("{filler} beta"),
+            };
+            writer.add_document(doc!(text => body)).expect("add");
+        }
+        writer.commit().expect("commit");
+        (index, text)
+    }
+
+    fn term(text: Field, w: &str) -> Box<dyn Query> {
+        let t = Term::from_field_text(text, w);
+        Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs))
+    }
+
+    #[test]
+    fn the_pruned_top_is_the_top_of_the_full_ranking() {
+        let (index, text) = index();
+        let searcher = index.reader().expect("reader").searcher();
+        let core = BooleanQuery::union(vec![term(text, "alpha"), term(text, "beta")]);
+        let both: Box<dyn Query> = Box::new(BooleanQuery::intersection(vec![
+            term(text, "alpha"),
+            term(text, "beta"),
+        ]));
+        let tiers = [both];
+        let words = [
+            Term::from_field_text(text, "alpha"),
+            Term::from_field_text(text, "beta"),
+        ];
+        let phrase = PhraseQuery::new(words.to_vec());
+        let max = Bm25Weight::for_terms(&searcher, &words)
+            .expect("weight")
+            .score(0, u32::MAX);
+        let top = |limit: usize, max: Score| {
+            let by = ByTier::new(&searcher, &tiers, Some(&*tiers[0]), Some((&phrase, max)))
+                .expect("sort key");
+            let found = searcher
+                .search(&core, &TopDocs::with_limit(limit).order_by(by))
+                .expect("search");
+            found.into_iter().map(|(_, a)| a).collect::<Vec<_>>()
+        };
+        // Every match ranked, no threshold ever set: the full ranking.
+        let full = top(10_000, max);
+        assert!(full.len() > 2000, "{}", full.len());
+        for k in [1, 3, 10, 50] {
+            assert_eq!(top(k, max), full[..k], "top {k}");
+        }
+        // The test can tell: with a bound below the bonus, documents the bonus lifts are lost.
+        assert_ne!(top(10, 0.0), full[..10]);
+    }
 
     #[test]
     fn ocr_text_weighs_less_the_less_sure_it_is() {

@@ -120,6 +120,8 @@ struct AtLeastScorer {
     /// A document at least `need` clauses hold holds one of the first `lead` (all but
     /// `need - 1`): those are read through, the others only sought at the documents they found.
     lead: usize,
+    /// `clauses.len() - lead`.
+    clauses_after_lead: usize,
     need: u8,
     scoring: bool,
     counts: Box<[u8; WINDOW as usize]>,
@@ -137,6 +139,7 @@ impl AtLeastScorer {
         clauses.sort_by_key(|c| c.cost());
         let mut scorer = AtLeastScorer {
             lead: clauses.len() + 1 - need,
+            clauses_after_lead: need - 1,
             clauses,
             need: need as u8,
             scoring,
@@ -175,15 +178,25 @@ impl AtLeastScorer {
                 doc = clause.advance();
             }
         }
-        for clause in rest {
-            for (word, &bits) in self.touched.iter().enumerate() {
-                let mut bits = bits;
-                while bits != 0 && clause.doc() < end {
+        let need = self.need as usize;
+        for (i, clause) in rest.iter_mut().enumerate() {
+            // This clause and the ones after it.
+            let left = self.clauses_after_lead - i;
+            for word in 0..WORDS {
+                let mut bits = self.touched[word];
+                while bits != 0 {
                     let cell = word * 64 + bits.trailing_zeros() as usize;
                     bits &= bits - 1;
-                    let doc = start + cell as DocId;
-                    if clause.doc() < doc && clause.seek(doc) != doc {
+                    // A document the remaining clauses cannot bring to `need` is let go.
+                    if (self.counts[cell] as usize) + left < need {
+                        self.counts[cell] = 0;
+                        self.scores[cell] = 0.0;
+                        self.touched[word] &= !(1 << (cell % 64));
                         continue;
+                    }
+                    let doc = start + cell as DocId;
+                    if clause.doc() < doc {
+                        clause.seek(doc);
                     }
                     if clause.doc() == doc {
                         self.counts[cell] += 1;
@@ -308,7 +321,9 @@ mod tests {
         let mut schema = Schema::builder();
         let text = schema.add_text_field("text", TEXT);
         let index = Index::create_in_ram(schema.build());
-        let mut writer = index.writer_with_num_threads(1, 50_000_000).unwrap();
+        let mut writer = index
+            .writer_with_num_threads(1, 50_000_000)
+            .expect("in-memory index");
         for d in 0..docs {
             let bits = d * 7919 % 31;
             let mut words: Vec<String> = (0..5)
@@ -319,9 +334,11 @@ mod tests {
             if d % 97 == 0 {
                 words.push("rare".into());
             }
-            writer.add_document(doc!(text => words.join(" "))).unwrap();
+            writer
+                .add_document(doc!(text => words.join(" ")))
+                .expect("in-memory index");
         }
-        writer.commit().unwrap();
+        writer.commit().expect("in-memory index");
         (index, text)
     }
 
@@ -342,7 +359,7 @@ mod tests {
     #[test]
     fn finds_the_documents_and_scores_of_tantivys_own_at_least() {
         let (index, text) = index(3 * WINDOW + 123);
-        let searcher = index.reader().unwrap().searcher();
+        let searcher = index.reader().expect("in-memory index").searcher();
         let with_rare = ["w0", "rare", "w1", "w2", "w3"];
         for (need, rare) in [
             (2, false),
@@ -359,8 +376,8 @@ mod tests {
             let ours = AtLeast::new(set(), need);
             let theirs = BooleanQuery::union_with_minimum_required_clauses(set(), need);
             let top = TopDocs::with_limit(100_000).order_by_score();
-            let mut a = searcher.search(&ours, &top).unwrap();
-            let mut b = searcher.search(&theirs, &top).unwrap();
+            let mut a = searcher.search(&ours, &top).expect("in-memory index");
+            let mut b = searcher.search(&theirs, &top).expect("in-memory index");
             assert!(a.len() > 30, "{need}: {}", a.len());
             a.sort_by_key(|(_, d)| *d);
             b.sort_by_key(|(_, d)| *d);
@@ -375,17 +392,19 @@ mod tests {
     #[test]
     fn seeks_within_and_across_windows() {
         let (index, text) = index(3 * WINDOW + 123);
-        let searcher = index.reader().unwrap().searcher();
+        let searcher = index.reader().expect("in-memory index").searcher();
         let reader = searcher.segment_reader(0);
         let scoring = EnableScoring::disabled_from_searcher(&searcher);
         let set = || words(text, &["w0", "rare", "w1", "w2", "w3"]);
-        let ours = AtLeast::new(set(), 2).weight(scoring).unwrap();
+        let ours = AtLeast::new(set(), 2)
+            .weight(scoring)
+            .expect("in-memory index");
         let theirs = BooleanQuery::union_with_minimum_required_clauses(set(), 2)
             .weight(scoring)
-            .unwrap();
+            .expect("in-memory index");
         let (mut a, mut b) = (
-            ours.scorer(reader, 1.0).unwrap(),
-            theirs.scorer(reader, 1.0).unwrap(),
+            ours.scorer(reader, 1.0).expect("in-memory index"),
+            theirs.scorer(reader, 1.0).expect("in-memory index"),
         );
         for target in [
             0, 5, 6, 64, 65, 100, 4095, 4096, 4097, 9000, 9001, 12_000, 12_400,
@@ -403,11 +422,16 @@ mod tests {
     #[test]
     fn too_few_clauses_in_a_segment_match_nothing() {
         let (index, text) = index(100);
-        let searcher = index.reader().unwrap().searcher();
+        let searcher = index.reader().expect("in-memory index").searcher();
         let mut some = clauses(text, 2);
         let nowhere = Term::from_field_text(text, "nowhere");
         some.push(Box::new(TermQuery::new(nowhere, IndexRecordOption::Basic)));
         let q = AtLeast::new(some, 3);
-        assert_eq!(searcher.search(&q, &tantivy::collector::Count).unwrap(), 0);
+        assert_eq!(
+            searcher
+                .search(&q, &tantivy::collector::Count)
+                .expect("in-memory index"),
+            0
+        );
     }
 }

@@ -201,17 +201,19 @@ impl Builder<'_> {
         let relaxed = (loose.len() > 1).then(|| {
             let any: Vec<_> = loose.into_iter().map(|u| u.full).collect();
             Tiered {
-                query: wrap(at_least(any, 1), proximity.as_deref(), &excluded),
+                query: wrap(at_least(any, 1), &excluded),
                 tiers: relaxed_tiers,
                 prefer: prefer.as_ref().map(|p| p.box_clone()),
                 every: None,
+                bonus: proximity.clone(),
             }
         });
         let query = Tiered {
-            query: wrap(strict.core, proximity.as_deref(), &excluded),
+            query: wrap(strict.core, &excluded),
             tiers: strict.tiers,
             prefer,
             every: strict.every,
+            bonus: proximity,
         };
         self.plan(Some(query), relaxed, strict.lenient)
     }

@@ -123,6 +123,25 @@ pub struct Tiered {
     /// The documents with every word, when `query` is lenient and asks for fewer
     /// ([`words_needed`]): what `complete` counts.
     pub every: Option<Box<dyn Query>>,
+    /// Score added to the documents `query` finds, found only for those that could still enter
+    /// the top ([`crate::rank`]): the proximity of the words.
+    pub bonus: Option<Bonus>,
+}
+
+/// A query that only adds to the score of documents found otherwise, and the most it can add
+/// to any document.
+pub struct Bonus {
+    pub query: Box<dyn Query>,
+    pub max: tantivy::Score,
+}
+
+impl Clone for Bonus {
+    fn clone(&self) -> Bonus {
+        Bonus {
+            query: self.query.box_clone(),
+            max: self.max,
+        }
+    }
 }
 
 /// Everything the search needs from a query.

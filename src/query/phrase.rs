@@ -1,6 +1,7 @@
 //! Phrases, proximity, compounds the index lacks, and the word being typed.
 
-use tantivy::query::{BooleanQuery, BoostQuery, Query};
+use tantivy::query::{Bm25Weight, BooleanQuery, BoostQuery, Query};
+use tantivy::{Score, Term};
 
 use super::builder::*;
 use super::terms::*;
@@ -69,31 +70,43 @@ impl Builder<'_> {
     }
 
     /// All the free words near each other, in order, in either language's body.
-    pub(super) fn proximity(&self, words: &[String]) -> Box<dyn Query> {
+    /// A bonus, not a condition: the search reads the words' positions only in documents that
+    /// could still enter the top with it ([`Bonus::max`]).
+    pub(super) fn proximity(&self, words: &[String]) -> Bonus {
         // Titles are short, so their positions are cheap to check for any query length; bodies
         // only for short queries.
         let mut near = vec![
-            self.phrase(
-                TermField::Title(Lang::Da),
-                words,
-                PROXIMITY_SLOP,
-                TITLE_BOOST,
-            ),
-            self.phrase(
-                TermField::Title(Lang::En),
-                words,
-                PROXIMITY_SLOP,
-                TITLE_BOOST,
-            ),
+            (TermField::Title(Lang::Da), TITLE_BOOST),
+            (TermField::Title(Lang::En), TITLE_BOOST),
         ];
         if words.len() <= MAX_BODY_PROXIMITY_WORDS {
-            near.push(self.phrase(TermField::Body(Lang::Da), words, PROXIMITY_SLOP, 1.0));
-            near.push(self.phrase(TermField::Body(Lang::En), words, PROXIMITY_SLOP, 1.0));
+            near.push((TermField::Body(Lang::Da), 1.0));
+            near.push((TermField::Body(Lang::En), 1.0));
         }
-        Box::new(BoostQuery::new(
-            Box::new(BooleanQuery::union(near)),
-            PROXIMITY_BOOST,
-        ))
+        let max: Score = near
+            .iter()
+            .map(|&(field, boost)| boost * self.phrase_max(field, words))
+            .sum();
+        let phrases = near
+            .into_iter()
+            .map(|(field, boost)| self.phrase(field, words, PROXIMITY_SLOP, boost))
+            .collect();
+        Bonus {
+            query: Box::new(BoostQuery::new(
+                Box::new(BooleanQuery::union(phrases)),
+                PROXIMITY_BOOST,
+            )),
+            // A margin for the order in which the sums are made.
+            max: PROXIMITY_BOOST * max * 1.001,
+        }
+    }
+
+    /// The most a phrase of `words` in `field` can score: BM25's weight of its terms at
+    /// the highest term frequency and the shortest field (unbounded when it cannot be told).
+    fn phrase_max(&self, field: TermField, words: &[String]) -> Score {
+        let terms: Vec<Term> = words.iter().map(|w| self.fields.term(field, w)).collect();
+        Bm25Weight::for_terms(self.searcher, &terms)
+            .map_or(Score::INFINITY, |w| w.score(0, u32::MAX))
     }
 
     /// A Danish compound the index does not contain, as its parts (each found as a word or as a

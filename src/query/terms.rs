@@ -105,16 +105,12 @@ pub(super) fn weight(field: TermField) -> f32 {
     }
 }
 
-/// Adds the proximity boost and exclusions around a core query.
-pub(super) fn wrap(
-    core: Box<dyn Query>,
-    proximity: Option<&dyn Query>,
-    excluded: &[Box<dyn Query>],
-) -> Box<dyn Query> {
-    let mut clauses = vec![(Occur::Must, core)];
-    if let Some(p) = proximity {
-        clauses.push((Occur::Should, p.box_clone()));
+/// Adds the exclusions to a core query.
+pub(super) fn wrap(core: Box<dyn Query>, excluded: &[Box<dyn Query>]) -> Box<dyn Query> {
+    if excluded.is_empty() {
+        return core;
     }
+    let mut clauses = vec![(Occur::Must, core)];
     for e in excluded {
         clauses.push((Occur::MustNot, e.box_clone()));
     }

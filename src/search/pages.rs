@@ -69,6 +69,7 @@ impl Engine {
             pages,
             &core.tiers,
             core.prefer.as_deref(),
+            core.bonus.as_ref().map(|b| (b.query.as_ref(), b.max)),
         )?);
         for (rank, address) in pages.search(&*q, &top)? {
             // Page documents store only their id, filters and number: cheap to read.

@@ -127,6 +127,7 @@ pub(super) fn retrieve(
         tiers: Vec::new(),
         prefer: None,
         every: None,
+        bonus: None,
     };
     let core = strict.unwrap_or_else(browse);
     let (top, total) = collect(searcher, &core, sort, window, paged)?;
@@ -171,7 +172,12 @@ fn collect(
             };
             let top = TopDocs::with_limit(want)
                 .and_offset(skip)
-                .order_by(ByTier::new(searcher, &t.tiers, t.prefer.as_deref())?);
+                .order_by(ByTier::new(
+                    searcher,
+                    &t.tiers,
+                    t.prefer.as_deref(),
+                    t.bonus.as_ref().map(|b| (b.query.as_ref(), b.max)),
+                )?);
             searcher.search(&*q, &(top, Count))?
         }
         Sort::Newest => {
