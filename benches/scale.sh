@@ -73,7 +73,8 @@ say "corpus x$SCALE in $CORPUS"
 PAGES=$(find "$CORPUS" -name '*.html' | wc -l)
 
 BUILD_S=— BUILD_MB=— NOCHANGE_S=— ONECHANGE_S=— ONEPATH_S=— CHANGED=""
-SIZE_MB=$(( $(du -sb "$IDX" 2>/dev/null | cut -f1) / 1000000 ))
+SIZE_MB=—
+[ -d "$IDX" ] && SIZE_MB=$(( $(du -sb "$IDX" | cut -f1) / 1000000 ))
 if [ -z "$GIVEN_IDX" ]; then
   say "build (vidensbase index into an empty folder)"
   t0=$(now)
