@@ -248,36 +248,48 @@ impl SegmentSortKeyComputer for SegmentTiers {
     }
 }
 
+/// An index in memory of one text field `text`, a document for each of `texts`, in one segment:
+/// for the tests of ranking and of custom queries.
+#[cfg(test)]
+pub(crate) fn ram_index(
+    texts: impl IntoIterator<Item = String>,
+) -> (tantivy::Index, tantivy::schema::Field) {
+    let mut schema = tantivy::schema::Schema::builder();
+    let text = schema.add_text_field("text", tantivy::schema::TEXT);
+    let index = tantivy::Index::create_in_ram(schema.build());
+    let mut writer = index
+        .writer_with_num_threads(1, 50_000_000)
+        .expect("in-memory index");
+    for t in texts {
+        writer
+            .add_document(tantivy::doc!(text => t))
+            .expect("in-memory index");
+    }
+    writer.commit().expect("in-memory index");
+    (index, text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use tantivy::collector::TopDocs;
     use tantivy::query::{Bm25Weight, BooleanQuery, PhraseQuery, TermQuery};
-    use tantivy::schema::{Field, IndexRecordOption, Schema, TEXT};
-    use tantivy::{doc, Index, Term};
+    use tantivy::schema::{Field, IndexRecordOption};
+    use tantivy::{Index, Term};
 
     /// Documents of `alpha`, `beta` and filler in many arrangements: some with the two words
     /// side by side (the bonus) in long texts, some with many of them apart in short ones.
     fn index() -> (Index, Field) {
-        let mut schema = Schema::builder();
-        let text = schema.add_text_field("text", TEXT);
-        let index = Index::create_in_ram(schema.build());
-        let mut writer = index
-            .writer_with_num_threads(1, 50_000_000)
-            .expect("in-memory index");
-        for d in 0..3000u32 {
+        ram_index((0..3000u32).map(|d| {
             let filler = "gamma ".repeat((d % 37) as usize);
-            let body = match d % 5 {
+            match d % 5 {
                 0 => format!("alpha beta {filler}"),
                 1 => format!("alpha {filler} beta alpha"),
                 2 => format!("beta {filler} alpha beta alpha {filler}"),
                 3 => format!("alpha {filler}"),
                 _ => format!("{filler} beta"),
-            };
-            writer.add_document(doc!(text => body)).expect("add");
-        }
-        writer.commit().expect("commit");
-        (index, text)
+            }
+        }))
     }
 
     fn term(text: Field, w: &str) -> Box<dyn Query> {

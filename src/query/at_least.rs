@@ -312,19 +312,13 @@ mod tests {
     use super::*;
     use tantivy::collector::TopDocs;
     use tantivy::query::{BooleanQuery, TermQuery};
-    use tantivy::schema::{IndexRecordOption, Schema, TEXT};
-    use tantivy::{doc, Index};
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::Index;
 
     /// An index whose document `d` holds word `w{i}` when bit `i` of `d * 7919 % 31` is set (a
     /// spread of every combination of five words), in several windows' worth of documents.
     fn index(docs: u32) -> (Index, tantivy::schema::Field) {
-        let mut schema = Schema::builder();
-        let text = schema.add_text_field("text", TEXT);
-        let index = Index::create_in_ram(schema.build());
-        let mut writer = index
-            .writer_with_num_threads(1, 50_000_000)
-            .expect("in-memory index");
-        for d in 0..docs {
+        crate::rank::ram_index((0..docs).map(|d| {
             let bits = d * 7919 % 31;
             let mut words: Vec<String> = (0..5)
                 .filter(|i| bits & (1 << i) != 0)
@@ -334,12 +328,8 @@ mod tests {
             if d % 97 == 0 {
                 words.push("rare".into());
             }
-            writer
-                .add_document(doc!(text => words.join(" ")))
-                .expect("in-memory index");
-        }
-        writer.commit().expect("in-memory index");
-        (index, text)
+            words.join(" ")
+        }))
     }
 
     fn clauses(text: tantivy::schema::Field, n: usize) -> Vec<Box<dyn Query>> {
