@@ -78,9 +78,10 @@ impl ByTier {
             .collect::<tantivy::Result<_>>()?;
         let prefer = prefer.map(weight).transpose()?;
         let bonus = match bonus {
+            // A bound that is not a number bounds nothing: NaN sorts below every score.
             Some((q, max)) => Some((
                 q.weight(EnableScoring::enabled_from_searcher(searcher))?,
-                max,
+                if max.is_nan() { Score::INFINITY } else { max },
             )),
             None => None,
         };
@@ -331,6 +332,9 @@ mod tests {
         }
         // The test can tell: with a bound below the bonus, documents the bonus lifts are lost.
         assert_ne!(top(10, 0.0), full[..10]);
+        // A bound that is not a number (BM25 of a field no document has) bounds nothing.
+        assert_eq!(top(10, Score::NAN), full[..10]);
+        assert_eq!(top(10, -Score::NAN), full[..10]);
     }
 
     #[test]

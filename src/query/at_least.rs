@@ -14,12 +14,16 @@ use std::fmt;
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
+/// At most this many clauses (a document's count of them is a byte).
+pub(super) const MAX_CLAUSES: usize = u8::MAX as usize;
+
 /// Documents read per window: 64 words of 64 bits.
 const WINDOW: u32 = 4096;
 const WORDS: usize = (WINDOW / 64) as usize;
 
 /// The documents at least `need` of `clauses` match, scored by the sum of the matching clauses'
-/// scores. `need` is at least 2 and below the number of clauses (see [`super::builder::at_least`]).
+/// scores. The builder asks it for 2 ≤ `need` < clauses ≤ [`MAX_CLAUSES`]
+/// ([`super::builder::at_least`]); more clauses than that match nothing.
 pub struct AtLeast {
     clauses: Vec<Box<dyn Query>>,
     need: usize,
@@ -81,7 +85,7 @@ impl Weight for AtLeastWeight {
             .map(|w| w.scorer(reader, boost))
             .filter(|s| !matches!(s, Ok(s) if s.doc() == TERMINATED))
             .collect::<tantivy::Result<_>>()?;
-        if clauses.len() < self.need || clauses.len() > u8::MAX as usize {
+        if clauses.len() < self.need || clauses.len() > MAX_CLAUSES {
             return Ok(Box::new(EmptyScorer));
         }
         Ok(Box::new(AtLeastScorer::new(
@@ -136,6 +140,8 @@ struct AtLeastScorer {
 
 impl AtLeastScorer {
     fn new(mut clauses: Vec<Box<dyn Scorer>>, need: usize, scoring: bool) -> AtLeastScorer {
+        // At least none is at least one: a document is found by a clause.
+        let need = need.max(1);
         clauses.sort_by_key(|c| c.cost());
         let mut scorer = AtLeastScorer {
             lead: clauses.len() + 1 - need,

@@ -102,6 +102,9 @@ pub(super) fn at_least(queries: Vec<Box<dyn Query>>, required: usize) -> Box<dyn
     match required {
         r if r >= queries.len() => Box::new(BooleanQuery::intersection(queries)),
         0 | 1 => Box::new(BooleanQuery::union(queries)),
+        r if queries.len() > super::at_least::MAX_CLAUSES => Box::new(
+            BooleanQuery::union_with_minimum_required_clauses(queries, r),
+        ),
         r => Box::new(super::at_least::AtLeast::new(queries, r)),
     }
 }

@@ -1,6 +1,6 @@
 //! Phrases, proximity, compounds the index lacks, and the word being typed.
 
-use tantivy::query::{Bm25Weight, BooleanQuery, BoostQuery, Query};
+use tantivy::query::{Bm25StatisticsProvider, Bm25Weight, BooleanQuery, BoostQuery, Query};
 use tantivy::{Score, Term};
 
 use super::builder::*;
@@ -102,11 +102,23 @@ impl Builder<'_> {
     }
 
     /// The most a phrase of `words` in `field` can score: BM25's weight of its terms at
-    /// the highest term frequency and the shortest field (unbounded when it cannot be told).
+    /// the highest term frequency and the shortest field; nothing in a field no document has
+    /// (BM25's average length is then 0 and its weight not a number), unbounded when it cannot
+    /// be told.
     fn phrase_max(&self, field: TermField, words: &[String]) -> Score {
         let terms: Vec<Term> = words.iter().map(|w| self.fields.term(field, w)).collect();
-        Bm25Weight::for_terms(self.searcher, &terms)
-            .map_or(Score::INFINITY, |w| w.score(0, u32::MAX))
+        let Some(first) = terms.first() else {
+            return 0.0;
+        };
+        match self.searcher.total_num_tokens(first.field()) {
+            Ok(0) => return 0.0,
+            Ok(_) => {}
+            Err(_) => return Score::INFINITY,
+        }
+        match Bm25Weight::for_terms(self.searcher, &terms).map(|w| w.score(0, u32::MAX)) {
+            Ok(max) if max.is_finite() => max,
+            _ => Score::INFINITY,
+        }
     }
 
     /// A Danish compound the index does not contain, as its parts (each found as a word or as a
@@ -191,5 +203,39 @@ impl Builder<'_> {
         to.direct.push(unit.direct);
         to.native.push(unit.native);
         to.into_unit(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::{Index, TantivyDocument};
+
+    use crate::access::Audience;
+    use crate::lang::Lang;
+    use crate::schema::{self, TermField};
+
+    #[test]
+    fn the_proximity_bound_is_a_number_when_a_language_has_no_text() {
+        // Only Danish documents: BM25 of the English fields (no tokens) is not a number, and a
+        // bound that is not a number would drop every document once the top is full.
+        let (schema, fields) = schema::schema();
+        let index = Index::create_in_ram(schema);
+        crate::analysis::register(&index);
+        let mut writer = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        for i in 0..30 {
+            let mut doc = TantivyDocument::new();
+            doc.add_text(fields.id, format!("d{i}.txt"));
+            doc.add_text(fields.lang, Lang::Da.code());
+            doc.add_text(fields.get(TermField::Title(Lang::Da)), "opret bruger");
+            doc.add_text(fields.get(TermField::Body(Lang::Da)), "bruger opret system");
+            writer.add_document(doc).expect("add");
+        }
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        let plan = super::super::plan("opret bruger", &fields, &searcher, false, Audience::Staff);
+        let bonus = plan.query.and_then(|q| q.bonus).expect("a proximity bonus");
+        assert!(bonus.max.is_finite() && bonus.max > 0.0, "{}", bonus.max);
     }
 }
