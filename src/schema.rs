@@ -404,3 +404,16 @@ pub fn stored_pages(doc: &TantivyDocument, f: &Fields) -> u32 {
         .and_then(|v| v.as_u64())
         .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX))
 }
+
+/// An empty index of vidensbase's schema in memory, with its analysers, and a writer: for tests
+/// that need real fields without a folder.
+#[cfg(test)]
+pub(crate) fn in_memory() -> (Index, tantivy::IndexWriter, Fields) {
+    let (schema, fields) = schema();
+    let index = Index::create_in_ram(schema);
+    crate::analysis::register(&index);
+    let writer = index
+        .writer_with_num_threads(1, 15_000_000)
+        .expect("writer");
+    (index, writer, fields)
+}

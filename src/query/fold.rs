@@ -263,12 +263,7 @@ mod tests {
 
     /// An index of documents given as (id, values).
     fn index(docs: &[(&str, &[Value])]) -> (Index, Fields) {
-        let (schema, fields) = schema::schema();
-        let index = Index::create_in_ram(schema);
-        crate::analysis::register(&index);
-        let mut writer = index
-            .writer_with_num_threads(1, 15_000_000)
-            .expect("writer");
+        let (index, mut writer, fields) = schema::in_memory();
         for (id, values) in docs {
             let mut doc = TantivyDocument::new();
             doc.add_text(fields.id, id);

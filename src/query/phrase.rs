@@ -208,7 +208,7 @@ impl Builder<'_> {
 
 #[cfg(test)]
 mod tests {
-    use tantivy::{Index, TantivyDocument};
+    use tantivy::TantivyDocument;
 
     use crate::access::Audience;
     use crate::lang::Lang;
@@ -218,12 +218,7 @@ mod tests {
     fn the_proximity_bound_is_a_number_when_a_language_has_no_text() {
         // Only Danish documents: BM25 of the English fields (no tokens) is not a number, and a
         // bound that is not a number would drop every document once the top is full.
-        let (schema, fields) = schema::schema();
-        let index = Index::create_in_ram(schema);
-        crate::analysis::register(&index);
-        let mut writer = index
-            .writer_with_num_threads(1, 15_000_000)
-            .expect("writer");
+        let (index, mut writer, fields) = schema::in_memory();
         for i in 0..30 {
             let mut doc = TantivyDocument::new();
             doc.add_text(fields.id, format!("d{i}.txt"));
