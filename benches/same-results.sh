@@ -30,6 +30,11 @@ for BIN in "$1" "$2"; do
   "$BIN" serve --corpus "$CORPUS" --index "$WORK/index$n" --addr "127.0.0.1:$PORT" >"$WORK/serve$n.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 100); do curl -s -o /dev/null "127.0.0.1:$PORT/" && break; sleep 0.2; done
+  # The server's first sync (and its linking of editions) must be over before anything is asked.
+  for _ in $(seq 600); do
+    curl -fsS "127.0.0.1:$PORT/api/status" 2>/dev/null | grep -q '"last_commit":"' && break
+    sleep 0.1
+  done
   python3 - "$PORT" "$QUERIES" >"$WORK/scores$n" <<'PY'
 import csv, json, sys, urllib.parse, urllib.request
 port, queries = sys.argv[1], sys.argv[2]
