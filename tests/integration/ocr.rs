@@ -48,6 +48,13 @@ fn hits(corpus: &Path, index: &Path, q: &str) -> Vec<serde_json::Value> {
     results["hits"].as_array().cloned().unwrap_or_default()
 }
 
+/// The hit of document `id` among `hits`.
+fn hit_of<'a>(hits: &'a [serde_json::Value], id: &str) -> &'a serde_json::Value {
+    hits.iter()
+        .find(|h| h["id"] == id)
+        .unwrap_or_else(|| panic!("no hit of {id}: {hits:?}"))
+}
+
 /// The Danish words (with æ, ø or å) of the original's pages `first..=last`, as pdftotext reads
 /// its text layer: what OCR of the scan must keep.
 fn danish_words(pdf: &Path, first: u32, last: u32) -> Vec<String> {
@@ -138,19 +145,13 @@ fn index_reads_scans_after_the_text_and_never_twice() {
         index.path(),
         "opret en ny bruger indstillinger",
     );
-    let mixed = scanned
-        .iter()
-        .find(|h| h["id"] == "blandet.pdf")
-        .expect("blandet.pdf");
+    let mixed = hit_of(&scanned, "blandet.pdf");
     assert_eq!(
         (&mixed["page"], mixed["ocr_confidence"].is_u64()),
         (&2.into(), true)
     );
     let digital = hits(corpus.path(), index.path(), "adgangskode tolv tegn");
-    let mixed = digital
-        .iter()
-        .find(|h| h["id"] == "blandet.pdf")
-        .expect("blandet.pdf");
+    let mixed = hit_of(&digital, "blandet.pdf");
     assert_eq!(
         (&mixed["page"], &mixed["ocr_confidence"]),
         (&3.into(), &serde_json::Value::Null)
