@@ -4,8 +4,10 @@
 # `danish`/`english` by the document's language). Success@1 and @3 of the right document and page;
 # vidensbase's answer box: precision and coverage (benches/README.md).
 #
-#   benches/questions.sh [--key FILE] [--no-build]
+#   benches/questions.sh [--questions FILE] [--key FILE] [--no-build]
 #
+#   --questions FILE  ask this set instead of questions.tsv (dev.tsv: the tuning set, see the set's
+#                README); its answer key is the file itself unless --key is given
 #   --key FILE   score against this answer key (same columns as questions.tsv) instead of the
 #                set's own; the questions asked are always the set's. A deliberately wrong key
 #                must score lower: the check that the harness measures.
@@ -19,12 +21,13 @@
 # time, and pdftotext. See benches/README.md.
 set -euo pipefail
 
-KEY="" BUILD=1
+KEY="" BUILD=1 QFILE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --key) KEY=$(realpath "$2"); shift 2 ;;
+    --questions) QFILE=$(realpath "$2"); shift 2 ;;
     --no-build) BUILD=0; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -33,7 +36,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
 T=${CARGO_TARGET_DIR:-$REPO/target}
 SET=$REPO/tests/fixtures/questions
-QUESTIONS=$SET/questions.tsv
+QUESTIONS=${QFILE:-$SET/questions.tsv}
 KEY=${KEY:-$QUESTIONS}
 FETCHED=$T/questions-corpus
 CORPUS=$T/questions-corpus-all
@@ -77,7 +80,7 @@ PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 say "documents (fetch.sh, then check.py: the pages the set was judged on)"
 bash "$SET/fetch.sh" "$FETCHED" >"$OUT/fetch.log" 2>&1 || { tail -20 "$OUT/fetch.log" >&2; exit 1; }
 grep -i warning "$OUT/fetch.log" >&2 || true
-python3 "$SET/check.py" "$FETCHED" >"$OUT/check.log" 2>&1 || { tail -20 "$OUT/check.log" >&2; exit 1; }
+python3 "$SET/check.py" "$FETCHED" --questions "$QUESTIONS" >"$OUT/check.log" 2>&1 || { tail -20 "$OUT/check.log" >&2; exit 1; }
 tail -1 "$OUT/check.log" >&2
 
 say "one corpus folder whose document ids are the set's ids: $CORPUS"
