@@ -114,6 +114,9 @@ pub struct Extracted {
     pub ocr_left_out: u32,
     /// The document type when an editor set one ([`crate::corpus::Edits`]); else its format's.
     pub kind: Option<crate::format::Kind>,
+    /// Numbered lists of two or more items (HTML `ol`, Markdown `1.` lines): procedures, what
+    /// a `Hvordan …?` / `How do I …?` question asks for ([`crate::query::question`]).
+    pub steps: u32,
 }
 
 impl Extracted {

@@ -52,22 +52,30 @@ pub fn ocr_weight(stored: u64) -> Score {
     }
 }
 
+/// A procedure's score (a text with numbered steps) is multiplied by this within its tier for a
+/// question that asks how to do something ([`crate::query::question::AnswerType::Steps`]): the
+/// guide that shows the steps above the reference page of the dialog it opens, when both match
+/// alike.
+pub const STEPS: Score = 1.5;
+
 /// The sort key computer for `TopDocs::order_by`: [`Rank`] of each collected document.
 pub struct ByTier {
     weights: Vec<Box<dyn Weight>>,
-    prefer: Option<Box<dyn Weight>>,
+    /// Documents whose score is multiplied, and by how much.
+    prefer: Vec<(Box<dyn Weight>, Score)>,
     /// A scored query whose score is added, and the most it adds.
     bonus: Option<(Box<dyn Weight>, Score)>,
 }
 
 impl ByTier {
-    /// `tiers`, best first (at most [`MAX_TIERS`]; more are ignored); the documents of
-    /// `prefer` have their scores multiplied by [`PREFERRED`]; `bonus`'s score (at most its
-    /// second value) is added to the documents it matches.
+    /// `tiers`, best first (at most [`MAX_TIERS`]; more are ignored); the documents of each of
+    /// `prefer` have their scores multiplied by its factor (at least 1: [`PREFERRED`],
+    /// [`STEPS`]); `bonus`'s score (at most its second value) is added to the documents it
+    /// matches.
     pub fn new(
         searcher: &Searcher,
         tiers: &[Box<dyn Query>],
-        prefer: Option<&dyn Query>,
+        prefer: &[(&dyn Query, Score)],
         bonus: Option<(&dyn Query, Score)>,
     ) -> tantivy::Result<ByTier> {
         let weight = |q: &dyn Query| q.weight(EnableScoring::disabled_from_searcher(searcher));
@@ -76,7 +84,10 @@ impl ByTier {
             .take(MAX_TIERS)
             .map(|q| weight(q.as_ref()))
             .collect::<tantivy::Result<_>>()?;
-        let prefer = prefer.map(weight).transpose()?;
+        let prefer = prefer
+            .iter()
+            .map(|&(q, factor)| Ok((weight(q)?, factor.max(1.0))))
+            .collect::<tantivy::Result<_>>()?;
         let bonus = match bonus {
             // A bound that is not a number bounds nothing: NaN sorts below every score.
             Some((q, max)) => Some((
@@ -108,10 +119,11 @@ impl SortKeyComputer for ByTier {
             .iter()
             .map(|w| w.scorer(reader, 1.0))
             .collect::<tantivy::Result<_>>()?;
-        let prefer = match &self.prefer {
-            Some(w) => Some(w.scorer(reader, 1.0)?),
-            None => None,
-        };
+        let prefer = self
+            .prefer
+            .iter()
+            .map(|(w, factor)| Ok((w.scorer(reader, 1.0)?, *factor)))
+            .collect::<tantivy::Result<_>>()?;
         let bonus = match &self.bonus {
             Some((w, max)) => Some((w.scorer(reader, 1.0)?, *max)),
             None => None,
@@ -134,7 +146,7 @@ impl SortKeyComputer for ByTier {
 /// The tier queries' doc sets in one segment, and the preferred documents'.
 pub struct SegmentTiers {
     scorers: Vec<Box<dyn Scorer>>,
-    prefer: Option<Box<dyn Scorer>>,
+    prefer: Vec<(Box<dyn Scorer>, Score)>,
     bonus: Option<(Box<dyn Scorer>, Score)>,
     /// The segment's OCR confidences, when it has any.
     ocr: Option<tantivy::columnar::Column<u64>>,
@@ -167,11 +179,7 @@ impl SegmentTiers {
         };
         let best = Rank {
             tier: self.best_tier(),
-            score: if self.prefer.is_some() {
-                score * PREFERRED
-            } else {
-                score
-            },
+            score: self.prefer.iter().fold(score, |s, (_, factor)| s * factor),
         };
         C::default().compare(&best, threshold) == Ordering::Greater
     }
@@ -189,8 +197,12 @@ impl SegmentTiers {
 
     /// The rank of `doc` with `score` (its bonus included).
     fn rank(&mut self, doc: DocId, score: Score) -> Rank {
-        let preferred = self.prefer.as_mut().is_some_and(|p| holds(p.as_mut(), doc));
-        let score = if preferred { score * PREFERRED } else { score };
+        let mut score = score;
+        for (set, factor) in &mut self.prefer {
+            if holds(set.as_mut(), doc) {
+                score *= *factor;
+            }
+        }
         let ocr = self.ocr.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
         Rank {
             tier: self.tier(doc),
@@ -317,8 +329,13 @@ mod tests {
             .expect("weight")
             .score(0, u32::MAX);
         let top = |limit: usize, max: Score| {
-            let by = ByTier::new(&searcher, &tiers, Some(&*tiers[0]), Some((&phrase, max)))
-                .expect("sort key");
+            let by = ByTier::new(
+                &searcher,
+                &tiers,
+                &[(&*tiers[0], PREFERRED)],
+                Some((&phrase, max)),
+            )
+            .expect("sort key");
             let found = searcher
                 .search(&core, &TopDocs::with_limit(limit).order_by(by))
                 .expect("search");

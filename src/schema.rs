@@ -58,6 +58,9 @@ pub struct Fields {
     /// text, of the document's OCR pages in the main index and of the page in the page index.
     /// Stored (a page hit reads it with its number) and fast (the main index's re-rank).
     pub ocr: Field,
+    /// What kind of text the document is, beside its subject: `steps` ([`STEPS`]) for a text with
+    /// numbered steps (a procedure). Main index only, indexed, not stored.
+    pub shape: Field,
     /// The corpus rule the visibility came from ([`crate::corpus::Rule::code`]; main index
     /// only, fast): a sync indexes a document again when its rule changes.
     pub rule: Field,
@@ -77,6 +80,9 @@ pub const VISIBILITY: &str = "visibility";
 pub const RULE: &str = "rule";
 pub const KIND: &str = "kind";
 pub const OCR: &str = "ocr";
+pub const SHAPE: &str = "shape";
+/// The [`Fields::shape`] of a text with numbered steps ([`crate::extract::Extracted::steps`]).
+pub const STEPS: &str = "steps";
 
 /// The page index, inside the index folder: one document per page of every paged document,
 /// with the page's terms in the same fields as the main index, so a long report can be scored
@@ -220,6 +226,7 @@ pub fn schema() -> (Schema, Fields) {
         rule: b.add_u64_field(RULE, FAST),
         kind: b.add_text_field(KIND, STRING | FAST),
         ocr: b.add_u64_field(OCR, STORED | FAST),
+        shape: b.add_text_field(SHAPE, STRING),
     };
     (b.build(), fields)
 }

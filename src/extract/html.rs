@@ -151,6 +151,10 @@ struct State {
     in_title: bool,
     h1: String,
     in_h1: bool,
+    /// Per open `ol`, its items so far; `None` for an open `ul`.
+    lists: Vec<Option<u32>>,
+    /// Per container, its ordered lists of two or more items ([`Extracted::steps`]).
+    steps: [u32; CONTAINERS],
 }
 
 impl State {
@@ -207,6 +211,7 @@ impl State {
         if name == "h1" && self.h1.is_empty() && self.skipped == 0 {
             self.in_h1 = true;
         }
+        self.count_list_item(name);
         self.stack.push(Open {
             name: name.to_string(),
             skipped,
@@ -234,11 +239,34 @@ impl State {
             if open.name == "h1" {
                 self.in_h1 = false;
             }
+            if matches!(open.name.as_str(), "ol" | "ul") {
+                self.lists.pop();
+            }
         }
         if is_block(name) {
             self.break_paragraphs();
         } else if matches!(name, "td" | "th") {
             self.characters(" ");
+        }
+    }
+
+    /// An `ol` or `ul` opens, or an item of one: an ordered list counts as steps in the
+    /// containers it is in when its second item begins.
+    fn count_list_item(&mut self, name: &str) {
+        match name {
+            "ol" => self.lists.push(Some(0)),
+            "ul" => self.lists.push(None),
+            "li" if self.skipped == 0 => {
+                if let Some(Some(items)) = self.lists.last_mut() {
+                    *items += 1;
+                    if *items == 2 {
+                        for (steps, &active) in self.steps.iter_mut().zip(&self.active) {
+                            *steps += u32::from(active > 0);
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -317,15 +345,17 @@ pub(super) fn extract(source: &str) -> Extracted {
         t if !t.is_empty() => t,
         _ => collapse_whitespace(&state.h1),
     };
-    let text = state
+    let (text, steps) = state
         .text
         .into_iter()
         .map(ParagraphBuilder::finish)
-        .find(|t| !t.is_empty())
+        .zip(state.steps)
+        .find(|(t, _)| !t.is_empty())
         .unwrap_or_default();
     Extracted {
         title,
         text,
+        steps,
         ..Extracted::default()
     }
 }

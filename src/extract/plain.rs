@@ -162,8 +162,19 @@ pub(super) fn markdown(text: &str) -> Extracted {
     let mut title = None;
     let mut out = String::with_capacity(text.len());
     let mut in_code = false;
+    // Items of the current run of numbered lines, and the runs of two or more.
+    let (mut items, mut steps) = (0u32, 0u32);
     for line in text.lines() {
         let trimmed = line.trim();
+        // An indented line continues an item; any other line ends the run.
+        if !in_code && !trimmed.is_empty() {
+            if is_numbered_item(trimmed) {
+                items += 1;
+                steps += u32::from(items == 2);
+            } else if !line.starts_with(char::is_whitespace) {
+                items = 0;
+            }
+        }
         if trimmed.starts_with("```") {
             in_code = !in_code;
             continue;
@@ -208,7 +219,16 @@ pub(super) fn markdown(text: &str) -> Extracted {
     if let Some(title) = title {
         doc.title = title;
     }
+    doc.steps = steps;
     doc
+}
+
+/// `1. Vælg …`, `2) Click …`: an item of a numbered list (a number of at most three digits).
+fn is_numbered_item(line: &str) -> bool {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=3).contains(&digits)
+        && matches!(line.as_bytes().get(digits), Some(b'.' | b')'))
+        && line.as_bytes().get(digits + 1) == Some(&b' ')
 }
 
 /// `[text](url)` → `text`, `![alt](src)` → `alt`, emphasis and code markers dropped.

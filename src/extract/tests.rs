@@ -258,3 +258,38 @@ fn a_title_of_heading_marks_only_is_no_title() {
         assert_eq!(doc.title, "Fil navn", "{format:?}");
     }
 }
+
+#[test]
+fn numbered_lists_of_two_items_or_more_are_steps() {
+    let html = |body: &str| {
+        let src = format!("<html><body><div id=\"DisplayArea\">{body}</div></body></html>");
+        extract(Format::Html, src.into_bytes(), "x").expect("html")
+    };
+    let steps = "<p>For at indsætte en fodnote:</p><ol><li>Klik.</li><li>Vælg Indsæt.</li></ol>";
+    assert_eq!(html(steps).steps, 1);
+    // A bulleted list, a list of one item, and a list outside the main content are no steps.
+    assert_eq!(html("<ul><li>Klik.</li><li>Vælg.</li></ul>").steps, 0);
+    assert_eq!(html("<ol><li>Klik.</li></ol>").steps, 0);
+    let outside = "<html><body><nav><ol><li>a</li><li>b</li></ol></nav>\
+         <div id=\"DisplayArea\"><p>Tekst.</p></div></body></html>";
+    let doc = extract(Format::Html, outside.as_bytes().to_vec(), "x").expect("html");
+    assert_eq!(doc.steps, 0);
+    // Nested: the inner ordered list counts on its own; a bulleted list inside is no step.
+    let nested = "<ol><li>Klik.<ul><li>x</li><li>y</li></ul></li><li>Gem.</li></ol>";
+    assert_eq!(html(nested).steps, 1);
+
+    let md = |text: &str| extract(Format::Markdown, text.as_bytes().to_vec(), "x").expect("md");
+    assert_eq!(
+        md("# Opret bruger\n\n1. Vælg Indstillinger.\n   Fortsat.\n2. Klik Tilføj.\n").steps,
+        1
+    );
+    assert_eq!(
+        md("# Liste\n\n1. Kun én.\n\nTekst.\n\n2) Og en anden.\n").steps,
+        0
+    );
+    assert_eq!(md("- Klik.\n- Vælg.\n").steps, 0);
+    assert_eq!(
+        md("Året 2024. Det var godt.\n2025. Det blev bedre.\n").steps,
+        0
+    );
+}

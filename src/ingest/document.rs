@@ -67,6 +67,9 @@ pub(super) fn document(
         translation: extracted.translation.clone(),
     };
     doc.add_bytes(f.edition, &edition.to_bytes());
+    if extracted.steps > 0 {
+        doc.add_text(f.shape, crate::schema::STEPS);
+    }
 
     doc.add_text(f.get(TermField::Title(lang)), &terms.title);
     // A paged document's headings are its pages' titles ([`page_documents`]). A document

@@ -22,16 +22,30 @@ const WINDOW: u32 = 4096;
 const WORDS: usize = (WINDOW / 64) as usize;
 
 /// The documents at least `need` of `clauses` match, scored by the sum of the matching clauses'
-/// scores. The builder asks it for 2 ≤ `need` < clauses ≤ [`MAX_CLAUSES`]
-/// ([`super::builder::at_least`]); more clauses than that match nothing.
+/// scores. The builder asks it for 2 ≤ `need` < clauses ≤ [`MAX_CLAUSES`], and for any one of a
+/// question's words scored by share ([`AtLeast::by_share`], [`super::builder::at_least`]); more
+/// clauses than that match nothing.
 pub struct AtLeast {
     clauses: Vec<Box<dyn Query>>,
     need: usize,
+    by_share: bool,
 }
 
 impl AtLeast {
     pub fn new(clauses: Vec<Box<dyn Query>>, need: usize) -> AtLeast {
-        AtLeast { clauses, need }
+        AtLeast {
+            clauses,
+            need,
+            by_share: false,
+        }
+    }
+
+    /// Each document's sum multiplied by the share of the clauses it matches (`k` of `n`:
+    /// `k / n`, the coordination factor of Lucene's classic similarity): a document with most
+    /// of a question's words above one that repeats a few of them.
+    pub fn by_share(mut self) -> AtLeast {
+        self.by_share = true;
+        self
     }
 }
 
@@ -40,6 +54,7 @@ impl Clone for AtLeast {
         AtLeast {
             clauses: self.clauses.iter().map(|q| q.box_clone()).collect(),
             need: self.need,
+            by_share: self.by_share,
         }
     }
 }
@@ -61,6 +76,7 @@ impl Query for AtLeast {
             weights,
             need: self.need,
             scoring: scoring.is_scoring_enabled(),
+            by_share: self.by_share,
         }))
     }
 
@@ -75,6 +91,7 @@ struct AtLeastWeight {
     weights: Vec<Box<dyn Weight>>,
     need: usize,
     scoring: bool,
+    by_share: bool,
 }
 
 impl Weight for AtLeastWeight {
@@ -88,10 +105,17 @@ impl Weight for AtLeastWeight {
         if clauses.len() < self.need || clauses.len() > MAX_CLAUSES {
             return Ok(Box::new(EmptyScorer));
         }
+        // The share counts the clauses no document of this segment matches too.
+        let n = self.weights.len();
+        let shares = match self.by_share {
+            true => (1..=n).map(|k| k as Score / n as Score).collect(),
+            false => Vec::new(),
+        };
         Ok(Box::new(AtLeastScorer::new(
             clauses,
             self.need,
             self.scoring,
+            shares,
         )))
     }
 
@@ -136,10 +160,17 @@ struct AtLeastScorer {
     cursor: usize,
     doc: DocId,
     score: Score,
+    /// A document's sum is multiplied by `shares[count - 1]` (none: by 1; [`AtLeast::by_share`]).
+    shares: Vec<Score>,
 }
 
 impl AtLeastScorer {
-    fn new(mut clauses: Vec<Box<dyn Scorer>>, need: usize, scoring: bool) -> AtLeastScorer {
+    fn new(
+        mut clauses: Vec<Box<dyn Scorer>>,
+        need: usize,
+        scoring: bool,
+        shares: Vec<Score>,
+    ) -> AtLeastScorer {
         // At least none is at least one: a document is found by a clause.
         let need = need.max(1);
         clauses.sort_by_key(|c| c.cost());
@@ -156,6 +187,7 @@ impl AtLeastScorer {
             cursor: WINDOW as usize,
             doc: 0,
             score: 0.0,
+            shares,
         };
         scorer.advance();
         scorer
@@ -237,7 +269,10 @@ impl AtLeastScorer {
             self.cursor = cell + 1;
             if count >= self.need {
                 self.doc = self.start + cell as DocId;
-                self.score = score;
+                self.score = match self.shares.get(usize::from(count) - 1) {
+                    Some(share) => score * share,
+                    None => score,
+                };
                 return true;
             }
         }
@@ -350,6 +385,34 @@ mod tests {
                 Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
             })
             .collect()
+    }
+
+    #[test]
+    fn by_share_scales_each_sum_by_the_share_of_clauses_matched() {
+        let (index, text) = index(WINDOW + 500);
+        let searcher = index.reader().expect("in-memory index").searcher();
+        let top = TopDocs::with_limit(100_000).order_by_score();
+        let plain = searcher
+            .search(&AtLeast::new(clauses(text, 4), 1), &top)
+            .expect("in-memory index");
+        let shared = searcher
+            .search(&AtLeast::new(clauses(text, 4), 1).by_share(), &top)
+            .expect("in-memory index");
+        let plain: std::collections::HashMap<_, _> =
+            plain.into_iter().map(|(s, d)| (d, s)).collect();
+        assert_eq!(plain.len(), shared.len());
+        let mut shares = std::collections::BTreeSet::new();
+        for (score, address) in shared {
+            // The words of w0..w3 the document holds ([`index`]; one segment, in order).
+            let k = ((address.doc_id * 7919 % 31) & 0b1111).count_ones();
+            let expected = plain[&address] * k as Score / 4.0;
+            assert!(
+                (score - expected).abs() < 1e-4,
+                "{address:?}: {score} vs {expected}"
+            );
+            shares.insert(k);
+        }
+        assert_eq!(shares.into_iter().collect::<Vec<_>>(), [1, 2, 3, 4]);
     }
 
     #[test]

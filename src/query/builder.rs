@@ -5,6 +5,8 @@
 use tantivy::query::{BooleanQuery, BoostQuery, Query};
 use tantivy::{Searcher, Term};
 
+use super::at_least::AtLeast;
+use super::question::{question_type, AnswerType};
 use super::terms::*;
 use super::*;
 use crate::analysis::{self};
@@ -193,6 +195,22 @@ impl Builder<'_> {
         } = pieces;
         let mut strict = Strict::of(units, tiered);
         let prefer = self.preferred(strict.tiers.last().map(|t| t.as_ref()));
+        let steps = self.steps(clauses);
+        if loose.len() > 1 && self.question_like(clauses) {
+            // A question: no tiers. Its words are many, and the page that answers it need not
+            // use them all (`får`, `hele`, `in Calc`, `someone`): the sum of its words' scores
+            // scaled by the share it has of them outranks a page that happens to repeat more.
+            let any = loose.into_iter().map(|u| u.full).collect();
+            let query = Tiered {
+                query: wrap(Box::new(AtLeast::new(any, 1).by_share()), &excluded),
+                tiers: Vec::new(),
+                prefer,
+                steps,
+                every: Some(strict.every.unwrap_or(strict.core)),
+                bonus: proximity,
+            };
+            return self.plan(Some(query), None, true);
+        }
         // Documents with (nearly) every word first, in the strict query's tiers; the others by
         // score.
         let mut relaxed_tiers = vec![strict.core.box_clone()];
@@ -207,6 +225,7 @@ impl Builder<'_> {
                 query: wrap(at_least(any, 1), &excluded),
                 tiers: relaxed_tiers,
                 prefer: prefer.as_ref().map(|p| p.box_clone()),
+                steps: steps.as_ref().map(|s| s.box_clone()),
                 every: None,
                 bonus: proximity.clone(),
             }
@@ -215,6 +234,7 @@ impl Builder<'_> {
             query: wrap(strict.core, &excluded),
             tiers: strict.tiers,
             prefer,
+            steps: steps.as_ref().map(|s| s.box_clone()),
             every: strict.every,
             bonus: proximity,
         };
@@ -302,6 +322,39 @@ impl Builder<'_> {
                 None => lang,
             }
         })
+    }
+
+    /// For a question that asks how to do something (`Hvordan …`, `How do I …`), the
+    /// documents with numbered steps ([`crate::schema::STEPS`]).
+    pub(super) fn steps(&self, clauses: &[Clause]) -> Option<Box<dyn Query>> {
+        let words: Vec<&str> = clauses
+            .iter()
+            .filter(|c| !c.excluded)
+            .flat_map(|c| &c.words)
+            .map(String::as_str)
+            .collect();
+        (question_type(&words) == Some(AnswerType::Steps)).then(|| {
+            term_query(Term::from_field_text(
+                self.fields.shape,
+                crate::schema::STEPS,
+            ))
+        })
+    }
+
+    /// The query reads as a question: it has a question word (`hvordan`, `what`), or four
+    /// content words or more.
+    pub(super) fn question_like(&self, clauses: &[Clause]) -> bool {
+        let words: Vec<&str> = clauses
+            .iter()
+            .filter(|c| !c.excluded)
+            .flat_map(|c| &c.words)
+            .map(String::as_str)
+            .collect();
+        let content = words.iter().filter(|w| !analysis::is_stop_word(w)).count();
+        words
+            .iter()
+            .any(|w| super::question::is_any_question_word(w))
+            || content >= 4
     }
 
     /// The reader's language, from the words of the query ([`language`]).

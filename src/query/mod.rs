@@ -120,12 +120,25 @@ pub struct Tiered {
     /// passage quoted in a Danish manual matches an English question, the reader's edition
     /// comes first; a clearly better match in the other language still wins.
     pub prefer: Option<Box<dyn Query>>,
+    /// For a question that asks how to do something, the documents with numbered steps
+    /// ([`crate::rank::STEPS`]), preferred within a tier.
+    pub steps: Option<Box<dyn Query>>,
     /// The documents with every word, when `query` is lenient and asks for fewer
     /// ([`words_needed`]): what `complete` counts.
     pub every: Option<Box<dyn Query>>,
     /// Score added to the documents `query` finds, found only for those that could still enter
     /// the top ([`crate::rank`]): the proximity of the words.
     pub bonus: Option<Bonus>,
+}
+
+impl Tiered {
+    /// The documents whose scores are multiplied within their tier, and by how much
+    /// ([`crate::rank::ByTier::new`]).
+    pub fn preferences(&self) -> Vec<(&dyn Query, tantivy::Score)> {
+        let prefer = self.prefer.as_deref().map(|q| (q, crate::rank::PREFERRED));
+        let steps = self.steps.as_deref().map(|q| (q, crate::rank::STEPS));
+        prefer.into_iter().chain(steps).collect()
+    }
 }
 
 /// A query that only adds to the score of documents found otherwise, and the most it can add

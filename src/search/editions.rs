@@ -25,8 +25,10 @@ impl Engine {
 
 /// Gives each hit its other edition, and leaves out a hit whose other edition is ranked above
 /// it in the reader's language `reader` (`da`, `en`; with its address, so `hits` and `addresses` stay in
-/// step). When the query's language cannot be told, both editions stay hits: hiding the edition
-/// the reader wanted behind the other is worse than showing two.
+/// step). Where both editions made the results and the other is above the reader's, the
+/// reader's takes its place first ([`readers_first`]). When the query's language cannot be told,
+/// both editions stay hits: hiding the edition the reader wanted behind the other is worse than
+/// showing two.
 pub(super) fn attach(
     hits: &mut Vec<Hit>,
     addresses: &mut Vec<DocAddress>,
@@ -37,6 +39,7 @@ pub(super) fn attach(
     if links.is_empty() {
         return;
     }
+    readers_first(hits, addresses, links, reader, &may_see);
     // The hits above, in the reader's language.
     let mut readers: FxHashSet<String> = FxHashSet::default();
     let mut keep = Vec::with_capacity(hits.len());
@@ -56,6 +59,37 @@ pub(super) fn attach(
     hits.retain(|_| flags.next().copied().unwrap_or(true));
     let mut flags = keep.iter();
     addresses.retain(|_| flags.next().copied().unwrap_or(true));
+}
+
+/// Moves each hit in the reader's language up to the place of its other edition, when that is
+/// ranked above it: the other edition of the same text outscored it on its words (a Danish
+/// manual quoting the English passage an English question names), not on its subject. Its
+/// score stays its own.
+fn readers_first(
+    hits: &mut [Hit],
+    addresses: &mut [DocAddress],
+    links: &Links,
+    reader: Option<&str>,
+    may_see: &impl Fn(&str) -> bool,
+) {
+    let Some(reader) = reader else {
+        return;
+    };
+    for above in 0..hits.len() {
+        if hits[above].lang == reader {
+            continue;
+        }
+        let Some(other) = links
+            .get(&hits[above].id)
+            .filter(|o| o.lang == reader && may_see(&o.id))
+        else {
+            continue;
+        };
+        if let Some(below) = hits[above..].iter().position(|h| h.id == other.id) {
+            hits[above..=above + below].rotate_right(1);
+            addresses[above..=above + below].rotate_right(1);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -106,10 +140,17 @@ mod tests {
         attach(&mut all, &mut all_addresses, &links, None, |_| true);
         assert_eq!(all.len(), 4);
         assert_eq!(all[2].editions, [edition("en/a", "en")]);
-        // A Danish reader with the English edition first: both stay too.
+        // A Danish reader with the English edition first: the Danish edition takes its place,
+        // the English one attached to it.
         let (mut all, mut all_addresses) = (hits.clone(), addresses.clone());
         attach(&mut all, &mut all_addresses, &links, Some("da"), |_| true);
-        assert_eq!(all.len(), 4);
+        let ids: Vec<&str> = all.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["da/a", "x", "da/b"]);
+        assert_eq!(
+            all_addresses.iter().map(|a| a.doc_id).collect::<Vec<_>>(),
+            [2, 1, 3]
+        );
+        assert_eq!(all[0].editions, [edition("en/a", "en")]);
         // An English reader: the Danish edition below is attached.
         attach(&mut hits, &mut addresses, &links, Some("en"), |_| true);
         let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();

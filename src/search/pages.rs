@@ -64,13 +64,14 @@ impl Engine {
         let Some(core) = core else {
             return Ok(best);
         };
-        let q = filters.apply(core.query);
-        let top = TopDocs::with_limit(want.saturating_mul(4)).order_by(ByTier::new(
+        let by = ByTier::new(
             pages,
             &core.tiers,
-            core.prefer.as_deref(),
+            &core.preferences(),
             core.bonus.as_ref().map(|b| (b.query.as_ref(), b.max)),
-        )?);
+        )?;
+        let q = filters.apply(core.query);
+        let top = TopDocs::with_limit(want.saturating_mul(4)).order_by(by);
         for (rank, address) in pages.search(&*q, &top)? {
             // Page documents store only their id, filters and number: cheap to read.
             let doc: TantivyDocument = pages.doc(address)?;

@@ -126,6 +126,7 @@ pub(super) fn retrieve(
         query: Box::new(tantivy::query::AllQuery),
         tiers: Vec::new(),
         prefer: None,
+        steps: None,
         every: None,
         bonus: None,
     };
@@ -175,7 +176,7 @@ fn collect(
                 .order_by(ByTier::new(
                     searcher,
                     &t.tiers,
-                    t.prefer.as_deref(),
+                    &t.preferences(),
                     t.bonus.as_ref().map(|b| (b.query.as_ref(), b.max)),
                 )?);
             searcher.search(&*q, &(top, Count))?
