@@ -111,6 +111,15 @@ pub(super) fn at_least(queries: Vec<Box<dyn Query>>, required: usize) -> Box<dyn
     }
 }
 
+/// The words of a query's clauses but the excluded ones, in order.
+fn searched_words(clauses: &[Clause]) -> impl Iterator<Item = &str> {
+    clauses
+        .iter()
+        .filter(|c| !c.excluded)
+        .flat_map(|c| &c.words)
+        .map(String::as_str)
+}
+
 /// What a query's clauses make: the units it requires, the single words (and quoted phrases)
 /// the relaxed query accepts any one of, the excluded words, and the free words in order (for
 /// the proximity boost).
@@ -327,12 +336,7 @@ impl Builder<'_> {
     /// For a question that asks how to do something (`Hvordan …`, `How do I …`), the
     /// documents with numbered steps ([`crate::schema::STEPS`]).
     pub(super) fn steps(&self, clauses: &[Clause]) -> Option<Box<dyn Query>> {
-        let words: Vec<&str> = clauses
-            .iter()
-            .filter(|c| !c.excluded)
-            .flat_map(|c| &c.words)
-            .map(String::as_str)
-            .collect();
+        let words: Vec<&str> = searched_words(clauses).collect();
         (question_type(&words) == Some(AnswerType::Steps)).then(|| {
             term_query(Term::from_field_text(
                 self.fields.shape,
@@ -344,17 +348,10 @@ impl Builder<'_> {
     /// The query reads as a question: it has a question word (`hvordan`, `what`), or four
     /// content words or more.
     pub(super) fn question_like(&self, clauses: &[Clause]) -> bool {
-        let words: Vec<&str> = clauses
-            .iter()
-            .filter(|c| !c.excluded)
-            .flat_map(|c| &c.words)
-            .map(String::as_str)
-            .collect();
-        let content = words.iter().filter(|w| !analysis::is_stop_word(w)).count();
-        words
-            .iter()
-            .any(|w| super::question::is_any_question_word(w))
-            || content >= 4
+        let content = searched_words(clauses)
+            .filter(|w| !analysis::is_stop_word(w))
+            .count();
+        searched_words(clauses).any(super::question::is_any_question_word) || content >= 4
     }
 
     /// The reader's language, from the words of the query ([`language`]).
