@@ -39,6 +39,10 @@ const MARGIN: f32 = 0.15;
 /// How much it must score above the best one of another section of its own document (where a
 /// near miss still links into the right document).
 const SECTION_MARGIN: f32 = 0.05;
+/// The first hit must lead the second by this much (the second's score at most this share of the
+/// first's): when the ranking barely prefers it, or prefers it by its tier against a higher score,
+/// which document answers is in doubt, and so is the box.
+const LEAD: f32 = 0.9;
 /// The weight of the heading's words, of the answer-type cue, and the cost of a lower hit rank.
 const HEADING_WEIGHT: f32 = 0.3;
 const CUE_WEIGHT: f32 = 0.4;
@@ -100,7 +104,7 @@ pub(super) fn find(
     hits: &[Hit],
 ) -> Result<Option<Answer>> {
     let asked = Asked::of(query, searcher, f);
-    if asked.words.is_empty() || asked.words.len() > 64 {
+    if asked.words.is_empty() || asked.words.len() > 64 || !leads(hits) {
         return Ok(None);
     }
     let shortlist = hits.iter().zip(addresses).take(ANSWER_HITS);
@@ -156,6 +160,14 @@ pub(super) fn find(
     };
     let (hit, body, headings) = &read[best.doc];
     Ok(Some(answer(hit, body, headings, &best.passage, highlight)))
+}
+
+/// Whether the first hit leads the second clearly ([`LEAD`]); a lone hit does.
+fn leads(hits: &[Hit]) -> bool {
+    match hits {
+        [first, second, ..] => second.score <= LEAD * first.score,
+        _ => true,
+    }
 }
 
 /// The best candidate, if it is confident, is in the first hit (`first`: its document's index
@@ -252,6 +264,22 @@ mod tests {
             score,
             confident,
         }
+    }
+
+    #[test]
+    fn the_box_needs_a_first_hit_that_leads_the_second() {
+        let hits = |scores: &[f32]| -> Vec<Hit> {
+            let ids = ["da/a", "da/b", "da/c"];
+            ids.iter()
+                .zip(scores)
+                .map(|(id, &s)| crate::search::test_hit(id, s))
+                .collect()
+        };
+        assert!(leads(&hits(&[10.0])));
+        assert!(leads(&hits(&[10.0, 8.9, 8.8])));
+        assert!(!leads(&hits(&[10.0, 9.5])));
+        // Ranked first by its tier, with a lower score than the second's.
+        assert!(!leads(&hits(&[10.0, 14.0])));
     }
 
     #[test]

@@ -97,27 +97,7 @@ mod tests {
     use super::*;
 
     fn hit(id: &str) -> Hit {
-        Hit {
-            id: id.into(),
-            title: String::new(),
-            lang: id.split('/').next().unwrap_or_default().into(),
-            category: String::new(),
-            score: 1.0,
-            tier: 0,
-            page: None,
-            date: None,
-            source: None,
-            more_pages: Vec::new(),
-            headings: Vec::new(),
-            section_anchor: None,
-            snippet: Default::default(),
-            title_marked: Default::default(),
-            snippet_lang: "da",
-            missing: Vec::new(),
-            found_through: Vec::new(),
-            editions: Vec::new(),
-            ocr_confidence: None,
-        }
+        crate::search::test_hit(id, 1.0)
     }
 
     fn edition(id: &str, lang: &str) -> Edition {
