@@ -9,7 +9,7 @@ use tantivy::TantivyDocument;
 
 use super::analyse::Worker;
 use crate::access::Visibility;
-use crate::analysis;
+use crate::analysis::{self, Analyzer};
 use crate::corpus::CorpusFile;
 use crate::date::Date;
 use crate::editions::store::Stored;
@@ -160,28 +160,45 @@ pub(super) fn page_documents(
 }
 
 /// Per page of a paged text, the terms (under `lang`'s analyser, function words left out) of the
-/// headings on it, separated by spaces; section numbers are left out.
+/// headings on it, separated by spaces; section numbers are left out. A page with no heading of
+/// its own has the heading of the section it continues (the last one before it).
 fn page_headings(text: &str, lang: Lang) -> Vec<String> {
     let analyzer = lang.analyzer();
+    // The terms of the last heading so far: the section a page without a heading continues.
+    let mut open = String::new();
     text.split(text::PAGE_BREAK)
         .map(|page| {
             let mut terms = String::new();
+            let mut last = None;
             for paragraph in page.split("\n\n") {
                 let Some((_, heading)) = text::heading(paragraph.trim()) else {
                     continue;
                 };
-                for (_, lower) in analysis::lower_words(heading) {
-                    // Section numbers (`6.3.2.2`) are no subject.
-                    let number = lower.bytes().all(|b| b.is_ascii_digit());
-                    if !number && !analysis::is_stop_word(&lower) {
-                        terms.push_str(&analyzer.term(&lower));
-                        terms.push(' ');
-                    }
-                }
+                let these = heading_terms(heading, analyzer);
+                terms.push_str(&these);
+                last = Some(these);
+            }
+            match last {
+                Some(last) => open = last,
+                None => terms.push_str(&open),
             }
             terms
         })
         .collect()
+}
+
+/// A heading's terms under `analyzer`, each followed by a space, without function words and
+/// section numbers (`6.3.2.2` is no subject).
+fn heading_terms(heading: &str, analyzer: Analyzer) -> String {
+    let mut terms = String::new();
+    for (_, lower) in analysis::lower_words(heading) {
+        let number = lower.bytes().all(|b| b.is_ascii_digit());
+        if !number && !analysis::is_stop_word(&lower) {
+            terms.push_str(&analyzer.term(&lower));
+            terms.push(' ');
+        }
+    }
+    terms
 }
 
 #[cfg(test)]
@@ -207,6 +224,10 @@ mod tests {
             .collect();
         // "en" is a function word and "2.1" a section number: neither is a subject.
         assert_eq!(second, expected);
-        assert_eq!(pages[2], "", "body text is no heading");
+        // The third page has no heading: it continues 2.1.
+        assert_eq!(
+            pages[2], pages[1],
+            "a page continues the section open at its top"
+        );
     }
 }

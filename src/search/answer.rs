@@ -272,7 +272,7 @@ mod tests {
             let ids = ["da/a", "da/b", "da/c"];
             ids.iter()
                 .zip(scores)
-                .map(|(id, &s)| crate::search::test_hit(id, s))
+                .map(|(id, &s)| crate::search::present::test_hit(id, s))
                 .collect()
         };
         assert!(leads(&hits(&[10.0])));

@@ -97,7 +97,7 @@ mod tests {
     use super::*;
 
     fn hit(id: &str) -> Hit {
-        crate::search::test_hit(id, 1.0)
+        crate::search::present::test_hit(id, 1.0)
     }
 
     fn edition(id: &str, lang: &str) -> Edition {

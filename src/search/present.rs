@@ -99,3 +99,30 @@ fn ocr_confidence(
         _ => document,
     }
 }
+
+/// A hit of `id` (its first path segment its language) with `score`, for the tests of stages that
+/// read hits.
+#[cfg(test)]
+pub(crate) fn test_hit(id: &str, score: f32) -> Hit {
+    Hit {
+        id: id.into(),
+        title: String::new(),
+        lang: id.split('/').next().unwrap_or_default().into(),
+        category: String::new(),
+        score,
+        tier: 0,
+        page: None,
+        date: None,
+        source: None,
+        more_pages: Vec::new(),
+        headings: Vec::new(),
+        section_anchor: None,
+        snippet: Default::default(),
+        title_marked: Default::default(),
+        snippet_lang: "da",
+        missing: Vec::new(),
+        found_through: Vec::new(),
+        editions: Vec::new(),
+        ocr_confidence: None,
+    }
+}

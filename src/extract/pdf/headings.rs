@@ -48,9 +48,10 @@ pub(super) enum Mark {
 /// The marks of one page, by (block, line).
 pub(super) type Marks = FxHashMap<(u32, u32), Mark>;
 
-/// The depth of a section number (`7` → 1, `7.3.1` and `7.3.1.` → 3), `None` for anything else:
-/// parts of 1–3 digits without a leading zero, at most six, and no date (`1.12.2024` has a
-/// four-digit part; `3.5.24` is day, month and a two-digit year).
+/// The depth of a section number (`7` → 1, `7.3.1` and `7.3.1.` → 3, an appendix's `D.2` and
+/// `B.4.1.` → 2 and 3), `None` for anything else: parts of 1–3 digits without a leading zero (the
+/// first may be one capital letter, when digits follow), at most six, and no date (`1.12.2024`
+/// has a four-digit part; `3.5.24` is day, month and a two-digit year).
 pub(super) fn number_depth(word: &str) -> Option<usize> {
     let number = word.strip_suffix('.').unwrap_or(word);
     let parts: Vec<&str> = number.split('.').collect();
@@ -60,7 +61,15 @@ pub(super) fn number_depth(word: &str) -> Option<usize> {
             && !(p.len() > 1 && p.starts_with('0'))
             && *p != "0"
     };
-    if parts.len() > 6 || !parts.iter().all(plain) {
+    let appendix = |p: &&str| p.len() == 1 && p.bytes().all(|b| b.is_ascii_uppercase());
+    let (first, rest) = parts.split_first()?;
+    if parts.len() > 6 || !rest.iter().all(plain) {
+        return None;
+    }
+    if appendix(first) {
+        return (!rest.is_empty()).then_some(parts.len());
+    }
+    if !plain(first) {
         return None;
     }
     let n = |i: usize| parts[i].parse::<u32>().unwrap_or(0);

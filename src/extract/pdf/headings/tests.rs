@@ -64,6 +64,13 @@ fn section_numbers_and_false_friends() {
     assert_eq!(number_depth("01.2"), None);
     assert_eq!(number_depth("0"), None);
     assert_eq!(number_depth("1.2.3.4.5.6.7"), None);
+    // Appendices: a capital letter, then numbers.
+    assert_eq!(number_depth("D.2."), Some(2));
+    assert_eq!(number_depth("B.4.1"), Some(3));
+    assert_eq!(number_depth("D."), None, "an initial");
+    assert_eq!(number_depth("F.eks."), None);
+    assert_eq!(number_depth("d.2"), None);
+    assert_eq!(number_depth("DK.2"), None);
     assert_eq!(number_depth("12a"), None);
     assert_eq!(
         number_depth("1.900"),
