@@ -79,8 +79,79 @@ pub struct Answer {
 /// of each of its headings.
 struct Found<'a> {
     body: &'a str,
-    marks: &'a [(usize, u64)],
-    under: &'a [u64],
+    marks: Vec<(usize, u64)>,
+    under: Vec<u64>,
+}
+
+impl<'a> Found<'a> {
+    /// The passages of `body` (of its page `page`, for a paged document), their headings, and
+    /// where the query's content words are in them.
+    fn of(asked: &Asked, body: &'a str, page: Option<u32>) -> (Found<'a>, Vec<Passage>, Headings) {
+        let within = match page {
+            Some(n) => {
+                let (page, start) = page_text(body, n);
+                start..start + page.len()
+            }
+            None => 0..body.len(),
+        };
+        let marks = asked.marks(body, within.clone());
+        let (passages, headings) = passages(body, within);
+        let under = headings
+            .iter()
+            .map(|h| h.as_ref().map_or(0, |h| asked.found_in(&h.text)))
+            .collect();
+        let found = Found { body, marks, under };
+        (found, passages, headings)
+    }
+
+    /// The content words `passage` holds, and those of the heading it sits under.
+    fn held(&self, passage: &Passage) -> (u64, u64) {
+        let (from, to) = (passage.range.start, passage.range.end);
+        let first = self.marks.partition_point(|&(at, _)| at < from);
+        let own = self.marks[first..]
+            .iter()
+            .take_while(|&&(at, _)| at < to)
+            .fold(0, |all, &(_, bits)| all | bits);
+        (own, self.under[passage.section])
+    }
+}
+
+/// The headings of a document's passages ([`passages`]).
+type Headings = Vec<Option<passage::Heading>>;
+
+/// For each hit (at `addresses`), the share of the query's content words' weight that its best
+/// passage holds with the heading it sits under (for a paged document, on the hit's page): 1
+/// for every hit when the query has no content word to weigh.
+pub(super) fn best_shares(
+    searcher: &Searcher,
+    f: &Fields,
+    query: &str,
+    addresses: &[DocAddress],
+    hits: &[Hit],
+) -> Result<Vec<f32>> {
+    let asked = Asked::of(query, searcher, f);
+    let total = asked.total_weight();
+    if asked.words.is_empty() || asked.words.len() > 64 || total <= 0.0 {
+        return Ok(vec![1.0; hits.len()]);
+    }
+    let mut shares = Vec::with_capacity(hits.len());
+    for (hit, &address) in hits.iter().zip(addresses) {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let body = doc
+            .get_first(f.body)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
+        let (found, passages, _) = Found::of(&asked, body, hit.page);
+        let best = passages
+            .iter()
+            .map(|p| {
+                let (own, under) = found.held(p);
+                asked.weight_of(own | under) / total
+            })
+            .fold(0.0, f32::max);
+        shares.push(best);
+    }
+    Ok(shares)
 }
 
 /// A scored passage of one hit.
@@ -131,26 +202,9 @@ pub(super) fn find(
             .get_first(f.body)
             .and_then(|v| v.as_str())
             .unwrap_or_default();
-        let within = match hit.page {
-            Some(n) => {
-                let (page, start) = page_text(body, n);
-                start..start + page.len()
-            }
-            None => 0..body.len(),
-        };
-        let marks = asked.marks(body, within.clone());
-        let (passages, headings) = passages(body, within);
-        let under: Vec<u64> = headings
-            .iter()
-            .map(|h| h.as_ref().map_or(0, |h| asked.found_in(&h.text)))
-            .collect();
-        let doc = Found {
-            body,
-            marks: &marks,
-            under: &under,
-        };
+        let (found, passages, headings) = Found::of(&asked, body, hit.page);
         for passage in passages {
-            candidates.push(judge(&asked, &doc, passage, read.len(), rank));
+            candidates.push(judge(&asked, &found, passage, read.len(), rank));
         }
         read.push((hit, body, headings));
     }
@@ -194,13 +248,7 @@ fn clear_winner(candidates: &[Candidate], first: Option<usize>) -> Option<&Candi
 fn judge(asked: &Asked, found: &Found, passage: Passage, doc: usize, rank: usize) -> Candidate {
     let text = &found.body[passage.range.clone()];
     let total = asked.total_weight();
-    let (from, to) = (passage.range.start, passage.range.end);
-    let first = found.marks.partition_point(|&(at, _)| at < from);
-    let own = found.marks[first..]
-        .iter()
-        .take_while(|&&(at, _)| at < to)
-        .fold(0, |all, &(_, bits)| all | bits);
-    let under = found.under[passage.section];
+    let (own, under) = found.held(&passage);
     let own_share = asked.weight_of(own) / total;
     let coverage = asked.weight_of(own | under) / total;
     let heading_share = asked.weight_of(under) / total;

@@ -32,13 +32,14 @@ mod notes;
 mod pages;
 mod present;
 mod related;
+mod rerank;
 mod retrieve;
 mod suggest;
 
 pub use answer::Answer;
 pub use current::Current;
 pub use notes::FoundThrough;
-use retrieve::{retrieve, Window};
+use retrieve::Window;
 pub use suggest::MAX_WORDS as MAX_SUGGESTED_WORDS;
 
 pub const DEFAULT_LIMIT: usize = 10;
@@ -383,7 +384,9 @@ impl Engine {
             audience,
             Some(&editorial),
         );
-        let window = Window::of(req, f, &searcher);
+        // A question re-ranked by passages is retrieved from its start (`rerank::widened`).
+        let widened = rerank::widened(req, &plan);
+        let window = Window::of(widened.as_ref().unwrap_or(req), f, &searcher);
         let mut results = SearchResults::of(req, &plan);
         // A query without words lists documents only when a filter is set (browsing).
         if plan.query.is_none() && !window.browses() {
@@ -403,9 +406,15 @@ impl Engine {
         )?;
         let ranked = self.rank_by_pages(&searcher, pages.as_ref(), top, req, &window)?;
         let mut addresses: Vec<DocAddress> = ranked.iter().map(|r| r.address).collect();
+        results.hits = present::hits(&searcher, f, &plan, ranked, results.relaxed)?;
+        // A first hit the passages chose over the ranking's gets no answer box: the two
+        // disagree on which document answers.
+        let moved = match widened.is_some() {
+            true => rerank::apply(&searcher, f, req, &mut results.hits, &mut addresses)?,
+            false => false,
+        };
         let expansions = std::mem::take(&mut plan.expansions);
         results.expansions = notes::shown_expansions(&searcher, expansions, &addresses)?;
-        results.hits = present::hits(&searcher, f, &plan, ranked, results.relaxed)?;
         let reader = results.query_lang;
         let may_see = |id: &str| self.may_see(&searcher, id, req.audience);
         editions::attach(
@@ -415,34 +424,13 @@ impl Engine {
             reader,
             may_see,
         );
-        if req.answer && req.offset == 0 && req.sort == Sort::Relevance && !req.as_typed {
+        if req.answer && req.offset == 0 && req.sort == Sort::Relevance && !req.as_typed && !moved {
             let (hl, q) = (&plan.highlight, &req.query);
             results.answer = answer::find(&searcher, f, q, reader, hl, &addresses, &results.hits)?;
         }
         results.took_ms = elapsed_ms(started);
         tracing::debug!(query = %req.query, took_ms = results.took_ms, relaxed = results.relaxed, "searched");
         Ok(results)
-    }
-
-    /// The plan's queries run: the counts (and facets) go into `results`; returns the documents
-    /// in rank order.
-    fn counted(
-        &self,
-        searcher: &Searcher,
-        plan: &mut query::Plan,
-        req: &SearchRequest,
-        window: &Window,
-        paged: bool,
-        results: &mut SearchResults,
-    ) -> Result<Vec<(crate::rank::Rank, DocAddress)>> {
-        let (strict, relaxed) = (plan.query.take(), plan.relaxed.take());
-        let found = retrieve(searcher, strict, relaxed, req.sort, window, paged)?;
-        (results.total, results.complete) = (found.total, found.complete);
-        results.relaxed = found.relaxed;
-        if req.facets {
-            results.facets = Some(self.facets(searcher, &*found.core.query, window)?);
-        }
-        Ok(found.top)
     }
 }
 

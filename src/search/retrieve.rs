@@ -191,3 +191,26 @@ fn collect(
         }
     })
 }
+
+impl super::Engine {
+    /// The plan's queries run: the counts (and facets) go into `results`; returns the documents
+    /// in rank order.
+    pub(super) fn counted(
+        &self,
+        searcher: &Searcher,
+        plan: &mut crate::query::Plan,
+        req: &SearchRequest,
+        window: &Window,
+        paged: bool,
+        results: &mut super::SearchResults,
+    ) -> Result<Vec<(Rank, DocAddress)>> {
+        let (strict, relaxed) = (plan.query.take(), plan.relaxed.take());
+        let found = retrieve(searcher, strict, relaxed, req.sort, window, paged)?;
+        (results.total, results.complete) = (found.total, found.complete);
+        results.relaxed = found.relaxed;
+        if req.facets {
+            results.facets = Some(self.facets(searcher, &*found.core.query, window)?);
+        }
+        Ok(found.top)
+    }
+}
