@@ -78,9 +78,6 @@ impl Engine {
             let page = schema::stored_pages(&doc, f);
             let ocr = doc.get_first(f.ocr).and_then(|v| v.as_u64()).unwrap_or(0);
             // The collector gives pages best first.
-            if std::env::var("VB_DBG").is_ok() {
-                eprintln!("page {} {:?}", page, rank);
-            }
             let found = best.entry(stored_text(&doc, f.id)).or_default();
             if found.len() <= MORE_PAGES {
                 found.push((rank, page, ocr));
