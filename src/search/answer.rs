@@ -120,8 +120,8 @@ impl<'a> Found<'a> {
 type Headings = Vec<Option<passage::Heading>>;
 
 /// For each hit (at `addresses`), the share of the query's content words' weight that its best
-/// passage holds with the heading it sits under (for a paged document, on the hit's page): 1
-/// for every hit when the query has no content word to weigh.
+/// passage holds with the heading it sits under and the document's title (for a paged document,
+/// on the hit's page): 1 for every hit when the query has no content word to weigh.
 pub(super) fn best_shares(
     searcher: &Searcher,
     f: &Fields,
@@ -142,11 +142,13 @@ pub(super) fn best_shares(
             .and_then(|v| v.as_str())
             .unwrap_or_default();
         let (found, passages, _) = Found::of(&asked, body, hit.page);
+        // The title is the heading above every passage.
+        let title = asked.found_in(&hit.title);
         let best = passages
             .iter()
             .map(|p| {
                 let (own, under) = found.held(p);
-                asked.weight_of(own | under) / total
+                asked.weight_of(own | under | title) / total
             })
             .fold(0.0, f32::max);
         shares.push(best);

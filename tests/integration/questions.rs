@@ -128,6 +128,21 @@ const DOCS: &[(&str, &str)] = &[
          printed and on screen, counted from the first line of the document.\n",
     ),
     (
+        "en/statistics-5.html",
+        "<html><head><title>Statistical Functions Part Five</title></head><body>\
+         <h1>Statistical Functions Part Five</h1><h2>RSQ</h2><p>Returns the square of the \
+         Pearson correlation coefficient.</p><h2>SKEW</h2><p>Returns the skewness of a \
+         distribution.</p><h2>SLOPE</h2><p>Returns the slope of the linear regression line.</p>\
+         </body></html>",
+    ),
+    (
+        "en/statistics.html",
+        "<html><head><title>Statistical Functions</title></head><body>\
+         <h1>Statistical Functions</h1><p>This category contains the statistical functions, \
+         described in five parts: part one, part two, part three, part four and part five of \
+         the statistical functions.</p></body></html>",
+    ),
+    (
         "da/parkering.txt",
         "Parkering\n\n\
          Medarbejdere kan parkere i kælderen. Gæster parkerer på pladsen foran rådhuset, hvor \
@@ -310,4 +325,18 @@ fn scores(r: &SearchResults) -> Vec<(&str, u8, f32)> {
         .iter()
         .map(|h| (h.id.as_str(), h.tier, h.score))
         .collect()
+}
+
+#[test]
+fn a_long_title_finds_its_page_through_the_passages() {
+    // Four words: read as a question and ordered by passages. The page of that title has none
+    // of them in a passage; the overview has all of them in one. The title is the heading
+    // above every passage of its page.
+    let r = search("Statistical Functions Part Five");
+    assert_eq!(
+        ids(&r).first(),
+        Some(&"en/statistics-5.html"),
+        "{:?}",
+        scores(&r)
+    );
 }
