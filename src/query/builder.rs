@@ -202,14 +202,16 @@ impl Builder<'_> {
             excluded,
             ..
         } = pieces;
+        // A question's units, each with its alternatives (a glossary span's translation too).
+        let question = (loose.len() > 1 && self.question_like(clauses))
+            .then(|| units.iter().map(|u| u.full.box_clone()).collect::<Vec<_>>());
         let mut strict = Strict::of(units, tiered);
         let prefer = self.preferred(strict.tiers.last().map(|t| t.as_ref()));
         let steps = self.steps(clauses);
-        if loose.len() > 1 && self.question_like(clauses) {
+        if let Some(any) = question {
             // A question: no tiers. Its words are many, and the page that answers it need not
-            // use them all (`får`, `hele`, `in Calc`, `someone`): the sum of its words' scores
+            // use them all (`får`, `hele`, `in Calc`, `someone`): the sum of its units' scores
             // scaled by the share it has of them outranks a page that happens to repeat more.
-            let any = loose.into_iter().map(|u| u.full).collect();
             let query = Tiered {
                 query: wrap(Box::new(AtLeast::new(any, 1).by_share()), &excluded),
                 tiers: Vec::new(),

@@ -142,7 +142,7 @@ pub(super) fn best_shares(
             .and_then(|v| v.as_str())
             .unwrap_or_default();
         let (found, passages, _) = Found::of(&asked, body, hit.page);
-        // The title is the heading above every passage.
+        // The title is the heading above every passage (and all a text without passages has).
         let title = asked.found_in(&hit.title);
         let best = passages
             .iter()
@@ -150,7 +150,7 @@ pub(super) fn best_shares(
                 let (own, under) = found.held(p);
                 asked.weight_of(own | under | title) / total
             })
-            .fold(0.0, f32::max);
+            .fold(asked.weight_of(title) / total, f32::max);
         shares.push(best);
     }
     Ok(shares)

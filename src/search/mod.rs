@@ -384,9 +384,12 @@ impl Engine {
             audience,
             Some(&editorial),
         );
-        // A question re-ranked by passages is retrieved from its start (`rerank::widened`).
-        let widened = rerank::widened(req, &plan);
-        let window = Window::of(widened.as_ref().unwrap_or(req), f, &searcher);
+        // A question re-ranked by passages is retrieved from its start (`rerank::widen`).
+        let reranks = rerank::applies(req, &plan);
+        let mut window = Window::of(req, f, &searcher);
+        if reranks {
+            rerank::widen(&mut window);
+        }
         let mut results = SearchResults::of(req, &plan);
         // A query without words lists documents only when a filter is set (browsing).
         if plan.query.is_none() && !window.browses() {
@@ -409,7 +412,7 @@ impl Engine {
         results.hits = present::hits(&searcher, f, &plan, ranked, results.relaxed)?;
         // A first hit the passages chose over the ranking's gets no answer box: the two
         // disagree on which document answers.
-        let moved = match widened.is_some() {
+        let moved = match reranks {
             true => rerank::apply(&searcher, f, req, &mut results.hits, &mut addresses)?,
             false => false,
         };

@@ -10,6 +10,7 @@ use std::cmp::Ordering;
 
 use tantivy::{DocAddress, Searcher};
 
+use super::retrieve::Window;
 use super::{answer, Hit, SearchRequest, Sort, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::error::Result;
 use crate::query::Plan;
@@ -18,20 +19,20 @@ use crate::schema::Fields;
 /// How many of the ranking's first hits are ordered again.
 pub(super) const RERANKED: usize = DEFAULT_LIMIT;
 
-/// The request to retrieve for when `req` is re-ranked: from the ranking's start, at least its
-/// first [`RERANKED`]; `None` when it is not (not a question, ordered by date, being typed, or a
-/// page past them).
-pub(super) fn widened(req: &SearchRequest, plan: &Plan) -> Option<SearchRequest> {
-    let applies =
-        plan.lenient && req.sort == Sort::Relevance && !req.as_typed && req.offset < RERANKED;
-    applies.then(|| SearchRequest {
-        offset: 0,
-        limit: (req.offset + req.limit).max(RERANKED),
-        ..req.clone()
-    })
+/// Whether `req` is re-ranked: a question (`plan`) in relevance order, not being typed, on a page
+/// that shows any of the first [`RERANKED`].
+pub(super) fn applies(req: &SearchRequest, plan: &Plan) -> bool {
+    plan.lenient && req.sort == Sort::Relevance && !req.as_typed && req.offset < RERANKED
 }
 
-/// The hits of the widened request re-ranked, then cut to `req`'s page (`addresses` in step);
+/// `window` widened to retrieve from the ranking's start, at least its first [`RERANKED`] and
+/// all of the page asked for (its limit and offset already bounded).
+pub(super) fn widen(window: &mut Window) {
+    window.limit = (window.offset + window.limit).max(RERANKED);
+    window.offset = 0;
+}
+
+/// The hits of the widened window re-ranked, then cut to `req`'s page (`addresses` in step);
 /// whether the passages put another hit first on the first page.
 pub(super) fn apply(
     searcher: &Searcher,
@@ -137,5 +138,24 @@ mod tests {
         let (mut hits, mut addresses) = all();
         assert!(apply(&searcher, &f, &req, &mut hits, &mut addresses).expect("rerank"));
         assert_eq!(hits[0].id, "da/1");
+    }
+
+    #[test]
+    fn the_widened_window_holds_the_whole_page_asked_for() {
+        let (index, _writer, f) = crate::schema::in_memory();
+        let searcher = index.reader().expect("reader").searcher();
+        for (offset, limit, widened) in
+            [(0, 3, RERANKED), (5, MAX_LIMIT, 5 + MAX_LIMIT), (9, 2, 11)]
+        {
+            let mut req = SearchRequest::new("hvordan");
+            (req.offset, req.limit) = (offset, limit);
+            let mut window = Window::of(&req, &f, &searcher);
+            widen(&mut window);
+            assert_eq!(
+                (window.offset, window.limit),
+                (0, widened),
+                "{offset} {limit}"
+            );
+        }
     }
 }
