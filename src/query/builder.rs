@@ -112,7 +112,7 @@ pub(super) fn at_least(queries: Vec<Box<dyn Query>>, required: usize) -> Box<dyn
 }
 
 /// The words of a query's clauses but the excluded ones, in order.
-fn searched_words(clauses: &[Clause]) -> impl Iterator<Item = &str> {
+pub(super) fn searched_words(clauses: &[Clause]) -> impl Iterator<Item = &str> {
     clauses
         .iter()
         .filter(|c| !c.excluded)

@@ -227,11 +227,7 @@ pub fn plan_as_typed(
         reader: None,
         doc_freqs: Default::default(),
         checks: Vec::new(),
-        content: clauses
-            .iter()
-            .filter(|c| !c.excluded)
-            .flat_map(|c| &c.words)
-            .any(|w| !analysis::is_stop_word(w)),
+        content: builder::searched_words(&clauses).any(|w| !analysis::is_stop_word(w)),
         hidden: hidden_term(fields, searcher, audience),
         editorial,
     };
